@@ -1,0 +1,50 @@
+// moisson: a compliance guard for collecting web data to train AI systems.
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/version.h"
+
+namespace moisson::cli {
+
+bool LoadConfigOrReport(const GlobalOptions& global, Config* out) {
+  if (global.config_path.empty()) {
+    *out = Config();
+    return true;
+  }
+  auto c = LoadConfig(global.config_path);
+  if (!c.ok()) {
+    std::cerr << "moisson: " << c.status().message() << "\n";
+    return false;
+  }
+  *out = std::move(c.value());
+  return true;
+}
+
+}  // namespace moisson::cli
+
+int main(int argc, char** argv) {
+  using namespace moisson::cli;
+  CLI::App app{"moisson: collect web data for AI training only where sites and people have not objected.\n"
+               "Exit codes: 0 ok, 1 the job failed or a checked URL is disallowed, 2 usage or configuration error."};
+  app.set_version_flag("--version", std::string("moisson ") + MOISSON_VERSION);
+  app.require_subcommand(1);
+  GlobalOptions global;
+  app.add_option("-c,--config", global.config_path, "TOML configuration file (see examples/moisson.toml)")
+      ->check(CLI::ExistingFile);
+  Runner run;
+  AddRobotsCommands(&app, &global, &run);
+  AddPolicyCommands(&app, &global, &run);
+  AddKeygenCommand(&app, &global, &run);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  if (!run) {
+    std::cerr << app.help();
+    return kExitUsage;
+  }
+  return run();
+}

@@ -1,0 +1,182 @@
+#include "core/config.h"
+
+#include <functional>
+#include <map>
+#include <set>
+
+#include <toml++/toml.h>
+
+#include "core/file_util.h"
+
+namespace moisson {
+namespace {
+
+// One key the schema accepts: its TOML type and how to store it.
+struct Field {
+  const char* type_name;
+  std::function<Status(const toml::node&, const std::string& where, Config*)> apply;
+};
+
+int LineOf(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
+
+Status WrongType(const std::string& file, const toml::node& n, const std::string& key,
+                 const char* want) {
+  return Status::AtLine(file, LineOf(n), "key '" + key + "' must be " + want);
+}
+
+Field StringField(std::function<void(Config*, std::string)> set) {
+  return {"a string", [set](const toml::node& n, const std::string&, Config* c) {
+            set(c, std::string(*n.value<std::string>()));
+            return Status::Ok();
+          }};
+}
+
+Field BoolField(bool HonouredSignals::*member) {
+  return {"a boolean", [member](const toml::node& n, const std::string&, Config* c) {
+            c->policy.honour.*member = *n.value<bool>();
+            return Status::Ok();
+          }};
+}
+
+Field StringArrayField(std::function<void(Config*, std::vector<std::string>)> set) {
+  return {"an array of strings", [set](const toml::node& n, const std::string& where, Config* c) {
+            std::vector<std::string> v;
+            for (const toml::node& e : *n.as_array()) {
+              if (!e.is_string()) return Status::AtLine(where, LineOf(e), "array elements must be strings");
+              v.emplace_back(*e.value<std::string>());
+            }
+            set(c, std::move(v));
+            return Status::Ok();
+          }};
+}
+
+const std::map<std::string, Field>& Schema() {
+  static const auto* schema = new std::map<std::string, Field>{
+      {"controller.name", StringField([](Config* c, std::string v) { c->controller.name = std::move(v); })},
+      {"controller.contact", StringField([](Config* c, std::string v) { c->controller.contact = std::move(v); })},
+      {"controller.privacy_policy_url",
+       StringField([](Config* c, std::string v) { c->controller.privacy_policy_url = std::move(v); })},
+      {"crawler.product_token", StringField([](Config* c, std::string v) { c->crawler.product_token = std::move(v); })},
+      {"crawler.user_agent", StringField([](Config* c, std::string v) { c->crawler.user_agent = std::move(v); })},
+      {"policy.robots_mode", {"a string", [](const toml::node& n, const std::string& where, Config* c) {
+                                const std::string v(*n.value<std::string>());
+                                if (v == "google") c->policy.robots_mode = RobotsMode::kGoogle;
+                                else if (v == "rfc") c->policy.robots_mode = RobotsMode::kRfc;
+                                else return Status::AtLine(where, LineOf(n), "key 'policy.robots_mode' must be \"google\" or \"rfc\"");
+                                return Status::Ok();
+                              }}},
+      {"policy.ai_agents", StringArrayField([](Config* c, std::vector<std::string> v) { c->policy.ai_agents = std::move(v); })},
+      {"policy.extra_ai_agents",
+       StringArrayField([](Config* c, std::vector<std::string> v) { c->policy.extra_ai_agents = std::move(v); })},
+      {"policy.ai_objection_blocks_collection",
+       {"a boolean", [](const toml::node& n, const std::string&, Config* c) {
+          c->policy.ai_objection_blocks_collection = *n.value<bool>();
+          return Status::Ok();
+        }}},
+      {"policy.honour.ai_agents", BoolField(&HonouredSignals::ai_agents)},
+      {"policy.honour.ai_txt", BoolField(&HonouredSignals::ai_txt)},
+      {"policy.honour.tdmrep", BoolField(&HonouredSignals::tdmrep)},
+      {"policy.honour.content_usage", BoolField(&HonouredSignals::content_usage)},
+      {"policy.honour.content_signal", BoolField(&HonouredSignals::content_signal)},
+      {"policy.honour.noai", BoolField(&HonouredSignals::noai)},
+      {"policy.honour.noindex", BoolField(&HonouredSignals::noindex)},
+  };
+  return *schema;
+}
+
+bool IsTable(const std::string& prefix) {
+  for (const auto& [key, field] : Schema()) {
+    if (key.size() > prefix.size() && key.compare(0, prefix.size(), prefix) == 0 && key[prefix.size()] == '.') {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool TypeMatches(const toml::node& n, const char* type_name) {
+  const std::string t = type_name;
+  if (t == "a string") return n.is_string();
+  if (t == "a boolean") return n.is_boolean();
+  if (t == "an array of strings") return n.is_array();
+  return false;
+}
+
+Status Walk(const toml::table& table, const std::string& prefix, const std::string& file, Config* c) {
+  for (const auto& [k, node] : table) {
+    const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    const int line = static_cast<int>(k.source().begin.line ? k.source().begin.line : node.source().begin.line);
+    if (node.is_table()) {
+      if (!IsTable(key)) return Status::AtLine(file, line, "unknown table '" + key + "'");
+      Status s = Walk(*node.as_table(), key, file, c);
+      if (!s.ok()) return s;
+      continue;
+    }
+    const auto it = Schema().find(key);
+    if (it == Schema().end()) {
+      if (IsTable(key)) return Status::AtLine(file, line, "key '" + key + "' must be a table");
+      return Status::AtLine(file, line, "unknown key '" + key + "'");
+    }
+    if (!TypeMatches(node, it->second.type_name)) return WrongType(file, node, key, it->second.type_name);
+    Status s = it->second.apply(node, file, c);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+bool IsValidProductToken(std::string_view token) {
+  if (token.empty()) return false;
+  for (const char ch : token) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '-' || ch == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Result<Config> ParseConfig(std::string_view toml_text, const std::string& source_name) {
+  Config c;
+  c.source = source_name;
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, source_name);
+  } catch (const toml::parse_error& e) {
+    return Status::AtLine(source_name, static_cast<int>(e.source().begin.line),
+                          "TOML syntax error: " + std::string(e.description()));
+  }
+  Status s = Walk(root, "", source_name, &c);
+  if (!s.ok()) return s;
+  if (!IsValidProductToken(c.crawler.product_token)) {
+    const auto* n = root.at_path("crawler.product_token").node();
+    return Status::AtLine(source_name, n ? LineOf(*n) : 0,
+                          "crawler.product_token must contain only letters, '-' and '_' (RFC 9309 2.2.1)");
+  }
+  if (c.crawler.user_agent.find(c.crawler.product_token) == std::string::npos) {
+    const auto* n = root.at_path("crawler.user_agent").node();
+    return Status::AtLine(source_name, n ? LineOf(*n) : 0,
+                          "crawler.user_agent must contain the product token '" + c.crawler.product_token +
+                              "' (RFC 9309 2.2.1)");
+  }
+  auto check_agents = [&](const std::vector<std::string>& v, const char* key) -> Status {
+    for (const auto& a : v) {
+      if (a.empty() || a.find_first_of("\r\n\t") != std::string::npos) {
+        const auto* n = root.at_path(key).node();
+        return Status::AtLine(source_name, n ? LineOf(*n) : 0, std::string(key) + " holds an empty or multi-line name");
+      }
+    }
+    return Status::Ok();
+  };
+  if (c.policy.ai_agents) {
+    if (Status st = check_agents(*c.policy.ai_agents, "policy.ai_agents"); !st.ok()) return st;
+  }
+  if (Status st = check_agents(c.policy.extra_ai_agents, "policy.extra_ai_agents"); !st.ok()) return st;
+  return c;
+}
+
+Result<Config> LoadConfig(const std::string& path) {
+  auto text = ReadFileToString(path, 1u << 20);
+  if (!text.ok()) return text.status();
+  return ParseConfig(text.value(), path);
+}
+
+}  // namespace moisson

@@ -1,0 +1,81 @@
+// moisson's configuration: a TOML file (examples/moisson.toml is the
+// commented reference), loaded once at start-up and read-only afterwards.
+//
+// Loading is strict: a syntax error, an unknown key or a value of the wrong
+// type is a Status naming the file, the line and the dotted key, so a typo such
+// as `honor` for `honour` can never silently switch a protection off.
+#ifndef MOISSON_CORE_CONFIG_H_
+#define MOISSON_CORE_CONFIG_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace moisson {
+
+// Who is responsible for the dataset (CNIL: the controller must be reachable).
+struct ControllerConfig {
+  std::string name;                // legal name of the data controller
+  std::string contact;             // e-mail or postal address for rights requests
+  std::string privacy_policy_url;  // where the processing is explained
+};
+
+struct CrawlerIdentity {
+  // Product token matched against robots.txt user-agent lines ([A-Za-z_-]+).
+  std::string product_token = "moisson";
+  // Full User-Agent header; must contain the product token.
+  std::string user_agent = "moisson/0.1 (+https://example.org/moisson)";
+};
+
+enum class RobotsMode : unsigned char {
+  kGoogle,  // google/robotstxt semantics, typos and quirks included (default)
+  kRfc,     // strict RFC 9309
+};
+
+// Which opt-out signals change a decision. robots.txt for moisson's own token
+// is always honoured and cannot be switched off.
+struct HonouredSignals {
+  bool ai_agents = true;       // robots.txt groups of known AI crawlers
+  bool ai_txt = true;          // /ai.txt
+  bool tdmrep = true;          // TDMRep well-known file, headers, meta
+  bool content_usage = true;   // IETF aipref Content-Usage (robots.txt and header)
+  bool content_signal = true;  // Cloudflare Content-Signal
+  bool noai = true;            // noai / noimageai in X-Robots-Tag and meta robots
+  bool noindex = true;         // noindex / none: not manifestly meant to be public
+};
+
+struct PolicyConfig {
+  RobotsMode robots_mode = RobotsMode::kGoogle;
+  // AI crawler tokens whose robots.txt groups count as an objection. Absent
+  // means the default list shipped in policy/data/ai_robots.json.
+  std::optional<std::vector<std::string>> ai_agents;
+  // Added to whichever list is in force.
+  std::vector<std::string> extra_ai_agents;
+  // When true (default) an objection to AI training also forbids collection:
+  // moisson collects only to train, so there is nothing else to keep it for.
+  bool ai_objection_blocks_collection = true;
+  HonouredSignals honour;
+};
+
+struct Config {
+  std::string source;  // file it was loaded from, "" for defaults
+  ControllerConfig controller;
+  CrawlerIdentity crawler;
+  PolicyConfig policy;
+};
+
+// Loads and validates `path`. Errors name the file, line and key.
+Result<Config> LoadConfig(const std::string& path);
+
+// Parses TOML text as if read from `source_name` (tests, stdin).
+Result<Config> ParseConfig(std::string_view toml_text, const std::string& source_name);
+
+// True if `token` is a valid RFC 9309 product token: [A-Za-z_-]+.
+bool IsValidProductToken(std::string_view token);
+
+}  // namespace moisson
+
+#endif  // MOISSON_CORE_CONFIG_H_

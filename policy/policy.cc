@@ -1,0 +1,377 @@
+#include "policy/policy.h"
+
+#include <algorithm>
+
+#include "core/url.h"
+#include "policy/html_meta.h"
+
+namespace moisson::policy {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string Trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+}  // namespace
+
+const std::vector<std::string>& DefaultAiAgents() {
+  static const auto* agents = new std::vector<std::string>{
+#include "policy/ai_agents_default.inc"
+  };
+  return *agents;
+}
+
+RobotsFetchVerdict ClassifyRobotsFetch(const RobotsFetch& f, std::string* why) {
+  auto say = [&](std::string s) {
+    if (why) *why = std::move(s);
+  };
+  if (f.timed_out) {
+    say("timeout: unreachable, complete disallow");
+    return RobotsFetchVerdict::kDisallowAll;
+  }
+  if (f.network_error) {
+    say("network error: unreachable, complete disallow");
+    return RobotsFetchVerdict::kDisallowAll;
+  }
+  if (f.redirects > kMaxRobotsRedirects) {
+    say("more than 5 redirects: complete disallow");
+    return RobotsFetchVerdict::kDisallowAll;
+  }
+  const std::string code = "HTTP " + std::to_string(f.status);
+  if (f.status >= 200 && f.status <= 299) {
+    say(code + ": parsed");
+    return RobotsFetchVerdict::kParse;
+  }
+  if (f.status == 429) {
+    say(code + ": rate limited, complete disallow");
+    return RobotsFetchVerdict::kDisallowAll;
+  }
+  if (f.status >= 400 && f.status <= 499) {
+    say(code + ": unavailable, allow all");
+    return RobotsFetchVerdict::kAllowAll;
+  }
+  if (f.status >= 500 && f.status <= 599) {
+    say(code + ": unreachable, complete disallow");
+    return RobotsFetchVerdict::kDisallowAll;
+  }
+  say(code + ": unexpected status, complete disallow");
+  return RobotsFetchVerdict::kDisallowAll;
+}
+
+std::chrono::seconds RobotsCacheLifetime(std::optional<std::chrono::seconds> max_age, bool no_store) {
+  if (no_store) return std::chrono::seconds(0);
+  if (!max_age) return kMaxRobotsCacheAge;
+  if (max_age->count() < 0) return std::chrono::seconds(0);
+  return std::min(*max_age, kMaxRobotsCacheAge);
+}
+
+bool RobotsCacheFresh(std::chrono::system_clock::time_point fetched_at, std::chrono::system_clock::time_point now,
+                      std::chrono::seconds lifetime) {
+  if (now < fetched_at) return false;  // clock went back: refetch rather than trust
+  return now - fetched_at < std::min(lifetime, kMaxRobotsCacheAge);
+}
+
+PolicyEngine::PolicyEngine(const Config& config)
+    : token_(config.crawler.product_token), mode_(config.policy.robots_mode), policy_(config.policy) {
+  std::vector<std::string> names = config.policy.ai_agents ? *config.policy.ai_agents : DefaultAiAgents();
+  names.insert(names.end(), config.policy.extra_ai_agents.begin(), config.policy.extra_ai_agents.end());
+  std::vector<std::string> seen;
+  const std::string own = Lower(token_);
+  for (auto& n : names) {
+    const std::string key = Lower(n);
+    if (key == own || std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+    seen.push_back(key);
+    ai_agents_.push_back(std::move(n));
+  }
+}
+
+SitePolicy PolicyEngine::LoadSite(const RobotsFetch& robots_fetch, std::string_view robots_body,
+                                  std::optional<std::string_view> ai_txt,
+                                  std::optional<std::string_view> tdmrep_json) const {
+  SitePolicy site;
+  site.robots_verdict = ClassifyRobotsFetch(robots_fetch, &site.robots_fetch_reason);
+  if (site.robots_verdict == RobotsFetchVerdict::kParse) site.robots = RobotsTxt::Parse(robots_body, mode_);
+  if (ai_txt) site.ai_txt = RobotsTxt::Parse(*ai_txt, mode_);
+  if (tdmrep_json) site.tdmrep = ParseTdmRepJson(*tdmrep_json);
+  return site;
+}
+
+Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, const PageSignals& page) const {
+  Decision d;
+  d.url = std::string(url);
+  d.agent = token_;
+  const HonouredSignals& honour = policy_.honour;
+  auto add = [&](std::string signal, std::string source, int line, std::string text, std::string effect,
+                 bool honoured) {
+    d.evidence.push_back({std::move(signal), std::move(source), line, std::move(text), std::move(effect), honoured});
+  };
+
+  auto parsed = ParseHttpUrl(url);
+  if (!parsed.ok()) {
+    d.collect = false;
+    d.robots.allowed = false;
+    add("url", "url", 0, parsed.status().message(), "url.invalid", true);
+    d.reasons = {"url.invalid"};
+    return d;
+  }
+  const std::string path = NormalisePercentEncoding(parsed->path_query);
+
+  // 1. robots.txt for moisson's own token.
+  d.robots.source = site.robots_source;
+  d.robots.fetch_reason = site.robots_fetch_reason;
+  switch (site.robots_verdict) {
+    case RobotsFetchVerdict::kDisallowAll:
+      d.robots.fetch = "disallow-all";
+      d.robots.allowed = false;
+      add("robots", site.robots_source, 0, site.robots_fetch_reason, "robots.unreachable", true);
+      break;
+    case RobotsFetchVerdict::kAllowAll:
+      d.robots.fetch = "allow-all";
+      add("robots", site.robots_source, 0, site.robots_fetch_reason, "robots.unavailable", true);
+      break;
+    case RobotsFetchVerdict::kParse: {
+      d.robots.fetch = "parse";
+      const RobotsMatch m = site.robots.Match(token_, path);
+      d.robots.allowed = m.allowed;
+      d.robots.line = m.line;
+      if (m.rule) d.robots.rule = RuleText(*m.rule);
+      add("robots", site.robots_source, m.line, d.robots.rule, m.allowed ? "robots.allow" : "robots.disallow", true);
+      break;
+    }
+  }
+  const bool parsed_robots = site.robots_verdict == RobotsFetchVerdict::kParse;
+
+  // 2. AI crawlers the site names: a disallow for one of them is an objection.
+  if (parsed_robots) {
+    for (const std::string& agent : ai_agents_) {
+      if (!site.robots.NamesAgent(agent, AgentMatching::kWholeNameToo)) continue;
+      const RobotsMatch m = site.robots.Match(agent, path, AgentMatching::kWholeNameToo);
+      Decision::AiAgent a{agent, m.allowed, m.line, m.rule ? RuleText(*m.rule) : std::string()};
+      if (!m.allowed) {
+        add("ai_agent", site.robots_source, m.line, "User-agent: " + agent + " / " + a.rule, "ai_agent.disallow",
+            honour.ai_agents);
+      }
+      d.ai_agents.push_back(std::move(a));
+    }
+  }
+
+  // 3. ai.txt.
+  if (site.ai_txt) {
+    const RobotsMatch m = site.ai_txt->Match(token_, path);
+    d.ai_txt.published = true;
+    d.ai_txt.allowed = m.allowed;
+    d.ai_txt.line = m.line;
+    d.ai_txt.source = site.ai_txt_source;
+    if (m.rule) d.ai_txt.rule = RuleText(*m.rule);
+    if (!m.allowed) add("ai_txt", site.ai_txt_source, m.line, d.ai_txt.rule, "ai_txt.disallow", honour.ai_txt);
+  }
+
+  // 4. Content-Signal and Content-Usage lines of robots.txt. They state the
+  // site's preferences, so the '*' groups and lines outside any group count
+  // even when moisson is named (stricter than reading only our own group).
+  if (parsed_robots) {
+    std::vector<const RobotsGroup*> groups = site.robots.GroupsFor(token_);
+    for (const RobotsGroup* g : site.robots.GroupsFor("*")) {
+      if (std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(g);
+    }
+    std::vector<const RobotsRecord*> records;
+    for (const RobotsRecord& r : site.robots.orphan_records()) records.push_back(&r);
+    for (const RobotsGroup* g : groups) {
+      for (const RobotsRecord& r : g->records) records.push_back(&r);
+    }
+    std::sort(records.begin(), records.end(), [](auto* a, auto* b) { return a->line < b->line; });
+    std::vector<ContentUsageRule> usage_rules;
+    for (const RobotsRecord* r : records) {
+      if (r->key == "content-signal") {
+        const ContentSignal cs = ParseContentSignal(r->value);
+        MergeContentSignal(&d.content_signal, cs);
+        if (cs.ai_train != Preference::kUnknown) {
+          const bool no = cs.ai_train == Preference::kDisallow;
+          add("content_signal", site.robots_source, r->line, "Content-Signal: " + r->value,
+              no ? "content_signal.ai-train=no" : "content_signal.ai-train=yes", honour.content_signal);
+        }
+      } else if (r->key == "content-usage" && d.robots.allowed) {
+        usage_rules.push_back(ParseContentUsageRule(r->line, r->value, mode_));
+      }
+    }
+    // Longest matching path wins; equally long ones combine restrictively.
+    int best = -1;
+    for (const auto& u : usage_rules) {
+      if (u.pattern.Matches(path)) best = std::max(best, u.pattern.length());
+    }
+    for (const auto& u : usage_rules) {
+      if (best < 0 || !u.pattern.Matches(path) || u.pattern.length() != best) continue;
+      const std::string text = "Content-Usage: " + (u.path == "/" ? std::string() : u.path + " ");
+      if (u.usage.parse_error) {
+        add("content_usage", site.robots_source, u.line, text + "(unparsable: " + u.usage.error + ")",
+            "content_usage.parse-error", honour.content_usage);
+        continue;
+      }
+      MergeContentUsage(&d.content_usage, u.usage);
+      if (u.usage.train_ai != Preference::kUnknown) {
+        const bool no = u.usage.train_ai == Preference::kDisallow;
+        add("content_usage", site.robots_source, u.line, text + (no ? "train-ai=n" : "train-ai=y"),
+            no ? "content_usage.train-ai=n" : "content_usage.train-ai=y", honour.content_usage);
+      }
+    }
+  }
+
+  // 5. Response headers.
+  std::vector<RobotsDirectives> directives;
+  std::vector<std::pair<std::string, int>> directive_sources;  // parallel: source, line
+  std::string usage_header;
+  std::optional<int> header_reservation;
+  std::optional<std::string> header_policy;
+  for (const auto& [name, value] : page.headers) {
+    const std::string n = Lower(name);
+    if (n == "content-usage") {
+      if (!usage_header.empty()) usage_header += ", ";
+      usage_header += Trimmed(value);
+    } else if (n == "x-robots-tag") {
+      for (auto& dir : ParseXRobotsTag(value)) {
+        directives.push_back(std::move(dir));
+        directive_sources.emplace_back("header X-Robots-Tag: " + Trimmed(value), 0);
+      }
+    } else if (n == "tdm-reservation") {
+      if (auto r = ParseTdmReservation(value)) header_reservation = std::max(header_reservation.value_or(0), *r);
+    } else if (n == "tdm-policy") {
+      header_policy = Trimmed(value);
+    }
+  }
+  if (!usage_header.empty()) {
+    const ContentUsage cu = ParseContentUsage(usage_header);
+    if (cu.parse_error) {
+      add("content_usage", "header Content-Usage", 0, usage_header + " (unparsable: " + cu.error + ")",
+          "content_usage.parse-error", honour.content_usage);
+    } else {
+      MergeContentUsage(&d.content_usage, cu);
+      if (cu.train_ai != Preference::kUnknown) {
+        const bool no = cu.train_ai == Preference::kDisallow;
+        add("content_usage", "header Content-Usage", 0, usage_header,
+            no ? "content_usage.train-ai=n" : "content_usage.train-ai=y", honour.content_usage);
+      }
+    }
+  }
+
+  // 6. The page's <meta> tags.
+  std::optional<int> meta_reservation;
+  std::optional<std::string> meta_policy;
+  int meta_reservation_line = 0;
+  if (page.html) {
+    for (const MetaTag& tag : ExtractMetaTags(*page.html)) {
+      if (tag.name == "tdm-reservation") {
+        if (auto r = ParseTdmReservation(tag.content)) {
+          meta_reservation = std::max(meta_reservation.value_or(0), *r);
+          meta_reservation_line = tag.line;
+        }
+      } else if (tag.name == "tdm-policy") {
+        meta_policy = Trimmed(tag.content);
+      } else {
+        RobotsDirectives dir = ParseMetaRobots(tag.name, tag.content);
+        if (dir.noai || dir.noimageai || dir.noindex || dir.nofollow) {
+          directives.push_back(std::move(dir));
+          directive_sources.emplace_back(page.html_source, tag.line);
+        }
+      }
+    }
+  }
+
+  // 7. noai / noindex: unscoped, scoped to moisson, or (noai) scoped to an AI crawler.
+  const std::string own = Lower(token_);
+  for (std::size_t i = 0; i < directives.size(); ++i) {
+    const RobotsDirectives& dir = directives[i];
+    const bool ours = dir.agent.empty() || dir.agent == own;
+    bool ai_scope = false;
+    if (!ours) {
+      for (const auto& a : ai_agents_) {
+        if (Lower(a) == dir.agent) ai_scope = true;
+      }
+    }
+    if (!ours && !ai_scope) continue;
+    const auto& [source, line] = directive_sources[i];
+    const std::string signal = line > 0 ? "meta_robots" : "x_robots";
+    const std::string scope = dir.agent.empty() ? "" : dir.agent + ": ";
+    if (dir.noai || (ai_scope && dir.noindex)) {
+      d.x_robots.noai = true;
+      add(signal, source, line, scope + (dir.noai ? "noai" : "noindex"), "noai", honour.noai);
+    }
+    if (dir.noimageai) d.x_robots.noimageai = true;
+    if (ours && dir.noindex) {
+      d.x_robots.noindex = true;
+      add(signal, source, line, scope + "noindex", "noindex", honour.noindex);
+    }
+  }
+
+  // 8. TDMRep: well-known file < header < meta; a missing value never clears.
+  if (site.tdmrep) {
+    if (const TdmRepRule* rule = MatchTdmRep(*site.tdmrep, path)) {
+      if (rule->reservation) {
+        d.tdm.reservation = rule->reservation;
+        d.tdm.policy = rule->policy;
+        d.tdm.source = site.tdmrep_source + " rule " + std::to_string(rule->index) + " (location \"" +
+                       rule->location + "\")";
+      }
+    }
+  }
+  int tdm_line = 0;
+  if (header_reservation) {
+    d.tdm.reservation = header_reservation;
+    d.tdm.source = "header tdm-reservation";
+  }
+  if (header_policy) d.tdm.policy = header_policy;
+  if (meta_reservation) {
+    d.tdm.reservation = meta_reservation;
+    d.tdm.source = page.html_source;
+    tdm_line = meta_reservation_line;
+  }
+  if (meta_policy) d.tdm.policy = meta_policy;
+  if (d.tdm.reservation == 0) d.tdm.policy.reset();  // a policy means nothing without a reservation
+  if (d.tdm.reservation) {
+    const bool reserved = *d.tdm.reservation == 1;
+    add("tdm", d.tdm.source, tdm_line, "tdm-reservation: " + std::to_string(*d.tdm.reservation),
+        reserved ? "tdm.reservation" : "tdm.no-reservation", honour.tdmrep);
+  }
+
+  // 9. Combine: any honoured objection disallows training; otherwise an
+  // explicit honoured permission allows it; otherwise unknown.
+  for (const Evidence& e : d.evidence) {
+    if (!e.honoured) continue;
+    const std::string& x = e.effect;
+    if (x == "ai_agent.disallow" || x == "ai_txt.disallow" || x == "tdm.reservation" ||
+        x == "content_usage.train-ai=n" || x == "content_signal.ai-train=no" || x == "noai") {
+      d.ai_train = CombinePreferences(d.ai_train, Preference::kDisallow);
+    } else if (x == "tdm.no-reservation" || x == "content_usage.train-ai=y" || x == "content_signal.ai-train=yes") {
+      d.ai_train = CombinePreferences(d.ai_train, Preference::kAllow);
+    }
+  }
+  const bool noindex = d.x_robots.noindex && honour.noindex;
+  d.collect = d.robots.allowed && !noindex &&
+              !(d.ai_train == Preference::kDisallow && policy_.ai_objection_blocks_collection);
+
+  // Reasons: the honoured effects, first occurrence each, objections first.
+  auto is_objection = [](const std::string& x) {
+    return x == "robots.disallow" || x == "robots.unreachable" || x == "ai_agent.disallow" ||
+           x == "ai_txt.disallow" || x == "tdm.reservation" || x == "content_usage.train-ai=n" ||
+           x == "content_signal.ai-train=no" || x == "noai" || x == "noindex";
+  };
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const Evidence& e : d.evidence) {
+      if (!e.honoured || is_objection(e.effect) != (pass == 0)) continue;
+      if (e.effect == "content_usage.parse-error") continue;
+      if (std::find(d.reasons.begin(), d.reasons.end(), e.effect) == d.reasons.end()) d.reasons.push_back(e.effect);
+    }
+  }
+  return d;
+}
+
+}  // namespace moisson::policy

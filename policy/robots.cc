@@ -1,0 +1,496 @@
+#include "policy/robots.h"
+
+#include <algorithm>
+
+#include "core/url.h"
+
+namespace moisson::policy {
+namespace {
+
+constexpr char kHexUpper[] = "0123456789ABCDEF";
+
+bool IsAsciiSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsAsciiSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsAsciiSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string ToLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = Lower(c);
+  return out;
+}
+
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (Lower(s[i]) != Lower(prefix[i])) return false;
+  }
+  return true;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && StartsWithIgnoreCase(a, b);
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool IsUnreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+bool MustEncode(unsigned char c) {
+  if (c < 0x21 || c >= 0x7F) return true;
+  switch (c) {
+    case '"': case '<': case '>': case '\\': case '^': case '`': case '{': case '|': case '}':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Splits one line into key and value as google/robotstxt GetKeyAndValueFrom
+// does (google mode) or as RFC 9309 2.2 reads it (rfc mode).
+bool GetKeyAndValue(std::string_view line, RobotsMode mode, std::string_view* key,
+                    std::string_view* value, RobotsLineMetadata* meta) {
+  const std::size_t hash = line.find('#');
+  if (hash != std::string_view::npos) {
+    meta->has_comment = true;
+    line = line.substr(0, hash);
+  }
+  line = Trim(line);
+  if (line.empty()) {
+    if (meta->has_comment) {
+      meta->is_comment = true;
+    } else {
+      meta->is_empty = true;
+    }
+    return false;
+  }
+  std::size_t sep = line.find(':');
+  if (sep == std::string_view::npos && mode == RobotsMode::kGoogle) {
+    // Google accepts whitespace for a forgotten colon, but only between
+    // exactly two words.
+    sep = line.find_first_of(" \t");
+    if (sep != std::string_view::npos) {
+      const std::size_t val = line.find_first_not_of(" \t", sep);
+      if (line.find_first_of(" \t", val) != std::string_view::npos) return false;
+      meta->is_missing_colon_separator = true;
+    }
+  }
+  if (sep == std::string_view::npos) return false;
+  *key = Trim(line.substr(0, sep));
+  if (key->empty()) return false;
+  *value = Trim(line.substr(sep + 1));
+  return true;
+}
+
+}  // namespace
+
+RobotsKey ClassifyRobotsKey(std::string_view key, RobotsMode mode, bool* typo, bool* prefix) {
+  *typo = false;
+  *prefix = false;
+  if (mode == RobotsMode::kRfc) {
+    if (EqualsIgnoreCase(key, "user-agent")) return RobotsKey::kUserAgent;
+    if (EqualsIgnoreCase(key, "allow")) return RobotsKey::kAllow;
+    if (EqualsIgnoreCase(key, "disallow")) return RobotsKey::kDisallow;
+    if (EqualsIgnoreCase(key, "sitemap")) return RobotsKey::kSitemap;
+    return RobotsKey::kUnknown;
+  }
+  // google/robotstxt Key::Parse: the same order, prefix matches, typos.
+  auto match = [&](std::string_view canonical, std::initializer_list<std::string_view> typos) {
+    if (StartsWithIgnoreCase(key, canonical)) {
+      *prefix = key.size() != canonical.size();
+      return true;
+    }
+    for (std::string_view t : typos) {
+      if (StartsWithIgnoreCase(key, t)) {
+        *typo = true;
+        *prefix = key.size() != t.size();
+        return true;
+      }
+    }
+    return false;
+  };
+  if (match("user-agent", {"useragent", "user agent"})) return RobotsKey::kUserAgent;
+  if (match("allow", {})) return RobotsKey::kAllow;
+  if (match("disallow", {"dissallow", "dissalow", "disalow", "diasllow", "disallaw"})) {
+    return RobotsKey::kDisallow;
+  }
+  if (match("sitemap", {"site-map"})) return RobotsKey::kSitemap;
+  return RobotsKey::kUnknown;
+}
+
+void ParseRobotsTxt(std::string_view body, RobotsMode mode, RobotsParseHandler* handler) {
+  std::size_t ignored = 0;
+  if (body.size() > kMaxRobotsBytes) {
+    std::string_view head = body.substr(0, kMaxRobotsBytes);
+    const char next = body[kMaxRobotsBytes];
+    if (next != '\n' && next != '\r') {
+      // The limit cuts a line: drop it whole. Half a rule can mean more than
+      // the rule ("Allow: /public-archive" read as "Allow: /pu").
+      const std::size_t last_end = head.find_last_of("\r\n");
+      head = last_end == std::string_view::npos ? std::string_view() : head.substr(0, last_end + 1);
+    }
+    ignored = body.size() - head.size();
+    body = head;
+  }
+
+  handler->HandleRobotsStart();
+  // Byte order mark: google skips a full or partial EF BB BF prefix; the RFC
+  // says nothing, so rfc mode skips only a whole one.
+  static constexpr unsigned char kBom[3] = {0xEF, 0xBB, 0xBF};
+  if (mode == RobotsMode::kGoogle) {
+    std::size_t k = 0;
+    while (k < 3 && k < body.size() && static_cast<unsigned char>(body[k]) == kBom[k]) ++k;
+    body.remove_prefix(k);
+  } else if (body.size() >= 3 && static_cast<unsigned char>(body[0]) == kBom[0] &&
+             static_cast<unsigned char>(body[1]) == kBom[1] &&
+             static_cast<unsigned char>(body[2]) == kBom[2]) {
+    body.remove_prefix(3);
+  }
+
+  auto emit = [&](int line_num, std::string_view line) {
+    RobotsLineMetadata meta;
+    if (mode == RobotsMode::kGoogle) {
+      // google copies the line into a C string: a NUL ends it.
+      const std::size_t nul = line.find('\0');
+      if (nul != std::string_view::npos) line = line.substr(0, nul);
+      if (line.size() > kGoogleMaxLineBytes) {
+        line = line.substr(0, kGoogleMaxLineBytes);
+        meta.is_line_too_long = true;
+      }
+    }
+    std::string_view key, value;
+    if (!GetKeyAndValue(line, mode, &key, &value, &meta)) {
+      handler->ReportLineMetadata(line_num, meta);
+      return;
+    }
+    switch (ClassifyRobotsKey(key, mode, &meta.is_acceptable_typo, &meta.is_prefix_key)) {
+      case RobotsKey::kUserAgent: handler->HandleUserAgent(line_num, value); break;
+      case RobotsKey::kAllow: handler->HandleAllow(line_num, value); break;
+      case RobotsKey::kDisallow: handler->HandleDisallow(line_num, value); break;
+      case RobotsKey::kSitemap: handler->HandleSitemap(line_num, value); break;
+      case RobotsKey::kUnknown: handler->HandleUnknownAction(line_num, key, value); break;
+    }
+    meta.has_directive = true;
+    handler->ReportLineMetadata(line_num, meta);
+  };
+
+  // CR, LF and CRLF each end a line; like google, the text after the last line
+  // end is one more line even when empty.
+  int line_num = 0;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = body.find_first_of("\r\n", start);
+    if (end == std::string_view::npos) {
+      emit(++line_num, body.substr(start));
+      break;
+    }
+    emit(++line_num, body.substr(start, end - start));
+    start = end + 1;
+    if (body[end] == '\r' && start < body.size() && body[start] == '\n') ++start;
+  }
+  if (ignored > 0) handler->ReportSizeLimit(body.size(), ignored);
+  handler->HandleRobotsEnd();
+}
+
+std::string_view ExtractProductToken(std::string_view value) {
+  std::size_t n = 0;
+  while (n < value.size()) {
+    const char c = value[n];
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
+    if (!ok) break;
+    ++n;
+  }
+  return value.substr(0, n);
+}
+
+std::string GoogleEscapePattern(std::string_view src) {
+  std::string out;
+  out.reserve(src.size());
+  for (std::size_t i = 0; i < src.size(); ++i) {
+    const auto c = static_cast<unsigned char>(src[i]);
+    if (c == '%' && i + 2 < src.size() && HexValue(src[i + 1]) >= 0 && HexValue(src[i + 2]) >= 0) {
+      out.push_back('%');
+      out.push_back(kHexUpper[HexValue(src[i + 1])]);
+      out.push_back(kHexUpper[HexValue(src[i + 2])]);
+      i += 2;
+    } else if (c & 0x80) {
+      out.push_back('%');
+      out.push_back(kHexUpper[c >> 4]);
+      out.push_back(kHexUpper[c & 15]);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+PathPattern PathPattern::Google(std::string_view p) {
+  PathPattern out;
+  out.length_ = static_cast<int>(p.size());
+  if (!p.empty() && p.back() == '$') {
+    out.anchored_ = true;
+    p.remove_suffix(1);
+  }
+  out.pieces_.emplace_back();
+  for (const char c : p) {
+    if (c == '*') {
+      if (!out.pieces_.back().empty() || out.pieces_.size() == 1) out.pieces_.emplace_back();
+    } else {
+      out.pieces_.back().push_back(c);
+    }
+  }
+  return out;
+}
+
+PathPattern PathPattern::Rfc(std::string_view p) {
+  PathPattern out;
+  if (!p.empty() && p.back() == '$') {
+    out.anchored_ = true;
+    p.remove_suffix(1);
+  }
+  out.pieces_.emplace_back();
+  int length = out.anchored_ ? 1 : 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const auto c = static_cast<unsigned char>(p[i]);
+    std::string& piece = out.pieces_.back();
+    if (c == '*') {
+      ++length;
+      if (!piece.empty() || out.pieces_.size() == 1) out.pieces_.emplace_back();
+      continue;
+    }
+    const int hi = i + 2 < p.size() ? HexValue(p[i + 1]) : -1;
+    const int lo = i + 2 < p.size() ? HexValue(p[i + 2]) : -1;
+    if (c == '%' && hi >= 0 && lo >= 0) {
+      const auto v = static_cast<unsigned char>(hi * 16 + lo);
+      // RFC 9309 2.2.3: %2A and %24 stand for literal '*' and '$'.
+      if (IsUnreserved(v) || v == '*' || v == '$') {
+        piece.push_back(static_cast<char>(v));
+        length += 1;
+      } else {
+        piece.push_back('%');
+        piece.push_back(kHexUpper[hi]);
+        piece.push_back(kHexUpper[lo]);
+        length += 3;
+      }
+      i += 2;
+    } else if (c == '%') {
+      piece.append("%25");
+      length += 3;
+    } else if (MustEncode(c)) {
+      piece.push_back('%');
+      piece.push_back(kHexUpper[c >> 4]);
+      piece.push_back(kHexUpper[c & 15]);
+      length += 3;
+    } else {
+      piece.push_back(static_cast<char>(c));
+      length += 1;
+    }
+  }
+  out.length_ = length;
+  return out;
+}
+
+bool PathPattern::Matches(std::string_view path) const {
+  if (pieces_.empty()) return !anchored_ || path.empty();  // default-constructed
+  const std::string& first = pieces_.front();
+  if (pieces_.size() == 1) return anchored_ ? path == first : path.starts_with(first);
+  if (!path.starts_with(first)) return false;
+  // Leftmost placement of each middle piece is optimal for '*'-only globs.
+  std::size_t pos = first.size();
+  for (std::size_t i = 1; i + 1 < pieces_.size(); ++i) {
+    const std::size_t found = path.find(pieces_[i], pos);
+    if (found == std::string_view::npos) return false;
+    pos = found + pieces_[i].size();
+  }
+  const std::string& last = pieces_.back();
+  if (anchored_) return path.size() >= pos + last.size() && path.ends_with(last);
+  return last.empty() || path.find(last, pos) != std::string_view::npos;
+}
+
+std::string RuleText(const RobotsRule& rule) {
+  return std::string(rule.allow ? "Allow: " : "Disallow: ") + rule.value;
+}
+
+// Builds a RobotsTxt from the parser's callbacks.
+class RobotsTxtBuilder : public RobotsParseHandler {
+ public:
+  explicit RobotsTxtBuilder(RobotsTxt* out) : out_(out) {}
+
+  void HandleUserAgent(int line, std::string_view value) override {
+    if (current_ == nullptr || seen_rule_) {
+      out_->groups_.emplace_back();
+      current_ = &out_->groups_.back();
+      seen_rule_ = false;
+    }
+    const std::size_t index = out_->groups_.size() - 1;
+    RobotsAgentLine agent{line, std::string(value), false};
+    if (out_->mode_ == RobotsMode::kGoogle) {
+      // "* anything" is the global agent in Google's reading.
+      agent.global = !value.empty() && value[0] == '*' && (value.size() == 1 || IsAsciiSpace(value[1]));
+      if (!agent.global) {
+        const std::string_view token = ExtractProductToken(value);
+        if (!token.empty()) AddIndex(&out_->by_token_, ToLower(token), index);
+        AddIndex(&out_->by_value_, ToLower(value), index);
+      }
+    } else {
+      agent.global = value == "*";
+      if (!agent.global && !value.empty()) AddIndex(&out_->by_token_, ToLower(value), index);
+    }
+    if (agent.global && !current_->global) {
+      current_->global = true;
+      out_->global_groups_.push_back(index);
+    }
+    current_->agents.push_back(std::move(agent));
+  }
+
+  void HandleAllow(int line, std::string_view value) override { AddRule(true, line, value); }
+  void HandleDisallow(int line, std::string_view value) override { AddRule(false, line, value); }
+
+  void HandleSitemap(int line, std::string_view value) override {
+    out_->sitemaps_.push_back({line, "sitemap", std::string(value)});
+  }
+
+  void HandleUnknownAction(int line, std::string_view key, std::string_view value) override {
+    RobotsRecord r{line, ToLower(key), std::string(value)};
+    if (current_ == nullptr) {
+      out_->orphan_records_.push_back(std::move(r));
+    } else {
+      current_->records.push_back(std::move(r));
+    }
+  }
+
+  void ReportSizeLimit(std::size_t parsed, std::size_t ignored) override { out_->ignored_bytes_ = ignored; }
+
+ private:
+  static void AddIndex(std::unordered_map<std::string, std::vector<std::size_t>>* map, std::string key,
+                       std::size_t index) {
+    auto& v = (*map)[std::move(key)];
+    if (v.empty() || v.back() != index) v.push_back(index);
+  }
+
+  void AddRule(bool allow, int line, std::string_view value) {
+    if (current_ == nullptr) return;  // before any user-agent line: ignored (RFC 9309 2.1)
+    seen_rule_ = true;
+    RobotsRule rule;
+    rule.allow = allow;
+    rule.line = line;
+    rule.value = std::string(value);
+    if (out_->mode_ == RobotsMode::kGoogle) {
+      const std::string escaped = GoogleEscapePattern(value);
+      rule.pattern = PathPattern::Google(escaped);
+      if (allow) {
+        // google: "Allow: /d/index.htm..." that does not match retries as "/d/$".
+        const std::size_t slash = escaped.find_last_of('/');
+        if (slash != std::string::npos && std::string_view(escaped).substr(slash).starts_with("/index.htm")) {
+          rule.index_alternative = PathPattern::Google(escaped.substr(0, slash + 1) + "$");
+        }
+      }
+    } else {
+      rule.pattern = PathPattern::Rfc(value);
+    }
+    current_->rules.push_back(std::move(rule));
+  }
+
+  RobotsTxt* out_;
+  // The group being filled: always out_->groups_.back(), re-taken after each
+  // emplace_back, so vector growth never leaves it dangling.
+  RobotsGroup* current_ = nullptr;
+  bool seen_rule_ = false;
+};
+
+RobotsTxt RobotsTxt::Parse(std::string_view body, RobotsMode mode) {
+  RobotsTxt txt;
+  txt.mode_ = mode;
+  RobotsTxtBuilder builder(&txt);
+  ParseRobotsTxt(body, mode, &builder);
+  return txt;
+}
+
+std::vector<std::size_t> RobotsTxt::SpecificGroups(std::string_view agent, AgentMatching matching) const {
+  std::vector<std::size_t> out;
+  if (agent.empty()) return out;
+  const std::string key = ToLower(agent);
+  if (auto it = by_token_.find(key); it != by_token_.end()) out = it->second;
+  if (matching == AgentMatching::kWholeNameToo && mode_ == RobotsMode::kGoogle) {
+    if (auto it = by_value_.find(key); it != by_value_.end()) {
+      std::vector<std::size_t> merged;
+      std::set_union(out.begin(), out.end(), it->second.begin(), it->second.end(), std::back_inserter(merged));
+      out.swap(merged);
+    }
+  }
+  return out;
+}
+
+bool RobotsTxt::NamesAgent(std::string_view agent, AgentMatching matching) const {
+  return !SpecificGroups(agent, matching).empty();
+}
+
+std::vector<const RobotsGroup*> RobotsTxt::GroupsFor(std::string_view agent, AgentMatching matching) const {
+  std::vector<std::size_t> idx = SpecificGroups(agent, matching);
+  if (idx.empty()) idx = global_groups_;
+  std::vector<const RobotsGroup*> out;
+  out.reserve(idx.size());
+  for (const std::size_t i : idx) out.push_back(&groups_[i]);
+  return out;
+}
+
+RobotsMatch RobotsTxt::Match(std::string_view agent, std::string_view path, AgentMatching matching) const {
+  RobotsMatch result;
+  std::vector<std::size_t> idx = SpecificGroups(agent, matching);
+  result.agent_named = !idx.empty();
+  const std::vector<std::size_t>& groups = result.agent_named ? idx : global_groups_;
+  std::string normalised;
+  if (mode_ == RobotsMode::kRfc) {
+    normalised = NormalisePercentEncoding(path.empty() ? std::string_view("/") : path);
+    path = normalised;
+  } else if (path.empty()) {
+    path = "/";
+  }
+  int allow_priority = -1, disallow_priority = -1;
+  const RobotsRule* allow_rule = nullptr;
+  const RobotsRule* disallow_rule = nullptr;
+  for (const std::size_t g : groups) {
+    for (const RobotsRule& rule : groups_[g].rules) {
+      int priority = -1;
+      if (rule.pattern.Matches(path)) {
+        priority = rule.pattern.length();
+      } else if (rule.index_alternative && rule.index_alternative->Matches(path)) {
+        priority = rule.index_alternative->length();
+      }
+      if (priority < 0) continue;
+      // The first rule reaching a priority keeps it (strictly greater replaces).
+      if (rule.allow) {
+        if (priority > allow_priority) {
+          allow_priority = priority;
+          allow_rule = &rule;
+        }
+      } else if (priority > disallow_priority) {
+        disallow_priority = priority;
+        disallow_rule = &rule;
+      }
+    }
+  }
+  // Allow wins ties; priority-0 matches (an empty pattern) decide nothing.
+  const bool disallowed = (allow_priority > 0 || disallow_priority > 0) && disallow_priority > allow_priority;
+  result.allowed = !disallowed;
+  result.rule = disallow_priority > allow_priority ? disallow_rule : allow_rule;
+  result.line = result.rule ? result.rule->line : 0;
+  return result;
+}
+
+}  // namespace moisson::policy

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs every Debian package moisson needs, then configures and builds a
+# Release tree in build/release. Idempotent: a second run only rebuilds what
+# changed. Runs as root, or through sudo when it is available.
+#
+#   scripts/setup.sh            install + build
+#   MOISSON_SKIP_APT=1 scripts/setup.sh   build only (packages already there)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  # toolchain
+  build-essential cmake pkg-config clang libclang-rt-dev
+  # libraries moisson links
+  catch2 libcli11-dev libtomlplusplus-dev libsimdjson-dev libssl-dev
+  libgumbo-dev libre2-dev libcurl4-openssl-dev libboost-dev libboost-system-dev
+  libpsl-dev publicsuffix libidn2-dev libsqlite3-dev libpq-dev libpqxx-dev
+  zlib1g-dev libzstd-dev libphonenumber-dev libvectorscan-dev
+  # baselines for bench/ (Scrapy's robots.txt parser)
+  python3 python3-protego
+)
+
+if [[ "${MOISSON_SKIP_APT:-0}" != 1 ]]; then
+  sudo_cmd=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "setup.sh: run as root or install sudo" >&2; exit 1; }
+    sudo_cmd=(sudo)
+  fi
+  missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    "${sudo_cmd[@]}" apt-get update
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
+fi
+
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DMOISSON_BUILD_TESTS=ON -DMOISSON_BUILD_BENCH=ON
+cmake --build build/release -j2
