@@ -176,22 +176,26 @@ Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, cons
     if (!m.allowed) add("ai_txt", site.ai_txt_source, m.line, d.ai_txt.rule, "ai_txt.disallow", honour.ai_txt);
   }
 
-  // 4. Content-Signal and Content-Usage lines of robots.txt. They state the
-  // site's preferences, so the '*' groups and lines outside any group count
-  // even when moisson is named (stricter than reading only our own group).
+  // 4. Content-Signal and Content-Usage lines of robots.txt, with lines
+  // outside any group applying to every crawler. Content-Usage is read from
+  // moisson's own groups only (draft-ietf-aipref-attach-05: a crawler obeys its
+  // group). Content-Signal has no scoping rule of its own and states the site's
+  // preferences, so the '*' groups count too even when moisson is named.
   if (parsed_robots) {
-    std::vector<const RobotsGroup*> groups = site.robots.GroupsFor(token_);
+    const std::vector<const RobotsGroup*> own_groups = site.robots.GroupsFor(token_);
+    std::vector<const RobotsGroup*> groups = own_groups;
     for (const RobotsGroup* g : site.robots.GroupsFor("*")) {
       if (std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(g);
     }
-    std::vector<const RobotsRecord*> records;
-    for (const RobotsRecord& r : site.robots.orphan_records()) records.push_back(&r);
+    std::vector<std::pair<const RobotsRecord*, bool>> records;  // record, from moisson's own scope
+    for (const RobotsRecord& r : site.robots.orphan_records()) records.emplace_back(&r, true);
     for (const RobotsGroup* g : groups) {
-      for (const RobotsRecord& r : g->records) records.push_back(&r);
+      const bool own = std::find(own_groups.begin(), own_groups.end(), g) != own_groups.end();
+      for (const RobotsRecord& r : g->records) records.emplace_back(&r, own);
     }
-    std::sort(records.begin(), records.end(), [](auto* a, auto* b) { return a->line < b->line; });
+    std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) { return a.first->line < b.first->line; });
     std::vector<ContentUsageRule> usage_rules;
-    for (const RobotsRecord* r : records) {
+    for (const auto& [r, own] : records) {
       if (r->key == "content-signal") {
         const ContentSignal cs = ParseContentSignal(r->value);
         MergeContentSignal(&d.content_signal, cs);
@@ -200,7 +204,7 @@ Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, cons
           add("content_signal", site.robots_source, r->line, "Content-Signal: " + r->value,
               no ? "content_signal.ai-train=no" : "content_signal.ai-train=yes", honour.content_signal);
         }
-      } else if (r->key == "content-usage" && d.robots.allowed) {
+      } else if (r->key == "content-usage" && own && d.robots.allowed) {
         usage_rules.push_back(ParseContentUsageRule(r->line, r->value, mode_));
       }
     }

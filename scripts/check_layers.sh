@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Fails when an #include points against the module dependency order written
+# in docs/architecture.md: cli -> crawler -> {policy, filters, blocklists,
+# audit, io} -> core. A module may include itself and what lies below it.
+set -euo pipefail
+root="${1:-$(dirname "$0")/..}"
+cd "$root"
+declare -A allowed=(
+  [core]="core"
+  [policy]="policy core"
+  [filters]="filters core"
+  [blocklists]="blocklists core"
+  [audit]="audit core"
+  [io]="io core"
+  [crawler]="crawler policy filters blocklists audit io core"
+  [cli]="cli crawler policy filters blocklists audit io core"
+)
+status=0
+for module in "${!allowed[@]}"; do
+  [[ -d "$module" ]] || continue
+  while IFS= read -r hit; do
+    file=${hit%%:*}
+    rest=${hit#*:}
+    line=${rest%%:*}
+    target=$(sed -E 's/.*#include "([a-z_]+)\/.*/\1/' <<<"$rest")
+    if [[ " ${allowed[$module]} " != *" $target "* ]]; then
+      echo "$file:$line: $module/ must not include $target/ (see docs/architecture.md)"
+      status=1
+    fi
+  done < <(grep -rnE '#include "[a-z_]+/' "$module" --include='*.h' --include='*.cc' || true)
+done
+[[ $status -eq 0 ]] && echo "layering: ok"
+exit $status

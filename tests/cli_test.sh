@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Drives the moisson binary as users and other tools do, and checks output
+# formats and exit codes exactly. Usage: cli_test.sh MOISSON_BINARY SOURCE_DIR
+set -uo pipefail
+moisson=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+check() {  # check NAME EXPECTED ACTUAL
+  if [[ "$2" == "$3" ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    printf 'FAIL %s\n  expected: %q\n  actual:   %q\n' "$1" "$2" "$3"
+  fi
+}
+
+run() {  # run CMD... ; sets out, err, code
+  out=$("$@" 2>"$tmp/stderr")
+  code=$?
+  err=$(cat "$tmp/stderr")
+}
+
+# --- top level --------------------------------------------------------------
+run "$moisson" --version
+check "version exit" 0 "$code"
+check "version text" "moisson 0.1.0" "$out"
+run "$moisson" --help
+check "help exit" 0 "$code"
+run "$moisson"
+check "no subcommand is a usage error" 2 "$code"
+run "$moisson" robots check --robots /nonexistent --agent x http://a.b/
+check "missing file is a usage error" 2 "$code"
+run "$moisson" robots check --robots "$src/examples/site/robots.txt" --agent x --mode fuzzy http://a.b/
+check "bad mode is a usage error" 2 "$code"
+
+# --- robots check -----------------------------------------------------------
+printf 'User-agent: *\nDisallow: /private\nAllow: /private/ok\n' > "$tmp/robots.txt"
+run "$moisson" robots check --robots "$tmp/robots.txt" --agent FooBot https://e.com/private/x https://e.com/private/ok https://e.com/
+check "check exit 1 when any disallowed" 1 "$code"
+check "check output" $'disallowed\thttps://e.com/private/x\t2\tDisallow: /private\nallowed\thttps://e.com/private/ok\t3\tAllow: /private/ok\nallowed\thttps://e.com/\t0\t' "$out"
+run "$moisson" robots check --robots "$tmp/robots.txt" --agent FooBot https://e.com/public
+check "check exit 0 when all allowed" 0 "$code"
+printf 'User-agent: *\nDisallow: /%%2A\n' > "$tmp/star.txt"
+run "$moisson" robots check --mode rfc --robots "$tmp/star.txt" --agent FooBot 'https://e.com/*'
+check "rfc mode: %2A is a literal star" 1 "$code"
+run "$moisson" robots check --mode google --robots "$tmp/star.txt" --agent FooBot 'https://e.com/*'
+check "google mode: %2A is not a literal star" 0 "$code"
+
+# --- robots eval ------------------------------------------------------------
+b64=$(printf 'User-agent: FooBot\r\nDisallow: /x\r\n' | base64 -w0)
+cat > "$tmp/eval.jsonl" <<JSONL
+{"robots": "User-agent: *\nDisallow: /a\n", "agent": "FooBot", "url": "http://e.com/a/b"}
+{"robots": "User-agent: *\nDisallow: /a\n", "agent": "FooBot", "url": "http://e.com/b"}
+not json
+{"robots": "x", "url": "http://e.com/"}
+{"robots_b64": "$b64", "robots": "ignored", "agent": "foobot", "url": "http://e.com/x"}
+{"robots_b64": "!!!", "agent": "a", "url": "http://e.com/"}
+{"robots": "User-agent: *\nDisallow:\n", "agent": "FooBot", "url": "http://e.com/"}
+JSONL
+run "$moisson" robots eval < "$tmp/eval.jsonl"
+check "eval exit" 0 "$code"
+check "eval output" '{"allowed":false,"line":2}
+{"allowed":true,"line":null}
+{"error":"line 3: not a JSON object"}
+{"error":"line 4: missing string \"agent\""}
+{"allowed":false,"line":2}
+{"error":"line 6: \"robots_b64\" is not valid base64"}
+{"allowed":true,"line":2}' "$out"
+check "eval one line per input line" 7 "$(wc -l <<<"$out")"
+
+# --- robots lint ------------------------------------------------------------
+run "$moisson" robots lint "$tmp/robots.txt"
+check "lint clean exit" 0 "$code"
+check "lint clean summary" "$tmp/robots.txt: 0 error(s), 0 warning(s)" "$out"
+printf 'Disallow: /x\nUser-agent: Foo Bar\nDissallow: /y\n' > "$tmp/bad.txt"
+run "$moisson" robots lint "$tmp/bad.txt"
+check "lint errors exit 1" 1 "$code"
+check "lint first finding" "$tmp/bad.txt:1: error: rule before any user-agent line is ignored [rule-outside-group]" "$(head -1 <<<"$out")"
+
+# --- policy explain ---------------------------------------------------------
+site="$src/examples/site"
+run "$moisson" --config "$src/examples/moisson.toml" policy explain --json \
+  --url https://www.example.org/articles/vendanges-2024 --robots "$site/robots.txt" \
+  --tdmrep "$site/.well-known/tdmrep.json" --html "$site/article.html"
+check "explain exit" 0 "$code"
+verdict=$(/usr/bin/python3 -c '
+import json,sys
+d=json.loads(sys.stdin.read())
+print(d["collect"], d["ai_train"], d["reasons"][0], d["signals"]["tdm"]["reservation"], d["signals"]["tdm"]["source"],
+      d["signals"]["robots"]["allowed"], d["signals"]["content_signal"]["ai-train"], sorted(d["signals"]))' <<<"$out")
+check "explain json verdict" "False disallowed tdm.reservation 1 article.html True allowed ['ai_agents', 'ai_txt', 'content_signal', 'content_usage', 'robots', 'tdm', 'x_robots']" "$verdict"
+run "$moisson" policy explain --json --url https://www.example.org/photos/cat.jpg --robots "$site/robots.txt" --ai-txt "$site/ai.txt"
+verdict=$(/usr/bin/python3 -c '
+import json,sys
+d=json.loads(sys.stdin.read())
+print(d["collect"], d["ai_train"], d["reasons"], [(a["agent"], a["allowed"], a["line"]) for a in d["signals"]["ai_agents"]], d["signals"]["ai_txt"]["line"])' <<<"$out")
+check "explain ai agents and ai.txt" "False disallowed ['ai_agent.disallow', 'ai_txt.disallow', 'robots.allow', 'content_signal.ai-train=yes'] [('CCBot', False, 11), ('GPTBot', False, 11)] 3" "$verdict"
+run "$moisson" policy explain --url https://www.example.org/press/release-1 --robots "$site/robots.txt" \
+  --tdmrep "$site/.well-known/tdmrep.json" --header "X-Robots-Tag: googlebot: noindex" --html "$site/press.html"
+check "explain text exit" 0 "$code"
+check "explain text collect" "collect   yes" "$(grep '^collect' <<<"$out")"
+check "explain text ai_train" "ai_train  allowed" "$(grep '^ai_train' <<<"$out")"
+run "$moisson" policy explain --url https://www.example.org/ --robots "$site/robots.txt" --robots-status 503
+check "explain 503" "collect   no" "$(grep '^collect' <<<"$out")"
+run "$moisson" policy explain --url https://www.example.org/ --header "no colon here"
+check "bad header is a usage error" 2 "$code"
+run "$moisson" policy explain --url "not a url"
+check "bad url is a usage error" 2 "$code"
+printf '[policy]\nrobots_mode = "google"\nhonor = true\n' > "$tmp/bad.toml"
+run "$moisson" --config "$tmp/bad.toml" policy explain --url https://a.b/
+check "config error exit" 2 "$code"
+check "config error message" "moisson: $tmp/bad.toml:3: unknown key 'policy.honor'" "$err"
+
+# --- keygen -----------------------------------------------------------------
+run "$moisson" keygen --out "$tmp/project.key"
+check "keygen exit" 0 "$code"
+check "keygen mode" 600 "$(stat -c %a "$tmp/project.key")"
+run "$moisson" keygen --out "$tmp/project.key"
+check "keygen refuses to overwrite" 2 "$code"
+run "$moisson" keygen --out "$tmp/project.key" --force
+check "keygen --force" 0 "$code"
+
+# --- the layering check itself fails on a wrong-way include -------------------
+mkdir -p "$tmp/tree/core"
+echo '#include "policy/robots.h"' > "$tmp/tree/core/bad.cc"
+run bash "$src/scripts/check_layers.sh" "$tmp/tree"
+check "layering check catches core -> policy" 1 "$code"
+
+echo "cli: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]

@@ -1,0 +1,107 @@
+// Configuration loading: strict, with file, line and key in every error.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "core/config.h"
+
+using namespace moisson;
+
+TEST_CASE("Config: defaults without a file", "[config]") {
+  const auto c = ParseConfig("", "empty.toml");
+  REQUIRE(c.ok());
+  CHECK(c->crawler.product_token == "moisson");
+  CHECK(c->policy.robots_mode == RobotsMode::kGoogle);
+  CHECK_FALSE(c->policy.ai_agents);
+  CHECK(c->policy.honour.noai);
+  CHECK(c->policy.ai_objection_blocks_collection);
+}
+
+TEST_CASE("Config: every documented key is read", "[config]") {
+  const auto c = ParseConfig(R"toml(
+[controller]
+name = "Example Lab"
+contact = "dpo@example.org"
+privacy_policy_url = "https://example.org/privacy"
+
+[crawler]
+product_token = "ExampleBot"
+user_agent = "ExampleBot/1.0 (+https://example.org/bot)"
+
+[policy]
+robots_mode = "rfc"
+ai_agents = ["GPTBot", "CCBot"]
+extra_ai_agents = ["MyOtherBot"]
+ai_objection_blocks_collection = false
+
+[policy.honour]
+ai_agents = false
+ai_txt = false
+tdmrep = false
+content_usage = false
+content_signal = false
+noai = false
+noindex = false
+)toml",
+                             "full.toml");
+  REQUIRE(c.ok());
+  CHECK(c->controller.name == "Example Lab");
+  CHECK(c->crawler.product_token == "ExampleBot");
+  CHECK(c->policy.robots_mode == RobotsMode::kRfc);
+  REQUIRE(c->policy.ai_agents);
+  CHECK(c->policy.ai_agents->size() == 2);
+  CHECK(c->policy.extra_ai_agents == std::vector<std::string>{"MyOtherBot"});
+  CHECK_FALSE(c->policy.ai_objection_blocks_collection);
+  CHECK_FALSE(c->policy.honour.ai_agents);
+  CHECK_FALSE(c->policy.honour.noindex);
+}
+
+TEST_CASE("Config: an unknown key is an error naming file, line and key", "[config]") {
+  const auto c = ParseConfig("[policy]\nrobots_mode = \"google\"\n\n[policy.honour]\nnoia = true\n", "site.toml");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.status().message() == "site.toml:5: unknown key 'policy.honour.noia'");
+}
+
+TEST_CASE("Config: an unknown table is an error", "[config]") {
+  const auto c = ParseConfig("[polcy]\nrobots_mode = \"rfc\"\n", "t.toml");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.status().message().find("t.toml:1: unknown table 'polcy'") == 0);
+}
+
+TEST_CASE("Config: a wrong type is an error naming the expected type", "[config]") {
+  auto c = ParseConfig("[policy.honour]\nnoai = \"yes\"\n", "t.toml");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.status().message() == "t.toml:2: key 'policy.honour.noai' must be a boolean");
+  c = ParseConfig("[policy]\nai_agents = [\"a\", 3]\n", "t.toml");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.status().message().find("t.toml:2:") == 0);
+  c = ParseConfig("policy = 3\n", "t.toml");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.status().message() == "t.toml:1: key 'policy' must be a table");
+}
+
+TEST_CASE("Config: bad values are errors", "[config]") {
+  auto c = ParseConfig("[policy]\nrobots_mode = \"strict\"\n", "t.toml");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.status().message().find("t.toml:2:") == 0);
+  c = ParseConfig("[crawler]\nproduct_token = \"Moisson Bot\"\nuser_agent = \"Moisson Bot/1\"\n", "t.toml");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.status().message().find("t.toml:2: crawler.product_token") == 0);
+  c = ParseConfig("[crawler]\nproduct_token = \"moisson\"\nuser_agent = \"SomethingElse/1\"\n", "t.toml");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.status().message().find("t.toml:3: crawler.user_agent") == 0);
+}
+
+TEST_CASE("Config: TOML syntax errors name the line", "[config]") {
+  const auto c = ParseConfig("[policy]\nrobots_mode = \n", "bad.toml");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.status().message().find("bad.toml:2: TOML syntax error") == 0);
+}
+
+TEST_CASE("Config: the shipped example loads", "[config]") {
+  const auto c = LoadConfig(std::string(MOISSON_SOURCE_DIR) + "/examples/moisson.toml");
+  INFO(c.status().message());
+  REQUIRE(c.ok());
+  CHECK_FALSE(c->controller.name.empty());
+  CHECK_FALSE(LoadConfig("/nonexistent/moisson.toml").ok());
+}
