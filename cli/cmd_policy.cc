@@ -125,7 +125,8 @@ void WriteText(const Decision& d) {
   for (const auto& e : d.evidence) {
     std::string where = e.source;
     if (e.line > 0) where += ":" + std::to_string(e.line);
-    o << "  " << std::left << std::setw(15) << e.signal << std::setw(28) << where << " " << e.text << "  -> "
+    const std::string text = e.text.empty() ? "(no rule matched)" : e.text;
+    o << "  " << std::left << std::setw(15) << e.signal << std::setw(28) << where << " " << text << "  -> "
       << e.effect << (e.honoured ? "" : " (not honoured: switched off in config)") << "\n";
   }
   if (d.evidence.empty()) o << "  (none)\n";
