@@ -57,6 +57,15 @@ void WriteJson(const Decision& d) {
     w.String(d.robots.rule);
   }
   w.Key("fetch").String(d.robots.fetch).Key("fetch_reason").String(d.robots.fetch_reason);
+  w.Key("crawl_delay");
+  if (auto interval = d.robots.hints.MinInterval()) {
+    w.Double(*interval);
+  } else {
+    w.Null();
+  }
+  w.Key("sitemaps").BeginArray();
+  for (const auto& s : d.robots.sitemaps) w.String(s);
+  w.EndArray();
   w.Key("source").String(d.robots.source).EndObject();
   w.Key("ai_agents").BeginArray();
   for (const auto& a : d.ai_agents) {
@@ -130,6 +139,10 @@ void WriteText(const Decision& d) {
       << e.effect << (e.honoured ? "" : " (not honoured: switched off in config)") << "\n";
   }
   if (d.evidence.empty()) o << "  (none)\n";
+  if (auto interval = d.robots.hints.MinInterval()) {
+    o << "\npoliteness: wait " << *interval << " s between requests (robots.txt line "
+      << std::max(d.robots.hints.crawl_delay_line, d.robots.hints.request_rate_line) << ")\n";
+  }
   std::cout << o.str();
 }
 

@@ -81,6 +81,31 @@ bool RobotsCacheFresh(std::chrono::system_clock::time_point fetched_at, std::chr
   return now - fetched_at < std::min(lifetime, kMaxRobotsCacheAge);
 }
 
+std::optional<double> CrawlHints::MinInterval() const {
+  if (crawl_delay && request_interval) return std::max(*crawl_delay, *request_interval);
+  return crawl_delay ? crawl_delay : request_interval;
+}
+
+CrawlHints CrawlHintsFor(const RobotsTxt& robots, std::string_view agent) {
+  CrawlHints h;
+  for (const RobotsGroup* g : robots.GroupsFor(agent)) {
+    for (const RobotsRecord& r : g->records) {
+      if (r.key == "crawl-delay") {
+        if (auto v = ParseCrawlDelay(r.value); v && (!h.crawl_delay || *v > *h.crawl_delay)) {
+          h.crawl_delay = v;
+          h.crawl_delay_line = r.line;
+        }
+      } else if (r.key == "request-rate") {
+        if (auto v = ParseRequestRate(r.value); v && (!h.request_interval || *v > *h.request_interval)) {
+          h.request_interval = v;
+          h.request_rate_line = r.line;
+        }
+      }
+    }
+  }
+  return h;
+}
+
 PolicyEngine::PolicyEngine(const Config& config)
     : token_(config.crawler.product_token), mode_(config.policy.robots_mode), policy_(config.policy) {
   std::vector<std::string> names = config.policy.ai_agents ? *config.policy.ai_agents : DefaultAiAgents();
@@ -100,7 +125,12 @@ SitePolicy PolicyEngine::LoadSite(const RobotsFetch& robots_fetch, std::string_v
                                   std::optional<std::string_view> tdmrep_json) const {
   SitePolicy site;
   site.robots_verdict = ClassifyRobotsFetch(robots_fetch, &site.robots_fetch_reason);
-  if (site.robots_verdict == RobotsFetchVerdict::kParse) site.robots = RobotsTxt::Parse(robots_body, mode_);
+  if (site.robots_verdict == RobotsFetchVerdict::kParse) {
+    site.robots = RobotsTxt::Parse(robots_body, mode_);
+    for (const std::string& agent : ai_agents_) {
+      if (site.robots.NamesAgent(agent, AgentMatching::kWholeNameToo)) site.named_ai_agents.push_back(agent);
+    }
+  }
   if (ai_txt) site.ai_txt = RobotsTxt::Parse(*ai_txt, mode_);
   if (tdmrep_json) site.tdmrep = ParseTdmRepJson(*tdmrep_json);
   return site;
@@ -145,6 +175,8 @@ Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, cons
       d.robots.allowed = m.allowed;
       d.robots.line = m.line;
       if (m.rule) d.robots.rule = RuleText(*m.rule);
+      d.robots.hints = CrawlHintsFor(site.robots, token_);
+      for (const RobotsRecord& s : site.robots.sitemaps()) d.robots.sitemaps.push_back(s.value);
       add("robots", site.robots_source, m.line, d.robots.rule, m.allowed ? "robots.allow" : "robots.disallow", true);
       break;
     }
@@ -153,8 +185,7 @@ Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, cons
 
   // 2. AI crawlers the site names: a disallow for one of them is an objection.
   if (parsed_robots) {
-    for (const std::string& agent : ai_agents_) {
-      if (!site.robots.NamesAgent(agent, AgentMatching::kWholeNameToo)) continue;
+    for (const std::string& agent : site.named_ai_agents) {
       const RobotsMatch m = site.robots.Match(agent, path, AgentMatching::kWholeNameToo);
       Decision::AiAgent a{agent, m.allowed, m.line, m.rule ? RuleText(*m.rule) : std::string()};
       if (!m.allowed) {

@@ -52,6 +52,21 @@ bool RobotsCacheFresh(std::chrono::system_clock::time_point fetched_at,
 // Follows at most this many redirects for robots.txt (RFC 9309: at least five).
 inline constexpr int kMaxRobotsRedirects = 5;
 
+// ---- politeness hints from robots.txt (not RFC 9309; as protego reads them) ----
+
+struct CrawlHints {
+  std::optional<double> crawl_delay;       // seconds, the largest Crawl-delay of the agent's groups
+  int crawl_delay_line = 0;
+  std::optional<double> request_interval;  // seconds between requests from Request-rate
+  int request_rate_line = 0;
+  // What a polite crawler waits between two requests to this origin: the
+  // larger of the two, or nullopt when the file says neither.
+  std::optional<double> MinInterval() const;
+};
+// Reads the Crawl-delay and Request-rate lines of the groups that apply to
+// `agent` (its own, else '*'); malformed values are ignored.
+CrawlHints CrawlHintsFor(const RobotsTxt& robots, std::string_view agent);
+
 // ---- inputs -------------------------------------------------------------------
 
 // What one origin publishes, compiled once and shared by every Decide() call
@@ -61,6 +76,9 @@ struct SitePolicy {
   std::string robots_fetch_reason = "not published";
   std::string robots_source = "robots.txt";
   RobotsTxt robots;  // meaningful when robots_verdict == kParse
+  // The configured AI crawler names that some group of `robots` names,
+  // found once here so that Decide() looks at only these.
+  std::vector<std::string> named_ai_agents;
 
   std::optional<RobotsTxt> ai_txt;
   std::string ai_txt_source = "ai.txt";
@@ -106,6 +124,8 @@ struct Decision {
     int line = 0;
     std::string rule;
     std::string source;
+    CrawlHints hints;
+    std::vector<std::string> sitemaps;
   } robots;
   struct AiAgent {
     std::string agent;

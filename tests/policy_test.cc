@@ -318,3 +318,29 @@ TEST_CASE("Policy: rfc mode is used when configured", "[policy][config]") {
   f.config.policy.robots_mode = RobotsMode::kGoogle;
   CHECK_FALSE(f.Run("User-agent: *\nDissallow: /\n", "https://example.org/x").collect);
 }
+
+TEST_CASE("Crawl-delay and Request-rate of the agent's groups give the politeness interval", "[policy][robots-extras]") {
+  const std::string robots =
+      "User-agent: *\n"
+      "Crawl-delay: 2\n"
+      "Request-rate: 1/10s\n"
+      "Disallow: /private\n"  // a rule closes the group; without it moisson would share it
+      "User-agent: moisson\n"
+      "Crawl-delay: oops\n"
+      "Crawl-delay: 4\n"
+      "Disallow: /x\n"
+      "Sitemap: https://example.org/s.xml\n";
+  const RobotsTxt txt = RobotsTxt::Parse(robots, RobotsMode::kGoogle);
+  const CrawlHints own = CrawlHintsFor(txt, "moisson");
+  CHECK(own.crawl_delay == 4.0);
+  CHECK(own.crawl_delay_line == 7);
+  CHECK_FALSE(own.request_interval);
+  CHECK(own.MinInterval() == 4.0);
+  const CrawlHints other = CrawlHintsFor(txt, "FooBot");
+  CHECK(other.MinInterval() == 10.0);
+  CHECK(other.request_rate_line == 3);
+  CHECK_FALSE(CrawlHintsFor(RobotsTxt::Parse("", RobotsMode::kGoogle), "x").MinInterval());
+  const Decision d = Fixture().Run(robots, "https://example.org/y");
+  CHECK(d.robots.hints.MinInterval() == 4.0);
+  CHECK(d.robots.sitemaps == std::vector<std::string>{"https://example.org/s.xml"});
+}
