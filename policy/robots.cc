@@ -421,28 +421,32 @@ RobotsTxt RobotsTxt::Parse(std::string_view body, RobotsMode mode) {
   return txt;
 }
 
-std::vector<std::size_t> RobotsTxt::SpecificGroups(std::string_view agent, AgentMatching matching) const {
-  std::vector<std::size_t> out;
-  if (agent.empty()) return out;
-  const std::string key = ToLower(agent);
-  if (auto it = by_token_.find(key); it != by_token_.end()) out = it->second;
-  if (matching == AgentMatching::kWholeNameToo && mode_ == RobotsMode::kGoogle) {
-    if (auto it = by_value_.find(key); it != by_value_.end()) {
-      std::vector<std::size_t> merged;
-      std::set_union(out.begin(), out.end(), it->second.begin(), it->second.end(), std::back_inserter(merged));
-      out.swap(merged);
-    }
-  }
-  return out;
+const std::vector<std::size_t>& RobotsTxt::SpecificGroups(std::string_view agent, AgentMatching matching,
+                                                          std::vector<std::size_t>* scratch) const {
+  static const std::vector<std::size_t> kNone;
+  if (agent.empty()) return kNone;
+  const std::string key = ToLower(agent);  // agent names fit the small-string buffer: no allocation
+  const auto tok = by_token_.find(key);
+  const std::vector<std::size_t>& by_token = tok == by_token_.end() ? kNone : tok->second;
+  if (matching != AgentMatching::kWholeNameToo || mode_ != RobotsMode::kGoogle) return by_token;
+  const auto val = by_value_.find(key);
+  if (val == by_value_.end()) return by_token;
+  if (by_token.empty()) return val->second;
+  scratch->clear();
+  std::set_union(by_token.begin(), by_token.end(), val->second.begin(), val->second.end(),
+                 std::back_inserter(*scratch));
+  return *scratch;
 }
 
 bool RobotsTxt::NamesAgent(std::string_view agent, AgentMatching matching) const {
-  return !SpecificGroups(agent, matching).empty();
+  std::vector<std::size_t> scratch;
+  return !SpecificGroups(agent, matching, &scratch).empty();
 }
 
 std::vector<const RobotsGroup*> RobotsTxt::GroupsFor(std::string_view agent, AgentMatching matching) const {
-  std::vector<std::size_t> idx = SpecificGroups(agent, matching);
-  if (idx.empty()) idx = global_groups_;
+  std::vector<std::size_t> scratch;
+  const std::vector<std::size_t>& specific = SpecificGroups(agent, matching, &scratch);
+  const std::vector<std::size_t>& idx = specific.empty() ? global_groups_ : specific;
   std::vector<const RobotsGroup*> out;
   out.reserve(idx.size());
   for (const std::size_t i : idx) out.push_back(&groups_[i]);
@@ -451,9 +455,10 @@ std::vector<const RobotsGroup*> RobotsTxt::GroupsFor(std::string_view agent, Age
 
 RobotsMatch RobotsTxt::Match(std::string_view agent, std::string_view path, AgentMatching matching) const {
   RobotsMatch result;
-  std::vector<std::size_t> idx = SpecificGroups(agent, matching);
-  result.agent_named = !idx.empty();
-  const std::vector<std::size_t>& groups = result.agent_named ? idx : global_groups_;
+  std::vector<std::size_t> scratch;
+  const std::vector<std::size_t>& specific = SpecificGroups(agent, matching, &scratch);
+  result.agent_named = !specific.empty();
+  const std::vector<std::size_t>& groups = result.agent_named ? specific : global_groups_;
   std::string normalised;
   if (mode_ == RobotsMode::kRfc) {
     normalised = NormalisePercentEncoding(path.empty() ? std::string_view("/") : path);

@@ -198,7 +198,10 @@ class RobotsTxt {
 
  private:
   friend class RobotsTxtBuilder;
-  std::vector<std::size_t> SpecificGroups(std::string_view agent, AgentMatching matching) const;
+  // Indexes of the groups naming `agent`, in file order. Points into the
+  // index maps, or into `*scratch` when two lists had to be merged.
+  const std::vector<std::size_t>& SpecificGroups(std::string_view agent, AgentMatching matching,
+                                                 std::vector<std::size_t>* scratch) const;
 
   RobotsMode mode_ = RobotsMode::kGoogle;
   std::vector<RobotsGroup> groups_;
