@@ -343,9 +343,10 @@ class RobotsTxtBuilder : public RobotsParseHandler {
       // "* anything" is the global agent in Google's reading.
       agent.global = !value.empty() && value[0] == '*' && (value.size() == 1 || IsAsciiSpace(value[1]));
       if (!agent.global) {
-        const std::string_view token = ExtractProductToken(value);
-        if (!token.empty()) AddIndex(&out_->by_token_, ToLower(token), index);
-        AddIndex(&out_->by_value_, ToLower(value), index);
+        // An empty token is indexed too: google compares it with the agent
+        // as given, so an empty agent matches "User-agent: 123".
+        AddIndex(&out_->by_token_, ToLower(ExtractProductToken(value)), index);
+        if (!value.empty()) AddIndex(&out_->by_value_, ToLower(value), index);
       }
     } else {
       agent.global = value == "*";
@@ -424,7 +425,7 @@ RobotsTxt RobotsTxt::Parse(std::string_view body, RobotsMode mode) {
 const std::vector<std::size_t>& RobotsTxt::SpecificGroups(std::string_view agent, AgentMatching matching,
                                                           std::vector<std::size_t>* scratch) const {
   static const std::vector<std::size_t> kNone;
-  if (agent.empty()) return kNone;
+  if (agent.empty() && mode_ != RobotsMode::kGoogle) return kNone;
   const std::string key = ToLower(agent);  // agent names fit the small-string buffer: no allocation
   const auto tok = by_token_.find(key);
   const std::vector<std::size_t>& by_token = tok == by_token_.end() ? kNone : tok->second;

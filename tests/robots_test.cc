@@ -472,3 +472,12 @@ TEST_CASE("Malformed bytes never crash and never invent rules", "[robots]") {
   CHECK(RobotsTxt::Parse(with_nul, RobotsMode::kRfc).Match("FooBot", "/a/c").allowed);
   CHECK_FALSE(RobotsTxt::Parse(with_nul, RobotsMode::kRfc).Match("FooBot", "/a%00/b").allowed);
 }
+
+TEST_CASE("google: an empty agent matches user-agent lines whose token is empty", "[robots][google]") {
+  const std::string r = "User-agent: *\nDisallow: /\nUser-agent: 123\nAllow: /\n";
+  // google compares the extracted token ("" for "123") with the agent as given.
+  CHECK(Allowed(r, "", "http://a.b/x"));
+  CHECK_FALSE(Allowed(r, "FooBot", "http://a.b/x"));
+  // rfc mode: an empty agent names nothing and falls to '*'.
+  CHECK_FALSE(Allowed(r, "", "http://a.b/x", RobotsMode::kRfc));
+}
