@@ -5,10 +5,120 @@
 #include <vector>
 
 namespace moisson::policy {
+namespace {
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// Case-insensitive search for `needle` (lower case) from `from`.
+std::size_t FindIgnoreCase(std::string_view hay, std::string_view needle, std::size_t from) {
+  if (needle.size() > hay.size()) return std::string_view::npos;
+  for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
+    std::size_t k = 0;
+    while (k < needle.size() && Lower(hay[i + k]) == needle[k]) ++k;
+    if (k == needle.size()) return i;
+  }
+  return std::string_view::npos;
+}
+
+// Position just after the '>' that ends the tag starting at `pos`, skipping
+// quoted attribute values; npos if the tag never ends.
+std::size_t TagEnd(std::string_view html, std::size_t pos) {
+  char quote = 0;
+  bool after_equals = false;
+  for (std::size_t i = pos; i < html.size(); ++i) {
+    const char c = html[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if ((c == '"' || c == '\'') && after_equals) {
+      quote = c;
+      after_equals = false;
+      continue;
+    }
+    if (c == '>') return i + 1;
+    if (c == '=') {
+      after_equals = true;
+    } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f') {
+      after_equals = false;
+    }
+  }
+  return std::string_view::npos;
+}
+
+bool OneOf(std::string_view name, std::initializer_list<std::string_view> names) {
+  for (std::string_view n : names) {
+    if (name == n) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string_view HeadPrefix(std::string_view html) {
+  if (html.size() > kMaxHeadBytes) html = html.substr(0, kMaxHeadBytes);
+  std::size_t i = 0;
+  while (true) {
+    i = html.find('<', i);
+    if (i == std::string_view::npos || i + 1 >= html.size()) return html;
+    if (html.compare(i, 4, "<!--") == 0) {
+      const std::size_t end = html.find("-->", i + 4);
+      if (end == std::string_view::npos) return html;
+      i = end + 3;
+      continue;
+    }
+    if (html[i + 1] == '!' || html[i + 1] == '?') {  // doctype, bogus comment
+      const std::size_t end = html.find('>', i);
+      if (end == std::string_view::npos) return html;
+      i = end + 1;
+      continue;
+    }
+    const bool end_tag = html[i + 1] == '/';
+    const std::size_t name_start = i + (end_tag ? 2 : 1);
+    if (name_start >= html.size() || !IsAlpha(html[name_start])) {
+      ++i;  // a '<' that starts no tag is text
+      continue;
+    }
+    std::size_t name_end = name_start;
+    std::string name;
+    while (name_end < html.size() && name.size() < 16) {
+      const char c = html[name_end];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/' || c == '>') break;
+      name.push_back(Lower(c));
+      ++name_end;
+    }
+    if (end_tag) {
+      // </head> ends the head; </body>, </html> and </br> make the tree
+      // builder leave it too.
+      if (OneOf(name, {"head", "body", "html", "br"})) {
+        const std::size_t end = TagEnd(html, name_end);
+        return end == std::string_view::npos ? html : html.substr(0, end);
+      }
+      const std::size_t end = TagEnd(html, name_end);
+      if (end == std::string_view::npos) return html;
+      i = end;
+      continue;
+    }
+    if (!OneOf(name, {"html", "head", "meta", "link", "base", "basefont", "bgsound", "title", "script", "style",
+                      "noscript", "noframes"})) {
+      return html.substr(0, i);  // the first start tag that does not belong in a head
+    }
+    const std::size_t end = TagEnd(html, name_end);
+    if (end == std::string_view::npos) return html;
+    i = end;
+    if (OneOf(name, {"title", "script", "style", "noscript", "noframes"})) {
+      // Raw text up to the matching end tag: tags written inside do not count.
+      const std::size_t close = FindIgnoreCase(html, "</" + name, i);
+      if (close == std::string_view::npos) return html;
+      i = close;
+    }
+  }
+}
 
 std::vector<MetaTag> ExtractMetaTags(std::string_view html) {
   std::vector<MetaTag> out;
-  if (html.size() > kMaxHtmlBytes) html = html.substr(0, kMaxHtmlBytes);
+  html = HeadPrefix(html);
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0;  // we do not read parse errors; do not collect them
   GumboOutput* doc = gumbo_parse_with_options(&options, html.data(), html.size());

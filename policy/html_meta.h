@@ -16,12 +16,25 @@ struct MetaTag {
   std::string content;  // the content attribute, as written
 };
 
-// Documents larger than this are read only up to it.
-inline constexpr std::size_t kMaxHtmlBytes = 8u << 20;
+// At most this much of a document's head is parsed.
+inline constexpr std::size_t kMaxHeadBytes = 1u << 20;
 
-// Every <meta> element that has both a name and a content attribute, in
-// document order. Never fails: Gumbo recovers from any input.
+// Every <meta> element of the document's head that has both a name and a
+// content attribute, in document order. Never fails.
+//
+// Robots meta tags and TDMRep's tdm-reservation/tdm-policy belong in the
+// head (Google's robots meta documentation; TDMRep 3.3), so only the head is
+// read: HeadPrefix() finds where it ends and Gumbo parses that prefix. This
+// also bounds the work: Gumbo's tree builder is superlinear in nesting depth
+// (8 MB of nested <div> takes minutes), and nothing in a head nests.
 std::vector<MetaTag> ExtractMetaTags(std::string_view html);
+
+// The prefix of `html` that the HTML tree builder can still be "in head"
+// for: it ends before the first start tag that is not a head element
+// (<body>, <div>, <p>, ...), after </head>, or at kMaxHeadBytes. Comments and
+// the raw text of <script>, <style>, <title>, <noscript> ... are skipped
+// whole, so a tag written inside them does not end the head.
+std::string_view HeadPrefix(std::string_view html);
 
 }  // namespace moisson::policy
 
