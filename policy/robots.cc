@@ -464,8 +464,10 @@ RobotsMatch RobotsTxt::Match(std::string_view agent, std::string_view path, Agen
   if (mode_ == RobotsMode::kRfc) {
     normalised = NormalisePercentEncoding(path.empty() ? std::string_view("/") : path);
     path = normalised;
-  } else if (path.empty()) {
-    path = "/";
+  } else {
+    // google matches against a C string: the path ends at a NUL.
+    path = path.substr(0, path.find('\0'));
+    if (path.empty()) path = "/";
   }
   int allow_priority = -1, disallow_priority = -1;
   const RobotsRule* allow_rule = nullptr;

@@ -14,7 +14,8 @@
 //    colon when the line has exactly two words; a full or partial leading BOM;
 //    lines cut at 16,663 bytes; "* foo" as the global agent; user-agent values
 //    cut at the first character outside [A-Za-z_-]; "Allow: /x/index.html"
-//    also allowing "/x/$"; the URL path compared exactly as given.
+//    also allowing "/x/$"; the URL path compared exactly as given, up to a
+//    NUL byte (google matches C strings).
 //  - kRfc: RFC 9309 strictly: exact keys, a colon required, user-agent values
 //    compared whole, "%2A" and "%24" in a rule meaning literal '*' and '$',
 //    and rules and paths percent-encoding-normalised before comparison.

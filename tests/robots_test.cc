@@ -481,3 +481,11 @@ TEST_CASE("google: an empty agent matches user-agent lines whose token is empty"
   // rfc mode: an empty agent names nothing and falls to '*'.
   CHECK_FALSE(Allowed(r, "", "http://a.b/x", RobotsMode::kRfc));
 }
+
+TEST_CASE("google: the path ends at a NUL byte, as in google/robotstxt", "[robots][google]") {
+  const RobotsTxt txt = RobotsTxt::Parse("User-agent: *\nDisallow: /$\nDisallow: /*b\n", RobotsMode::kGoogle);
+  CHECK_FALSE(txt.Match("FooBot", std::string("/\0x", 3)).allowed);  // read as "/"
+  CHECK(txt.Match("FooBot", std::string("/a\0b", 4)).allowed);       // read as "/a"
+  const RobotsTxt rfc = RobotsTxt::Parse("User-agent: *\nDisallow: /*b\n", RobotsMode::kRfc);
+  CHECK_FALSE(rfc.Match("FooBot", std::string("/a\0b", 4)).allowed);  // rfc: %00 is kept
+}
