@@ -38,11 +38,11 @@ Field BoolField(bool HonouredSignals::*member) {
           }};
 }
 
-Field StringArrayField(std::function<void(Config*, std::vector<std::string>)> set) {
-  return {"an array of strings", [set](const toml::node& n, const std::string& where, Config* c) {
+Field StringArrayField(std::string key, std::function<void(Config*, std::vector<std::string>)> set) {
+  return {"an array of strings", [key, set](const toml::node& n, const std::string& where, Config* c) {
             std::vector<std::string> v;
             for (const toml::node& e : *n.as_array()) {
-              if (!e.is_string()) return Status::AtLine(where, LineOf(e), "array elements must be strings");
+              if (!e.is_string()) return Status::AtLine(where, LineOf(e), "key '" + key + "' must be " + "an array of strings");
               v.emplace_back(*e.value<std::string>());
             }
             set(c, std::move(v));
@@ -65,9 +65,9 @@ const std::map<std::string, Field>& Schema() {
                                 else return Status::AtLine(where, LineOf(n), "key 'policy.robots_mode' must be \"google\" or \"rfc\"");
                                 return Status::Ok();
                               }}},
-      {"policy.ai_agents", StringArrayField([](Config* c, std::vector<std::string> v) { c->policy.ai_agents = std::move(v); })},
+      {"policy.ai_agents", StringArrayField("policy.ai_agents", [](Config* c, std::vector<std::string> v) { c->policy.ai_agents = std::move(v); })},
       {"policy.extra_ai_agents",
-       StringArrayField([](Config* c, std::vector<std::string> v) { c->policy.extra_ai_agents = std::move(v); })},
+       StringArrayField("policy.extra_ai_agents", [](Config* c, std::vector<std::string> v) { c->policy.extra_ai_agents = std::move(v); })},
       {"policy.ai_objection_blocks_collection",
        {"a boolean", [](const toml::node& n, const std::string&, Config* c) {
           c->policy.ai_objection_blocks_collection = *n.value<bool>();

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace moisson {
@@ -48,7 +49,14 @@ std::string HttpUrl::Origin() const {
 }
 
 Result<HttpUrl> ParseHttpUrl(std::string_view url) {
-  const std::string shown = url.size() > 200 ? std::string(url.substr(0, 200)) + "..." : std::string(url);
+  // Messages show at most the scheme and authority: a path or query may
+  // carry a personal identifier.
+  std::string_view head = url.substr(0, std::min<std::size_t>(url.size(), 100));
+  if (const auto q = head.find_first_of("?#"); q != std::string_view::npos) head = head.substr(0, q);
+  if (const auto scheme_end = head.find("://"); scheme_end != std::string_view::npos) {
+    if (const auto slash = head.find('/', scheme_end + 3); slash != std::string_view::npos) head = head.substr(0, slash + 1);
+  }
+  const std::string shown = std::string(head) + (head.size() < url.size() ? "..." : "");
   for (const char c : url) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) {
       return Status::InvalidArgument("invalid URL '" + shown + "': contains a space or control character");

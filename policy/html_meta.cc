@@ -107,7 +107,9 @@ std::string_view HeadPrefix(std::string_view html) {
     const std::size_t end = TagEnd(html, name_end);
     if (end == std::string_view::npos) return html;
     i = end;
-    if (OneOf(name, {"title", "script", "style", "noscript", "noframes"})) {
+    // <noscript> is not skipped: Gumbo parses its content as markup, so a
+    // body tag inside it must end the prefix like anywhere else.
+    if (OneOf(name, {"title", "script", "style", "noframes"})) {
       // Raw text up to the matching end tag: tags written inside do not count.
       const std::size_t close = FindIgnoreCase(html, "</" + name, i);
       if (close == std::string_view::npos) return html;

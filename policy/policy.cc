@@ -16,6 +16,17 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// Site-controlled text copied into evidence is bounded and printable.
+std::string Clip(std::string_view s, std::size_t max = 160) {
+  std::string out;
+  for (const char c : s.substr(0, max)) {
+    const auto u = static_cast<unsigned char>(c);
+    out.push_back(u < 0x20 || u == 0x7F ? '?' : c);
+  }
+  if (s.size() > max) out += "...";
+  return out;
+}
+
 std::string Trimmed(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -116,6 +127,7 @@ PolicyEngine::PolicyEngine(const Config& config)
     const std::string key = Lower(n);
     if (key == own || std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
     seen.push_back(key);
+    ai_agents_lower_.insert(key);
     ai_agents_.push_back(std::move(n));
   }
 }
@@ -128,7 +140,7 @@ SitePolicy PolicyEngine::LoadSite(const RobotsFetch& robots_fetch, std::string_v
   if (site.robots_verdict == RobotsFetchVerdict::kParse) {
     site.robots = RobotsTxt::Parse(robots_body, mode_);
     for (const std::string& agent : ai_agents_) {
-      if (site.robots.NamesAgent(agent, AgentMatching::kWholeNameToo)) site.named_ai_agents.push_back(agent);
+      if (site.robots.NamesAgent(agent, AgentMatching::kLenient)) site.named_ai_agents.push_back(agent);
     }
   }
   if (ai_txt) site.ai_txt = RobotsTxt::Parse(*ai_txt, mode_);
@@ -150,11 +162,33 @@ Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, cons
   if (!parsed.ok()) {
     d.collect = false;
     d.robots.allowed = false;
-    add("url", "url", 0, parsed.status().message(), "url.invalid", true);
+    // Not the URL itself: its query may carry an identifier.
+    add("url", "url", 0, "not an absolute http(s) URL", "url.invalid", true);
     d.reasons = {"url.invalid"};
     return d;
   }
-  const std::string path = NormalisePercentEncoding(parsed->path_query);
+  // Rules are matched against the path as libcurl encodes it and against its
+  // RFC 3986 normal form, and the stricter answer is kept: a rule written
+  // "/%62az" must catch "/%62az" (as Google reads it) and "/baz" alike.
+  const std::string raw_path = parsed->path_query;
+  const std::string path = NormalisePercentEncoding(raw_path);
+  std::vector<std::string_view> paths{path};
+  if (raw_path != path) paths.push_back(raw_path);
+  auto strictest = [&](const RobotsTxt& txt, std::string_view agent, std::initializer_list<AgentMatching> ms) {
+    RobotsMatch best;
+    bool first = true;
+    for (const std::string_view p : paths) {
+      for (const AgentMatching m : ms) {
+        const RobotsMatch r = txt.Match(agent, p, m);
+        if (first || (!r.allowed && best.allowed)) best = r;
+        first = false;
+      }
+    }
+    return best;
+  };
+  auto matches_any = [&](const PathPattern& pattern) {
+    return std::any_of(paths.begin(), paths.end(), [&](std::string_view p) { return pattern.Matches(p); });
+  };
 
   // 1. robots.txt for moisson's own token.
   d.robots.source = site.robots_source;
@@ -171,10 +205,11 @@ Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, cons
       break;
     case RobotsFetchVerdict::kParse: {
       d.robots.fetch = "parse";
-      const RobotsMatch m = site.robots.Match(token_, path);
+      // Groups aimed at moisson by either mode's reading count (kLenient).
+      const RobotsMatch m = strictest(site.robots, token_, {AgentMatching::kStandard, AgentMatching::kLenient});
       d.robots.allowed = m.allowed;
       d.robots.line = m.line;
-      if (m.rule) d.robots.rule = RuleText(*m.rule);
+      if (m.rule) d.robots.rule = Clip(RuleText(*m.rule), 300);
       d.robots.hints = CrawlHintsFor(site.robots, token_);
       for (const RobotsRecord& s : site.robots.sitemaps()) d.robots.sitemaps.push_back(s.value);
       add("robots", site.robots_source, m.line, d.robots.rule, m.allowed ? "robots.allow" : "robots.disallow", true);
@@ -186,8 +221,8 @@ Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, cons
   // 2. AI crawlers the site names: a disallow for one of them is an objection.
   if (parsed_robots) {
     for (const std::string& agent : site.named_ai_agents) {
-      const RobotsMatch m = site.robots.Match(agent, path, AgentMatching::kWholeNameToo);
-      Decision::AiAgent a{agent, m.allowed, m.line, m.rule ? RuleText(*m.rule) : std::string()};
+      const RobotsMatch m = strictest(site.robots, agent, {AgentMatching::kLenient});
+      Decision::AiAgent a{agent, m.allowed, m.line, m.rule ? Clip(RuleText(*m.rule), 300) : std::string()};
       if (!m.allowed) {
         add("ai_agent", site.robots_source, m.line, "User-agent: " + agent + " / " + a.rule, "ai_agent.disallow",
             honour.ai_agents);
@@ -198,12 +233,12 @@ Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, cons
 
   // 3. ai.txt.
   if (site.ai_txt) {
-    const RobotsMatch m = site.ai_txt->Match(token_, path);
+    const RobotsMatch m = strictest(*site.ai_txt, token_, {AgentMatching::kStandard, AgentMatching::kLenient});
     d.ai_txt.published = true;
     d.ai_txt.allowed = m.allowed;
     d.ai_txt.line = m.line;
     d.ai_txt.source = site.ai_txt_source;
-    if (m.rule) d.ai_txt.rule = RuleText(*m.rule);
+    if (m.rule) d.ai_txt.rule = Clip(RuleText(*m.rule), 300);
     if (!m.allowed) add("ai_txt", site.ai_txt_source, m.line, d.ai_txt.rule, "ai_txt.disallow", honour.ai_txt);
   }
 
@@ -232,26 +267,30 @@ Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, cons
         MergeContentSignal(&d.content_signal, cs);
         if (cs.ai_train != Preference::kUnknown) {
           const bool no = cs.ai_train == Preference::kDisallow;
-          add("content_signal", site.robots_source, r->line, "Content-Signal: " + r->value,
+          add("content_signal", site.robots_source, r->line, "Content-Signal: " + Clip(r->value),
               no ? "content_signal.ai-train=no" : "content_signal.ai-train=yes", honour.content_signal);
         }
       } else if (r->key == "content-usage" && own && d.robots.allowed) {
         usage_rules.push_back(ParseContentUsageRule(r->line, r->value, mode_));
       }
     }
-    // Longest matching path wins; equally long ones combine restrictively.
+    // Longest matching path wins; equally long ones combine restrictively. A
+    // rule that does not parse is reported but cannot shadow a shorter one.
     int best = -1;
     for (const auto& u : usage_rules) {
-      if (u.pattern.Matches(path)) best = std::max(best, u.pattern.length());
-    }
-    for (const auto& u : usage_rules) {
-      if (best < 0 || !u.pattern.Matches(path) || u.pattern.length() != best) continue;
-      const std::string text = "Content-Usage: " + (u.path == "/" ? std::string() : u.path + " ");
       if (u.usage.parse_error) {
-        add("content_usage", site.robots_source, u.line, text + "(unparsable: " + u.usage.error + ")",
-            "content_usage.parse-error", honour.content_usage);
+        if (matches_any(u.pattern)) {
+          add("content_usage", site.robots_source, u.line,
+              "Content-Usage: " + Clip(u.path) + " (unparsable: " + u.usage.error + ")", "content_usage.parse-error",
+              honour.content_usage);
+        }
         continue;
       }
+      if (matches_any(u.pattern)) best = std::max(best, u.pattern.length());
+    }
+    for (const auto& u : usage_rules) {
+      if (best < 0 || u.usage.parse_error || !matches_any(u.pattern) || u.pattern.length() != best) continue;
+      const std::string text = "Content-Usage: " + (u.path == "/" ? std::string() : Clip(u.path) + " ");
       MergeContentUsage(&d.content_usage, u.usage);
       if (u.usage.train_ai != Preference::kUnknown) {
         const bool no = u.usage.train_ai == Preference::kDisallow;
@@ -261,44 +300,60 @@ Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, cons
     }
   }
 
+  // Which directive scopes concern moisson: unscoped, its own token, or
+  // (for noai) a configured AI crawler.
+  const std::string own = Lower(token_);
+  auto scope_kind = [&](const std::string& agent) {  // 0: not ours, 1: ours, 2: an AI crawler's
+    if (agent.empty() || agent == own) return 1;
+    return ai_agents_lower_.count(agent) ? 2 : 0;
+  };
+  struct ScopedDirectives {
+    RobotsDirectives dir;
+    std::size_t source;  // index into directive_sources
+    int line;
+  };
+  std::vector<ScopedDirectives> directives;
+  std::vector<std::string> directive_sources;
+
   // 5. Response headers.
-  std::vector<RobotsDirectives> directives;
-  std::vector<std::pair<std::string, int>> directive_sources;  // parallel: source, line
-  std::string usage_header;
   std::optional<int> header_reservation;
   std::optional<std::string> header_policy;
   for (const auto& [name, value] : page.headers) {
     const std::string n = Lower(name);
     if (n == "content-usage") {
-      if (!usage_header.empty()) usage_header += ", ";
-      usage_header += Trimmed(value);
-    } else if (n == "x-robots-tag") {
-      for (auto& dir : ParseXRobotsTag(value)) {
-        directives.push_back(std::move(dir));
-        directive_sources.emplace_back("header X-Robots-Tag: " + Trimmed(value), 0);
+      // Each field line is read as its own statement and statements combine
+      // restrictively, so a later line can neither undo nor (by failing to
+      // parse) erase an earlier train-ai=n. Stricter than joining the lines
+      // into one RFC 9651 dictionary, where the last value would win.
+      const ContentUsage cu = ParseContentUsage(value);
+      const std::string text = "Content-Usage: " + Clip(Trimmed(value));
+      if (cu.parse_error) {
+        add("content_usage", "header", 0, text + " (unparsable: " + cu.error + ")", "content_usage.parse-error",
+            honour.content_usage);
+        continue;
       }
-    } else if (n == "tdm-reservation") {
-      if (auto r = ParseTdmReservation(value)) header_reservation = std::max(header_reservation.value_or(0), *r);
-    } else if (n == "tdm-policy") {
-      header_policy = Trimmed(value);
-    }
-  }
-  if (!usage_header.empty()) {
-    const ContentUsage cu = ParseContentUsage(usage_header);
-    if (cu.parse_error) {
-      add("content_usage", "header Content-Usage", 0, usage_header + " (unparsable: " + cu.error + ")",
-          "content_usage.parse-error", honour.content_usage);
-    } else {
       MergeContentUsage(&d.content_usage, cu);
       if (cu.train_ai != Preference::kUnknown) {
         const bool no = cu.train_ai == Preference::kDisallow;
-        add("content_usage", "header Content-Usage", 0, usage_header,
-            no ? "content_usage.train-ai=n" : "content_usage.train-ai=y", honour.content_usage);
+        add("content_usage", "header", 0, text, no ? "content_usage.train-ai=n" : "content_usage.train-ai=y",
+            honour.content_usage);
       }
+    } else if (n == "x-robots-tag") {
+      bool kept = false;
+      for (auto& dir : ParseXRobotsTag(value)) {
+        if (scope_kind(dir.agent) == 0) continue;
+        directives.push_back({std::move(dir), directive_sources.size(), 0});
+        kept = true;
+      }
+      if (kept) directive_sources.push_back("header X-Robots-Tag: " + Clip(Trimmed(value)));
+    } else if (n == "tdm-reservation") {
+      if (auto r = ParseTdmReservation(value)) header_reservation = std::max(header_reservation.value_or(0), *r);
+    } else if (n == "tdm-policy") {
+      header_policy = Clip(Trimmed(value), 2000);
     }
   }
 
-  // 6. The page's <meta> tags.
+  // 6. The page's <meta> tags (the head's, see html_meta.h).
   std::optional<int> meta_reservation;
   std::optional<std::string> meta_policy;
   int meta_reservation_line = 0;
@@ -310,52 +365,51 @@ Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, cons
           meta_reservation_line = tag.line;
         }
       } else if (tag.name == "tdm-policy") {
-        meta_policy = Trimmed(tag.content);
+        meta_policy = Clip(Trimmed(tag.content), 2000);
       } else {
         RobotsDirectives dir = ParseMetaRobots(tag.name, tag.content);
-        if (dir.noai || dir.noimageai || dir.noindex || dir.nofollow) {
-          directives.push_back(std::move(dir));
-          directive_sources.emplace_back(page.html_source, tag.line);
+        if ((dir.noai || dir.noimageai || dir.noindex || dir.nofollow) && scope_kind(dir.agent) != 0) {
+          if (directive_sources.empty() || directive_sources.back() != page.html_source) {
+            directive_sources.push_back(page.html_source);
+          }
+          directives.push_back({std::move(dir), directive_sources.size() - 1, tag.line});
         }
       }
     }
   }
 
-  // 7. noai / noindex: unscoped, scoped to moisson, or (noai) scoped to an AI crawler.
-  const std::string own = Lower(token_);
-  for (std::size_t i = 0; i < directives.size(); ++i) {
-    const RobotsDirectives& dir = directives[i];
-    const bool ours = dir.agent.empty() || dir.agent == own;
-    bool ai_scope = false;
-    if (!ours) {
-      for (const auto& a : ai_agents_) {
-        if (Lower(a) == dir.agent) ai_scope = true;
-      }
-    }
-    if (!ours && !ai_scope) continue;
-    const auto& [source, line] = directive_sources[i];
-    const std::string signal = line > 0 ? "meta_robots" : "x_robots";
-    const std::string scope = dir.agent.empty() ? "" : dir.agent + ": ";
+  // 7. noai / noindex.
+  for (const ScopedDirectives& sd : directives) {
+    const RobotsDirectives& dir = sd.dir;
+    const bool ours = scope_kind(dir.agent) == 1;
+    const bool ai_scope = scope_kind(dir.agent) == 2;
+    const std::string& source = directive_sources[sd.source];
+    const std::string signal = sd.line > 0 ? "meta_robots" : "x_robots";
+    const std::string scope = dir.agent.empty() ? "" : Clip(dir.agent) + ": ";
     if (dir.noai || (ai_scope && dir.noindex)) {
       d.x_robots.noai = true;
-      add(signal, source, line, scope + (dir.noai ? "noai" : "noindex"), "noai", honour.noai);
+      add(signal, source, sd.line, scope + (dir.noai ? "noai" : "noindex"), "noai", honour.noai);
     }
     if (dir.noimageai) d.x_robots.noimageai = true;
     if (ours && dir.noindex) {
       d.x_robots.noindex = true;
-      add(signal, source, line, scope + "noindex", "noindex", honour.noindex);
+      add(signal, source, sd.line, scope + "noindex", "noindex", honour.noindex);
     }
   }
 
   // 8. TDMRep: well-known file < header < meta; a missing value never clears.
   if (site.tdmrep) {
-    if (const TdmRepRule* rule = MatchTdmRep(*site.tdmrep, path)) {
-      if (rule->reservation) {
-        d.tdm.reservation = rule->reservation;
-        d.tdm.policy = rule->policy;
-        d.tdm.source = site.tdmrep_source + " rule " + std::to_string(rule->index) + " (location \"" +
-                       rule->location + "\")";
-      }
+    // The stricter of the two path readings: a reservation on either counts.
+    const TdmRepRule* rule = nullptr;
+    for (const std::string_view p : paths) {
+      const TdmRepRule* r = MatchTdmRep(*site.tdmrep, p);
+      if (r != nullptr && (rule == nullptr || (r->reservation == 1 && rule->reservation != 1))) rule = r;
+    }
+    if (rule != nullptr && rule->reservation) {
+      d.tdm.reservation = rule->reservation;
+      d.tdm.policy = rule->policy;
+      d.tdm.source = site.tdmrep_source + " rule " + std::to_string(rule->index) + " (location \"" +
+                     Clip(rule->location) + "\")";
     }
   }
   int tdm_line = 0;

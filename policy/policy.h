@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -178,6 +179,7 @@ class PolicyEngine {
   RobotsMode mode_;
   PolicyConfig policy_;
   std::vector<std::string> ai_agents_;
+  std::unordered_set<std::string> ai_agents_lower_;  // for scoped noai lookups
 };
 
 // The default AI crawler names (policy/data/ai_robots.json).

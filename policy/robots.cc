@@ -350,7 +350,11 @@ class RobotsTxtBuilder : public RobotsParseHandler {
       }
     } else {
       agent.global = value == "*";
-      if (!agent.global && !value.empty()) AddIndex(&out_->by_token_, ToLower(value), index);
+      if (!agent.global && !value.empty()) {
+        AddIndex(&out_->by_token_, ToLower(value), index);
+        const std::string_view token = ExtractProductToken(value);
+        if (!token.empty()) AddIndex(&out_->by_value_, ToLower(token), index);
+      }
     }
     if (agent.global && !current_->global) {
       current_->global = true;
@@ -429,7 +433,7 @@ const std::vector<std::size_t>& RobotsTxt::SpecificGroups(std::string_view agent
   const std::string key = ToLower(agent);  // agent names fit the small-string buffer: no allocation
   const auto tok = by_token_.find(key);
   const std::vector<std::size_t>& by_token = tok == by_token_.end() ? kNone : tok->second;
-  if (matching != AgentMatching::kWholeNameToo || mode_ != RobotsMode::kGoogle) return by_token;
+  if (matching != AgentMatching::kLenient) return by_token;
   const auto val = by_value_.find(key);
   if (val == by_value_.end()) return by_token;
   if (by_token.empty()) return val->second;
@@ -464,6 +468,7 @@ RobotsMatch RobotsTxt::Match(std::string_view agent, std::string_view path, Agen
   if (mode_ == RobotsMode::kRfc) {
     normalised = NormalisePercentEncoding(path.empty() ? std::string_view("/") : path);
     path = normalised;
+    if (path == "/robots.txt") return result;  // RFC 9309 2.2.2: implicitly allowed
   } else {
     // google matches against a C string: the path ends at a NUL.
     path = path.substr(0, path.find('\0'));

@@ -18,7 +18,8 @@
 //    NUL byte (google matches C strings).
 //  - kRfc: RFC 9309 strictly: exact keys, a colon required, user-agent values
 //    compared whole, "%2A" and "%24" in a rule meaning literal '*' and '$',
-//    and rules and paths percent-encoding-normalised before comparison.
+//    rules and paths percent-encoding-normalised before comparison, and
+//    /robots.txt itself always allowed (RFC 9309 2.2.2).
 // Both modes read at most kMaxRobotsBytes (RFC 9309 2.5: at least 500 KiB);
 // a line cut by that limit is dropped whole rather than half-read.
 //
@@ -159,9 +160,12 @@ struct RobotsGroup {
 // How an agent name is compared with user-agent lines.
 enum class AgentMatching : std::uint8_t {
   kStandard,  // the mode's own rule (google: extracted token; rfc: whole value)
-  // Also a whole-value, case-insensitive comparison, so that names that are not
-  // RFC tokens ("AI2Bot", "Brightbot 1.0") match their own groups.
-  kWholeNameToo,
+  // The mode's rule, plus the other mode's: google mode also compares whole
+  // values, so that names that are not RFC tokens ("AI2Bot", "Brightbot 1.0")
+  // match their own groups; rfc mode also compares the token Google would
+  // extract, so that "User-agent: moisson/1.0" names moisson. The policy
+  // engine uses it to find every group a site aimed at a crawler.
+  kLenient,
 };
 
 struct RobotsMatch {
@@ -208,7 +212,7 @@ class RobotsTxt {
   std::vector<RobotsGroup> groups_;
   std::vector<std::size_t> global_groups_;
   // Lower-cased name -> indexes of the groups naming it. `by_token_` holds the
-  // mode's standard key, `by_value_` whole values (for kWholeNameToo).
+  // mode's standard key, `by_value_` the other mode's (for kLenient).
   std::unordered_map<std::string, std::vector<std::size_t>> by_token_;
   std::unordered_map<std::string, std::vector<std::size_t>> by_value_;
   std::vector<RobotsRecord> orphan_records_;

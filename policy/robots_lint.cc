@@ -42,7 +42,7 @@ class Linter : public RobotsParseHandler {
     } else if (value != "*" && !IsValidProductToken(value)) {
       const std::string_view token = ExtractProductToken(value);
       std::string msg = "user-agent " + Quote(value) + " is not a valid product token ([A-Za-z_-]+)";
-      if (!value.empty() && value[0] == '*') {
+      if (value[0] == '*' && (value.size() == 1 || value[1] == ' ' || value[1] == '\t')) {
         msg += "; Google reads it as '*', RFC 9309 parsers do not";
       } else if (!token.empty()) {
         msg += "; Google matches it as '" + std::string(token) + "', RFC 9309 parsers match nothing";

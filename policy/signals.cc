@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <charconv>
+#include <unordered_map>
 #include <cmath>
 
 #include "policy/structured_field.h"
@@ -172,7 +173,9 @@ std::optional<double> ParseRequestRate(std::string_view value) {
   }
   const auto seconds = ParseNumber(period);
   if (!requests || !seconds || *requests <= 0) return std::nullopt;
-  return *seconds * unit / *requests;
+  const double interval = *seconds * unit / *requests;
+  if (!std::isfinite(interval)) return std::nullopt;
+  return interval;
 }
 
 namespace {
@@ -199,6 +202,7 @@ bool IsRuleWithValue(std::string_view name) {
 
 std::vector<RobotsDirectives> ParseXRobotsTag(std::string_view value) {
   std::vector<RobotsDirectives> out(1);  // out[0]: unscoped
+  std::unordered_map<std::string, std::size_t> index;  // agent -> position in out
   std::size_t current = 0;
   ForEachCommaPiece(value, [&](std::string_view piece) {
     if (piece.empty()) return;
@@ -210,11 +214,9 @@ std::vector<RobotsDirectives> ParseXRobotsTag(std::string_view value) {
       if (head.empty() || head == "*") {
         current = 0;
       } else {
-        current = out.size();
-        for (std::size_t i = 1; i < out.size(); ++i) {
-          if (out[i].agent == head) current = i;
-        }
-        if (current == out.size()) {
+        const auto [it, inserted] = index.emplace(head, out.size());
+        current = it->second;
+        if (inserted) {
           out.emplace_back();
           out.back().agent = head;
         }
@@ -279,15 +281,23 @@ TdmRepFile ParseTdmRepJson(std::string_view json) {
     }
     rule.location = std::string(location);
     rule.pattern = PathPattern::Google(GoogleEscapePattern(location));
+    // tdm-reservation is required and is 0 or 1; anything else is a protocol
+    // error and the rule is skipped, so that it cannot shadow a later rule.
+    // The string "1" still reserves (an evident intent); the string "0" does
+    // not grant anything.
     simdjson::dom::element res;
     if (!obj["tdm-reservation"].get(res)) {
       int64_t i = 0;
       std::string_view s;
       if (!res.get_int64().get(i)) {
         if (i == 0 || i == 1) rule.reservation = static_cast<int>(i);
-      } else if (!res.get_string().get(s)) {
-        rule.reservation = ParseTdmReservation(s);
+      } else if (!res.get_string().get(s) && Trim(s) == "1") {
+        rule.reservation = 1;
       }
+    }
+    if (!rule.reservation) {
+      skip("no valid \"tdm-reservation\" (0 or 1)");
+      continue;
     }
     std::string_view policy;
     if (!obj["tdm-policy"].get_string().get(policy)) rule.policy = std::string(policy);

@@ -1,5 +1,7 @@
 #include "policy/structured_field.h"
 
+#include <unordered_map>
+
 namespace moisson::policy {
 namespace {
 
@@ -43,15 +45,14 @@ class Parser {
         item.boolean = true;
         if (!Parameters(&item)) return std::nullopt;
       }
-      bool replaced = false;
-      for (auto& [k, v] : dict) {
-        if (k == key) {
-          v = std::move(item);
-          replaced = true;
-          break;
-        }
+      // A repeated key keeps its place and takes the last value; the index
+      // keeps this linear on fields with thousands of keys.
+      const auto [it, inserted] = index_.emplace(key, dict.size());
+      if (inserted) {
+        dict.emplace_back(std::move(key), std::move(item));
+      } else {
+        dict[it->second].second = std::move(item);
       }
-      if (!replaced) dict.emplace_back(std::move(key), std::move(item));
       SkipOws();
       if (AtEnd()) break;
       if (Peek() != ',') return Fail("expected ',' between members");
@@ -252,6 +253,7 @@ class Parser {
   }
 
   std::string_view in_;
+  std::unordered_map<std::string, std::size_t> index_;
   std::size_t pos_ = 0;
   std::string error_;
 };

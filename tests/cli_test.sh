@@ -32,6 +32,11 @@ run "$moisson" --help
 check "help exit" 0 "$code"
 run "$moisson"
 check "no subcommand is a usage error" 2 "$code"
+for sub in "robots" "robots check" "robots eval" "robots lint" "policy" "policy explain" "keygen"; do
+  # shellcheck disable=SC2086
+  run "$moisson" $sub --help
+  check "--help on '$sub'" "0 Usage" "$code $(grep -o '^Usage' <<<"$out" | head -1)"
+done
 run "$moisson" robots check --robots /nonexistent --agent x http://a.b/
 check "missing file is a usage error" 2 "$code"
 run "$moisson" robots check --robots "$src/examples/site/robots.txt" --agent x --mode fuzzy http://a.b/

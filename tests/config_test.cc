@@ -105,3 +105,9 @@ TEST_CASE("Config: the shipped example loads", "[config]") {
   CHECK_FALSE(c->controller.name.empty());
   CHECK_FALSE(LoadConfig("/nonexistent/moisson.toml").ok());
 }
+
+TEST_CASE("Config: a bad array element names the key and its line", "[config]") {
+  const auto c = ParseConfig("[policy]\nextra_ai_agents = [\n  \"a\",\n  7,\n]\n", "t.toml");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.status().message() == "t.toml:4: key 'policy.extra_ai_agents' must be an array of strings");
+}

@@ -43,7 +43,7 @@ TEST_CASE("meta: comments and raw text do not hide or invent tags", "[html]") {
       "<style>body > p { color: red }</style>"
       "<title>a <b>title</b></title>"
       "<meta name=robots content=\"noai\" data-x='a>b'>"
-      "<noscript><img src=x></noscript>"
+      "<noscript><link rel=stylesheet href=x.css></noscript>"
       "<meta name=tdm-reservation content=1></head>";
   CHECK(Names(html) == std::vector<std::string>{"robots=noai", "tdm-reservation=1"});
 }
@@ -53,6 +53,8 @@ TEST_CASE("meta: the head ends at the first non-head start tag, </head> or </bod
   CHECK(HeadPrefix("<head><meta name=a content=1><div>x") == "<head><meta name=a content=1>");
   CHECK(HeadPrefix("<head><link rel=x href='</head>'></head>z") == "<head><link rel=x href='</head>'></head>");
   CHECK(HeadPrefix("a < b and <3") == "a < b and <3");
+  // <noscript> content is markup to Gumbo: a body tag inside ends the head.
+  CHECK(HeadPrefix("<head><noscript><img src=x></noscript><meta name=a content=1>") == "<head><noscript>");
 }
 
 TEST_CASE("meta: deeply nested markup cannot stall the parser", "[html]") {
@@ -72,4 +74,14 @@ TEST_CASE("meta: a head larger than the limit is read up to the limit", "[html]"
   html += std::string(kMaxHeadBytes, 'x');
   html += "</script><meta name=b content=2></head>";
   CHECK(Names(html) == std::vector<std::string>{"a=1"});
+}
+
+TEST_CASE("meta: nesting inside an unclosed <noscript> cannot stall the parser", "[html][hostile]") {
+  std::string html = "<html><head><meta name=robots content=noai><noscript>";
+  for (int i = 0; i < 200000; ++i) html += "<div>";
+  const auto start = std::chrono::steady_clock::now();
+  const auto tags = ExtractMetaTags(html);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(tags.size() == 1);
+  CHECK(seconds < 2.0);
 }

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 
 #include "policy/policy.h"
 
@@ -343,4 +344,62 @@ TEST_CASE("Crawl-delay and Request-rate of the agent's groups give the politenes
   const Decision d = Fixture().Run(robots, "https://example.org/y");
   CHECK(d.robots.hints.MinInterval() == 4.0);
   CHECK(d.robots.sitemaps == std::vector<std::string>{"https://example.org/s.xml"});
+}
+
+TEST_CASE("Policy: a rule written with escapes catches the URL written the same way (google mode)", "[policy]") {
+  CHECK_FALSE(Fixture().Run("User-agent: *\nDisallow: /%62%61%7A\n", "http://example.org/%62%61%7A").collect);
+  CHECK_FALSE(Fixture().Run("User-agent: *\nDisallow: /a%2Ab\n", "http://example.org/a%2Ab").collect);
+  CHECK_FALSE(Fixture().Run("User-agent: *\nDisallow: /a%2fb\n", "http://example.org/a%2Fb").collect);
+  // ... and a plain rule still catches the escaped URL.
+  CHECK_FALSE(Fixture().Run("User-agent: *\nDisallow: /baz\n", "http://example.org/%62az").collect);
+  const std::string tdm = R"([{"location": "/%7Euser/*", "tdm-reservation": 1}])";
+  CHECK(Fixture().Run("", "http://example.org/%7Euser/a", {}, std::nullopt, tdm).tdm.reservation == 1);
+}
+
+TEST_CASE("Policy: a group aimed at moisson by either reading counts, the stricter verdict wins", "[policy]") {
+  Fixture f;
+  f.config.policy.robots_mode = RobotsMode::kRfc;
+  // RFC 9309 compares the whole value, but the site plainly means moisson.
+  CHECK_FALSE(f.Run("User-agent: moisson/1.0\nDisallow: /\n", "https://example.org/x").collect);
+  // Read strictly, '*' applies and disallows; read leniently, moisson's group allows: stricter wins.
+  CHECK_FALSE(f.Run("User-agent: *\nDisallow: /\nUser-agent: moisson/1.0\nAllow: /\n", "https://example.org/x").collect);
+  f.config.policy.robots_mode = RobotsMode::kGoogle;
+  CHECK_FALSE(f.Run("User-agent: moisson/1.0\nDisallow: /\n", "https://example.org/x").collect);
+}
+
+TEST_CASE("aipref attach: an unparsable longer Content-Usage rule cannot hide a shorter objection", "[policy][aipref]") {
+  const std::string robots =
+      "User-agent: *\n"
+      "Content-Usage: train-ai=n\n"
+      "Content-Usage: /blog/ Train-AI=y\n";
+  const Decision d = Fixture().Run(robots, "https://example.org/blog/x");
+  CHECK(d.ai_train == Preference::kDisallow);
+  CHECK(FindEvidence(d, "content_usage.parse-error"));
+}
+
+TEST_CASE("aipref: Content-Usage header lines are statements; any n wins whatever the order", "[policy][aipref]") {
+  for (const auto& lines : std::vector<std::vector<std::string>>{
+           {"train-ai=n", "train-ai=y"}, {"train-ai=y", "train-ai=n"}, {"train-ai=n", "Broken"}}) {
+    PageSignals p;
+    for (const auto& l : lines) p.headers.emplace_back("Content-Usage", l);
+    CHECK(Fixture().Run("", "https://example.org/x", p).ai_train == Preference::kDisallow);
+  }
+}
+
+TEST_CASE("Policy: hostile header values cost linear time and bounded evidence", "[policy][hostile]") {
+  std::string value = "noai, ";  // unscoped: applies to everyone
+  for (int i = 0; i < 20000; ++i) value += "bot" + std::to_string(i) + ": noindex, ";
+  const auto start = std::chrono::steady_clock::now();
+  const Decision d = Fixture().Run("", "https://example.org/x", Headers({{"X-Robots-Tag", value}}));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(seconds < 2.0);
+  CHECK_FALSE(d.x_robots.noindex);  // every noindex was scoped to another crawler
+  CHECK(d.x_robots.noai);
+  for (const auto& e : d.evidence) CHECK(e.text.size() < 400);
+}
+
+TEST_CASE("Policy: an invalid URL's message does not echo its path or query", "[policy]") {
+  const Decision d = Fixture().Run("", "mailto:jean.dupont@example.org?subject=x");
+  REQUIRE(d.evidence.size() == 1);
+  CHECK(d.evidence[0].text.find("dupont") == std::string::npos);
 }

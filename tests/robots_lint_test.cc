@@ -59,3 +59,15 @@ TEST_CASE("Lint: a file over 500 KiB is an error", "[lint]") {
   while (big.size() < 600 * 1024) big += "Disallow: /some/long/path/to/fill/the/file\n";
   CHECK(Has(LintRobotsTxt(big), 0, "too-large"));
 }
+
+TEST_CASE("Lint: the explanation of an invalid token says how Google reads it", "[lint]") {
+  auto message = [](const std::string& ua) {
+    for (const auto& f : LintRobotsTxt("User-agent: " + ua + "\nDisallow: /\n")) {
+      if (f.code == "invalid-token") return f.message;
+    }
+    return std::string();
+  };
+  CHECK(message("* everyone").find("Google reads it as '*'") != std::string::npos);
+  CHECK(message("*bot").find("no crawler will match it") != std::string::npos);
+  CHECK(message("Googlebot/2.1").find("Google matches it as 'Googlebot'") != std::string::npos);
+}

@@ -431,7 +431,7 @@ TEST_CASE("AI crawler names that are not RFC tokens match their own groups when 
   CHECK(txt.Match("AI2Bot", "/x").allowed);
   CHECK(txt.Match("img2dataset", "/x").allowed);
   for (const char* name : {"AI2Bot", "Brightbot 1.0", "img2dataset", "ai2bot", "BRIGHTBOT 1.0"}) {
-    CHECK_FALSE(txt.Match(name, "/x", AgentMatching::kWholeNameToo).allowed);
+    CHECK_FALSE(txt.Match(name, "/x", AgentMatching::kLenient).allowed);
   }
   CHECK(txt.Match("Brightbot", "/x").allowed == false);  // google cuts "Brightbot 1.0" to Brightbot
   for (const char* name : {"AI2Bot", "Brightbot 1.0", "img2dataset"}) {
@@ -488,4 +488,19 @@ TEST_CASE("google: the path ends at a NUL byte, as in google/robotstxt", "[robot
   CHECK(txt.Match("FooBot", std::string("/a\0b", 4)).allowed);       // read as "/a"
   const RobotsTxt rfc = RobotsTxt::Parse("User-agent: *\nDisallow: /*b\n", RobotsMode::kRfc);
   CHECK_FALSE(rfc.Match("FooBot", std::string("/a\0b", 4)).allowed);  // rfc: %00 is kept
+}
+
+TEST_CASE("RFC 9309 2.2.2: /robots.txt is always allowed (rfc mode)", "[robots]") {
+  const std::string r = "User-agent: *\nDisallow: /\n";
+  CHECK(Allowed(r, "FooBot", "http://a.b/robots.txt", RobotsMode::kRfc));
+  CHECK_FALSE(Allowed(r, "FooBot", "http://a.b/robots.txt.bak", RobotsMode::kRfc));
+  // google/robotstxt has no such exception; google mode agrees with it.
+  CHECK_FALSE(Allowed(r, "FooBot", "http://a.b/robots.txt"));
+}
+
+TEST_CASE("Lenient agent matching: rfc mode also reads Google's token", "[robots]") {
+  const RobotsTxt txt = RobotsTxt::Parse("User-agent: FooBot/1.0\nDisallow: /\n", RobotsMode::kRfc);
+  CHECK(txt.Match("FooBot", "/x").allowed);
+  CHECK_FALSE(txt.Match("FooBot", "/x", AgentMatching::kLenient).allowed);
+  CHECK_FALSE(txt.Match("FooBot/1.0", "/x").allowed);
 }

@@ -154,10 +154,18 @@ TEST_CASE("TDMRep: malformed files and rules never crash and grant nothing", "[t
   const TdmRepFile f = ParseTdmRepJson(R"([1, {"tdm-reservation": 1}, {"location": 5},
       {"location": "/a", "tdm-reservation": 7}, {"location": "/b", "tdm-reservation": "1"}])");
   REQUIRE(f.valid);
-  CHECK_FALSE(f.error.empty());
-  REQUIRE(f.rules.size() == 2);
-  CHECK_FALSE(f.rules[0].reservation);  // 7 is a protocol error: unset
-  CHECK(f.rules[1].reservation == 1);   // "1" as a string still reserves
+  CHECK(f.error.find("rule 4 skipped") != std::string::npos);
+  REQUIRE(f.rules.size() == 1);  // 7 is a protocol error: that rule is skipped
+  CHECK(f.rules[0].location == "/b");
+  CHECK(f.rules[0].reservation == 1);  // "1" as a string still reserves
+}
+
+TEST_CASE("TDMRep: an invalid rule cannot shadow a later reservation; \"0\" as a string grants nothing", "[tdmrep]") {
+  const TdmRepFile f = ParseTdmRepJson(R"([{"location": "/*"}, {"location": "/x", "tdm-reservation": 2},
+      {"location": "/y", "tdm-reservation": "0"}, {"location": "/*", "tdm-reservation": 1}])");
+  REQUIRE(f.rules.size() == 1);
+  CHECK(MatchTdmRep(f, "/x")->reservation == 1);
+  CHECK(MatchTdmRep(f, "/y")->reservation == 1);
 }
 
 TEST_CASE("Crawl-delay and Request-rate as protego reads them", "[robots-extras]") {
@@ -171,4 +179,8 @@ TEST_CASE("Crawl-delay and Request-rate as protego reads them", "[robots-extras]
   CHECK(ParseRequestRate("2/1h") == 1800.0);
   CHECK_FALSE(ParseRequestRate("0/5"));
   CHECK_FALSE(ParseRequestRate("fast"));
+}
+
+TEST_CASE("Request-rate that overflows is malformed, not an endless wait", "[robots-extras]") {
+  CHECK_FALSE(ParseRequestRate("1/1e308d"));
 }
