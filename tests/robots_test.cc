@@ -504,3 +504,53 @@ TEST_CASE("Lenient agent matching: rfc mode also reads Google's token", "[robots
   CHECK_FALSE(txt.Match("FooBot", "/x", AgentMatching::kLenient).allowed);
   CHECK_FALSE(txt.Match("FooBot/1.0", "/x").allowed);
 }
+
+// The path-matching and precedence examples of Google's public robots.txt
+// documentation ("How Google interprets the robots.txt specification"),
+// restated as a table. Google mode must answer them as Google documents.
+TEST_CASE("google: documented path-matching examples", "[robots][google]") {
+  struct Case {
+    const char* pattern;
+    std::vector<const char*> match;
+    std::vector<const char*> no_match;
+  };
+  const std::vector<Case> cases = {
+      {"/", {"/", "/anything", "/a/b?c"}, {}},
+      {"/*", {"/", "/anything"}, {}},
+      {"/$", {"/"}, {"/page.htm", "/?q"}},
+      {"/fish",
+       {"/fish", "/fish.html", "/fish/salmon.html", "/fishheads", "/fishheads/yummy.html", "/fish.php?id=anything"},
+       {"/Fish.asp", "/catfish", "/?id=fish", "/desert/fish"}},
+      {"/fish*",
+       {"/fish", "/fish.html", "/fish/salmon.html", "/fishheads", "/fishheads/yummy.html", "/fish.php?id=anything"},
+       {"/Fish.asp", "/catfish", "/?id=fish", "/desert/fish"}},
+      {"/fish/", {"/fish/", "/fish/?id=anything", "/fish/salmon.htm"},
+       {"/fish", "/fish.html", "/animals/fish/", "/Fish/Salmon.asp"}},
+      {"/*.php",
+       {"/index.php", "/filename.php", "/folder/filename.php", "/folder/filename.php?parameters",
+        "/folder/any.php.file.html", "/filename.php/"},
+       {"/", "/windows.PHP"}},
+      {"/*.php$", {"/filename.php", "/folder/filename.php"},
+       {"/filename.php?parameters", "/filename.php/", "/filename.php5", "/windows.PHP"}},
+      {"/fish*.php", {"/fish.php", "/fishheads/catfish.php?parameters"}, {"/Fish.PHP"}},
+  };
+  for (const Case& c : cases) {
+    const std::string robots = std::string("User-agent: *\nDisallow: ") + c.pattern + "\n";
+    for (const char* path : c.match) {
+      INFO("pattern " << c.pattern << " path " << path);
+      CHECK_FALSE(Allowed(robots, "FooBot", std::string("http://example.com") + path));
+    }
+    for (const char* path : c.no_match) {
+      INFO("pattern " << c.pattern << " path " << path);
+      CHECK(Allowed(robots, "FooBot", std::string("http://example.com") + path));
+    }
+  }
+}
+
+TEST_CASE("google: documented order-of-precedence examples", "[robots][google]") {
+  CHECK(Allowed("User-agent: *\nAllow: /p\nDisallow: /\n", "FooBot", "http://example.com/page"));
+  CHECK(Allowed("User-agent: *\nAllow: /folder\nDisallow: /folder\n", "FooBot", "http://example.com/folder/page"));
+  CHECK_FALSE(Allowed("User-agent: *\nAllow: /page\nDisallow: /*.htm\n", "FooBot", "http://example.com/page.htm"));
+  CHECK(Allowed("User-agent: *\nAllow: /$\nDisallow: /\n", "FooBot", "http://example.com/"));
+  CHECK_FALSE(Allowed("User-agent: *\nAllow: /$\nDisallow: /\n", "FooBot", "http://example.com/page.htm"));
+}
