@@ -228,7 +228,7 @@ void AddPolicyCommands(CLI::App* app, const GlobalOptions* global, Runner* run) 
       ->check(CLI::Range(100, 599));
   e->add_option("--ai-txt", o->ai_txt_path, "the site's /ai.txt")->check(CLI::ExistingFile);
   e->add_option("--tdmrep", o->tdmrep_path, "the site's /.well-known/tdmrep.json")->check(CLI::ExistingFile);
-  e->add_option("--header", o->headers, "a response header, \"Name: value\" (repeatable)");
+  e->add_option("--header", o->headers, "a response header, \"Name: value\" (repeatable)")->allow_extra_args(false);
   e->add_option("--html", o->html_path, "the page's HTML")->check(CLI::ExistingFile);
   e->add_flag("--json", o->json, "one JSON object instead of text");
   e->callback([run, global, o] { *run = [global, o] { return RunExplain(*global, *o); }; });

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   Runner run;
   AddRobotsCommands(&app, &global, &run);
   AddPolicyCommands(&app, &global, &run);
+  AddBlocklistCommands(&app, &global, &run);
   AddKeygenCommand(&app, &global, &run);
   try {
     app.parse(argc, argv);

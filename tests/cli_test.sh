@@ -129,6 +129,24 @@ check "keygen refuses to overwrite" 2 "$code"
 run "$moisson" keygen --out "$tmp/project.key" --force
 check "keygen --force" 0 "$code"
 
+# --- blocklist ----------------------------------------------------------------
+mkdir -p "$tmp/ut1/dating" "$tmp/ut1/child"
+printf 'meetic.fr\n' > "$tmp/ut1/dating/domains"
+printf 'black\n' > "$tmp/ut1/dating/usage"
+printf 'kids.example\nbad host\n' > "$tmp/ut1/child/domains"
+printf 'white\n' > "$tmp/ut1/child/usage"
+run "$moisson" blocklist check --ut1 "$tmp/ut1" https://www.meetic.fr/x https://kids.example/
+check "blocklist check exit 1 when blocked" 1 "$code"
+check "blocklist check output" "$(printf 'blocked\thttps://www.meetic.fr/x\tdating\tdomain\tmeetic.fr\t%s\nclean\thttps://kids.example/' "$tmp/ut1/dating/domains")" "$out"
+run "$moisson" blocklist check --ut1 "$tmp/ut1" https://example.org/
+check "blocklist check exit 0 when clean" 0 "$code"
+run "$moisson" blocklist check --strict --ut1 "$tmp/ut1" https://example.org/
+check "blocklist --strict names file and line" "2 moisson blocklist check: $tmp/ut1/child/domains:2: not a single domain" "$code $err"
+run "$moisson" blocklist stats --ut1 "$tmp/ut1"
+check "blocklist stats total" "total	1 blocking domains	0 blocking urls	0 expressions	1 skipped" "$(tail -1 <<<"$out")"
+run "$moisson" blocklist check --domains nocategory https://example.org/
+check "blocklist bad --domains spec" 2 "$code"
+
 # --- the layering check itself fails on a wrong-way include -------------------
 mkdir -p "$tmp/tree/core"
 echo '#include "policy/robots.h"' > "$tmp/tree/core/bad.cc"

@@ -1,0 +1,28 @@
+// Host names as every list and every lookup must see them.
+//
+// One normal form for list entries and for the hosts of URLs being checked,
+// so that "WWW.Exemple.FR.", "www.exemple.fr" and "xn--..." spellings of one
+// host meet: ASCII lower case, IDN labels as A-labels (libidn2, UTS #46
+// non-transitional, NFC input, no STD3 rules since those silently drop '_'),
+// no trailing dot, IPv4 in dotted-quad form, IPv6 in brackets in RFC 5952
+// form. Pure functions, thread-safe.
+#ifndef MOISSON_BLOCKLISTS_HOST_H_
+#define MOISSON_BLOCKLISTS_HOST_H_
+
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace moisson::blocklists {
+
+// Normalises `host` (no scheme, no port, no path). Errors say what is wrong
+// with it without quoting it.
+Result<std::string> NormaliseHost(std::string_view host);
+
+// True for "1.2.3.4" and "[::1]" forms (after NormaliseHost).
+bool IsIpLiteral(std::string_view normalised_host);
+
+}  // namespace moisson::blocklists
+
+#endif  // MOISSON_BLOCKLISTS_HOST_H_

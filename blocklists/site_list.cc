@@ -1,0 +1,472 @@
+#include "blocklists/site_list.h"
+
+#include <dirent.h>
+#include <re2/re2.h>
+#include <re2/set.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "blocklists/host.h"
+#include "core/url.h"
+
+namespace moisson::blocklists {
+namespace {
+
+constexpr std::size_t kMaxLineBytes = 8192;
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool FileExists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// Reads a gzip or plain text file line by line (zlib reads both).
+class LineReader {
+ public:
+  explicit LineReader(const std::string& path) : path_(path), file_(gzopen(path.c_str(), "rb")) {}
+  ~LineReader() {
+    if (file_ != nullptr) gzclose(file_);
+  }
+  bool ok() const { return file_ != nullptr; }
+  // Next line without its end; *too_long when it exceeded kMaxLineBytes (the
+  // rest of it is consumed). False at end of file or on a read error.
+  bool Next(std::string* line, bool* too_long) {
+    line->clear();
+    *too_long = false;
+    char buf[kMaxLineBytes + 2];
+    bool any = false;
+    while (gzgets(file_, buf, sizeof buf) != nullptr) {
+      any = true;
+      const std::size_t n = std::strlen(buf);
+      const bool complete = n > 0 && buf[n - 1] == '\n';
+      if (line->size() + n > kMaxLineBytes + 1) {
+        *too_long = true;
+      } else {
+        line->append(buf, n);
+      }
+      if (complete) break;
+    }
+    if (!any) {
+      int err = Z_OK;
+      gzerror(file_, &err);
+      read_error_ = err != Z_OK && err != Z_STREAM_END;
+      return false;
+    }
+    return true;
+  }
+  bool read_error() const { return read_error_; }
+
+ private:
+  std::string path_;
+  gzFile file_;
+  bool read_error_ = false;
+};
+
+// UT1 strips these from the host of its url entries; squidGuard from URLs.
+std::string_view StripWwwLabel(std::string_view host) {
+  const std::size_t dot = host.find('.');
+  if (dot == std::string_view::npos || dot + 1 >= host.size()) return host;
+  const std::string_view first = host.substr(0, dot);
+  auto digits_after = [&](std::size_t n) {
+    for (std::size_t i = n; i < first.size(); ++i) {
+      if (first[i] < '0' || first[i] > '9') return false;
+    }
+    return true;
+  };
+  if ((first.rfind("www", 0) == 0 && digits_after(3)) || (first.rfind("web", 0) == 0 && digits_after(3)) ||
+      (first.rfind("ftp", 0) == 0 && digits_after(3))) {
+    return host.substr(dot + 1);
+  }
+  return host;
+}
+
+bool PathPrefixMatches(std::string_view entry, std::string_view path) {
+  if (entry.empty() || entry == "/") return true;
+  if (path.compare(0, entry.size(), entry) != 0) return false;
+  if (path.size() == entry.size() || entry.back() == '/') return true;
+  const char next = path[entry.size()];
+  return next == '/' || next == '?' || next == ';' || next == '#';
+}
+
+}  // namespace
+
+const char* EntryKindName(EntryKind k) {
+  switch (k) {
+    case EntryKind::kDomain: return "domain";
+    case EntryKind::kUrl: return "url";
+    case EntryKind::kExpression: return "expression";
+  }
+  return "domain";
+}
+
+std::uint64_t HashDomain(std::string_view s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (const char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return h == 0 ? 1 : h;  // 0 marks an empty slot
+}
+
+struct SiteMatcher::ExpressionSet {
+  explicit ExpressionSet(const RE2::Options& options) : set(options, RE2::UNANCHORED) {}
+  RE2::Set set;
+};
+
+// ---- builder -------------------------------------------------------------------
+
+struct SiteListBuilder::Impl {
+  std::vector<std::string> categories;
+  std::vector<bool> white;
+  std::vector<std::string> sources;
+  std::vector<std::pair<std::string, SiteMatcher::Meta>> domains;
+  std::vector<std::pair<std::string, SiteMatcher::Meta>> urls;  // "host/path"
+  std::vector<std::pair<std::string, SiteMatcher::Meta>> expressions;
+
+  std::uint16_t Category(const std::string& name) {
+    for (std::size_t i = 0; i < categories.size(); ++i) {
+      if (categories[i] == name) return static_cast<std::uint16_t>(i);
+    }
+    categories.push_back(name);
+    white.push_back(false);
+    return static_cast<std::uint16_t>(categories.size() - 1);
+  }
+  std::uint16_t Source(const std::string& path) {
+    sources.push_back(path);
+    return static_cast<std::uint16_t>(sources.size() - 1);
+  }
+
+  // Reads `path`, calling parse(line) -> "" (ok) or a reason.
+  template <typename Parse>
+  Status ReadList(const std::string& category, const std::string& path, EntryKind kind, bool strict,
+                  ListLoadReport* report, Parse&& parse) {
+    ListLoadReport local;
+    ListLoadReport* r = report ? report : &local;
+    r->file = path;
+    r->category = category;
+    r->kind = kind;
+    if (categories.size() >= 65000 || sources.size() >= 65000) {
+      return Status::InvalidArgument(path + ": too many categories or files");
+    }
+    LineReader reader(path);
+    if (!reader.ok()) return Status::NotFound(path + ": cannot open");
+    std::string line;
+    bool too_long = false;
+    while (reader.Next(&line, &too_long)) {
+      ++r->lines;
+      std::string reason;
+      if (too_long) {
+        reason = "line longer than 8192 bytes";
+      } else {
+        const std::string_view t = Trim(line);
+        if (t.empty() || t.front() == '#') continue;
+        reason = parse(t);
+      }
+      if (reason.empty()) {
+        ++r->entries;
+        continue;
+      }
+      if (strict) return Status::AtLine(path, static_cast<int>(r->lines), reason);
+      ++r->skipped;
+      if (r->errors.size() < kMaxReportedErrors) r->errors.emplace_back(r->lines, reason);
+    }
+    if (reader.read_error()) return Status::Io(path + ": corrupt or truncated (gzip read error)");
+    return Status::Ok();
+  }
+};
+
+SiteListBuilder::SiteListBuilder() : impl_(std::make_unique<Impl>()) {}
+SiteListBuilder::~SiteListBuilder() = default;
+
+void SiteListBuilder::SetWhite(const std::string& category, bool white) {
+  impl_->white[impl_->Category(category)] = white;
+}
+
+Status SiteListBuilder::AddDomainsFile(const std::string& category, const std::string& path, bool strict,
+                                       ListLoadReport* report) {
+  const SiteMatcher::Meta meta{impl_->Category(category), impl_->Source(path)};
+  return impl_->ReadList(category, path, EntryKind::kDomain, strict, report, [&](std::string_view t) -> std::string {
+    if (t.find_first_of(" \t/") != std::string_view::npos) return "not a single domain";
+    auto host = NormaliseHost(t);
+    if (!host.ok()) return host.status().message();
+    impl_->domains.emplace_back(std::move(host.value()), meta);
+    return "";
+  });
+}
+
+Status SiteListBuilder::AddHostsFile(const std::string& category, const std::string& path, bool strict,
+                                     ListLoadReport* report) {
+  const SiteMatcher::Meta meta{impl_->Category(category), impl_->Source(path)};
+  return impl_->ReadList(category, path, EntryKind::kDomain, strict, report, [&](std::string_view t) -> std::string {
+    if (const std::size_t hash = t.find('#'); hash != std::string_view::npos) t = Trim(t.substr(0, hash));
+    const std::size_t sp = t.find_first_of(" \t");
+    if (sp == std::string_view::npos) return "expected 'ADDRESS HOST...'";
+    std::string_view rest = Trim(t.substr(sp));
+    while (!rest.empty()) {
+      const std::size_t end = rest.find_first_of(" \t");
+      const std::string_view name = rest.substr(0, end);
+      rest = end == std::string_view::npos ? std::string_view() : Trim(rest.substr(end));
+      if (name == "localhost" || name == "localhost.localdomain" || name == "local" || name == "broadcasthost" ||
+          name == "0.0.0.0" || name == "ip6-localhost" || name == "ip6-loopback") {
+        continue;
+      }
+      auto host = NormaliseHost(name);
+      if (!host.ok()) return host.status().message();
+      impl_->domains.emplace_back(std::move(host.value()), meta);
+    }
+    return "";
+  });
+}
+
+Status SiteListBuilder::AddUrlsFile(const std::string& category, const std::string& path, bool strict,
+                                    ListLoadReport* report) {
+  const SiteMatcher::Meta meta{impl_->Category(category), impl_->Source(path)};
+  return impl_->ReadList(category, path, EntryKind::kUrl, strict, report, [&](std::string_view t) -> std::string {
+    if (t.find_first_of(" \t") != std::string_view::npos) return "spaces in a URL entry";
+    if (const std::size_t scheme = t.find("://"); scheme != std::string_view::npos) t = t.substr(scheme + 3);
+    const std::size_t slash = t.find('/');
+    std::string_view host_part = t.substr(0, slash);
+    std::string path_part = slash == std::string_view::npos ? "/" : std::string(t.substr(slash));
+    if (const std::size_t colon = host_part.rfind(':');
+        colon != std::string_view::npos && host_part.find(']') == std::string_view::npos) {
+      host_part = host_part.substr(0, colon);  // a port
+    }
+    auto host = NormaliseHost(host_part);
+    if (!host.ok()) return host.status().message();
+    while (path_part.size() > 1 && path_part.back() == '/') path_part.pop_back();
+    impl_->urls.emplace_back(std::string(StripWwwLabel(host.value())) + path_part, meta);
+    return "";
+  });
+}
+
+Status SiteListBuilder::AddExpressionsFile(const std::string& category, const std::string& path, bool strict,
+                                           ListLoadReport* report) {
+  const SiteMatcher::Meta meta{impl_->Category(category), impl_->Source(path)};
+  return impl_->ReadList(category, path, EntryKind::kExpression, strict, report,
+                         [&](std::string_view t) -> std::string {
+                           RE2::Options opt;
+                           opt.set_posix_syntax(true);
+                           opt.set_log_errors(false);
+                           opt.set_max_mem(8 << 20);
+                           RE2 re(re2::StringPiece(t.data(), t.size()), opt);
+                           if (!re.ok()) return "expression does not compile: " + re.error();
+                           impl_->expressions.emplace_back(std::string(t), meta);
+                           return "";
+                         });
+}
+
+Status SiteListBuilder::AddUt1Directory(const std::string& dir, const std::vector<std::string>& only, bool strict,
+                                        std::vector<ListLoadReport>* reports) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return Status::NotFound(dir + ": cannot open UT1 directory");
+  std::vector<std::string> names;
+  while (dirent* e = ::readdir(d)) {
+    const std::string n = e->d_name;
+    if (n == "." || n == "..") continue;
+    struct stat st;
+    if (::stat((dir + "/" + n).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) names.push_back(n);
+  }
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  for (const std::string& want : only) {
+    if (std::find(names.begin(), names.end(), want) == names.end()) {
+      return Status::NotFound(dir + ": no category '" + want + "'");
+    }
+  }
+  auto pick = [](const std::string& base) -> std::string {
+    if (FileExists(base)) return base;
+    if (FileExists(base + ".gz")) return base + ".gz";
+    return "";
+  };
+  for (const std::string& cat : names) {
+    if (!only.empty() && std::find(only.begin(), only.end(), cat) == only.end()) continue;
+    const std::string base = dir + "/" + cat + "/";
+    if (const std::string usage = pick(base + "usage"); !usage.empty()) {
+      LineReader r(usage);
+      std::string line;
+      bool too_long = false;
+      while (r.ok() && r.Next(&line, &too_long)) {
+        const std::string word = Lower(Trim(line));
+        if (word.empty() || word[0] == '#') continue;
+        SetWhite(cat, word.rfind("white", 0) == 0);
+        break;
+      }
+    }
+    struct Kind {
+      const char* file;
+      Status (SiteListBuilder::*add)(const std::string&, const std::string&, bool, ListLoadReport*);
+    };
+    for (const Kind k : {Kind{"domains", &SiteListBuilder::AddDomainsFile}, Kind{"urls", &SiteListBuilder::AddUrlsFile},
+                         Kind{"expressions", &SiteListBuilder::AddExpressionsFile}}) {
+      const std::string path = pick(base + k.file);
+      if (path.empty()) continue;
+      ListLoadReport report;
+      Status s = (this->*k.add)(cat, path, strict, &report);
+      if (!s.ok()) return s;
+      if (reports) reports->push_back(std::move(report));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<SiteMatcher> SiteListBuilder::Build() && {
+  Impl& in = *impl_;
+  SiteMatcher m;
+  m.categories_ = in.categories;
+  m.sources_ = in.sources;
+  // Black domains into the open-addressing table; white ones into a set.
+  std::size_t black = 0;
+  for (const auto& [domain, meta] : in.domains) black += in.white[meta.category] ? 0 : 1;
+  std::size_t capacity = 16;
+  while (capacity < black * 2) capacity <<= 1;
+  m.slots_.assign(capacity, 0);
+  m.slot_meta_.assign(capacity, SiteMatcher::Meta{0, 0});
+  for (const auto& [domain, meta] : in.domains) {
+    if (in.white[meta.category]) {
+      m.white_domains_.insert(domain);
+      continue;
+    }
+    const std::uint64_t h = HashDomain(domain);
+    std::size_t i = h & (capacity - 1);
+    while (m.slots_[i] != 0 && m.slots_[i] != h) i = (i + 1) & (capacity - 1);
+    if (m.slots_[i] == 0) {  // the first category listing a domain is the one reported
+      m.slots_[i] = h;
+      m.slot_meta_[i] = meta;
+      ++m.domain_count_;
+    }
+  }
+  for (const auto& [entry, meta] : in.urls) {
+    const std::size_t slash = entry.find('/');
+    std::string host = entry.substr(0, slash);
+    std::string path = entry.substr(slash);
+    if (in.white[meta.category]) {
+      m.white_urls_[host].push_back(path);
+    } else {
+      m.urls_[host].push_back({path, meta});
+      ++m.url_count_;
+    }
+  }
+  RE2::Options opt;
+  opt.set_posix_syntax(true);
+  opt.set_log_errors(false);
+  opt.set_max_mem(256 << 20);
+  m.expression_set_ = std::make_unique<SiteMatcher::ExpressionSet>(opt);
+  for (const auto& [text, meta] : in.expressions) {
+    if (in.white[meta.category]) continue;  // a white expression cancels nothing we model
+    std::string error;
+    if (m.expression_set_->set.Add(text, &error) < 0) {
+      return Status::InvalidArgument(in.sources[meta.source] + ": expression does not compile: " + error);
+    }
+    m.expressions_.push_back({text, meta});
+  }
+  if (!m.expression_set_->set.Compile()) {
+    return Status::InvalidArgument("the expressions do not fit in RE2's memory budget (256 MiB)");
+  }
+  return m;
+}
+
+// ---- matcher -------------------------------------------------------------------
+
+SiteMatcher::SiteMatcher() = default;
+SiteMatcher::SiteMatcher(SiteMatcher&&) noexcept = default;
+SiteMatcher& SiteMatcher::operator=(SiteMatcher&&) noexcept = default;
+SiteMatcher::~SiteMatcher() = default;
+
+const SiteMatcher::Meta* SiteMatcher::FindDomain(std::string_view host) const {
+  if (slots_.empty()) return nullptr;
+  const std::uint64_t h = HashDomain(host);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    if (slots_[i] == h) return &slot_meta_[i];
+    if (slots_[i] == 0) return nullptr;
+  }
+}
+
+SiteHit SiteMatcher::MakeHit(const Meta& m, EntryKind kind, std::string entry) const {
+  return SiteHit{categories_[m.category], kind, std::move(entry), sources_[m.source]};
+}
+
+std::optional<SiteHit> SiteMatcher::MatchHost(std::string_view host) const {
+  // Every label suffix: a.b.example.co.uk, b.example.co.uk, ..., co.uk, uk.
+  if (IsIpLiteral(host)) {
+    if (const Meta* m = FindDomain(host)) return MakeHit(*m, EntryKind::kDomain, std::string(host));
+    return std::nullopt;
+  }
+  std::string_view suffix = host;
+  while (!suffix.empty()) {
+    if (const Meta* m = FindDomain(suffix)) return MakeHit(*m, EntryKind::kDomain, std::string(suffix));
+    const std::size_t dot = suffix.find('.');
+    if (dot == std::string_view::npos) break;
+    suffix.remove_prefix(dot + 1);
+  }
+  return std::nullopt;
+}
+
+bool SiteMatcher::WhiteCovers(std::string_view host, std::string_view path) const {
+  std::string_view suffix = host;
+  while (!suffix.empty()) {
+    if (white_domains_.count(std::string(suffix))) return true;
+    const std::size_t dot = suffix.find('.');
+    if (dot == std::string_view::npos) break;
+    suffix.remove_prefix(dot + 1);
+  }
+  const auto it = white_urls_.find(std::string(StripWwwLabel(host)));
+  if (it != white_urls_.end()) {
+    for (const std::string& p : it->second) {
+      if (PathPrefixMatches(p, path)) return true;
+    }
+  }
+  return false;
+}
+
+std::optional<SiteHit> SiteMatcher::Match(std::string_view url) const {
+  auto parsed = ParseHttpUrl(url);
+  if (!parsed.ok()) return SiteHit{"invalid-url", EntryKind::kDomain, "", ""};
+  auto host = NormaliseHost(parsed->host);
+  if (!host.ok()) return SiteHit{"invalid-url", EntryKind::kDomain, "", ""};
+  if (auto hit = MatchHost(host.value())) return hit;
+  const std::string& path = parsed->path_query;
+  const std::string_view bare = StripWwwLabel(host.value());
+  for (const std::string_view h : {std::string_view(host.value()), bare}) {
+    const auto it = urls_.find(std::string(h));
+    if (it == urls_.end()) continue;
+    for (const UrlEntry& e : it->second) {
+      if (PathPrefixMatches(e.path, path)) return MakeHit(e.meta, EntryKind::kUrl, it->first + e.path);
+    }
+    if (h == bare) break;
+  }
+  if (!expressions_.empty()) {
+    std::vector<int> hits;
+    const std::string lowered = Lower(url);
+    if (expression_set_->set.Match(lowered, &hits) && !hits.empty() && !WhiteCovers(host.value(), path)) {
+      const int first = *std::min_element(hits.begin(), hits.end());
+      return MakeHit(expressions_[first].meta, EntryKind::kExpression, expressions_[first].text);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace moisson::blocklists

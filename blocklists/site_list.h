@@ -1,0 +1,150 @@
+// Site category lists (UT1 / squidGuard layout, hosts files, plain domain
+// lists) and the matcher that sits in front of every fetch and document.
+//
+//   SiteListBuilder b;
+//   b.AddUt1Directory("ut1/", {"adult", "dating"}, /*strict=*/false, &reports);
+//   Result<SiteMatcher> m = std::move(b).Build();     // immutable afterwards
+//   std::optional<SiteHit> hit = m->Match("https://www.example.org/x");
+//
+// Semantics (../shared/BLOCKLISTS.md section 2 and 7):
+//  - a `domains` entry matches its host and every subdomain on a label
+//    boundary: every label suffix of the URL's host is looked up, so entries
+//    that are public suffixes (blogspot.com) or deep subdomains work;
+//  - a `urls` entry is host/path: it matches that host (a leading www., web.
+//    or ftpN. label of the URL's host is ignored, as UT1 strips it from its
+//    entries) and that path prefix on a segment boundary;
+//  - `expressions` are POSIX EREs matched against the lower-cased URL, all in
+//    one RE2::Set;
+//  - a white category (UT1 `usage` says white) never blocks; its domain and
+//    URL entries only cancel expression hits, never a domain or URL hit.
+// SiteMatcher is immutable and thread-safe; share one instance.
+#ifndef MOISSON_BLOCKLISTS_SITE_LIST_H_
+#define MOISSON_BLOCKLISTS_SITE_LIST_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+
+namespace moisson::blocklists {
+
+enum class EntryKind : std::uint8_t { kDomain, kUrl, kExpression };
+const char* EntryKindName(EntryKind k);  // "domain", "url", "expression"
+
+// What loading one file found. Malformed entries are skipped and counted;
+// `errors` keeps the first few (line and reason, never the entry itself).
+struct ListLoadReport {
+  std::string file;
+  std::string category;
+  EntryKind kind = EntryKind::kDomain;
+  std::size_t lines = 0;
+  std::size_t entries = 0;
+  std::size_t skipped = 0;
+  std::vector<std::pair<std::size_t, std::string>> errors;  // at most kMaxReportedErrors
+};
+inline constexpr std::size_t kMaxReportedErrors = 10;
+
+struct SiteHit {
+  std::string category;
+  EntryKind kind = EntryKind::kDomain;
+  std::string entry;   // the list entry as normalised (domain, host/path, or expression)
+  std::string source;  // the file it came from
+};
+
+class SiteMatcher {
+ public:
+  SiteMatcher(SiteMatcher&&) noexcept;
+  SiteMatcher& operator=(SiteMatcher&&) noexcept;
+  ~SiteMatcher();
+
+  // The blocking hit for an absolute URL, or nullopt when clean. A URL whose
+  // host cannot be read is reported as a hit of category "invalid-url": a
+  // guard does not wave through what it cannot read.
+  std::optional<SiteHit> Match(std::string_view url) const;
+  // The domain-entry hit for an already normalised host.
+  std::optional<SiteHit> MatchHost(std::string_view normalised_host) const;
+
+  std::size_t domain_count() const { return domain_count_; }
+  std::size_t url_count() const { return url_count_; }
+  std::size_t expression_count() const { return expressions_.size(); }
+
+ private:
+  friend class SiteListBuilder;
+  SiteMatcher();
+  struct Meta {
+    std::uint16_t category;
+    std::uint16_t source;
+  };
+  struct UrlEntry {
+    std::string path;  // starts with '/'
+    Meta meta;
+  };
+  struct Expression {
+    std::string text;
+    Meta meta;
+  };
+  const Meta* FindDomain(std::string_view host) const;
+  bool WhiteCovers(std::string_view host, std::string_view path_query) const;
+  SiteHit MakeHit(const Meta& m, EntryKind kind, std::string entry) const;
+
+  // Open addressing over 64-bit hashes of black domains (0 = empty slot).
+  std::vector<std::uint64_t> slots_;
+  std::vector<Meta> slot_meta_;
+  std::size_t domain_count_ = 0;
+  std::unordered_map<std::string, std::vector<UrlEntry>> urls_;  // host -> black entries
+  std::size_t url_count_ = 0;
+  std::vector<Expression> expressions_;
+  struct ExpressionSet;  // an RE2::Set, kept out of this header
+  std::unique_ptr<ExpressionSet> expression_set_;
+  std::unordered_set<std::string> white_domains_;
+  std::unordered_map<std::string, std::vector<std::string>> white_urls_;  // host -> paths
+  std::vector<std::string> categories_;
+  std::vector<std::string> sources_;
+};
+
+class SiteListBuilder {
+ public:
+  SiteListBuilder();
+  ~SiteListBuilder();
+
+  // Marks `category` white: its entries only cancel expression hits.
+  void SetWhite(const std::string& category, bool white);
+
+  // Each Add* reads a file, gzip or plain. With `strict`, the first malformed
+  // entry is an error "FILE:LINE: reason"; otherwise it is skipped and
+  // counted in `*report`. A missing or unreadable file is always an error.
+  Status AddDomainsFile(const std::string& category, const std::string& path, bool strict, ListLoadReport* report);
+  // hosts format: "0.0.0.0 host [host...]" (comments, localhost lines ignored).
+  Status AddHostsFile(const std::string& category, const std::string& path, bool strict, ListLoadReport* report);
+  Status AddUrlsFile(const std::string& category, const std::string& path, bool strict, ListLoadReport* report);
+  Status AddExpressionsFile(const std::string& category, const std::string& path, bool strict,
+                            ListLoadReport* report);
+
+  // A UT1 tree: one folder per category holding domains, urls, expressions
+  // (each optionally .gz) and usage. `only` limits the categories (empty:
+  // all). A category whose usage says "white" is marked white.
+  Status AddUt1Directory(const std::string& dir, const std::vector<std::string>& only, bool strict,
+                         std::vector<ListLoadReport>* reports);
+
+  // Compiles everything; the builder is spent afterwards.
+  Result<SiteMatcher> Build() &&;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// 64-bit hash used for domain tables (stable across builds and machines, so
+// compiled snapshots stay valid): FNV-1a followed by a murmur3 finaliser.
+std::uint64_t HashDomain(std::string_view s);
+
+}  // namespace moisson::blocklists
+
+#endif  // MOISSON_BLOCKLISTS_SITE_LIST_H_

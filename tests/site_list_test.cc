@@ -1,0 +1,217 @@
+// Site category lists: normalisation, label-suffix semantics, URL prefixes,
+// expressions, white categories, malformed input.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+#include <zlib.h>
+
+#include <sys/stat.h>
+
+#include "blocklists/host.h"
+#include "blocklists/site_list.h"
+#include "core/file_util.h"
+
+using namespace moisson;
+using namespace moisson::blocklists;
+
+namespace {
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char tmpl[] = "/tmp/moisson_lists_XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
+  std::string Write(const std::string& name, const std::string& text) const {
+    const std::string p = path + "/" + name;
+    const auto slash = name.rfind('/');
+    if (slash != std::string::npos) ::mkdir((path + "/" + name.substr(0, slash)).c_str(), 0755);
+    REQUIRE(WriteFileAtomically(p, text).ok());
+    return p;
+  }
+  std::string WriteGz(const std::string& name, const std::string& text) const {
+    const std::string p = path + "/" + name;
+    const auto slash = name.rfind('/');
+    if (slash != std::string::npos) ::mkdir((path + "/" + name.substr(0, slash)).c_str(), 0755);
+    gzFile f = gzopen(p.c_str(), "wb");
+    REQUIRE(f != nullptr);
+    gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
+    gzclose(f);
+    return p;
+  }
+};
+
+SiteMatcher BuildOrDie(SiteListBuilder&& b) {
+  auto m = std::move(b).Build();
+  REQUIRE(m.ok());
+  return std::move(m.value());
+}
+
+}  // namespace
+
+TEST_CASE("Host normalisation: case, trailing dot, IDN, IP literals", "[blocklists][host]") {
+  CHECK(*NormaliseHost("WWW.Example.COM.") == "www.example.com");
+  CHECK(*NormaliseHost("  example.org\t") == "example.org");
+  CHECK(*NormaliseHost("fa\xC3\x9F.de") == "xn--fa-hia.de");              // non-transitional: ß kept
+  CHECK(*NormaliseHost("\xC3\xA9" "cole.fr") == "xn--cole-9oa.fr");
+  CHECK(*NormaliseHost("\xEF\xBC\xA5\xEF\xBC\xB8\xEF\xBC\xA1\xEF\xBC\xAD\xEF\xBC\xB0\xEF\xBC\xAC\xEF\xBC\xA5\xE3\x80\x82" "com") ==
+        "example.com");  // fullwidth letters and ideographic full stop
+  CHECK(*NormaliseHost("my_host.example.com") == "my_host.example.com");  // '_' survives (no STD3 rules)
+  CHECK(*NormaliseHost("010.0.0.1") != "10.0.0.1");  // inet_pton refuses leading zeros: treated as a name
+  CHECK(*NormaliseHost("10.0.0.1") == "10.0.0.1");
+  CHECK(*NormaliseHost("[2001:DB8:0:0:0:0:0:1]") == "[2001:db8::1]");
+  CHECK(*NormaliseHost("2001:db8::1") == "[2001:db8::1]");
+  CHECK(IsIpLiteral("10.0.0.1"));
+  CHECK(IsIpLiteral("[::1]"));
+  CHECK_FALSE(IsIpLiteral("example.com"));
+  for (const char* bad : {"", ".", "a..b", "exa mple.com", "a/b", "[::1", "[zz::1]", "example.com:80"}) {
+    INFO(bad);
+    CHECK_FALSE(NormaliseHost(bad).ok());
+  }
+  CHECK_FALSE(NormaliseHost(std::string(64, 'a') + ".com").ok());
+}
+
+TEST_CASE("Domains: an entry matches its host and every subdomain on a label boundary", "[blocklists]") {
+  TempDir t;
+  SiteListBuilder b;
+  REQUIRE(b.AddDomainsFile("adult", t.Write("d.txt", "amex.com\nblogspot.com\nforum.example.org\n"), false, nullptr).ok());
+  const SiteMatcher m = BuildOrDie(std::move(b));
+  CHECK(m.Match("https://amex.com/")->entry == "amex.com");
+  CHECK(m.Match("https://www.what.ever.amex.com/x")->entry == "amex.com");
+  CHECK_FALSE(m.Match("https://aamex.com/"));
+  CHECK_FALSE(m.Match("https://amex.com.evil.net/"));
+  // A public suffix listed as such catches every site under it.
+  CHECK(m.Match("https://someone.blogspot.com/")->entry == "blogspot.com");
+  // An intermediate subdomain: datatrove's registrable-domain check misses this one.
+  CHECK(m.Match("https://www.forum.example.org/t/1")->entry == "forum.example.org");
+  CHECK_FALSE(m.Match("https://example.org/"));
+  // The URL's host is normalised the same way as entries.
+  CHECK(m.Match("https://WWW.AMEX.COM./")->category == "adult");
+}
+
+TEST_CASE("URL entries: host and path prefix on a segment boundary, www. ignored", "[blocklists]") {
+  TempDir t;
+  SiteListBuilder b;
+  REQUIRE(b.AddUrlsFile("forums", t.Write("u.txt", "argim.net/chat/\nbeaute.afrik.com/forum\nhttp://www.x.org:8080/a/b.html\n"),
+                        false, nullptr)
+              .ok());
+  const SiteMatcher m = BuildOrDie(std::move(b));
+  CHECK(m.Match("https://argim.net/chat/room1")->kind == EntryKind::kUrl);
+  CHECK(m.Match("https://www.argim.net/chat")->entry == "argim.net/chat");
+  CHECK_FALSE(m.Match("https://argim.net/chatter"));
+  CHECK_FALSE(m.Match("https://argim.net/"));
+  CHECK(m.Match("https://beaute.afrik.com/forum?page=2"));
+  CHECK(m.Match("https://beaute.afrik.com/forum/topic"));
+  CHECK_FALSE(m.Match("https://beaute.afrik.com/forums"));
+  CHECK_FALSE(m.Match("https://other.afrik.com/forum"));  // exact host, not subdomains
+  CHECK(m.Match("https://x.org/a/b.html"));
+}
+
+TEST_CASE("Expressions match the lower-cased URL; white categories cancel only them", "[blocklists]") {
+  TempDir t;
+  SiteListBuilder b;
+  REQUIRE(b.AddExpressionsFile("adult", t.Write("e.txt", "(^|[-/_.])(porn|xxx)([-/_.?]|$)\n"), false, nullptr).ok());
+  REQUIRE(b.AddDomainsFile("dating", t.Write("d.txt", "meetic.fr\n"), false, nullptr).ok());
+  REQUIRE(b.AddDomainsFile("sexual_education", t.Write("w.txt", "onsexprime.fr\nmeetic.fr\n"), false, nullptr).ok());
+  REQUIRE(b.AddUrlsFile("sexual_education", t.Write("wu.txt", "health.example.org/porn-addiction\n"), false, nullptr).ok());
+  b.SetWhite("sexual_education", true);
+  const SiteMatcher m = BuildOrDie(std::move(b));
+  CHECK(m.Match("https://example.com/XXX/video")->kind == EntryKind::kExpression);
+  CHECK_FALSE(m.Match("https://example.com/xxxl-shirts"));
+  // A white domain or URL cancels an expression hit...
+  CHECK_FALSE(m.Match("https://www.onsexprime.fr/porn/"));
+  CHECK_FALSE(m.Match("https://health.example.org/porn-addiction/help"));
+  // ... but never a domain hit of another category.
+  REQUIRE(m.Match("https://www.meetic.fr/"));
+  CHECK(m.Match("https://www.meetic.fr/")->category == "dating");
+  // White entries never block by themselves.
+  CHECK_FALSE(m.Match("https://onsexprime.fr/"));
+}
+
+TEST_CASE("Hosts files and gzip lists load; malformed entries are skipped and counted", "[blocklists]") {
+  TempDir t;
+  SiteListBuilder b;
+  ListLoadReport hosts_report;
+  REQUIRE(b.AddHostsFile("porn", t.WriteGz("h.gz", "# comment\n127.0.0.1 localhost\n0.0.0.0 a.example b.example # x\n"
+                                                     "0.0.0.0 bad..host\n0.0.0.0\n"),
+                         false, &hosts_report)
+              .ok());
+  CHECK(hosts_report.entries == 1);
+  CHECK(hosts_report.skipped == 2);
+  REQUIRE(hosts_report.errors.size() == 2);
+  CHECK(hosts_report.errors[0].first == 4);
+  ListLoadReport domains_report;
+  REQUIRE(b.AddDomainsFile("x", t.Write("d.txt", "ok.example\nnot a domain\n" + std::string(9000, 'a') + "\nalso.ok\n"),
+                           false, &domains_report)
+              .ok());
+  CHECK(domains_report.entries == 2);
+  CHECK(domains_report.skipped == 2);
+  CHECK(domains_report.errors[1].second == "line longer than 8192 bytes");
+  const SiteMatcher m = BuildOrDie(std::move(b));
+  CHECK(m.Match("https://a.example/")->category == "porn");
+  CHECK(m.Match("https://sub.b.example/"));
+  CHECK(m.domain_count() == 4);
+}
+
+TEST_CASE("Strict loading turns the first malformed entry into an error naming file and line", "[blocklists]") {
+  TempDir t;
+  const std::string path = t.Write("d.txt", "good.example\n\n# c\nbad host\n");
+  SiteListBuilder b;
+  const Status s = b.AddDomainsFile("x", path, true, nullptr);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message() == path + ":4: not a single domain");
+  SiteListBuilder b2;
+  const Status e = b2.AddExpressionsFile("x", t.Write("e.txt", "(unclosed\n"), true, nullptr);
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.message().find("e.txt:1: expression does not compile") != std::string::npos);
+}
+
+TEST_CASE("Missing and corrupt files are errors, never a partial list", "[blocklists]") {
+  TempDir t;
+  SiteListBuilder b;
+  CHECK(b.AddDomainsFile("x", t.path + "/missing.txt", false, nullptr).code() == Status::Code::kNotFound);
+  // A gzip file cut in the middle.
+  std::string big;
+  for (int i = 0; i < 20000; ++i) big += "host" + std::to_string(i) + ".example\n";
+  const std::string gz = t.WriteGz("full.gz", big);
+  auto bytes = ReadFileToString(gz);
+  REQUIRE(bytes.ok());
+  const std::string cut = t.Write("cut.gz", bytes->substr(0, bytes->size() / 2));
+  const Status s = b.AddDomainsFile("x", cut, false, nullptr);
+  CHECK_FALSE(s.ok());
+  CHECK(s.message().find("corrupt or truncated") != std::string::npos);
+}
+
+TEST_CASE("UT1 directories: categories, usage white/black, .gz or plain files", "[blocklists]") {
+  TempDir t;
+  t.WriteGz("dating/domains.gz", "meetic.fr\n");
+  t.Write("dating/usage", "black\n");
+  t.Write("child/domains", "kids.example\n");
+  t.Write("child/usage", "white\n# comment\n");
+  t.WriteGz("adult/urls.gz", "example.net/adult\n");
+  t.Write("adult/expressions", "(^|/)sexe(/|$)\n");
+  std::vector<ListLoadReport> reports;
+  SiteListBuilder b;
+  REQUIRE(b.AddUt1Directory(t.path, {}, false, &reports).ok());
+  CHECK(reports.size() == 4);
+  const SiteMatcher m = BuildOrDie(std::move(b));
+  CHECK(m.Match("https://www.meetic.fr/")->category == "dating");
+  CHECK_FALSE(m.Match("https://kids.example/"));  // white: allow-list only
+  CHECK(m.Match("https://example.net/adult/1")->category == "adult");
+  CHECK(m.Match("https://x.org/sexe/")->kind == EntryKind::kExpression);
+  CHECK_FALSE(m.Match("https://kids.example/sexe/"));  // the white domain cancels the expression
+  SiteListBuilder only;
+  REQUIRE(only.AddUt1Directory(t.path, {"dating"}, false, nullptr).ok());
+  CHECK_FALSE(BuildOrDie(std::move(only)).Match("https://example.net/adult/1"));
+  SiteListBuilder unknown;
+  CHECK(unknown.AddUt1Directory(t.path, {"nosuch"}, false, nullptr).message().find("no category 'nosuch'") !=
+        std::string::npos);
+}
+
+TEST_CASE("A URL whose host cannot be read is not waved through", "[blocklists]") {
+  SiteListBuilder b;
+  const SiteMatcher m = BuildOrDie(std::move(b));
+  CHECK(m.Match("not a url")->category == "invalid-url");
+  CHECK_FALSE(m.Match("https://example.org/"));
+}
