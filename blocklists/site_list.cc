@@ -340,8 +340,10 @@ Result<SiteMatcher> SiteListBuilder::Build() && {
   // Black domains into the open-addressing table; white ones into a set.
   std::size_t black = 0;
   for (const auto& [domain, meta] : in.domains) black += in.white[meta.category] ? 0 : 1;
+  // Load factor at most 3/4: about 16-32 bytes a domain with linear probing
+  // still short (the table holds hashes only, not names).
   std::size_t capacity = 16;
-  while (capacity < black * 2) capacity <<= 1;
+  while (capacity * 3 < black * 4) capacity <<= 1;
   m.slots_.assign(capacity, 0);
   m.slot_meta_.assign(capacity, SiteMatcher::Meta{0, 0});
   for (const auto& [domain, meta] : in.domains) {
