@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "blocklists/host.h"
+#include "blocklists/site_list_internal.h"
 #include "core/url.h"
 
 namespace moisson::blocklists {
@@ -130,11 +131,6 @@ std::uint64_t HashDomain(std::string_view s) {
   h ^= h >> 33;
   return h == 0 ? 1 : h;  // 0 marks an empty slot
 }
-
-struct SiteMatcher::ExpressionSet {
-  explicit ExpressionSet(const RE2::Options& options) : set(options, RE2::UNANCHORED) {}
-  RE2::Set set;
-};
 
 // ---- builder -------------------------------------------------------------------
 
@@ -346,6 +342,9 @@ Result<SiteMatcher> SiteListBuilder::Build() && {
   while (capacity * 3 < black * 4) capacity <<= 1;
   m.slots_.assign(capacity, 0);
   m.slot_meta_.assign(capacity, SiteMatcher::Meta{0, 0});
+  m.slot_ptr_ = m.slots_.data();
+  m.meta_ptr_ = m.slot_meta_.data();
+  m.capacity_ = capacity;
   for (const auto& [domain, meta] : in.domains) {
     if (in.white[meta.category]) {
       m.white_domains_.insert(domain);
@@ -398,13 +397,18 @@ SiteMatcher& SiteMatcher::operator=(SiteMatcher&&) noexcept = default;
 SiteMatcher::~SiteMatcher() = default;
 
 const SiteMatcher::Meta* SiteMatcher::FindDomain(std::string_view host) const {
-  if (slots_.empty()) return nullptr;
-  const std::uint64_t h = HashDomain(host);
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-    if (slots_[i] == h) return &slot_meta_[i];
-    if (slots_[i] == 0) return nullptr;
+  return capacity_ == 0 ? nullptr : FindHashed(HashDomain(host));
+}
+
+const SiteMatcher::Meta* SiteMatcher::FindHashed(std::uint64_t h) const {
+  const std::size_t mask = capacity_ - 1;
+  // The table is never full (load <= 3/4), so the probe always ends; the
+  // bound guards a hand-made snapshot that violates that.
+  for (std::size_t i = h & mask, n = 0; n < capacity_; i = (i + 1) & mask, ++n) {
+    if (slot_ptr_[i] == h) return &meta_ptr_[i];
+    if (slot_ptr_[i] == 0) return nullptr;
   }
+  return nullptr;
 }
 
 SiteHit SiteMatcher::MakeHit(const Meta& m, EntryKind kind, std::string entry) const {
@@ -417,12 +421,25 @@ std::optional<SiteHit> SiteMatcher::MatchHost(std::string_view host) const {
     if (const Meta* m = FindDomain(host)) return MakeHit(*m, EntryKind::kDomain, std::string(host));
     return std::nullopt;
   }
-  std::string_view suffix = host;
-  while (!suffix.empty()) {
-    if (const Meta* m = FindDomain(suffix)) return MakeHit(*m, EntryKind::kDomain, std::string(suffix));
-    const std::size_t dot = suffix.find('.');
-    if (dot == std::string_view::npos) break;
-    suffix.remove_prefix(dot + 1);
+  if (capacity_ == 0) return std::nullopt;
+  // Hash every suffix and prefetch its slot first, so the cache misses of a
+  // large table overlap instead of queueing one behind the other.
+  constexpr std::size_t kBatch = 8;
+  std::string_view suffixes[kBatch];
+  std::uint64_t hashes[kBatch];
+  std::string_view rest = host;
+  while (!rest.empty()) {
+    std::size_t n = 0;
+    for (; n < kBatch && !rest.empty(); ++n) {
+      suffixes[n] = rest;
+      hashes[n] = HashDomain(rest);
+      __builtin_prefetch(&slot_ptr_[hashes[n] & (capacity_ - 1)]);
+      const std::size_t dot = rest.find('.');
+      rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+      if (const Meta* m = FindHashed(hashes[k])) return MakeHit(*m, EntryKind::kDomain, std::string(suffixes[k]));
+    }
   }
   return std::nullopt;
 }

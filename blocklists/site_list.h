@@ -72,11 +72,15 @@ class SiteMatcher {
   std::optional<SiteHit> MatchHost(std::string_view normalised_host) const;
 
   std::size_t domain_count() const { return domain_count_; }
+  // Bytes of the domain table (what a domain costs at rest).
+  std::size_t domain_table_bytes() const { return capacity_ * (sizeof(std::uint64_t) + sizeof(Meta)); }
   std::size_t url_count() const { return url_count_; }
   std::size_t expression_count() const { return expressions_.size(); }
 
  private:
   friend class SiteListBuilder;
+  friend Status WriteSnapshot(const SiteMatcher& matcher, const std::string& path);
+  friend Result<SiteMatcher> LoadSnapshot(const std::string& path);
   SiteMatcher();
   struct Meta {
     std::uint16_t category;
@@ -91,12 +95,20 @@ class SiteMatcher {
     Meta meta;
   };
   const Meta* FindDomain(std::string_view host) const;
+  const Meta* FindHashed(std::uint64_t hash) const;  // capacity_ > 0
   bool WhiteCovers(std::string_view host, std::string_view path_query) const;
   SiteHit MakeHit(const Meta& m, EntryKind kind, std::string entry) const;
 
-  // Open addressing over 64-bit hashes of black domains (0 = empty slot).
+  // Open addressing over 64-bit hashes of black domains (0 = empty slot),
+  // `capacity_` a power of two. The arrays live in the vectors when built, or
+  // in a read-only mapping of a snapshot file (`mapping_`).
   std::vector<std::uint64_t> slots_;
   std::vector<Meta> slot_meta_;
+  const std::uint64_t* slot_ptr_ = nullptr;
+  const Meta* meta_ptr_ = nullptr;
+  std::size_t capacity_ = 0;
+  struct Mapping;
+  std::shared_ptr<Mapping> mapping_;
   std::size_t domain_count_ = 0;
   std::unordered_map<std::string, std::vector<UrlEntry>> urls_;  // host -> black entries
   std::size_t url_count_ = 0;
@@ -140,6 +152,15 @@ class SiteListBuilder {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Compiled snapshots (`moisson blocklist compile`): the matcher written to
+// one file whose domain table is used in place through mmap, so that loading
+// millions of domains costs a checksum pass, not a rebuild. The file is
+// written atomically. Loading checks magic, version, every size and offset
+// against the file size, a CRC-32 of the contents and every category index:
+// a damaged file is an error naming it, never a crash.
+Status WriteSnapshot(const SiteMatcher& matcher, const std::string& path);
+Result<SiteMatcher> LoadSnapshot(const std::string& path);
 
 // 64-bit hash used for domain tables (stable across builds and machines, so
 // compiled snapshots stay valid): FNV-1a followed by a murmur3 finaliser.

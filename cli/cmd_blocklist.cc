@@ -21,6 +21,7 @@ struct Sources {
   std::string categories;  // comma-separated
   std::vector<std::string> domains;  // CATEGORY=FILE
   std::vector<std::string> hosts;    // CATEGORY=FILE
+  std::string snapshot;              // a compiled snapshot, instead of the above
   bool strict = false;
 };
 
@@ -32,6 +33,8 @@ void AddSourceOptions(CLI::App* c, Sources* s) {
   c->add_option("--domains", s->domains, "CATEGORY=FILE: a plain list, one domain a line (repeatable)")
       ->allow_extra_args(false);
   c->add_option("--hosts", s->hosts, "CATEGORY=FILE: a hosts file (repeatable)")->allow_extra_args(false);
+  c->add_option("--snapshot", s->snapshot, "a snapshot written by 'blocklist compile' (instead of the lists)")
+      ->check(CLI::ExistingFile);
   c->add_flag("--strict", s->strict, "a malformed entry is an error naming file and line (default: skip and count)");
 }
 
@@ -56,7 +59,14 @@ std::optional<blocklists::SiteMatcher> Load(const Sources& s, std::vector<ListLo
     std::cerr << "moisson " << command << ": " << msg << "\n";
     return std::nullopt;
   };
-  if (s.ut1_dirs.empty() && s.domains.empty() && s.hosts.empty()) return fail("no list given (--ut1, --domains or --hosts)");
+  const bool lists = !s.ut1_dirs.empty() || !s.domains.empty() || !s.hosts.empty();
+  if (!s.snapshot.empty()) {
+    if (lists) return fail("--snapshot replaces --ut1, --domains and --hosts; give one or the other");
+    auto m = blocklists::LoadSnapshot(s.snapshot);
+    if (!m.ok()) return fail(m.status().message());
+    return std::move(m.value());
+  }
+  if (!lists) return fail("no list given (--ut1, --domains, --hosts or --snapshot)");
   for (const auto& dir : s.ut1_dirs) {
     if (Status st = b.AddUt1Directory(dir, only, s.strict, reports); !st.ok()) return fail(st.message());
   }
@@ -95,6 +105,21 @@ int RunCheck(const Sources& s, const std::vector<std::string>& urls) {
   return blocked ? kExitFailed : kExitOk;
 }
 
+int RunCompile(const Sources& s, const std::string& out) {
+  std::vector<ListLoadReport> reports;
+  auto m = Load(s, &reports, "blocklist compile");
+  if (!m) return kExitUsage;
+  if (Status st = blocklists::WriteSnapshot(*m, out); !st.ok()) {
+    std::cerr << "moisson blocklist compile: " << st.message() << "\n";
+    return kExitFailed;
+  }
+  std::size_t skipped = 0;
+  for (const auto& r : reports) skipped += r.skipped;
+  std::cout << "wrote " << out << ": " << m->domain_count() << " domains, " << m->url_count() << " urls, "
+            << m->expression_count() << " expressions (" << skipped << " malformed entries skipped)\n";
+  return kExitOk;
+}
+
 int RunStats(const Sources& s) {
   std::vector<ListLoadReport> reports;
   auto m = Load(s, &reports, "blocklist stats");
@@ -125,6 +150,14 @@ void AddBlocklistCommands(CLI::App* app, const GlobalOptions* global, Runner* ru
   AddSourceOptions(c, check_src.get());
   c->add_option("urls", *urls, "URLs to check")->required();
   c->callback([run, check_src, urls] { *run = [check_src, urls] { return RunCheck(*check_src, *urls); }; });
+
+  auto compile_src = std::make_shared<Sources>();
+  auto out = std::make_shared<std::string>();
+  CLI::App* co = bl->add_subcommand(
+      "compile", "Load the lists and write a snapshot that 'check --snapshot' (and the crawler) map in place");
+  AddSourceOptions(co, compile_src.get());
+  co->add_option("--out", *out, "snapshot file to write (atomically)")->required();
+  co->callback([run, compile_src, out] { *run = [compile_src, out] { return RunCompile(*compile_src, *out); }; });
 
   auto stats_src = std::make_shared<Sources>();
   CLI::App* st = bl->add_subcommand("stats", "Load the lists and print entries and skipped lines per file");

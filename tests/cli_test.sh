@@ -144,6 +144,13 @@ run "$moisson" blocklist check --strict --ut1 "$tmp/ut1" https://example.org/
 check "blocklist --strict names file and line" "2 moisson blocklist check: $tmp/ut1/child/domains:2: not a single domain" "$code $err"
 run "$moisson" blocklist stats --ut1 "$tmp/ut1"
 check "blocklist stats total" "total	1 blocking domains	0 blocking urls	0 expressions	1 skipped" "$(tail -1 <<<"$out")"
+run "$moisson" blocklist compile --ut1 "$tmp/ut1" --out "$tmp/lists.snap"
+check "blocklist compile" "0 wrote $tmp/lists.snap: 1 domains, 0 urls, 0 expressions (1 malformed entries skipped)" "$code $out"
+run "$moisson" blocklist check --snapshot "$tmp/lists.snap" https://a.meetic.fr/
+check "blocklist check --snapshot" "1 dating" "$code $(cut -f3 <<<"$out")"
+printf 'garbage' > "$tmp/bad.snap"
+run "$moisson" blocklist check --snapshot "$tmp/bad.snap" https://a.meetic.fr/
+check "damaged snapshot is a usage error" "2 moisson blocklist check: $tmp/bad.snap: corrupt snapshot: shorter than its header" "$code $err"
 run "$moisson" blocklist check --domains nocategory https://example.org/
 check "blocklist bad --domains spec" 2 "$code"
 

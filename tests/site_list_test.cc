@@ -215,3 +215,60 @@ TEST_CASE("A URL whose host cannot be read is not waved through", "[blocklists]"
   CHECK(m.Match("not a url")->category == "invalid-url");
   CHECK_FALSE(m.Match("https://example.org/"));
 }
+
+TEST_CASE("Snapshots round-trip every kind of entry", "[blocklists][snapshot]") {
+  TempDir t;
+  SiteListBuilder b;
+  REQUIRE(b.AddDomainsFile("dating", t.Write("d.txt", "meetic.fr\nblogspot.com\n10.1.2.3\n"), false, nullptr).ok());
+  REQUIRE(b.AddUrlsFile("forums", t.Write("u.txt", "argim.net/chat\n"), false, nullptr).ok());
+  REQUIRE(b.AddExpressionsFile("adult", t.Write("e.txt", "(^|/)xxx(/|$)\n"), false, nullptr).ok());
+  REQUIRE(b.AddDomainsFile("sexual_education", t.Write("w.txt", "white.example\n"), false, nullptr).ok());
+  b.SetWhite("sexual_education", true);
+  const SiteMatcher built = BuildOrDie(std::move(b));
+  const std::string snap = t.path + "/lists.snap";
+  REQUIRE(WriteSnapshot(built, snap).ok());
+  auto loaded = LoadSnapshot(snap);
+  REQUIRE(loaded.ok());
+  CHECK(loaded->domain_count() == 3);
+  for (const char* url : {"https://www.meetic.fr/", "https://x.blogspot.com/", "http://10.1.2.3/", "https://argim.net/chat/1",
+                          "https://a.org/xxx/", "https://white.example/xxx/", "https://clean.example/"}) {
+    INFO(url);
+    const auto a = built.Match(url);
+    const auto b2 = loaded->Match(url);
+    REQUIRE(a.has_value() == b2.has_value());
+    if (a) {
+      CHECK(a->category == b2->category);
+      CHECK(a->entry == b2->entry);
+      CHECK(a->source == b2->source);
+    }
+  }
+  // The matcher survives being moved, mapping and all.
+  SiteMatcher moved = std::move(loaded.value());
+  CHECK(moved.Match("https://www.meetic.fr/"));
+}
+
+TEST_CASE("A damaged snapshot is an error naming the file, never a crash", "[blocklists][snapshot]") {
+  TempDir t;
+  SiteListBuilder b;
+  REQUIRE(b.AddDomainsFile("x", t.Write("d.txt", "a.example\nb.example\n"), false, nullptr).ok());
+  const std::string snap = t.path + "/s.snap";
+  REQUIRE(WriteSnapshot(BuildOrDie(std::move(b)), snap).ok());
+  const std::string good = *ReadFileToString(snap);
+  auto load_bytes = [&](const std::string& bytes) {
+    const std::string p = t.path + "/bad.snap";
+    REQUIRE(WriteFileAtomically(p, bytes).ok());
+    return LoadSnapshot(p).status().message();
+  };
+  CHECK(load_bytes(good.substr(0, 40)).find("corrupt snapshot: shorter than its header") != std::string::npos);
+  CHECK(load_bytes(good.substr(0, good.size() - 3)).find("corrupt snapshot") != std::string::npos);
+  std::string flipped = good;
+  flipped[good.size() - 2] ^= 0x40;
+  CHECK(load_bytes(flipped).find("checksum mismatch") != std::string::npos);
+  std::string magic = good;
+  magic[0] = 'X';
+  CHECK(load_bytes(magic).find("not a moisson blocklist snapshot") != std::string::npos);
+  std::string version = good;
+  version[8] = 9;
+  CHECK(load_bytes(version).find("version 9") != std::string::npos);
+  CHECK(LoadSnapshot(t.path + "/missing.snap").status().code() == Status::Code::kNotFound);
+}
