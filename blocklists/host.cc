@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <idn2.h>
+#include <libpsl.h>
 
 #include <cstdlib>
 
@@ -11,6 +12,18 @@ bool IsIpLiteral(std::string_view h) {
   if (!h.empty() && h.front() == '[') return true;
   in_addr a4;
   return inet_pton(AF_INET, std::string(h).c_str(), &a4) == 1;
+}
+
+std::string SiteOf(std::string_view host) {
+  if (host.empty() || IsIpLiteral(host)) return std::string(host);
+  // Loaded once; libpsl contexts are read-only and safe to share.
+  static const psl_ctx_t* const psl = [] {
+    const psl_ctx_t* latest = psl_latest(nullptr);
+    return latest != nullptr ? latest : psl_builtin();
+  }();
+  const std::string h(host);
+  const char* reg = psl_registrable_domain(psl, h.c_str());
+  return reg != nullptr ? std::string(reg) : h;
 }
 
 Result<std::string> NormaliseHost(std::string_view host) {

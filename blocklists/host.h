@@ -23,6 +23,13 @@ Result<std::string> NormaliseHost(std::string_view host);
 // True for "1.2.3.4" and "[::1]" forms (after NormaliseHost).
 bool IsIpLiteral(std::string_view normalised_host);
 
+// The site a normalised host belongs to: its registrable domain under the
+// Public Suffix List (libpsl with Debian's publicsuffix data, else libpsl's
+// built-in copy). IP literals, and hosts that are themselves public
+// suffixes, are their own site. Used to group hosts in reports and to scope
+// opt-outs, never to decide a blocklist match.
+std::string SiteOf(std::string_view normalised_host);
+
 }  // namespace moisson::blocklists
 
 #endif  // MOISSON_BLOCKLISTS_HOST_H_

@@ -28,6 +28,7 @@ using Runner = std::function<int()>;
 void AddRobotsCommands(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddPolicyCommands(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddBlocklistCommands(CLI::App* app, const GlobalOptions* global, Runner* run);
+void AddOptoutCommands(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddKeygenCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
 
 // Loads --config (or defaults); on error prints it and returns false.

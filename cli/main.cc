@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   AddRobotsCommands(&app, &global, &run);
   AddPolicyCommands(&app, &global, &run);
   AddBlocklistCommands(&app, &global, &run);
+  AddOptoutCommands(&app, &global, &run);
   AddKeygenCommand(&app, &global, &run);
   try {
     app.parse(argc, argv);

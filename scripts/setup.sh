@@ -14,7 +14,7 @@ packages=(
   # libraries moisson links
   catch2 libcli11-dev libtomlplusplus-dev libsimdjson-dev libssl-dev
   libgumbo-dev libre2-dev libcurl4-openssl-dev libboost-dev libboost-system-dev
-  libpsl-dev publicsuffix libidn2-dev libsqlite3-dev libpq-dev libpqxx-dev
+  libpsl-dev publicsuffix libidn2-dev libunistring-dev libsqlite3-dev libpq-dev libpqxx-dev
   zlib1g-dev libzstd-dev libphonenumber-dev libvectorscan-dev
   # baselines for bench/ (Scrapy's robots.txt parser)
   python3 python3-protego

@@ -154,6 +154,36 @@ check "damaged snapshot is a usage error" "2 moisson blocklist check: $tmp/bad.s
 run "$moisson" blocklist check --domains nocategory https://example.org/
 check "blocklist bad --domains spec" 2 "$code"
 
+# --- optout -------------------------------------------------------------------
+"$moisson" keygen --out "$tmp/oo.key" > /dev/null
+oo=(--registry "$tmp/oo.db" --key "$tmp/oo.key")
+run "$moisson" optout add "${oo[@]}" --email "Jeanne.Martin+x@gmail.com" --ref REQ-7
+check "optout add" "0 registered email opt-out as entry 1" "$code $out"
+run "$moisson" optout check "${oo[@]}" --email "jeannemartin@gmail.com"
+check "optout check registered exits 1" "1 registered" "$code $out"
+run "$moisson" optout check "${oo[@]}" --email "someone@example.org"
+check "optout check clean exits 0" "0 not registered" "$code $out"
+run "$moisson" optout add "${oo[@]}" --email "Jeanne.Martin" --ref REQ-8
+check "optout add bad value: usage error without echo" "2 moisson optout add: not an e-mail address" "$code $err"
+run "$moisson" optout add "${oo[@]}" --email a@b.fr --phone 0612345678
+check "optout add needs exactly one identifier" 2 "$code"
+run "$moisson" optout add "${oo[@]}" --name "Jeanne Martin"
+check "a name needs --site" "2 moisson optout add: a name opt-out needs the site it applies to" "$code $err"
+printf 'type,value,scope,ref\nphone,06 12 34 56 78,,REQ-10\nname,Jeanne Martin,example.org,REQ-11\nemail,broken,,REQ-12\nfax,1,,\n' > "$tmp/oo.csv"
+run "$moisson" optout import "${oo[@]}" "$tmp/oo.csv"
+check "optout import report" "1 $tmp/oo.csv:2: entry 2
+$tmp/oo.csv:3: entry 3
+$tmp/oo.csv:4: error: not an e-mail address
+$tmp/oo.csv:5: error: unknown type (email, phone, handle, name, url-prefix, site-owner)
+$tmp/oo.csv: 2 registered, 2 refused" "$code $out"
+run "$moisson" optout list "${oo[@]}"
+check "optout list has no clear value" "0 0" "$code $(grep -ci 'jeanne\|martin\|0612' <<<"$out")"
+check "optout list rows" 4 "$(wc -l <<<"$out")"
+run "$moisson" optout remove "${oo[@]}" --phone "+33612345678"
+check "optout remove" "0 removed 1 stored form(s)" "$code $out"
+check "registry file mode" 600 "$(stat -c %a "$tmp/oo.db")"
+check "no clear value in the registry file" 0 "$(grep -aci 'jeanne\|martin' "$tmp/oo.db")"
+
 # --- the layering check itself fails on a wrong-way include -------------------
 mkdir -p "$tmp/tree/core"
 echo '#include "policy/robots.h"' > "$tmp/tree/core/bad.cc"
