@@ -253,6 +253,7 @@ Status SiteListBuilder::AddUrlsFile(const std::string& category, const std::stri
     auto host = NormaliseHost(host_part);
     if (!host.ok()) return host.status().message();
     while (path_part.size() > 1 && path_part.back() == '/') path_part.pop_back();
+    path_part = Lower(path_part);  // squidGuard compares lower-cased URLs
     impl_->urls.emplace_back(std::string(StripWwwLabel(host.value())) + path_part, meta);
     return "";
   });
@@ -467,7 +468,9 @@ std::optional<SiteHit> SiteMatcher::Match(std::string_view url) const {
   auto host = NormaliseHost(parsed->host);
   if (!host.ok()) return SiteHit{"invalid-url", EntryKind::kDomain, "", ""};
   if (auto hit = MatchHost(host.value())) return hit;
-  const std::string& path = parsed->path_query;
+  // URL entries compare case-insensitively, as squidGuard does (it lower-cases
+  // the URL): over-blocking is the safe error for an exclusion list.
+  const std::string path = Lower(parsed->path_query);
   const std::string_view bare = StripWwwLabel(host.value());
   for (const std::string_view h : {std::string_view(host.value()), bare}) {
     const auto it = urls_.find(std::string(h));

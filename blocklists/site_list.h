@@ -12,7 +12,8 @@
 //    that are public suffixes (blogspot.com) or deep subdomains work;
 //  - a `urls` entry is host/path: it matches that host (a leading www., web.
 //    or ftpN. label of the URL's host is ignored, as UT1 strips it from its
-//    entries) and that path prefix on a segment boundary;
+//    entries) and that path prefix on a segment boundary, case-insensitively
+//    (squidGuard lower-cases URLs);
 //  - `expressions` are POSIX EREs matched against the lower-cased URL, all in
 //    one RE2::Set;
 //  - a white category (UT1 `usage` says white) never blocks; its domain and

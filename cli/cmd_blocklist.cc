@@ -7,6 +7,7 @@
 #include <memory>
 #include <sstream>
 
+#include "blocklists/defaults.h"
 #include "blocklists/site_list.h"
 #include "cli/commands.h"
 
@@ -22,7 +23,9 @@ struct Sources {
   std::vector<std::string> domains;  // CATEGORY=FILE
   std::vector<std::string> hosts;    // CATEGORY=FILE
   std::string snapshot;              // a compiled snapshot, instead of the above
+  bool defaults = false;             // the configured categories of the shipped lists
   bool strict = false;
+  const GlobalOptions* global = nullptr;
 };
 
 void AddSourceOptions(CLI::App* c, Sources* s) {
@@ -35,6 +38,8 @@ void AddSourceOptions(CLI::App* c, Sources* s) {
   c->add_option("--hosts", s->hosts, "CATEGORY=FILE: a hosts file (repeatable)")->allow_extra_args(false);
   c->add_option("--snapshot", s->snapshot, "a snapshot written by 'blocklist compile' (instead of the lists)")
       ->check(CLI::ExistingFile);
+  c->add_flag("--defaults", s->defaults,
+              "the shipped lists, categories from [blocklists] in the config (default: the CNIL's list)");
   c->add_flag("--strict", s->strict, "a malformed entry is an error naming file and line (default: skip and count)");
 }
 
@@ -59,14 +64,21 @@ std::optional<blocklists::SiteMatcher> Load(const Sources& s, std::vector<ListLo
     std::cerr << "moisson " << command << ": " << msg << "\n";
     return std::nullopt;
   };
-  const bool lists = !s.ut1_dirs.empty() || !s.domains.empty() || !s.hosts.empty();
+  const bool lists = !s.ut1_dirs.empty() || !s.domains.empty() || !s.hosts.empty() || s.defaults;
   if (!s.snapshot.empty()) {
     if (lists) return fail("--snapshot replaces --ut1, --domains and --hosts; give one or the other");
     auto m = blocklists::LoadSnapshot(s.snapshot);
     if (!m.ok()) return fail(m.status().message());
     return std::move(m.value());
   }
-  if (!lists) return fail("no list given (--ut1, --domains, --hosts or --snapshot)");
+  if (!lists) return fail("no list given (--defaults, --ut1, --domains, --hosts or --snapshot)");
+  if (s.defaults) {
+    Config config;
+    if (!LoadConfigOrReport(*s.global, &config)) return std::nullopt;
+    if (Status st = blocklists::AddConfiguredCategories(config.blocklists, s.strict, &b, reports); !st.ok()) {
+      return fail(st.message());
+    }
+  }
   for (const auto& dir : s.ut1_dirs) {
     if (Status st = b.AddUt1Directory(dir, only, s.strict, reports); !st.ok()) return fail(st.message());
   }
@@ -143,6 +155,7 @@ void AddBlocklistCommands(CLI::App* app, const GlobalOptions* global, Runner* ru
   bl->require_subcommand(1);
 
   auto check_src = std::make_shared<Sources>();
+  check_src->global = global;
   auto urls = std::make_shared<std::vector<std::string>>();
   CLI::App* c = bl->add_subcommand(
       "check", "Print per URL 'blocked', the URL, category, entry kind, matching entry and source file "
@@ -152,6 +165,7 @@ void AddBlocklistCommands(CLI::App* app, const GlobalOptions* global, Runner* ru
   c->callback([run, check_src, urls] { *run = [check_src, urls] { return RunCheck(*check_src, *urls); }; });
 
   auto compile_src = std::make_shared<Sources>();
+  compile_src->global = global;
   auto out = std::make_shared<std::string>();
   CLI::App* co = bl->add_subcommand(
       "compile", "Load the lists and write a snapshot that 'check --snapshot' (and the crawler) map in place");
@@ -160,6 +174,7 @@ void AddBlocklistCommands(CLI::App* app, const GlobalOptions* global, Runner* ru
   co->callback([run, compile_src, out] { *run = [compile_src, out] { return RunCompile(*compile_src, *out); }; });
 
   auto stats_src = std::make_shared<Sources>();
+  stats_src->global = global;
   CLI::App* st = bl->add_subcommand("stats", "Load the lists and print entries and skipped lines per file");
   AddSourceOptions(st, stats_src.get());
   st->callback([run, stats_src] { *run = [stats_src] { return RunStats(*stats_src); }; });

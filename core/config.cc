@@ -73,6 +73,9 @@ const std::map<std::string, Field>& Schema() {
           c->policy.ai_objection_blocks_collection = *n.value<bool>();
           return Status::Ok();
         }}},
+      {"blocklists.categories",
+       StringArrayField("blocklists.categories", [](Config* c, std::vector<std::string> v) { c->blocklists.categories = std::move(v); })},
+      {"blocklists.data_dir", StringField([](Config* c, std::string v) { c->blocklists.data_dir = std::move(v); })},
       {"policy.honour.ai_agents", BoolField(&HonouredSignals::ai_agents)},
       {"policy.honour.ai_txt", BoolField(&HonouredSignals::ai_txt)},
       {"policy.honour.tdmrep", BoolField(&HonouredSignals::tdmrep)},

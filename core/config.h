@@ -60,11 +60,22 @@ struct PolicyConfig {
   HonouredSignals honour;
 };
 
+// Site category lists excluded by default (CNIL fiche 8.2: pornography,
+// health forums, social networks of minors, plus art. 9-heavy categories).
+struct BlocklistConfig {
+  std::vector<std::string> categories = {
+      "adult", "mixed_adult", "health_forums", "minors_social_networks", "child", "educational_games",
+      "dating", "lingerie", "drogue", "sect", "associations_religieuses", "agressif"};
+  // Folder of the shipped lists; "" means the one built into this binary.
+  std::string data_dir;
+};
+
 struct Config {
   std::string source;  // file it was loaded from, "" for defaults
   ControllerConfig controller;
   CrawlerIdentity crawler;
   PolicyConfig policy;
+  BlocklistConfig blocklists;
 };
 
 // Loads and validates `path`. Errors name the file, line and key.

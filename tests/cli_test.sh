@@ -151,6 +151,11 @@ check "blocklist check --snapshot" "1 dating" "$code $(cut -f3 <<<"$out")"
 printf 'garbage' > "$tmp/bad.snap"
 run "$moisson" blocklist check --snapshot "$tmp/bad.snap" https://a.meetic.fr/
 check "damaged snapshot is a usage error" "2 moisson blocklist check: $tmp/bad.snap: corrupt snapshot: shorter than its header" "$code $err"
+run "$moisson" --config "$src/examples/moisson.toml" blocklist check --defaults https://fr.carenity.com/forum https://example.org/
+check "blocklist check --defaults" "1 health_forums" "$code $(head -1 <<<"$out" | cut -f3)"
+printf '[blocklists]\ncategories = ["dating", "nosuch"]\n' > "$tmp/cats.toml"
+run "$moisson" --config "$tmp/cats.toml" blocklist check --defaults https://example.org/
+check "unknown configured category is a usage error" 2 "$code"
 run "$moisson" blocklist check --domains nocategory https://example.org/
 check "blocklist bad --domains spec" 2 "$code"
 

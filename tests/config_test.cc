@@ -1,6 +1,7 @@
 // Configuration loading: strict, with file, line and key in every error.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 #include "core/config.h"
@@ -110,4 +111,15 @@ TEST_CASE("Config: a bad array element names the key and its line", "[config]") 
   const auto c = ParseConfig("[policy]\nextra_ai_agents = [\n  \"a\",\n  7,\n]\n", "t.toml");
   REQUIRE_FALSE(c.ok());
   CHECK(c.status().message() == "t.toml:4: key 'policy.extra_ai_agents' must be an array of strings");
+}
+
+TEST_CASE("Config: blocklist categories and data folder", "[config]") {
+  const auto d = ParseConfig("", "t.toml");
+  REQUIRE(d.ok());
+  CHECK(std::find(d->blocklists.categories.begin(), d->blocklists.categories.end(), "health_forums") !=
+        d->blocklists.categories.end());
+  const auto c = ParseConfig("[blocklists]\ncategories = [\"dating\"]\ndata_dir = \"/srv/lists\"\n", "t.toml");
+  REQUIRE(c.ok());
+  CHECK(c->blocklists.categories == std::vector<std::string>{"dating"});
+  CHECK(c->blocklists.data_dir == "/srv/lists");
 }

@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include "blocklists/defaults.h"
 #include "blocklists/host.h"
 #include "blocklists/site_list.h"
 #include "core/file_util.h"
@@ -271,4 +272,46 @@ TEST_CASE("A damaged snapshot is an error naming the file, never a crash", "[blo
   version[8] = 9;
   CHECK(load_bytes(version).find("version 9") != std::string::npos);
   CHECK(LoadSnapshot(t.path + "/missing.snap").status().code() == Status::Code::kNotFound);
+}
+
+TEST_CASE("The shipped lists load with the CNIL's default categories", "[blocklists][defaults]") {
+  const BlocklistConfig defaults;  // the built-in category list
+  SiteListBuilder b;
+  std::vector<ListLoadReport> reports;
+  REQUIRE(AddConfiguredCategories(defaults, /*strict=*/false, &b, &reports).ok());
+  std::size_t skipped = 0;
+  for (const auto& r : reports) skipped += r.skipped;
+  CHECK(skipped == 0);
+  const SiteMatcher m = BuildOrDie(std::move(b));
+  CHECK(m.Match("https://www.meetic.fr/")->category == "dating");
+  CHECK(m.Match("https://fr.carenity.com/forum")->category == "health_forums");
+  CHECK(m.Match("https://www.reddit.com/r/AskDocs/comments/1")->category == "health_forums");
+  CHECK(m.Match("https://www.roblox.com/users/1")->category == "minors_social_networks");
+  CHECK(m.Match("https://scratch.mit.edu/users/x")->category == "minors_social_networks");
+  // child and educational_games are white in UT1 but block once configured.
+  CHECK_FALSE(m.Match("https://example.org/"));
+  CHECK_FALSE(m.Match("https://www.doctissimo.fr/sante"));  // rejected in review: editorial portal
+  CHECK(m.domain_count() > 60000);
+}
+
+TEST_CASE("Configured categories: unknown names and missing folders are errors", "[blocklists][defaults]") {
+  BlocklistConfig c;
+  c.categories = {"dating", "nosuch"};
+  SiteListBuilder b;
+  const Status s = AddConfiguredCategories(c, false, &b, nullptr);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("unknown blocklist category 'nosuch'") != std::string::npos);
+  c.categories = {"dating"};
+  c.data_dir = "/nonexistent/data";
+  CHECK(AddConfiguredCategories(c, false, &b, nullptr).code() == Status::Code::kNotFound);
+}
+
+TEST_CASE("URL entries compare case-insensitively, as squidGuard lower-cases URLs", "[blocklists]") {
+  TempDir t;
+  SiteListBuilder b;
+  REQUIRE(b.AddUrlsFile("f", t.Write("u.txt", "reddit.com/r/AskDocs\n"), false, nullptr).ok());
+  const SiteMatcher m = BuildOrDie(std::move(b));
+  CHECK(m.Match("https://www.reddit.com/r/askdocs/x"));
+  CHECK(m.Match("https://www.reddit.com/R/ASKDOCS"));
+  CHECK_FALSE(m.Match("https://www.reddit.com/r/askdocsx"));
 }
