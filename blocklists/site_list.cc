@@ -329,6 +329,15 @@ Status SiteListBuilder::AddUt1Directory(const std::string& dir, const std::vecto
   return Status::Ok();
 }
 
+std::vector<std::string> SiteListBuilder::TakeEntries(EntryKind kind) {
+  auto& v = kind == EntryKind::kDomain ? impl_->domains : kind == EntryKind::kUrl ? impl_->urls : impl_->expressions;
+  std::vector<std::string> out;
+  out.reserve(v.size());
+  for (auto& [entry, meta] : v) out.push_back(std::move(entry));
+  v.clear();
+  return out;
+}
+
 Result<SiteMatcher> SiteListBuilder::Build() && {
   Impl& in = *impl_;
   SiteMatcher m;

@@ -146,6 +146,10 @@ class SiteListBuilder {
   Status AddUt1Directory(const std::string& dir, const std::vector<std::string>& only, bool strict,
                          std::vector<ListLoadReport>* reports);
 
+  // Moves out the normalised entries of `kind` added so far, in file order
+  // (`blocklist import` writes them back out, validated and normalised).
+  std::vector<std::string> TakeEntries(EntryKind kind);
+
   // Compiles everything; the builder is spent afterwards.
   Result<SiteMatcher> Build() &&;
 
@@ -153,6 +157,16 @@ class SiteListBuilder {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Imports a UT1 tree (`moisson blocklist import`): every category (or those
+// in `only`) is read and validated like a list, and its normalised entries
+// are written gzip-compressed to DEST/<category>/{domains,urls,expressions}.gz
+// with its usage file, plus DEST/MANIFEST.md (counts, skipped lines, sha256,
+// source, date). DEST is built under a temporary name and renamed into place:
+// an interrupted import leaves no half-written tree. An existing DEST is an
+// error unless `replace`.
+Status ImportUt1(const std::string& src, const std::vector<std::string>& only, const std::string& dest, bool strict,
+                 bool replace, std::vector<ListLoadReport>* reports);
 
 // Compiled snapshots (`moisson blocklist compile`): the matcher written to
 // one file whose domain table is used in place through mmap, so that loading

@@ -173,6 +173,47 @@ void AddBlocklistCommands(CLI::App* app, const GlobalOptions* global, Runner* ru
   co->add_option("--out", *out, "snapshot file to write (atomically)")->required();
   co->callback([run, compile_src, out] { *run = [compile_src, out] { return RunCompile(*compile_src, *out); }; });
 
+  struct ImportOptions {
+    std::string ut1;
+    std::string categories;
+    std::string to;
+    bool replace = false;
+    bool strict = false;
+  };
+  auto imp = std::make_shared<ImportOptions>();
+  CLI::App* im = bl->add_subcommand(
+      "import", "Validate and normalise a downloaded UT1 tree into a folder (with a MANIFEST of counts and hashes) "
+                "that --ut1 and compile can load");
+  im->add_option("--ut1", imp->ut1, "the downloaded UT1 tree")->required()->check(CLI::ExistingDirectory);
+  im->add_option("--categories", imp->categories, "comma-separated categories (default: all)");
+  im->add_option("--to", imp->to, "destination folder (built aside, then renamed into place)")->required();
+  im->add_flag("--replace", imp->replace, "replace an existing destination");
+  im->add_flag("--strict", imp->strict, "a malformed entry is an error naming file and line");
+  im->callback([run, imp] {
+    *run = [imp] {
+      std::vector<std::string> only;
+      std::stringstream cats(imp->categories);
+      for (std::string c; std::getline(cats, c, ',');) {
+        if (!c.empty()) only.push_back(c);
+      }
+      std::vector<ListLoadReport> reports;
+      const Status s = blocklists::ImportUt1(imp->ut1, only, imp->to, imp->strict, imp->replace, &reports);
+      if (!s.ok()) {
+        std::cerr << "moisson blocklist import: " << s.message() << "\n";
+        return s.code() == Status::Code::kIo ? kExitFailed : kExitUsage;
+      }
+      std::size_t entries = 0, skipped = 0;
+      for (const auto& r : reports) {
+        entries += r.entries;
+        skipped += r.skipped;
+        for (const auto& [line, reason] : r.errors) std::cout << r.file << ":" << line << ": " << reason << "\n";
+      }
+      std::cout << "imported " << entries << " entries from " << reports.size() << " files into " << imp->to << " ("
+                << skipped << " malformed entries skipped)\n";
+      return kExitOk;
+    };
+  });
+
   auto stats_src = std::make_shared<Sources>();
   stats_src->global = global;
   CLI::App* st = bl->add_subcommand("stats", "Load the lists and print entries and skipped lines per file");

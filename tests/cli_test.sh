@@ -156,6 +156,10 @@ check "blocklist check --defaults" "1 health_forums" "$code $(head -1 <<<"$out" 
 printf '[blocklists]\ncategories = ["dating", "nosuch"]\n' > "$tmp/cats.toml"
 run "$moisson" --config "$tmp/cats.toml" blocklist check --defaults https://example.org/
 check "unknown configured category is a usage error" 2 "$code"
+run "$moisson" blocklist import --ut1 "$tmp/ut1" --categories dating --to "$tmp/imported"
+check "blocklist import" "0 imported 1 entries from 1 files into $tmp/imported (0 malformed entries skipped)" "$code $out"
+run "$moisson" blocklist import --ut1 "$tmp/ut1" --to "$tmp/imported"
+check "blocklist import refuses to overwrite" 2 "$code"
 run "$moisson" blocklist check --domains nocategory https://example.org/
 check "blocklist bad --domains spec" 2 "$code"
 

@@ -24,17 +24,20 @@ struct TempDir {
     path = ::mkdtemp(tmpl);
   }
   ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
+  void MakeParents(const std::string& name) const {
+    for (std::size_t slash = name.find('/'); slash != std::string::npos; slash = name.find('/', slash + 1)) {
+      ::mkdir((path + "/" + name.substr(0, slash)).c_str(), 0755);
+    }
+  }
   std::string Write(const std::string& name, const std::string& text) const {
     const std::string p = path + "/" + name;
-    const auto slash = name.rfind('/');
-    if (slash != std::string::npos) ::mkdir((path + "/" + name.substr(0, slash)).c_str(), 0755);
+    MakeParents(name);
     REQUIRE(WriteFileAtomically(p, text).ok());
     return p;
   }
   std::string WriteGz(const std::string& name, const std::string& text) const {
     const std::string p = path + "/" + name;
-    const auto slash = name.rfind('/');
-    if (slash != std::string::npos) ::mkdir((path + "/" + name.substr(0, slash)).c_str(), 0755);
+    MakeParents(name);
     gzFile f = gzopen(p.c_str(), "wb");
     REQUIRE(f != nullptr);
     gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
@@ -314,4 +317,34 @@ TEST_CASE("URL entries compare case-insensitively, as squidGuard lower-cases URL
   CHECK(m.Match("https://www.reddit.com/r/askdocs/x"));
   CHECK(m.Match("https://www.reddit.com/R/ASKDOCS"));
   CHECK_FALSE(m.Match("https://www.reddit.com/r/askdocsx"));
+}
+
+TEST_CASE("UT1 import validates and normalises into a loadable tree with a manifest", "[blocklists][import]") {
+  TempDir t;
+  t.Write("src/dating/domains", "Meetic.FR.\nbad host\nxn--caf-dma.fr\n");
+  t.Write("src/dating/usage", "black\n");
+  t.Write("src/child/domains", "kids.example\n");
+  t.Write("src/child/usage", "white\n");
+  const std::string dest = t.path + "/imported";
+  std::vector<ListLoadReport> reports;
+  REQUIRE(ImportUt1(t.path + "/src", {}, dest, false, false, &reports).ok());
+  REQUIRE(reports.size() == 2);
+  auto manifest = ReadFileToString(dest + "/MANIFEST.md");
+  REQUIRE(manifest.ok());
+  CHECK(manifest->find("| dating/domains.gz | 2 | 1 |") != std::string::npos);
+  SiteListBuilder b;
+  REQUIRE(b.AddUt1Directory(dest, {}, true, nullptr).ok());  // normalised: strict loading passes
+  const SiteMatcher m = BuildOrDie(std::move(b));
+  CHECK(m.Match("https://www.meetic.fr/")->entry == "meetic.fr");
+  CHECK_FALSE(m.Match("https://kids.example/"));  // usage kept: white
+  // No silent overwrite; --replace swaps the whole tree.
+  CHECK(ImportUt1(t.path + "/src", {"dating"}, dest, false, false, nullptr).code() == Status::Code::kInvalidArgument);
+  REQUIRE(ImportUt1(t.path + "/src", {"dating"}, dest, false, true, nullptr).ok());
+  struct stat st;
+  CHECK(::stat((dest + "/child").c_str(), &st) != 0);
+  // A strict import stops at the bad line and leaves nothing behind.
+  const std::string dest2 = t.path + "/strict";
+  const Status s = ImportUt1(t.path + "/src", {}, dest2, true, false, nullptr);
+  CHECK(s.message().find("dating/domains:2:") != std::string::npos);
+  CHECK(::stat(dest2.c_str(), &st) != 0);
 }
