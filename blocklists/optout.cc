@@ -162,10 +162,11 @@ Result<std::vector<std::string>> NormaliseIdentifier(OptOutType type, std::strin
       const std::string platform = AsciiLower(Trim(value.substr(0, colon)));
       std::string_view name = Trim(value.substr(colon + 1));
       if (!name.empty() && name.front() == '@') name.remove_prefix(1);
-      if (name.empty() || name.find_first_of(" \t") != std::string_view::npos ||
-          platform.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") != std::string::npos) {
-        return Status::InvalidArgument("a handle is platform:name");
-      }
+      bool bad = name.empty() || name.front() == '@' || platform.empty() ||
+                 platform.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") != std::string::npos ||
+                 u8_check(reinterpret_cast<const uint8_t*>(name.data()), name.size()) != nullptr;
+      for (const char c : name) bad |= static_cast<unsigned char>(c) < 0x21 || c == 0x7F;
+      if (bad) return Status::InvalidArgument("a handle is platform:name");
       forms.push_back(platform + ":" + AsciiLower(name));
       break;
     }
