@@ -454,6 +454,58 @@ std::optional<SiteHit> SiteMatcher::MatchHost(std::string_view host) const {
   return std::nullopt;
 }
 
+void SiteMatcher::MatchHosts(const std::vector<std::string_view>& hosts, std::vector<std::uint16_t>* out) const {
+  out->assign(hosts.size(), 0);
+  if (capacity_ == 0) return;
+  constexpr std::size_t kAhead = 16;   // hosts in flight
+  constexpr std::size_t kLabels = 8;   // suffixes hashed ahead; deeper hosts take the slow path
+  struct Pending {
+    std::uint64_t hash[kLabels];
+    std::uint8_t count = 0;
+    bool deep = false;
+  };
+  Pending ring[kAhead];
+  const std::size_t mask = capacity_ - 1;
+  auto stage = [&](std::size_t i) {
+    Pending& p = ring[i % kAhead];
+    p.count = 0;
+    p.deep = false;
+    std::string_view rest = hosts[i];
+    const bool ip = IsIpLiteral(rest);
+    while (!rest.empty()) {
+      if (p.count == kLabels) {
+        p.deep = true;
+        break;
+      }
+      p.hash[p.count] = HashDomain(rest);
+      __builtin_prefetch(&slot_ptr_[p.hash[p.count] & mask]);
+      ++p.count;
+      const std::size_t dot = ip ? std::string_view::npos : rest.find('.');
+      rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+    }
+  };
+  for (std::size_t i = 0; i < hosts.size() && i < kAhead; ++i) stage(i);
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    const Pending& p = ring[i % kAhead];
+    if (p.deep) {
+      if (const auto hit = MatchHost(hosts[i])) {
+        (*out)[i] = static_cast<std::uint16_t>(
+            1 + (std::find(categories_.begin(), categories_.end(), hit->category) - categories_.begin()));
+      }
+    } else {
+      for (std::uint8_t k = 0; k < p.count; ++k) {
+        if (const Meta* m = FindHashed(p.hash[k])) {
+          (*out)[i] = static_cast<std::uint16_t>(m->category + 1);
+          break;
+        }
+      }
+    }
+    if (i + kAhead < hosts.size()) stage(i + kAhead);
+    // The host names themselves live wherever the caller put them.
+    if (i + 2 * kAhead < hosts.size()) __builtin_prefetch(hosts[i + 2 * kAhead].data());
+  }
+}
+
 bool SiteMatcher::WhiteCovers(std::string_view host, std::string_view path) const {
   std::string_view suffix = host;
   while (!suffix.empty()) {

@@ -72,6 +72,13 @@ class SiteMatcher {
   // The domain-entry hit for an already normalised host.
   std::optional<SiteHit> MatchHost(std::string_view normalised_host) const;
 
+  // Batch form for hot paths (a crawler's frontier, a dump's URLs): sets
+  // (*out)[i] to 0 when hosts[i] (normalised) is clean, else to 1 + the index
+  // of its category (category_name()). Hashes and prefetches several hosts
+  // ahead so that their cache misses overlap; allocates nothing per host.
+  void MatchHosts(const std::vector<std::string_view>& hosts, std::vector<std::uint16_t>* out) const;
+  const std::string& category_name(std::uint16_t index) const { return categories_[index]; }
+
   std::size_t domain_count() const { return domain_count_; }
   // Bytes of the domain table (what a domain costs at rest).
   std::size_t domain_table_bytes() const { return capacity_ * (sizeof(std::uint64_t) + sizeof(Meta)); }

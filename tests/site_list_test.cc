@@ -348,3 +348,24 @@ TEST_CASE("UT1 import validates and normalises into a loadable tree with a manif
   CHECK(s.message().find("dating/domains:2:") != std::string::npos);
   CHECK(::stat(dest2.c_str(), &st) != 0);
 }
+
+TEST_CASE("Batch host lookups agree with single lookups", "[blocklists]") {
+  TempDir t;
+  SiteListBuilder b;
+  REQUIRE(b.AddDomainsFile("a", t.Write("a.txt", "amex.com\nblogspot.com\n10.1.2.3\n"), false, nullptr).ok());
+  REQUIRE(b.AddDomainsFile("b", t.Write("b.txt", "x.y.z.example.org\n"), false, nullptr).ok());
+  const SiteMatcher m = BuildOrDie(std::move(b));
+  std::vector<std::string> names = {"amex.com", "www.amex.com", "aamex.com", "u.blogspot.com", "10.1.2.3",
+                                    "1.2.3.10", "a.b.c.d.e.f.g.h.i.j.x.y.z.example.org", "y.z.example.org", ""};
+  for (int i = 0; i < 100; ++i) names.push_back("h" + std::to_string(i) + (i % 3 ? ".amex.com" : ".clean.net"));
+  const std::vector<std::string_view> hosts(names.begin(), names.end());
+  std::vector<std::uint16_t> out;
+  m.MatchHosts(hosts, &out);
+  REQUIRE(out.size() == hosts.size());
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    INFO("host " << i);
+    const auto single = m.MatchHost(hosts[i]);
+    CHECK((out[i] != 0) == single.has_value());
+    if (single) CHECK(m.category_name(out[i] - 1) == single->category);
+  }
+}
