@@ -369,6 +369,7 @@ Result<SiteMatcher> SiteListBuilder::Build() && {
       ++m.domain_count_;
     }
   }
+  m.BuildPrefilter();
   for (const auto& [entry, meta] : in.urls) {
     const std::size_t slash = entry.find('/');
     std::string host = entry.substr(0, slash);
@@ -410,7 +411,25 @@ const SiteMatcher::Meta* SiteMatcher::FindDomain(std::string_view host) const {
   return capacity_ == 0 ? nullptr : FindHashed(HashDomain(host));
 }
 
+void SiteMatcher::BuildPrefilter() {
+  // 10 bits a domain, rounded up to a power of two of 512-bit blocks.
+  std::uint64_t blocks = 1;
+  while (blocks * 512 < std::max<std::uint64_t>(domain_count_, 1) * 10) blocks <<= 1;
+  bloom_.assign(blocks * 8, 0);
+  bloom_mask_ = blocks - 1;
+  for (std::size_t i = 0; i < capacity_; ++i) {
+    const std::uint64_t h = slot_ptr_[i];
+    if (h == 0) continue;
+    std::uint64_t* block = &bloom_[((h >> 40) & bloom_mask_) * 8];
+    for (int k = 0; k < 6; ++k) {
+      const unsigned bit = (h >> (k * 9)) & 511;
+      block[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+    }
+  }
+}
+
 const SiteMatcher::Meta* SiteMatcher::FindHashed(std::uint64_t h) const {
+  if (!MayContain(h)) return nullptr;
   const std::size_t mask = capacity_ - 1;
   // The table is never full (load <= 3/4), so the probe always ends; the
   // bound guards a hand-made snapshot that violates that.
@@ -478,7 +497,7 @@ void SiteMatcher::MatchHosts(const std::vector<std::string_view>& hosts, std::ve
         break;
       }
       p.hash[p.count] = HashDomain(rest);
-      __builtin_prefetch(&slot_ptr_[p.hash[p.count] & mask]);
+      __builtin_prefetch(BloomBlock(p.hash[p.count]));
       ++p.count;
       const std::size_t dot = ip ? std::string_view::npos : rest.find('.');
       rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
@@ -501,6 +520,14 @@ void SiteMatcher::MatchHosts(const std::vector<std::string_view>& hosts, std::ve
       }
     }
     if (i + kAhead < hosts.size()) stage(i + kAhead);
+    // Half-way through the pipeline the filter blocks have arrived: fetch the
+    // table slots of the suffixes it lets through.
+    if (i + kAhead / 2 < hosts.size()) {
+      const Pending& mid = ring[(i + kAhead / 2) % kAhead];
+      for (std::uint8_t k = 0; k < mid.count; ++k) {
+        if (MayContain(mid.hash[k])) __builtin_prefetch(&slot_ptr_[mid.hash[k] & mask]);
+      }
+    }
     // The host names themselves live wherever the caller put them.
     if (i + 2 * kAhead < hosts.size()) __builtin_prefetch(hosts[i + 2 * kAhead].data());
   }

@@ -81,7 +81,9 @@ class SiteMatcher {
 
   std::size_t domain_count() const { return domain_count_; }
   // Bytes of the domain table (what a domain costs at rest).
-  std::size_t domain_table_bytes() const { return capacity_ * (sizeof(std::uint64_t) + sizeof(Meta)); }
+  std::size_t domain_table_bytes() const {
+    return capacity_ * (sizeof(std::uint64_t) + sizeof(Meta)) + bloom_.size() * sizeof(std::uint64_t);
+  }
   std::size_t url_count() const { return url_count_; }
   std::size_t expression_count() const { return expressions_.size(); }
 
@@ -104,6 +106,21 @@ class SiteMatcher {
   };
   const Meta* FindDomain(std::string_view host) const;
   const Meta* FindHashed(std::uint64_t hash) const;  // capacity_ > 0
+  // A blocked Bloom filter over the table's hashes (about 1.25 bytes a
+  // domain), rebuilt when the table is built or mapped: most suffixes of a
+  // clean host are answered from it without touching the large table.
+  void BuildPrefilter();
+  bool MayContain(std::uint64_t hash) const {
+    const std::uint64_t* block = &bloom_[((hash >> 40) & bloom_mask_) * 8];
+    for (int k = 0; k < 6; ++k) {
+      const unsigned bit = (hash >> (k * 9)) & 511;
+      if ((block[bit >> 6] & (std::uint64_t{1} << (bit & 63))) == 0) return false;
+    }
+    return true;
+  }
+  const std::uint64_t* BloomBlock(std::uint64_t hash) const { return &bloom_[((hash >> 40) & bloom_mask_) * 8]; }
+  std::vector<std::uint64_t> bloom_ = std::vector<std::uint64_t>(8, 0);  // 64-byte blocks
+  std::uint64_t bloom_mask_ = 0;                                          // blocks - 1
   bool WhiteCovers(std::string_view host, std::string_view path_query) const;
   SiteHit MakeHit(const Meta& m, EntryKind kind, std::string entry) const;
 

@@ -264,6 +264,7 @@ Result<SiteMatcher> LoadSnapshot(const std::string& path) {
   }
   if (used != domains) return corrupt("domain count");
   m.domain_count_ = domains;
+  m.BuildPrefilter();
   m.mapping_ = std::move(mapping);
   return m;
 }
