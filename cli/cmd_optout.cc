@@ -22,14 +22,15 @@ struct Target {
 struct Common {
   std::string registry;
   std::string key;
-  std::string region = "FR";
+  std::string region;  // "" : optout.phone_region from the config
   std::string ref;
+  const GlobalOptions* global = nullptr;
 };
 
 void AddCommon(CLI::App* c, Common* o) {
   c->add_option("--registry", o->registry, "the opt-out registry (SQLite, created if missing, mode 0600)")->required();
   c->add_option("--key", o->key, "the project key file (moisson keygen)")->required()->check(CLI::ExistingFile);
-  c->add_option("--region", o->region, "region for national phone numbers (default FR)");
+  c->add_option("--region", o->region, "region for national phone numbers (default: optout.phone_region, FR)");
 }
 
 void AddTarget(CLI::App* c, Target* t, bool site_owner) {
@@ -54,7 +55,12 @@ std::pair<std::optional<OptOutType>, std::string> Pick(const Target& t) {
   return {std::nullopt, t.site_owner};
 }
 
-std::optional<OptOutRegistry> Open(const Common& o, const char* cmd) {
+std::optional<OptOutRegistry> Open(Common& o, const char* cmd) {
+  if (o.region.empty()) {
+    Config config;
+    if (!LoadConfigOrReport(*o.global, &config)) return std::nullopt;
+    o.region = config.optout.phone_region;
+  }
   auto key = ProjectKey::Load(o.key);
   if (!key.ok()) {
     std::cerr << "moisson " << cmd << ": " << key.status().message() << "\n";
@@ -72,7 +78,7 @@ std::optional<OptOutRegistry> Open(const Common& o, const char* cmd) {
   return std::move(r.value());
 }
 
-int RunAdd(const Common& o, const Target& t) {
+int RunAdd(Common& o, const Target& t) {
   auto r = Open(o, "optout add");
   if (!r) return kExitUsage;
   const auto [type, value] = Pick(t);
@@ -86,7 +92,7 @@ int RunAdd(const Common& o, const Target& t) {
   return kExitOk;
 }
 
-int RunRemove(const Common& o, const Target& t) {
+int RunRemove(Common& o, const Target& t) {
   auto r = Open(o, "optout remove");
   if (!r) return kExitUsage;
   const auto [type, value] = Pick(t);
@@ -99,7 +105,7 @@ int RunRemove(const Common& o, const Target& t) {
   return n.value() ? kExitOk : kExitFailed;
 }
 
-int RunCheck(const Common& o, const Target& t) {
+int RunCheck(Common& o, const Target& t) {
   auto r = Open(o, "optout check");
   if (!r) return kExitUsage;
   const auto [type, value] = Pick(t);
@@ -112,7 +118,7 @@ int RunCheck(const Common& o, const Target& t) {
   return found.value() ? kExitFailed : kExitOk;
 }
 
-int RunList(const Common& o) {
+int RunList(Common& o) {
   auto r = Open(o, "optout list");
   if (!r) return kExitUsage;
   auto list = r->List();
@@ -130,7 +136,7 @@ int RunList(const Common& o) {
 
 // CSV: type,value[,scope[,ref]] with type one of email, phone, handle, name,
 // url-prefix, site-owner. No quoting: values with commas are refused.
-int RunImport(const Common& o, const std::string& csv) {
+int RunImport(Common& o, const std::string& csv) {
   auto r = Open(o, "optout import");
   if (!r) return kExitUsage;
   auto text = ReadFileToString(csv);
@@ -195,6 +201,7 @@ void AddOptoutCommands(CLI::App* app, const GlobalOptions* global, Runner* run) 
     Target target;
   };
   auto add = std::make_shared<Both>();
+  add->common.global = global;
   CLI::App* a = opt->add_subcommand("add", "Register an opt-out (stored as a keyed hash; site owners in clear)");
   AddCommon(a, &add->common);
   AddTarget(a, &add->target, true);
@@ -202,30 +209,33 @@ void AddOptoutCommands(CLI::App* app, const GlobalOptions* global, Runner* run) 
   a->callback([run, add] { *run = [add] { return RunAdd(add->common, add->target); }; });
 
   auto rm = std::make_shared<Both>();
+  rm->common.global = global;
   CLI::App* r = opt->add_subcommand("remove", "Remove the entry holding this identifier (exit 1 if none)");
   AddCommon(r, &rm->common);
   AddTarget(r, &rm->target, true);
   r->callback([run, rm] { *run = [rm] { return RunRemove(rm->common, rm->target); }; });
 
   auto chk = std::make_shared<Both>();
+  chk->common.global = global;
   CLI::App* c = opt->add_subcommand("check", "Is this identifier registered? Exit 1 if it is, 0 if not");
   AddCommon(c, &chk->common);
   AddTarget(c, &chk->target, true);
   c->callback([run, chk] { *run = [chk] { return RunCheck(chk->common, chk->target); }; });
 
   auto ls = std::make_shared<Common>();
+  ls->global = global;
   CLI::App* l = opt->add_subcommand("list", "List entries: type, scope, date, ref, key id, hash prefix (never values)");
   AddCommon(l, ls.get());
   l->callback([run, ls] { *run = [ls] { return RunList(*ls); }; });
 
   auto imp = std::make_shared<Common>();
+  imp->global = global;
   auto csv = std::make_shared<std::string>();
   CLI::App* i = opt->add_subcommand("import", "Register every line of a CSV file (type,value[,scope[,ref]]); "
                                               "a per-line report, exit 1 if any line was refused");
   AddCommon(i, imp.get());
   i->add_option("file", *csv, "CSV file")->required()->check(CLI::ExistingFile);
   i->callback([run, imp, csv] { *run = [imp, csv] { return RunImport(*imp, *csv); }; });
-  (void)global;
 }
 
 }  // namespace moisson::cli

@@ -76,6 +76,15 @@ const std::map<std::string, Field>& Schema() {
       {"blocklists.categories",
        StringArrayField("blocklists.categories", [](Config* c, std::vector<std::string> v) { c->blocklists.categories = std::move(v); })},
       {"blocklists.data_dir", StringField([](Config* c, std::string v) { c->blocklists.data_dir = std::move(v); })},
+      {"optout.phone_region", {"a string", [](const toml::node& n, const std::string& where, Config* c) {
+                                 const std::string v(*n.value<std::string>());
+                                 if (v.size() != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z') {
+                                   return Status::AtLine(where, LineOf(n),
+                                                         "key 'optout.phone_region' must be a two-letter region such as \"FR\"");
+                                 }
+                                 c->optout.phone_region = v;
+                                 return Status::Ok();
+                               }}},
       {"policy.honour.ai_agents", BoolField(&HonouredSignals::ai_agents)},
       {"policy.honour.ai_txt", BoolField(&HonouredSignals::ai_txt)},
       {"policy.honour.tdmrep", BoolField(&HonouredSignals::tdmrep)},

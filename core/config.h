@@ -70,12 +70,20 @@ struct BlocklistConfig {
   std::string data_dir;
 };
 
+// The person opt-out registry.
+struct OptOutConfig {
+  // Region (ISO 3166-1 alpha-2) for phone numbers written without a country
+  // code, as libphonenumber reads them.
+  std::string phone_region = "FR";
+};
+
 struct Config {
   std::string source;  // file it was loaded from, "" for defaults
   ControllerConfig controller;
   CrawlerIdentity crawler;
   PolicyConfig policy;
   BlocklistConfig blocklists;
+  OptOutConfig optout;
 };
 
 // Loads and validates `path`. Errors name the file, line and key.

@@ -123,3 +123,11 @@ TEST_CASE("Config: blocklist categories and data folder", "[config]") {
   CHECK(c->blocklists.categories == std::vector<std::string>{"dating"});
   CHECK(c->blocklists.data_dir == "/srv/lists");
 }
+
+TEST_CASE("Config: the opt-out phone region", "[config]") {
+  CHECK(ParseConfig("", "t.toml")->optout.phone_region == "FR");
+  CHECK(ParseConfig("[optout]\nphone_region = \"GB\"\n", "t.toml")->optout.phone_region == "GB");
+  const auto bad = ParseConfig("[optout]\nphone_region = \"France\"\n", "t.toml");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message().find("t.toml:2:") == 0);
+}
