@@ -14,26 +14,11 @@
 #include <ctime>
 
 #include "blocklists/host.h"
+#include "core/strings.h"
 #include "core/url.h"
 
 namespace moisson::blocklists {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
-  return s;
-}
-
-std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::string NowUtc() {
   const std::time_t t = std::time(nullptr);
@@ -81,7 +66,7 @@ Result<std::string> NormaliseName(std::string_view name) {
 
 // host/path with host normalised, path percent-normalised, no trailing '/'.
 Result<std::string> NormaliseUrlPrefix(std::string_view value) {
-  std::string url(Trim(value));
+  std::string url(TrimAsciiSpace(value));
   if (url.find("://") == std::string::npos) url = "https://" + url;
   auto parsed = ParseHttpUrl(url);
   if (!parsed.ok()) return Status::InvalidArgument("not a URL prefix");
@@ -92,6 +77,20 @@ Result<std::string> NormaliseUrlPrefix(std::string_view value) {
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   if (path == "/") path.clear();
   return host.value() + path;
+}
+
+// A site owner's target: ("domain", host) or ("url-prefix", host/path).
+Result<std::pair<std::string, std::string>> NormaliseSiteOwnerTarget(std::string_view target) {
+  target = TrimAsciiSpace(target);
+  if (target.find('/') == std::string_view::npos) {
+    auto host = NormaliseHost(target);
+    if (!host.ok()) return Status::InvalidArgument("site-owner opt-out: " + host.status().message());
+    return std::pair<std::string, std::string>{"domain", host.value()};
+  }
+  auto p = NormaliseUrlPrefix(target);
+  if (!p.ok()) return p.status();
+  const bool whole_host = p->find('/') == std::string::npos;
+  return std::pair<std::string, std::string>{whole_host ? "domain" : "url-prefix", p.value()};
 }
 
 }  // namespace
@@ -117,7 +116,7 @@ std::optional<OptOutType> ParseOptOutType(std::string_view name) {
 
 Result<std::vector<std::string>> NormaliseIdentifier(OptOutType type, std::string_view value, std::string_view scope,
                                                      std::string_view region) {
-  value = Trim(value);
+  value = TrimAsciiSpace(value);
   if (value.empty()) return Status::InvalidArgument(std::string(OptOutTypeName(type)) + " is empty");
   std::vector<std::string> forms;
   switch (type) {
@@ -159,8 +158,8 @@ Result<std::vector<std::string>> NormaliseIdentifier(OptOutType type, std::strin
     case OptOutType::kHandle: {
       const std::size_t colon = value.find(':');
       if (colon == std::string_view::npos || colon == 0) return Status::InvalidArgument("a handle is platform:name");
-      const std::string platform = AsciiLower(Trim(value.substr(0, colon)));
-      std::string_view name = Trim(value.substr(colon + 1));
+      const std::string platform = AsciiLower(TrimAsciiSpace(value.substr(0, colon)));
+      std::string_view name = TrimAsciiSpace(value.substr(colon + 1));
       if (!name.empty() && name.front() == '@') name.remove_prefix(1);
       bool bad = name.empty() || name.front() == '@' || platform.empty() ||
                  platform.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") != std::string::npos ||
@@ -171,8 +170,8 @@ Result<std::vector<std::string>> NormaliseIdentifier(OptOutType type, std::strin
       break;
     }
     case OptOutType::kName: {
-      if (Trim(scope).empty()) return Status::InvalidArgument("a name opt-out needs the site it applies to");
-      auto host = NormaliseHost(Trim(scope));
+      if (TrimAsciiSpace(scope).empty()) return Status::InvalidArgument("a name opt-out needs the site it applies to");
+      auto host = NormaliseHost(TrimAsciiSpace(scope));
       if (!host.ok()) return Status::InvalidArgument("the site of a name opt-out is not a valid host");
       auto name = NormaliseName(value);
       if (!name.ok()) return name.status();
@@ -387,18 +386,9 @@ Result<std::size_t> OptOutRegistry::Remove(OptOutType type, std::string_view val
 }
 
 Result<std::int64_t> OptOutRegistry::AddSiteOwner(std::string_view target, std::string_view ref) {
-  target = Trim(target);
-  std::string kind = "domain", value;
-  if (target.find('/') == std::string_view::npos) {
-    auto host = NormaliseHost(target);
-    if (!host.ok()) return Status::InvalidArgument("site-owner opt-out: " + host.status().message());
-    value = host.value();
-  } else {
-    auto p = NormaliseUrlPrefix(target);
-    if (!p.ok()) return p.status();
-    value = p.value();
-    kind = value.find('/') == std::string::npos ? "domain" : "url-prefix";
-  }
+  auto normalised = NormaliseSiteOwnerTarget(target);
+  if (!normalised.ok()) return normalised.status();
+  const auto& [kind, value] = normalised.value();
   Stmt ins(db_, "INSERT OR IGNORE INTO site_optout(target, kind, created_at, ref) VALUES (?, ?, ?, ?)");
   ins.Bind(1, value).Bind(2, kind).Bind(3, NowUtc()).Bind(4, ref);
   if (ins.Step() != SQLITE_DONE) return Status::Io(path_ + ": SQLite: " + sqlite3_errmsg(db_));
@@ -410,17 +400,9 @@ Result<std::int64_t> OptOutRegistry::AddSiteOwner(std::string_view target, std::
 }
 
 Result<std::size_t> OptOutRegistry::RemoveSiteOwner(std::string_view target) {
-  target = Trim(target);
-  std::string value;
-  if (target.find('/') == std::string_view::npos) {
-    auto host = NormaliseHost(target);
-    if (!host.ok()) return Status::InvalidArgument("site-owner opt-out: " + host.status().message());
-    value = host.value();
-  } else {
-    auto p = NormaliseUrlPrefix(target);
-    if (!p.ok()) return p.status();
-    value = p.value();
-  }
+  auto normalised = NormaliseSiteOwnerTarget(target);
+  if (!normalised.ok()) return normalised.status();
+  const std::string& value = normalised->second;
   Stmt del(db_, "DELETE FROM site_optout WHERE target = ?");
   del.Bind(1, value);
   if (del.Step() != SQLITE_DONE) return Status::Io(path_ + ": SQLite: " + sqlite3_errmsg(db_));
@@ -475,7 +457,7 @@ Result<bool> OptOutRegistry::Check(OptOutType type, std::string_view value, std:
 }
 
 bool OptOutRegistry::MatchesUrl(std::string_view url) const {
-  std::string u(Trim(url));
+  std::string u(TrimAsciiSpace(url));
   if (u.find("://") == std::string::npos) u = "https://" + u;
   auto parsed = ParseHttpUrl(u);
   if (!parsed.ok()) return false;

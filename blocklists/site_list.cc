@@ -12,27 +12,12 @@
 #include "blocklists/host.h"
 #include "blocklists/site_list_internal.h"
 #include "core/url.h"
+#include "core/strings.h"
 
 namespace moisson::blocklists {
 namespace {
 
 constexpr std::size_t kMaxLineBytes = 8192;
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 bool FileExists(const std::string& path) {
   struct stat st;
@@ -177,7 +162,7 @@ struct SiteListBuilder::Impl {
       if (too_long) {
         reason = "line longer than 8192 bytes";
       } else {
-        const std::string_view t = Trim(line);
+        const std::string_view t = TrimAsciiSpace(line);
         if (t.empty() || t.front() == '#') continue;
         reason = parse(t);
       }
@@ -217,14 +202,14 @@ Status SiteListBuilder::AddHostsFile(const std::string& category, const std::str
                                      ListLoadReport* report) {
   const SiteMatcher::Meta meta{impl_->Category(category), impl_->Source(path)};
   return impl_->ReadList(category, path, EntryKind::kDomain, strict, report, [&](std::string_view t) -> std::string {
-    if (const std::size_t hash = t.find('#'); hash != std::string_view::npos) t = Trim(t.substr(0, hash));
+    if (const std::size_t hash = t.find('#'); hash != std::string_view::npos) t = TrimAsciiSpace(t.substr(0, hash));
     const std::size_t sp = t.find_first_of(" \t");
     if (sp == std::string_view::npos) return "expected 'ADDRESS HOST...'";
-    std::string_view rest = Trim(t.substr(sp));
+    std::string_view rest = TrimAsciiSpace(t.substr(sp));
     while (!rest.empty()) {
       const std::size_t end = rest.find_first_of(" \t");
       const std::string_view name = rest.substr(0, end);
-      rest = end == std::string_view::npos ? std::string_view() : Trim(rest.substr(end));
+      rest = end == std::string_view::npos ? std::string_view() : TrimAsciiSpace(rest.substr(end));
       if (name == "localhost" || name == "localhost.localdomain" || name == "local" || name == "broadcasthost" ||
           name == "0.0.0.0" || name == "ip6-localhost" || name == "ip6-loopback") {
         continue;
@@ -253,7 +238,7 @@ Status SiteListBuilder::AddUrlsFile(const std::string& category, const std::stri
     auto host = NormaliseHost(host_part);
     if (!host.ok()) return host.status().message();
     while (path_part.size() > 1 && path_part.back() == '/') path_part.pop_back();
-    path_part = Lower(path_part);  // squidGuard compares lower-cased URLs
+    path_part = AsciiLower(path_part);  // squidGuard compares lower-cased URLs
     impl_->urls.emplace_back(std::string(StripWwwLabel(host.value())) + path_part, meta);
     return "";
   });
@@ -306,7 +291,7 @@ Status SiteListBuilder::AddUt1Directory(const std::string& dir, const std::vecto
       std::string line;
       bool too_long = false;
       while (r.ok() && r.Next(&line, &too_long)) {
-        const std::string word = Lower(Trim(line));
+        const std::string word = AsciiLower(TrimAsciiSpace(line));
         if (word.empty() || word[0] == '#') continue;
         SetWhite(cat, word.rfind("white", 0) == 0);
         break;
@@ -558,7 +543,7 @@ std::optional<SiteHit> SiteMatcher::Match(std::string_view url) const {
   if (auto hit = MatchHost(host.value())) return hit;
   // URL entries compare case-insensitively, as squidGuard does (it lower-cases
   // the URL): over-blocking is the safe error for an exclusion list.
-  const std::string path = Lower(parsed->path_query);
+  const std::string path = AsciiLower(parsed->path_query);
   const std::string_view bare = StripWwwLabel(host.value());
   for (const std::string_view h : {std::string_view(host.value()), bare}) {
     const auto it = urls_.find(std::string(h));
@@ -570,7 +555,7 @@ std::optional<SiteHit> SiteMatcher::Match(std::string_view url) const {
   }
   if (!expressions_.empty()) {
     std::vector<int> hits;
-    const std::string lowered = Lower(url);
+    const std::string lowered = AsciiLower(url);
     if (expression_set_->set.Match(lowered, &hits) && !hits.empty() && !WhiteCovers(host.value(), path)) {
       const int first = *std::min_element(hits.begin(), hits.end());
       return MakeHit(expressions_[first].meta, EntryKind::kExpression, expressions_[first].text);

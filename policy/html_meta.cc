@@ -3,11 +3,11 @@
 #include <gumbo.h>
 
 #include <vector>
+#include "core/strings.h"
 
 namespace moisson::policy {
 namespace {
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Case-insensitive search for `needle` (lower case) from `from`.
@@ -15,7 +15,7 @@ std::size_t FindIgnoreCase(std::string_view hay, std::string_view needle, std::s
   if (needle.size() > hay.size()) return std::string_view::npos;
   for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
     std::size_t k = 0;
-    while (k < needle.size() && Lower(hay[i + k]) == needle[k]) ++k;
+    while (k < needle.size() && AsciiLowerChar(hay[i + k]) == needle[k]) ++k;
     if (k == needle.size()) return i;
   }
   return std::string_view::npos;
@@ -85,7 +85,7 @@ std::string_view HeadPrefix(std::string_view html) {
     while (name_end < html.size() && name.size() < 16) {
       const char c = html[name_end];
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/' || c == '>') break;
-      name.push_back(Lower(c));
+      name.push_back(AsciiLowerChar(c));
       ++name_end;
     }
     if (end_tag) {

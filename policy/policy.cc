@@ -3,18 +3,11 @@
 #include <algorithm>
 
 #include "core/url.h"
+#include "core/strings.h"
 #include "policy/html_meta.h"
 
 namespace moisson::policy {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Site-controlled text copied into evidence is bounded and printable.
 std::string Clip(std::string_view s, std::size_t max = 160) {
@@ -122,9 +115,9 @@ PolicyEngine::PolicyEngine(const Config& config)
   std::vector<std::string> names = config.policy.ai_agents ? *config.policy.ai_agents : DefaultAiAgents();
   names.insert(names.end(), config.policy.extra_ai_agents.begin(), config.policy.extra_ai_agents.end());
   std::vector<std::string> seen;
-  const std::string own = Lower(token_);
+  const std::string own = AsciiLower(token_);
   for (auto& n : names) {
-    const std::string key = Lower(n);
+    const std::string key = AsciiLower(n);
     if (key == own || std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
     seen.push_back(key);
     ai_agents_lower_.insert(key);
@@ -302,7 +295,7 @@ Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, cons
 
   // Which directive scopes concern moisson: unscoped, its own token, or
   // (for noai) a configured AI crawler.
-  const std::string own = Lower(token_);
+  const std::string own = AsciiLower(token_);
   auto scope_kind = [&](const std::string& agent) {  // 0: not ours, 1: ours, 2: an AI crawler's
     if (agent.empty() || agent == own) return 1;
     return ai_agents_lower_.count(agent) ? 2 : 0;
@@ -319,7 +312,7 @@ Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, cons
   std::optional<int> header_reservation;
   std::optional<std::string> header_policy;
   for (const auto& [name, value] : page.headers) {
-    const std::string n = Lower(name);
+    const std::string n = AsciiLower(name);
     if (n == "content-usage") {
       // Each field line is read as its own statement and statements combine
       // restrictively, so a later line can neither undo nor (by failing to

@@ -3,41 +3,12 @@
 #include <algorithm>
 
 #include "core/url.h"
+#include "core/strings.h"
 
 namespace moisson::policy {
 namespace {
 
 constexpr char kHexUpper[] = "0123456789ABCDEF";
-
-bool IsAsciiSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsAsciiSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsAsciiSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = Lower(c);
-  return out;
-}
-
-bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (Lower(s[i]) != Lower(prefix[i])) return false;
-  }
-  return true;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && StartsWithIgnoreCase(a, b);
-}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -70,7 +41,7 @@ bool GetKeyAndValue(std::string_view line, RobotsMode mode, std::string_view* ke
     meta->has_comment = true;
     line = line.substr(0, hash);
   }
-  line = Trim(line);
+  line = TrimAsciiSpace(line);
   if (line.empty()) {
     if (meta->has_comment) {
       meta->is_comment = true;
@@ -91,9 +62,9 @@ bool GetKeyAndValue(std::string_view line, RobotsMode mode, std::string_view* ke
     }
   }
   if (sep == std::string_view::npos) return false;
-  *key = Trim(line.substr(0, sep));
+  *key = TrimAsciiSpace(line.substr(0, sep));
   if (key->empty()) return false;
-  *value = Trim(line.substr(sep + 1));
+  *value = TrimAsciiSpace(line.substr(sep + 1));
   return true;
 }
 
@@ -345,15 +316,15 @@ class RobotsTxtBuilder : public RobotsParseHandler {
       if (!agent.global) {
         // An empty token is indexed too: google compares it with the agent
         // as given, so an empty agent matches "User-agent: 123".
-        AddIndex(&out_->by_token_, ToLower(ExtractProductToken(value)), index);
-        if (!value.empty()) AddIndex(&out_->by_value_, ToLower(value), index);
+        AddIndex(&out_->by_token_, AsciiLower(ExtractProductToken(value)), index);
+        if (!value.empty()) AddIndex(&out_->by_value_, AsciiLower(value), index);
       }
     } else {
       agent.global = value == "*";
       if (!agent.global && !value.empty()) {
-        AddIndex(&out_->by_token_, ToLower(value), index);
+        AddIndex(&out_->by_token_, AsciiLower(value), index);
         const std::string_view token = ExtractProductToken(value);
-        if (!token.empty()) AddIndex(&out_->by_value_, ToLower(token), index);
+        if (!token.empty()) AddIndex(&out_->by_value_, AsciiLower(token), index);
       }
     }
     if (agent.global && !current_->global) {
@@ -371,7 +342,7 @@ class RobotsTxtBuilder : public RobotsParseHandler {
   }
 
   void HandleUnknownAction(int line, std::string_view key, std::string_view value) override {
-    RobotsRecord r{line, ToLower(key), std::string(value)};
+    RobotsRecord r{line, AsciiLower(key), std::string(value)};
     if (current_ == nullptr) {
       out_->orphan_records_.push_back(std::move(r));
     } else {
@@ -430,7 +401,7 @@ const std::vector<std::size_t>& RobotsTxt::SpecificGroups(std::string_view agent
                                                           std::vector<std::size_t>* scratch) const {
   static const std::vector<std::size_t> kNone;
   if (agent.empty() && mode_ != RobotsMode::kGoogle) return kNone;
-  const std::string key = ToLower(agent);  // agent names fit the small-string buffer: no allocation
+  const std::string key = AsciiLower(agent);  // agent names fit the small-string buffer: no allocation
   const auto tok = by_token_.find(key);
   const std::vector<std::size_t>& by_token = tok == by_token_.end() ? kNone : tok->second;
   if (matching != AgentMatching::kLenient) return by_token;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/config.h"
+#include "core/strings.h"
 #include "policy/robots.h"
 #include "policy/signals.h"
 
@@ -10,14 +11,6 @@ namespace moisson::policy {
 namespace {
 
 using Sev = LintFinding::Severity;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Shortened for messages: robots files can hold anything on a line.
 std::string Quote(std::string_view s) {
@@ -63,7 +56,7 @@ class Linter : public RobotsParseHandler {
   }
 
   void HandleUnknownAction(int line, std::string_view key, std::string_view value) override {
-    const std::string k = Lower(key);
+    const std::string k = AsciiLower(key);
     if (k == "crawl-delay") {
       if (!ParseCrawlDelay(value)) Add(line, Sev::kWarning, "bad-crawl-delay", "crawl-delay " + Quote(value) + " is not a number of seconds");
       if (!in_group_) OutsideGroup(line, key);

@@ -7,39 +7,24 @@
 #include <cmath>
 
 #include "policy/structured_field.h"
+#include "core/strings.h"
 
 namespace moisson::policy {
 namespace {
-
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Calls f(piece) for each comma-separated piece, trimmed.
 template <typename F>
 void ForEachCommaPiece(std::string_view s, F&& f) {
   while (true) {
     const std::size_t comma = s.find(',');
-    f(Trim(s.substr(0, comma)));
+    f(TrimAsciiSpace(s.substr(0, comma)));
     if (comma == std::string_view::npos) break;
     s.remove_prefix(comma + 1);
   }
 }
 
 std::optional<double> ParseNumber(std::string_view s) {
-  s = Trim(s);
+  s = TrimAsciiSpace(s);
   if (s.empty()) return std::nullopt;
   double v = 0;
   const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -69,7 +54,7 @@ Preference CombinePreferences(Preference a, Preference b) {
 ContentUsage ParseContentUsage(std::string_view value) {
   ContentUsage cu;
   std::string error;
-  const auto dict = ParseSfDictionary(Trim(value), &error);
+  const auto dict = ParseSfDictionary(TrimAsciiSpace(value), &error);
   if (!dict) {
     cu.parse_error = true;
     cu.error = error;
@@ -96,13 +81,13 @@ void MergeContentUsage(ContentUsage* a, const ContentUsage& b) {
 ContentUsageRule ParseContentUsageRule(int line, std::string_view value, RobotsMode mode) {
   ContentUsageRule r;
   r.line = line;
-  value = Trim(value);
+  value = TrimAsciiSpace(value);
   std::string_view prefs = value;
   if (!value.empty() && value.front() == '/') {
     std::size_t end = 0;
-    while (end < value.size() && !IsSpace(value[end])) ++end;
+    while (end < value.size() && !IsAsciiSpace(value[end])) ++end;
     r.path = std::string(value.substr(0, end));
-    prefs = Trim(value.substr(end));
+    prefs = TrimAsciiSpace(value.substr(end));
   } else {
     r.path = "/";
   }
@@ -121,8 +106,8 @@ ContentSignal ParseContentSignal(std::string_view value) {
       cs.ignored.emplace_back(piece);
       return;
     }
-    const std::string key = Lower(Trim(piece.substr(0, eq)));
-    const std::string val = Lower(Trim(piece.substr(eq + 1)));
+    const std::string key = AsciiLower(TrimAsciiSpace(piece.substr(0, eq)));
+    const std::string val = AsciiLower(TrimAsciiSpace(piece.substr(eq + 1)));
     Preference p;
     if (val == "yes") {
       p = Preference::kAllow;
@@ -154,7 +139,7 @@ void MergeContentSignal(ContentSignal* a, const ContentSignal& b) {
 std::optional<double> ParseCrawlDelay(std::string_view value) { return ParseNumber(value); }
 
 std::optional<double> ParseRequestRate(std::string_view value) {
-  value = Trim(value);
+  value = TrimAsciiSpace(value);
   const std::size_t space = value.find_first_of(" \t");
   const std::string_view rate = value.substr(0, space);
   const std::size_t slash = rate.find('/');
@@ -181,7 +166,7 @@ std::optional<double> ParseRequestRate(std::string_view value) {
 namespace {
 
 void ApplyRule(std::string_view rule, RobotsDirectives* d) {
-  const std::string r = Lower(Trim(rule));
+  const std::string r = AsciiLower(TrimAsciiSpace(rule));
   if (r == "noai") d->noai = true;
   else if (r == "noimageai") d->noimageai = true;
   else if (r == "noindex") d->noindex = true;
@@ -208,7 +193,7 @@ std::vector<RobotsDirectives> ParseXRobotsTag(std::string_view value) {
     if (piece.empty()) return;
     const std::size_t colon = piece.find(':');
     if (colon != std::string_view::npos) {
-      const std::string head = Lower(Trim(piece.substr(0, colon)));
+      const std::string head = AsciiLower(TrimAsciiSpace(piece.substr(0, colon)));
       if (IsRuleWithValue(head)) return;  // "unavailable_after: <date>" and friends
       // "agent: rules": a new scope that lasts until the next one.
       if (head.empty() || head == "*") {
@@ -221,9 +206,9 @@ std::vector<RobotsDirectives> ParseXRobotsTag(std::string_view value) {
           out.back().agent = head;
         }
       }
-      piece = Trim(piece.substr(colon + 1));
+      piece = TrimAsciiSpace(piece.substr(colon + 1));
       const std::size_t inner = piece.find(':');
-      if (inner != std::string_view::npos && IsRuleWithValue(Lower(Trim(piece.substr(0, inner))))) return;
+      if (inner != std::string_view::npos && IsRuleWithValue(AsciiLower(TrimAsciiSpace(piece.substr(0, inner))))) return;
     }
     ApplyRule(piece, &out[current]);
   });
@@ -232,14 +217,14 @@ std::vector<RobotsDirectives> ParseXRobotsTag(std::string_view value) {
 
 RobotsDirectives ParseMetaRobots(std::string_view name, std::string_view content) {
   RobotsDirectives d;
-  const std::string n = Lower(Trim(name));
+  const std::string n = AsciiLower(TrimAsciiSpace(name));
   if (n != "robots") d.agent = n;
   ForEachCommaPiece(content, [&](std::string_view piece) { ApplyRule(piece, &d); });
   return d;
 }
 
 std::optional<int> ParseTdmReservation(std::string_view value) {
-  value = Trim(value);
+  value = TrimAsciiSpace(value);
   if (value == "1") return 1;
   if (value == "0") return 0;
   return std::nullopt;
@@ -291,7 +276,7 @@ TdmRepFile ParseTdmRepJson(std::string_view json) {
       std::string_view s;
       if (!res.get_int64().get(i)) {
         if (i == 0 || i == 1) rule.reservation = static_cast<int>(i);
-      } else if (!res.get_string().get(s) && Trim(s) == "1") {
+      } else if (!res.get_string().get(s) && TrimAsciiSpace(s) == "1") {
         rule.reservation = 1;
       }
     }
