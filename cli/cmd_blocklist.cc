@@ -39,7 +39,8 @@ void AddSourceOptions(CLI::App* c, Sources* s) {
   c->add_option("--snapshot", s->snapshot, "a snapshot written by 'blocklist compile' (instead of the lists)")
       ->check(CLI::ExistingFile);
   c->add_flag("--defaults", s->defaults,
-              "the shipped lists, categories from [blocklists] in the config (default: the CNIL's list)");
+              "the shipped lists, categories from [blocklists] in the config (the CNIL's list unless configured); "
+              "implied when no other list is given");
   c->add_flag("--strict", s->strict, "a malformed entry is an error naming file and line (default: skip and count)");
 }
 
@@ -71,8 +72,8 @@ std::optional<blocklists::SiteMatcher> Load(const Sources& s, std::vector<ListLo
     if (!m.ok()) return fail(m.status().message());
     return std::move(m.value());
   }
-  if (!lists) return fail("no list given (--defaults, --ut1, --domains, --hosts or --snapshot)");
-  if (s.defaults) {
+  // With no list named, the configured default categories are the lists.
+  if (s.defaults || !lists) {
     Config config;
     if (!LoadConfigOrReport(*s.global, &config)) return std::nullopt;
     if (Status st = blocklists::AddConfiguredCategories(config.blocklists, s.strict, &b, reports); !st.ok()) {

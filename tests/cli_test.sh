@@ -160,6 +160,8 @@ run "$moisson" blocklist import --ut1 "$tmp/ut1" --categories dating --to "$tmp/
 check "blocklist import" "0 imported 1 entries from 1 files into $tmp/imported (0 malformed entries skipped)" "$code $out"
 run "$moisson" blocklist import --ut1 "$tmp/ut1" --to "$tmp/imported"
 check "blocklist import refuses to overwrite" 2 "$code"
+run "$moisson" blocklist check https://www.roblox.com/games/1
+check "blocklist check with no list uses the configured defaults" "1 minors_social_networks" "$code $(cut -f3 <<<"$out")"
 run "$moisson" blocklist check --domains nocategory https://example.org/
 check "blocklist bad --domains spec" 2 "$code"
 
