@@ -447,6 +447,7 @@ std::optional<SiteHit> SiteMatcher::MatchHost(std::string_view host) const {
     for (; n < kBatch && !rest.empty(); ++n) {
       suffixes[n] = rest;
       hashes[n] = HashDomain(rest);
+      __builtin_prefetch(BloomBlock(hashes[n]));
       __builtin_prefetch(&slot_ptr_[hashes[n] & (capacity_ - 1)]);
       const std::size_t dot = rest.find('.');
       rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
