@@ -6,6 +6,16 @@
 
 using namespace moisson::policy;
 
+namespace {
+// The rule matching `path`; a clean failure (not a null dereference) when none does.
+const TdmRepRule& RuleOf(const TdmRepFile& f, std::string_view path) {
+  const TdmRepRule* r = MatchTdmRep(f, path);
+  INFO("expected a tdmrep rule for " << path);
+  REQUIRE(r != nullptr);
+  return *r;
+}
+}  // namespace
+
 TEST_CASE("aipref vocab: train-ai and search take y or n", "[aipref]") {
   const ContentUsage cu = ParseContentUsage("train-ai=n, search=y");
   CHECK(cu.train_ai == Preference::kDisallow);
@@ -133,13 +143,13 @@ TEST_CASE("TDMRep 3.2: tdmrep.json first matching rule wins", "[tdmrep]") {
   ])");
   REQUIRE(f.valid);
   REQUIRE(f.rules.size() == 3);
-  CHECK(MatchTdmRep(f, "/public/x")->reservation == 0);
+  CHECK(RuleOf(f, "/public/x").reservation == 0);
   const TdmRepRule* img = MatchTdmRep(f, "/images/cat.jpg");
   REQUIRE(img);
   CHECK(img->index == 2);
   CHECK(img->policy == "https://a.b/policy.json");
-  CHECK(MatchTdmRep(f, "/images/cat.jpg?x")->index == 3);
-  CHECK(MatchTdmRep(f, "/other")->index == 3);
+  CHECK(RuleOf(f, "/images/cat.jpg?x").index == 3);
+  CHECK(RuleOf(f, "/other").index == 3);
 }
 
 TEST_CASE("TDMRep 3.2: location matching is case-sensitive; no match is unset", "[tdmrep]") {
@@ -164,8 +174,8 @@ TEST_CASE("TDMRep: an invalid rule cannot shadow a later reservation; \"0\" as a
   const TdmRepFile f = ParseTdmRepJson(R"([{"location": "/*"}, {"location": "/x", "tdm-reservation": 2},
       {"location": "/y", "tdm-reservation": "0"}, {"location": "/*", "tdm-reservation": 1}])");
   REQUIRE(f.rules.size() == 1);
-  CHECK(MatchTdmRep(f, "/x")->reservation == 1);
-  CHECK(MatchTdmRep(f, "/y")->reservation == 1);
+  CHECK(RuleOf(f, "/x").reservation == 1);
+  CHECK(RuleOf(f, "/y").reservation == 1);
 }
 
 TEST_CASE("Crawl-delay and Request-rate as protego reads them", "[robots-extras]") {
