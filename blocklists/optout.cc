@@ -204,7 +204,7 @@ namespace {
 // RAII statement with errors as Status.
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
+  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
   ~Stmt() { sqlite3_finalize(s_); }
   bool ok() const { return rc_ == SQLITE_OK; }
   Stmt& Bind(int i, std::string_view v) {
@@ -231,7 +231,6 @@ class Stmt {
   std::int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
 
  private:
-  sqlite3* db_;
   sqlite3_stmt* s_ = nullptr;
   int rc_;
 };

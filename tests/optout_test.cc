@@ -62,7 +62,7 @@ TEST_CASE("Opt-out normalisation: handles, names, URL prefixes", "[optout]") {
   CHECK_FALSE(NormaliseIdentifier(OptOutType::kHandle, "jdupont", "").ok());
   // Found by fuzz_optout: forms must be fixed points, so no second '@', no
   // control bytes, valid UTF-8 only.
-  for (const std::string bad : {std::string("x:@@jd"), std::string("x:j\0d", 5), std::string("x:j\xFF"), std::string(":jd")}) {
+  for (const std::string& bad : {std::string("x:@@jd"), std::string("x:j\0d", 5), std::string("x:j\xFF"), std::string(":jd")}) {
     CHECK_FALSE(NormaliseIdentifier(OptOutType::kHandle, bad, "").ok());
   }
   const auto a = Forms(OptOutType::kName, "\xC3\x89lise  de La-Tour", "www.example.org");
