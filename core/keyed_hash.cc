@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "core/file_util.h"
+#include "core/strings.h"
 
 namespace moisson {
 namespace {
@@ -24,13 +25,6 @@ std::string ToHex(const std::uint8_t* p, std::size_t n) {
     s.push_back(kHex[p[i] & 15]);
   }
   return s;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 std::string DeriveId(const std::array<std::uint8_t, 32>& bytes) {
@@ -115,7 +109,7 @@ Result<ProjectKey> ProjectKey::Load(const std::string& path) {
         break;
       }
       for (std::size_t i = 0; i < 32; ++i) {
-        const int hi = HexValue(hex[2 * i]), lo = HexValue(hex[2 * i + 1]);
+        const int hi = HexDigitValue(hex[2 * i]), lo = HexDigitValue(hex[2 * i + 1]);
         if (hi < 0 || lo < 0) {
           error = Status::AtLine(path, line_no, "secret must be 64 hex digits");
           break;

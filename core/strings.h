@@ -22,6 +22,28 @@ inline std::string_view TrimAsciiSpace(std::string_view s) {
   return s;
 }
 
+// 0-15 for a hex digit (either case), -1 otherwise.
+inline int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+inline constexpr char kHexUpper[] = "0123456789ABCDEF";
+
+// Site-controlled text for a message or an evidence record: at most `max`
+// bytes, control characters replaced by '?', "..." when cut.
+inline std::string ClipForMessage(std::string_view s, std::size_t max = 160) {
+  std::string out;
+  for (const char c : s.substr(0, max)) {
+    const auto u = static_cast<unsigned char>(c);
+    out.push_back(u < 0x20 || u == 0x7F ? '?' : c);
+  }
+  if (s.size() > max) out += "...";
+  return out;
+}
+
 inline char AsciiLowerChar(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 inline std::string AsciiLower(std::string_view s) {

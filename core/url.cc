@@ -5,32 +5,10 @@
 #include <algorithm>
 #include <memory>
 
+#include "core/strings.h"
+
 namespace moisson {
 namespace {
-
-constexpr char kHexUpper[] = "0123456789ABCDEF";
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool IsUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-bool MustEncode(unsigned char c) {
-  if (c < 0x21 || c >= 0x7F) return true;
-  switch (c) {
-    case '"': case '<': case '>': case '\\': case '^': case '`': case '{': case '|': case '}':
-      return true;
-    default:
-      return false;
-  }
-}
 
 struct CurlUrlDeleter {
   void operator()(CURLU* u) const { curl_url_cleanup(u); }
@@ -40,6 +18,21 @@ struct CurlFree {
 };
 
 }  // namespace
+
+bool IsUnreservedChar(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+bool MustPercentEncode(unsigned char c) {
+  if (c < 0x21 || c >= 0x7F) return true;
+  switch (c) {
+    case '"': case '<': case '>': case '\\': case '^': case '`': case '{': case '|': case '}':
+      return true;
+    default:
+      return false;
+  }
+}
 
 std::string HttpUrl::Origin() const {
   std::string o = scheme + "://" + host;
@@ -123,11 +116,11 @@ std::string NormalisePercentEncoding(std::string_view in) {
   out.reserve(in.size() + 8);
   for (std::size_t i = 0; i < in.size(); ++i) {
     const auto c = static_cast<unsigned char>(in[i]);
-    const int hi = i + 2 < in.size() ? HexValue(in[i + 1]) : -1;
-    const int lo = i + 2 < in.size() ? HexValue(in[i + 2]) : -1;
+    const int hi = i + 2 < in.size() ? HexDigitValue(in[i + 1]) : -1;
+    const int lo = i + 2 < in.size() ? HexDigitValue(in[i + 2]) : -1;
     if (c == '%' && hi >= 0 && lo >= 0) {
       const auto v = static_cast<unsigned char>(hi * 16 + lo);
-      if (IsUnreserved(v) || v == '*' || v == '$') {
+      if (IsUnreservedChar(v) || v == '*' || v == '$') {
         out.push_back(static_cast<char>(v));
       } else {
         out.push_back('%');
@@ -137,7 +130,7 @@ std::string NormalisePercentEncoding(std::string_view in) {
       i += 2;
     } else if (c == '%') {
       out.append("%25");
-    } else if (MustEncode(c)) {
+    } else if (MustPercentEncode(c)) {
       out.push_back('%');
       out.push_back(kHexUpper[c >> 4]);
       out.push_back(kHexUpper[c & 15]);

@@ -35,6 +35,12 @@ Result<HttpUrl> ParseHttpUrl(std::string_view url);
 // would start with '?' or ';'. Accepts relative and malformed input.
 std::string PathParamsQuery(std::string_view url);
 
+// RFC 3986 character classes, shared by URL normalisation and robots.txt
+// pattern compilation. Unreserved: ALPHA DIGIT - . _ ~. Must be encoded:
+// controls, space, octets >= 0x7F and " < > \ ^ ` { | }.
+bool IsUnreservedChar(unsigned char c);
+bool MustPercentEncode(unsigned char c);
+
 // RFC 3986 section 6.2.2 normalisation of a path+query for comparison:
 // "%xx" of an unreserved character (ALPHA DIGIT - . _ ~) is decoded, and so are
 // "%2A" and "%24" because '*' and '$' have no delimiting role in a path; other

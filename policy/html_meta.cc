@@ -10,13 +10,10 @@ namespace {
 
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-// Case-insensitive search for `needle` (lower case) from `from`.
+// Case-insensitive search for `needle` from `from`.
 std::size_t FindIgnoreCase(std::string_view hay, std::string_view needle, std::size_t from) {
-  if (needle.size() > hay.size()) return std::string_view::npos;
   for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
-    std::size_t k = 0;
-    while (k < needle.size() && AsciiLowerChar(hay[i + k]) == needle[k]) ++k;
-    if (k == needle.size()) return i;
+    if (StartsWithIgnoreCase(hay.substr(i), needle)) return i;
   }
   return std::string_view::npos;
 }

@@ -9,22 +9,9 @@
 namespace moisson::policy {
 namespace {
 
-// Site-controlled text copied into evidence is bounded and printable.
-std::string Clip(std::string_view s, std::size_t max = 160) {
-  std::string out;
-  for (const char c : s.substr(0, max)) {
-    const auto u = static_cast<unsigned char>(c);
-    out.push_back(u < 0x20 || u == 0x7F ? '?' : c);
-  }
-  if (s.size() > max) out += "...";
-  return out;
-}
-
-std::string Trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return std::string(s);
-}
+// Evidence quotes site-controlled text bounded and printable.
+std::string Clip(std::string_view s, std::size_t max = 160) { return ClipForMessage(s, max); }
+std::string Trimmed(std::string_view s) { return std::string(TrimAsciiSpace(s)); }
 
 }  // namespace
 

@@ -8,30 +8,6 @@
 namespace moisson::policy {
 namespace {
 
-constexpr char kHexUpper[] = "0123456789ABCDEF";
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool IsUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-bool MustEncode(unsigned char c) {
-  if (c < 0x21 || c >= 0x7F) return true;
-  switch (c) {
-    case '"': case '<': case '>': case '\\': case '^': case '`': case '{': case '|': case '}':
-      return true;
-    default:
-      return false;
-  }
-}
-
 // Splits one line into key and value as google/robotstxt GetKeyAndValueFrom
 // does (google mode) or as RFC 9309 2.2 reads it (rfc mode).
 bool GetKeyAndValue(std::string_view line, RobotsMode mode, std::string_view* key,
@@ -194,10 +170,10 @@ std::string GoogleEscapePattern(std::string_view src) {
   out.reserve(src.size());
   for (std::size_t i = 0; i < src.size(); ++i) {
     const auto c = static_cast<unsigned char>(src[i]);
-    if (c == '%' && i + 2 < src.size() && HexValue(src[i + 1]) >= 0 && HexValue(src[i + 2]) >= 0) {
+    if (c == '%' && i + 2 < src.size() && HexDigitValue(src[i + 1]) >= 0 && HexDigitValue(src[i + 2]) >= 0) {
       out.push_back('%');
-      out.push_back(kHexUpper[HexValue(src[i + 1])]);
-      out.push_back(kHexUpper[HexValue(src[i + 2])]);
+      out.push_back(kHexUpper[HexDigitValue(src[i + 1])]);
+      out.push_back(kHexUpper[HexDigitValue(src[i + 2])]);
       i += 2;
     } else if (c & 0x80) {
       out.push_back('%');
@@ -244,12 +220,12 @@ PathPattern PathPattern::Rfc(std::string_view p) {
       if (!piece.empty() || out.pieces_.size() == 1) out.pieces_.emplace_back();
       continue;
     }
-    const int hi = i + 2 < p.size() ? HexValue(p[i + 1]) : -1;
-    const int lo = i + 2 < p.size() ? HexValue(p[i + 2]) : -1;
+    const int hi = i + 2 < p.size() ? HexDigitValue(p[i + 1]) : -1;
+    const int lo = i + 2 < p.size() ? HexDigitValue(p[i + 2]) : -1;
     if (c == '%' && hi >= 0 && lo >= 0) {
       const auto v = static_cast<unsigned char>(hi * 16 + lo);
       // RFC 9309 2.2.3: %2A and %24 stand for literal '*' and '$'.
-      if (IsUnreserved(v) || v == '*' || v == '$') {
+      if (IsUnreservedChar(v) || v == '*' || v == '$') {
         piece.push_back(static_cast<char>(v));
         length += 1;
       } else {
@@ -262,7 +238,7 @@ PathPattern PathPattern::Rfc(std::string_view p) {
     } else if (c == '%') {
       piece.append("%25");
       length += 3;
-    } else if (MustEncode(c)) {
+    } else if (MustPercentEncode(c)) {
       piece.push_back('%');
       piece.push_back(kHexUpper[c >> 4]);
       piece.push_back(kHexUpper[c & 15]);

@@ -13,15 +13,7 @@ namespace {
 using Sev = LintFinding::Severity;
 
 // Shortened for messages: robots files can hold anything on a line.
-std::string Quote(std::string_view s) {
-  std::string out;
-  for (char c : s.substr(0, 60)) {
-    const auto u = static_cast<unsigned char>(c);
-    out.push_back(u < 0x20 || u == 0x7F ? '?' : c);
-  }
-  if (s.size() > 60) out += "...";
-  return "'" + out + "'";
-}
+std::string Quote(std::string_view s) { return "'" + ClipForMessage(s, 60) + "'"; }
 
 class Linter : public RobotsParseHandler {
  public:
