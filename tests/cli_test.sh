@@ -111,6 +111,10 @@ check "explain text collect" "collect   yes" "$(grep '^collect' <<<"$out")"
 check "explain text ai_train" "ai_train  allowed" "$(grep '^ai_train' <<<"$out")"
 run "$moisson" policy explain --url https://www.example.org/ --robots "$site/robots.txt" --robots-status 503
 check "explain 503" "collect   no" "$(grep '^collect' <<<"$out")"
+printf '[{"location": "/", "tdm-reservation": 7}' > "$tmp/bad-tdmrep.json"
+run "$moisson" policy explain --url https://www.example.org/ --tdmrep "$tmp/bad-tdmrep.json"
+# simdjson words the reason; the file name and the kind of error are ours.
+check "malformed tdmrep.json is reported with its name, the decision still made" "0 moisson policy explain: $tmp/bad-tdmrep.json: not valid JSON:" "$code ${err%% not valid JSON:*} not valid JSON:"
 run "$moisson" policy explain --url https://www.example.org/ --header "no colon here"
 check "bad header is a usage error" 2 "$code"
 run "$moisson" policy explain --url "not a url"
@@ -162,6 +166,8 @@ run "$moisson" blocklist import --ut1 "$tmp/ut1" --to "$tmp/imported"
 check "blocklist import refuses to overwrite" 2 "$code"
 run "$moisson" blocklist check https://www.roblox.com/games/1
 check "blocklist check with no list uses the configured defaults" "1 minors_social_networks" "$code $(cut -f3 <<<"$out")"
+run "$moisson" blocklist check --snapshot "$tmp/lists.snap" --ut1 "$tmp/ut1" https://example.org/
+check "--snapshot with other lists is a usage error" "2 moisson blocklist check: --snapshot replaces --ut1, --domains and --hosts; give one or the other" "$code $err"
 run "$moisson" blocklist check --domains nocategory https://example.org/
 check "blocklist bad --domains spec" 2 "$code"
 
