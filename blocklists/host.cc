@@ -10,8 +10,16 @@ namespace moisson::blocklists {
 
 bool IsIpLiteral(std::string_view h) {
   if (!h.empty() && h.front() == '[') return true;
+  // Per-lookup path: no allocation, and inet_pton only for digits and dots.
+  if (h.empty() || h.size() > 15) return false;
+  for (const char c : h) {
+    if ((c < '0' || c > '9') && c != '.') return false;
+  }
+  char buf[16];
+  h.copy(buf, h.size());
+  buf[h.size()] = '\0';
   in_addr a4;
-  return inet_pton(AF_INET, std::string(h).c_str(), &a4) == 1;
+  return inet_pton(AF_INET, buf, &a4) == 1;
 }
 
 std::string SiteOf(std::string_view host) {

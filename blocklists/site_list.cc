@@ -392,10 +392,6 @@ SiteMatcher::SiteMatcher(SiteMatcher&&) noexcept = default;
 SiteMatcher& SiteMatcher::operator=(SiteMatcher&&) noexcept = default;
 SiteMatcher::~SiteMatcher() = default;
 
-const SiteMatcher::Meta* SiteMatcher::FindDomain(std::string_view host) const {
-  return capacity_ == 0 ? nullptr : FindHashed(HashDomain(host));
-}
-
 void SiteMatcher::BuildPrefilter() {
   // 10 bits a domain, rounded up to a power of two of 512-bit blocks.
   std::uint64_t blocks = 1;
@@ -429,29 +425,35 @@ SiteHit SiteMatcher::MakeHit(const Meta& m, EntryKind kind, std::string entry) c
   return SiteHit{categories_[m.category], kind, std::move(entry), sources_[m.source]};
 }
 
-std::optional<SiteHit> SiteMatcher::MatchHost(std::string_view host) const {
-  // Every label suffix: a.b.example.co.uk, b.example.co.uk, ..., co.uk, uk.
-  if (IsIpLiteral(host)) {
-    if (const Meta* m = FindDomain(host)) return MakeHit(*m, EntryKind::kDomain, std::string(host));
-    return std::nullopt;
+std::size_t SiteMatcher::HashSuffixes(std::string_view host, std::string_view* suffixes, std::uint64_t* hashes,
+                                      std::size_t max, std::string_view* rest) const {
+  // Every label suffix: a.b.example.co.uk, b.example.co.uk, ..., co.uk, uk;
+  // an IP literal is only itself.
+  const bool ip = IsIpLiteral(host);
+  std::size_t n = 0;
+  while (!host.empty() && n < max) {
+    suffixes[n] = host;
+    hashes[n] = HashDomain(host);
+    __builtin_prefetch(BloomBlock(hashes[n]));
+    ++n;
+    const std::size_t dot = ip ? std::string_view::npos : host.find('.');
+    host = dot == std::string_view::npos ? std::string_view() : host.substr(dot + 1);
   }
+  *rest = host;
+  return n;
+}
+
+std::optional<SiteHit> SiteMatcher::MatchHost(std::string_view host) const {
   if (capacity_ == 0) return std::nullopt;
-  // Hash every suffix and prefetch its slot first, so the cache misses of a
-  // large table overlap instead of queueing one behind the other.
+  // Hash every suffix and prefetch first, so the cache misses of a large
+  // table overlap instead of queueing one behind the other.
   constexpr std::size_t kBatch = 8;
   std::string_view suffixes[kBatch];
   std::uint64_t hashes[kBatch];
   std::string_view rest = host;
   while (!rest.empty()) {
-    std::size_t n = 0;
-    for (; n < kBatch && !rest.empty(); ++n) {
-      suffixes[n] = rest;
-      hashes[n] = HashDomain(rest);
-      __builtin_prefetch(BloomBlock(hashes[n]));
-      __builtin_prefetch(&slot_ptr_[hashes[n] & (capacity_ - 1)]);
-      const std::size_t dot = rest.find('.');
-      rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
-    }
+    const std::size_t n = HashSuffixes(rest, suffixes, hashes, kBatch, &rest);
+    for (std::size_t k = 0; k < n; ++k) __builtin_prefetch(&slot_ptr_[hashes[k] & (capacity_ - 1)]);
     for (std::size_t k = 0; k < n; ++k) {
       if (const Meta* m = FindHashed(hashes[k])) return MakeHit(*m, EntryKind::kDomain, std::string(suffixes[k]));
     }
@@ -467,27 +469,16 @@ void SiteMatcher::MatchHosts(const std::vector<std::string_view>& hosts, std::ve
   struct Pending {
     std::uint64_t hash[kLabels];
     std::uint8_t count = 0;
-    bool deep = false;
+    bool deep = false;  // more than kLabels labels: the slow path
   };
   Pending ring[kAhead];
   const std::size_t mask = capacity_ - 1;
   auto stage = [&](std::size_t i) {
     Pending& p = ring[i % kAhead];
-    p.count = 0;
-    p.deep = false;
-    std::string_view rest = hosts[i];
-    const bool ip = IsIpLiteral(rest);
-    while (!rest.empty()) {
-      if (p.count == kLabels) {
-        p.deep = true;
-        break;
-      }
-      p.hash[p.count] = HashDomain(rest);
-      __builtin_prefetch(BloomBlock(p.hash[p.count]));
-      ++p.count;
-      const std::size_t dot = ip ? std::string_view::npos : rest.find('.');
-      rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
-    }
+    std::string_view suffixes[kLabels];
+    std::string_view rest;
+    p.count = static_cast<std::uint8_t>(HashSuffixes(hosts[i], suffixes, p.hash, kLabels, &rest));
+    p.deep = !rest.empty();
   };
   for (std::size_t i = 0; i < hosts.size() && i < kAhead; ++i) stage(i);
   for (std::size_t i = 0; i < hosts.size(); ++i) {

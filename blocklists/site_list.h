@@ -104,7 +104,10 @@ class SiteMatcher {
     std::string text;
     Meta meta;
   };
-  const Meta* FindDomain(std::string_view host) const;
+  // Hashes up to `max` label suffixes of `host` (longest first), prefetching
+  // their prefilter blocks; returns how many, and in *rest what is left.
+  std::size_t HashSuffixes(std::string_view host, std::string_view* suffixes, std::uint64_t* hashes,
+                           std::size_t max, std::string_view* rest) const;
   const Meta* FindHashed(std::uint64_t hash) const;  // capacity_ > 0
   // A blocked Bloom filter over the table's hashes (about 1.25 bytes a
   // domain), rebuilt when the table is built or mapped: most suffixes of a
