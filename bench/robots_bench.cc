@@ -76,60 +76,57 @@ struct Result {
   std::size_t disallowed = 0;
 };
 
-Result RunMoisson(const std::vector<Item>& items, RobotsMode mode, double min_seconds) {
+// Repeats `pass` over the corpus until `min_seconds` have passed.
+template <typename Pass>
+Result Repeat(double min_seconds, Pass&& pass) {
   Result r;
   const auto start = std::chrono::steady_clock::now();
   do {
-    for (const Item& item : items) {
-      const RobotsTxt txt = RobotsTxt::Parse(item.body, mode);
-      r.bytes += item.body.size();
-      for (const std::string& url : item.urls) {
-        const std::string path = moisson::PathParamsQuery(url);
-        for (const std::string& agent : kAgents) {
-          r.disallowed += !txt.Match(agent, path).allowed;
-          ++r.checks;
-        }
-      }
-    }
+    pass(&r);
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   } while (r.seconds < min_seconds);
   return r;
 }
 
+// Every agent x URL of one file against its parsed rules.
+void CheckItem(const RobotsTxt& txt, const Item& item, Result* r) {
+  for (const std::string& url : item.urls) {
+    const std::string path = moisson::PathParamsQuery(url);
+    for (const std::string& agent : kAgents) {
+      r->disallowed += !txt.Match(agent, path).allowed;
+      ++r->checks;
+    }
+  }
+}
+
+// Parse + match: what a fresh site costs.
+Result RunMoisson(const std::vector<Item>& items, RobotsMode mode, double min_seconds) {
+  return Repeat(min_seconds, [&](Result* r) {
+    for (const Item& item : items) {
+      r->bytes += item.body.size();
+      CheckItem(RobotsTxt::Parse(item.body, mode), item, r);
+    }
+  });
+}
+
 // Parse only: the cost paid once per site and cache period.
 Result RunParseOnly(const std::vector<Item>& items, RobotsMode mode, double min_seconds) {
-  Result r;
-  const auto start = std::chrono::steady_clock::now();
-  do {
+  return Repeat(min_seconds, [&](Result* r) {
     for (const Item& item : items) {
       const RobotsTxt txt = RobotsTxt::Parse(item.body, mode);
-      r.bytes += item.body.size();
-      r.disallowed += txt.groups().size();  // keeps the parse from being optimised away
+      r->bytes += item.body.size();
+      r->disallowed += txt.groups().size();  // keeps the parse from being optimised away
     }
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  } while (r.seconds < min_seconds);
-  return r;
+  });
 }
 
 // Match only, on files parsed beforehand: the cost paid per URL.
 Result RunMatchOnly(const std::vector<Item>& items, RobotsMode mode, double min_seconds) {
   std::vector<RobotsTxt> parsed;
   for (const Item& item : items) parsed.push_back(RobotsTxt::Parse(item.body, mode));
-  Result r;
-  const auto start = std::chrono::steady_clock::now();
-  do {
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      for (const std::string& url : items[i].urls) {
-        const std::string path = moisson::PathParamsQuery(url);
-        for (const std::string& agent : kAgents) {
-          r.disallowed += !parsed[i].Match(agent, path).allowed;
-          ++r.checks;
-        }
-      }
-    }
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  } while (r.seconds < min_seconds);
-  return r;
+  return Repeat(min_seconds, [&](Result* r) {
+    for (std::size_t i = 0; i < items.size(); ++i) CheckItem(parsed[i], items[i], r);
+  });
 }
 
 void Print(const char* name, const Result& r) {
