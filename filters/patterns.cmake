@@ -1,0 +1,1 @@
+target_sources(moisson_filters PRIVATE patterns.cc)

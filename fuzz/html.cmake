@@ -1,0 +1,1 @@
+# Fuzz targets of the html part (filled in with the part).

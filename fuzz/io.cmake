@@ -1,0 +1,1 @@
+# Fuzz targets of the io part (filled in with the part).

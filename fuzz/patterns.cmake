@@ -1,0 +1,1 @@
+# Fuzz targets of the patterns part (filled in with the part).

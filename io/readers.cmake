@@ -1,0 +1,1 @@
+target_sources(moisson_io PRIVATE record.cc)

@@ -1,0 +1,99 @@
+// Input records from dumps (JSONL, WARC/WET) and JSONL output files.
+//
+// Readers stream: memory is bounded by the largest record (capped by
+// ReaderOptions::max_record_bytes) whatever the file size. A malformed or
+// truncated record is skipped; the reader counts it and reports it through
+// ReaderOptions::on_skip with the file and byte offset, then goes on with the
+// next record when it can find one. Messages never quote record content.
+#ifndef MOISSON_IO_RECORD_H_
+#define MOISSON_IO_RECORD_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace moisson::io {
+
+enum class ContentKind : std::uint8_t { kText, kHtml };
+
+// One document read from a dump.
+struct InputRecord {
+  std::string id;            // the id field (JSONL), else WARC-Record-ID, else "" (caller numbers it)
+  std::string url;           // url field / WARC-Target-URI; "" when absent
+  std::string date;          // date field / WARC-Date as written; "" when absent
+  std::string lang;          // lang field when the JSONL has one; "" otherwise
+  ContentKind kind = ContentKind::kText;
+  std::string content;       // the text (kText) or the HTTP body (kHtml), as bytes
+  std::string charset;       // charset from the HTTP Content-Type, lower case; "" when none
+  // HTTP response headers of a WARC response record (name, value); empty otherwise.
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string source_file;   // the path given to OpenReader
+  std::uint64_t offset = 0;  // byte offset of the record in the file (of its gzip member when compressed)
+  std::uint64_t line = 0;    // JSONL: 1-based line number; WARC: 0
+};
+
+// A record that could not be read.
+struct ReadIssue {
+  std::string file;
+  std::uint64_t offset = 0;  // byte offset in the file (compressed offset for WARC .gz members,
+                             // uncompressed offset for JSONL)
+  std::uint64_t line = 0;    // JSONL line, 0 for WARC
+  std::string message;       // what is wrong, never the record's content
+};
+
+struct ReaderOptions {
+  // JSONL field names.
+  std::string text_field = "text";
+  std::string id_field = "id";
+  std::string url_field = "url";
+  std::string date_field = "date";
+  std::string lang_field = "lang";
+  // JSONL: a record whose text field holds HTML rather than text (e.g. "html").
+  // When set and present, the record is ContentKind::kHtml from that field.
+  std::string html_field;
+  // Records larger than this (decompressed) are skipped and reported.
+  std::size_t max_record_bytes = 64u << 20;
+  // Called for every skipped record (may be null).
+  std::function<void(const ReadIssue&)> on_skip;
+};
+
+enum class InputFormat : std::uint8_t { kJsonl, kWarc };
+
+class RecordReader {
+ public:
+  virtual ~RecordReader() = default;
+  // Reads the next usable record into *out. Returns false at the end of the
+  // input. A non-ok Result is an error that stops this file (unreadable file,
+  // I/O error); malformed records do not stop it, they go to on_skip.
+  virtual Result<bool> Next(InputRecord* out) = 0;
+  // Compressed bytes consumed so far (for progress), and records skipped.
+  virtual std::uint64_t bytes_read() const = 0;
+  virtual std::uint64_t skipped() const = 0;
+};
+
+// Opens a dump. The format comes from the name (.jsonl/.json/.ndjson, .warc,
+// .wet, each optionally .gz or .zst) and, when the name says nothing, from the
+// first bytes ("WARC/" or '{'). Compression is recognised by its magic bytes.
+Result<std::unique_ptr<RecordReader>> OpenReader(const std::string& path, const ReaderOptions& options);
+
+// A JSONL output file written to PATH.tmp.XXXX and renamed to PATH by Commit().
+// ".zst" at the end of the path compresses with zstd. Destroying an
+// uncommitted writer removes the temporary file.
+class JsonlWriter {
+ public:
+  static Result<std::unique_ptr<JsonlWriter>> Create(const std::string& path, int zstd_level = 3);
+  virtual ~JsonlWriter() = default;
+  // Appends one line; `line` must not contain '\n' (the writer adds it).
+  virtual Status Write(std::string_view line) = 0;
+  virtual Status Commit() = 0;
+  virtual std::uint64_t lines() const = 0;
+};
+
+}  // namespace moisson::io
+
+#endif  // MOISSON_IO_RECORD_H_

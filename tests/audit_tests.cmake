@@ -1,0 +1,1 @@
+# Tests of the audit part (filled in with the part).

@@ -1,0 +1,1 @@
+# Tests of the html part (filled in with the part).

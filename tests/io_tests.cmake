@@ -1,0 +1,1 @@
+# Tests of the io part (filled in with the part).

@@ -1,0 +1,1 @@
+# Tests of the patterns part (filled in with the part).

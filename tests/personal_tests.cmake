@@ -1,0 +1,1 @@
+# Tests of the personal part (filled in with the part).
