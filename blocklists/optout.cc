@@ -455,17 +455,17 @@ Result<bool> OptOutRegistry::Check(OptOutType type, std::string_view value, std:
   return false;
 }
 
-bool OptOutRegistry::MatchesUrl(std::string_view url) const {
+OptOutRegistry::UrlOptOut OptOutRegistry::MatchUrl(std::string_view url) const {
   std::string u(TrimAsciiSpace(url));
   if (u.find("://") == std::string::npos) u = "https://" + u;
   auto parsed = ParseHttpUrl(u);
-  if (!parsed.ok()) return false;
+  if (!parsed.ok()) return UrlOptOut::kNone;
   auto host = NormaliseHost(parsed->host);
-  if (!host.ok()) return false;
+  if (!host.ok()) return UrlOptOut::kNone;
   // Site owners: the domain and its subdomains, or a host/path prefix.
   std::string_view suffix = host.value();
   while (!suffix.empty()) {
-    if (owner_hosts_.count(std::string(suffix))) return true;
+    if (owner_hosts_.count(std::string(suffix))) return UrlOptOut::kSiteOwner;
     const auto dot = suffix.find('.');
     if (dot == std::string_view::npos) break;
     suffix.remove_prefix(dot + 1);
@@ -474,23 +474,23 @@ bool OptOutRegistry::MatchesUrl(std::string_view url) const {
   if (const auto q = path.find('?'); q != std::string::npos) path.resize(q);
   const std::string full = host.value() + path;
   for (const auto& p : owner_prefixes_) {
-    if (full.compare(0, p.size(), p) == 0 && (full.size() == p.size() || full[p.size()] == '/')) return true;
+    if (full.compare(0, p.size(), p) == 0 && (full.size() == p.size() || full[p.size()] == '/')) return UrlOptOut::kSiteOwner;
   }
   // Person url-prefix entries: HMAC every prefix ending on a segment boundary.
   std::string prefix = host.value();
-  if (ContainsNormalised(OptOutType::kUrlPrefix, prefix)) return true;
+  if (ContainsNormalised(OptOutType::kUrlPrefix, prefix)) return UrlOptOut::kPerson;
   std::size_t pos = 1;
   while (pos <= path.size()) {
     const std::size_t next = path.find('/', pos);
     const std::size_t end = next == std::string::npos ? path.size() : next;
     if (end > pos) {
       prefix = host.value() + path.substr(0, end);
-      if (ContainsNormalised(OptOutType::kUrlPrefix, prefix)) return true;
+      if (ContainsNormalised(OptOutType::kUrlPrefix, prefix)) return UrlOptOut::kPerson;
     }
     if (next == std::string::npos) break;
     pos = next + 1;
   }
-  return false;
+  return UrlOptOut::kNone;
 }
 
 }  // namespace moisson::blocklists

@@ -91,7 +91,9 @@ class OptOutRegistry {
   // O(1) lookup of an already normalised form (the filter chain's path).
   bool ContainsNormalised(OptOutType type, std::string_view normalised) const;
   // Does a URL fall under a registered url-prefix or a site-owner opt-out?
-  bool MatchesUrl(std::string_view url) const;
+  enum class UrlOptOut : std::uint8_t { kNone, kSiteOwner, kPerson };
+  UrlOptOut MatchUrl(std::string_view url) const;
+  bool MatchesUrl(std::string_view url) const { return MatchUrl(url) != UrlOptOut::kNone; }
 
   // Entries hashed with another key (after a rotation): not matched.
   std::size_t foreign_key_entries() const { return foreign_key_entries_; }
