@@ -1,5 +1,6 @@
 #include "core/config.h"
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
@@ -36,6 +37,32 @@ Field BoolField(bool HonouredSignals::*member) {
             c->policy.honour.*member = *n.value<bool>();
             return Status::Ok();
           }};
+}
+
+Field FlagField(std::function<void(Config*, bool)> set) {
+  return {"a boolean", [set](const toml::node& n, const std::string&, Config* c) {
+            set(c, *n.value<bool>());
+            return Status::Ok();
+          }};
+}
+
+// [filters.actions]: free keys (category ids), each an action name.
+Status ApplyActions(const toml::table& table, const std::string& file, Config* c) {
+  static const std::set<std::string> kActions = {"drop", "redact", "pseudonymise", "flag", "keep"};
+  for (const auto& [k, node] : table) {
+    const int line = static_cast<int>(k.source().begin.line ? k.source().begin.line : node.source().begin.line);
+    const std::string category(k.str());
+    if (!node.is_string()) {
+      return Status::AtLine(file, line, "key 'filters.actions." + category + "' must be a string");
+    }
+    const std::string action(*node.value<std::string>());
+    if (!kActions.count(action)) {
+      return Status::AtLine(file, line, "key 'filters.actions." + category +
+                                            "' must be \"drop\", \"redact\", \"pseudonymise\", \"flag\" or \"keep\"");
+    }
+    c->filters.actions.push_back({category, action, line});
+  }
+  return Status::Ok();
 }
 
 Field StringArrayField(std::string key, std::function<void(Config*, std::vector<std::string>)> set) {
@@ -85,6 +112,19 @@ const std::map<std::string, Field>& Schema() {
                                  c->optout.phone_region = v;
                                  return Status::Ok();
                                }}},
+      {"filters.dedup", FlagField([](Config* c, bool v) { c->filters.dedup = v; })},
+      {"filters.page_signals", FlagField([](Config* c, bool v) { c->filters.page_signals = v; })},
+      {"filters.site_lists", FlagField([](Config* c, bool v) { c->filters.site_lists = v; })},
+      {"filters.data_dir", StringField([](Config* c, std::string v) { c->filters.data_dir = std::move(v); })},
+      {"input.text_field", StringField([](Config* c, std::string v) { c->input.text_field = std::move(v); })},
+      {"input.id_field", StringField([](Config* c, std::string v) { c->input.id_field = std::move(v); })},
+      {"input.url_field", StringField([](Config* c, std::string v) { c->input.url_field = std::move(v); })},
+      {"input.date_field", StringField([](Config* c, std::string v) { c->input.date_field = std::move(v); })},
+      {"input.lang_field", StringField([](Config* c, std::string v) { c->input.lang_field = std::move(v); })},
+      {"input.html_field", StringField([](Config* c, std::string v) { c->input.html_field = std::move(v); })},
+      {"project.key", StringField([](Config* c, std::string v) { c->project.key = std::move(v); })},
+      {"project.optout_registry", StringField([](Config* c, std::string v) { c->project.optout_registry = std::move(v); })},
+      {"project.ledger", StringField([](Config* c, std::string v) { c->project.ledger = std::move(v); })},
       {"policy.honour.ai_agents", BoolField(&HonouredSignals::ai_agents)},
       {"policy.honour.ai_txt", BoolField(&HonouredSignals::ai_txt)},
       {"policy.honour.tdmrep", BoolField(&HonouredSignals::tdmrep)},
@@ -117,6 +157,12 @@ Status Walk(const toml::table& table, const std::string& prefix, const std::stri
   for (const auto& [k, node] : table) {
     const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
     const int line = static_cast<int>(k.source().begin.line ? k.source().begin.line : node.source().begin.line);
+    if (key == "filters.actions") {
+      if (!node.is_table()) return Status::AtLine(file, line, "key 'filters.actions' must be a table");
+      Status s = ApplyActions(*node.as_table(), file, c);
+      if (!s.ok()) return s;
+      continue;
+    }
     if (node.is_table()) {
       if (!IsTable(key)) return Status::AtLine(file, line, "unknown table '" + key + "'");
       Status s = Walk(*node.as_table(), key, file, c);
@@ -188,7 +234,16 @@ Result<Config> ParseConfig(std::string_view toml_text, const std::string& source
 Result<Config> LoadConfig(const std::string& path) {
   auto text = ReadFileToString(path, 1u << 20);
   if (!text.ok()) return text.status();
-  return ParseConfig(text.value(), path);
+  Result<Config> c = ParseConfig(text.value(), path);
+  if (!c.ok()) return c;
+  // Project files named in the config are relative to the config file, so a
+  // project folder works from any current directory.
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  for (std::string* p : {&c->project.key, &c->project.optout_registry, &c->project.ledger, &c->filters.data_dir,
+                         &c->blocklists.data_dir}) {
+    if (!p->empty() && std::filesystem::path(*p).is_relative() && !dir.empty()) *p = (dir / *p).string();
+  }
+  return c;
 }
 
 }  // namespace moisson

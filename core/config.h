@@ -77,6 +77,38 @@ struct OptOutConfig {
   std::string phone_region = "FR";
 };
 
+// The filter chain (SPEC §3). Category ids are checked by the filter module,
+// which knows them; the line lets its message point at this file.
+struct FilterConfig {
+  struct ActionSetting {
+    std::string category;  // "id.email", "sensitive.health", ...
+    std::string action;    // "drop", "redact", "pseudonymise", "flag" or "keep" (checked here)
+    int line = 0;
+  };
+  std::vector<ActionSetting> actions;  // [filters.actions], overriding the defaults of SPEC §3
+  bool dedup = false;         // drop exact duplicates (same extracted text)
+  bool page_signals = true;   // honour noai/noindex/tdm-reservation found in a dump's pages
+  bool site_lists = true;     // drop documents whose URL is on a [blocklists] category
+  std::string data_dir;       // lexicons of the sensitive/minor detectors; "" = built in
+};
+
+// Field names of JSONL inputs.
+struct InputConfig {
+  std::string text_field = "text";
+  std::string id_field = "id";
+  std::string url_field = "url";
+  std::string date_field = "date";
+  std::string lang_field = "lang";
+  std::string html_field;  // a field holding HTML instead of text ("" = none)
+};
+
+// Files of the project. Relative paths are relative to the config file.
+struct ProjectConfig {
+  std::string key;              // project key (moisson keygen); needed to pseudonymise
+  std::string optout_registry;  // person opt-out registry; "" = none
+  std::string ledger = "moisson-ledger.sqlite";  // provenance ledger (SQLite)
+};
+
 struct Config {
   std::string source;  // file it was loaded from, "" for defaults
   ControllerConfig controller;
@@ -84,6 +116,9 @@ struct Config {
   PolicyConfig policy;
   BlocklistConfig blocklists;
   OptOutConfig optout;
+  FilterConfig filters;
+  InputConfig input;
+  ProjectConfig project;
 };
 
 // Loads and validates `path`. Errors name the file, line and key.
