@@ -30,6 +30,7 @@ void AddPolicyCommands(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddBlocklistCommands(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddOptoutCommands(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddKeygenCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
+void AddFilterCommands(CLI::App* app, const GlobalOptions* global, Runner* run);
 
 // Loads --config (or defaults); on error prints it and returns false.
 bool LoadConfigOrReport(const GlobalOptions& global, Config* out);

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   AddBlocklistCommands(&app, &global, &run);
   AddOptoutCommands(&app, &global, &run);
   AddKeygenCommand(&app, &global, &run);
+  AddFilterCommands(&app, &global, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

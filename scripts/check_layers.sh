@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fails when an #include points against the module dependency order written
-# in docs/architecture.md: cli -> crawler -> {policy, filters, blocklists,
-# audit, io} -> core. A module may include itself and what lies below it.
+# in docs/architecture.md: cli -> crawler -> pipeline -> {policy, filters,
+# blocklists, audit, io} -> core. A module may include itself and what lies below it.
 set -euo pipefail
 root="${1:-$(dirname "$0")/..}"
 cd "$root"
@@ -12,8 +12,9 @@ declare -A allowed=(
   [blocklists]="blocklists core"
   [audit]="audit core"
   [io]="io core"
-  [crawler]="crawler policy filters blocklists audit io core"
-  [cli]="cli crawler policy filters blocklists audit io core"
+  [pipeline]="pipeline policy filters blocklists audit io core"
+  [crawler]="crawler pipeline policy filters blocklists audit io core"
+  [cli]="cli crawler pipeline policy filters blocklists audit io core"
 )
 status=0
 for module in "${!allowed[@]}"; do

@@ -1,0 +1,373 @@
+// moisson scan | filter: the filter chain over existing dumps (SPEC §3, §6).
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include "audit/ledger.h"
+#include "blocklists/defaults.h"
+#include "blocklists/optout.h"
+#include "blocklists/site_list.h"
+#include "cli/commands.h"
+#include "core/json.h"
+#include "core/keyed_hash.h"
+#include "filters/detector.h"
+#include "io/record.h"
+#include "pipeline/processor.h"
+#include "pipeline/runner.h"
+#include "policy/policy.h"
+
+namespace moisson::cli {
+namespace {
+
+using pipeline::Action;
+using pipeline::ProcessedDocument;
+using pipeline::Verdict;
+
+struct FilterOptions {
+  const GlobalOptions* global = nullptr;
+  bool scan = false;
+  std::vector<std::string> inputs;
+  std::string output;
+  std::string rejects;
+  std::string key;
+  std::string registry;
+  std::string ledger;
+  int threads = 0;
+  bool dedup = false;
+  bool no_dedup = false;
+  bool quiet = false;
+  bool progress = false;
+  bool no_progress = false;
+  // JSONL field names; empty = config.
+  std::string text_field, id_field, url_field, date_field, lang_field, html_field;
+};
+
+// Everything the Processor points at, owned here for the run.
+struct Parts {
+  std::optional<filters::Detector> detector;
+  std::optional<ProjectKey> key;
+  std::optional<blocklists::OptOutRegistry> registry;
+  std::optional<blocklists::SiteMatcher> site_lists;
+  std::optional<policy::PolicyEngine> policy;
+};
+
+std::string NowIso() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm;
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string HumanBytes(double b) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  int u = 0;
+  while (b >= 1000 && u < 4) {
+    b /= 1000;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", b, units[u]);
+  return buf;
+}
+
+// The progress bar on a terminal: bytes, documents/s, ETA.
+void DrawProgress(const char* cmd, const pipeline::Progress& p) {
+  const double frac = p.bytes_total > 0 ? std::min(1.0, double(p.bytes_read) / double(p.bytes_total)) : 0.0;
+  const int width = 24;
+  const int filled = static_cast<int>(frac * width);
+  std::string bar(filled, '#');
+  bar.append(width - filled, '.');
+  const double rate = p.seconds > 0 ? p.documents / p.seconds : 0;
+  const double bps = p.seconds > 0 ? p.bytes_read / p.seconds : 0;
+  std::string eta = "--:--";
+  if (bps > 0 && p.bytes_total > p.bytes_read) {
+    const long s = std::lround((p.bytes_total - p.bytes_read) / bps);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+    eta = buf;
+  } else if (frac >= 1.0) {
+    eta = "0:00";
+  }
+  std::fprintf(stderr, "\r%s [%s] %3.0f%%  %s / %s  %.0f docs/s  ETA %s ", cmd, bar.c_str(), frac * 100,
+               HumanBytes(p.bytes_read).c_str(), HumanBytes(p.bytes_total).c_str(), rate, eta.c_str());
+  std::fflush(stderr);
+}
+
+void PrintSummary(std::ostream& os, const char* cmd, const pipeline::RunSummary& s) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%s: %llu documents, %s in %.2f s (%s/s)\n", cmd,
+                static_cast<unsigned long long>(s.documents), HumanBytes(s.input_bytes).c_str(), s.seconds,
+                HumanBytes(s.seconds > 0 ? s.input_bytes / s.seconds : 0).c_str());
+  os << buf;
+  auto row = [&](const std::string& label, std::uint64_t n, int indent) {
+    std::snprintf(buf, sizeof buf, "%*s%-*s %10llu\n", indent, "", 34 - indent, label.c_str(),
+                  static_cast<unsigned long long>(n));
+    os << buf;
+  };
+  row("in", s.documents, 2);
+  row("kept", s.kept, 2);
+  row("modified", s.modified, 2);
+  row("dropped", s.dropped, 2);
+  for (const auto& [reason, n] : s.dropped_by_reason) row(reason, n, 4);
+  if (s.skipped_records > 0) row("unreadable records (skipped)", s.skipped_records, 2);
+  if (!s.detections_by_category.empty()) {
+    os << "  detections\n";
+    for (const auto& [cat, n] : s.detections_by_category) row(cat, n, 4);
+  }
+}
+
+std::string SummaryJson(const pipeline::RunSummary& s, const std::string& status) {
+  JsonWriter w;
+  w.BeginObject().Key("status").String(status)
+      .Key("documents").Int(static_cast<std::int64_t>(s.documents))
+      .Key("kept").Int(static_cast<std::int64_t>(s.kept))
+      .Key("modified").Int(static_cast<std::int64_t>(s.modified))
+      .Key("dropped").Int(static_cast<std::int64_t>(s.dropped))
+      .Key("skipped_records").Int(static_cast<std::int64_t>(s.skipped_records))
+      .Key("dropped_by_reason").BeginObject();
+  for (const auto& [r, n] : s.dropped_by_reason) w.Key(r).Int(static_cast<std::int64_t>(n));
+  w.EndObject().EndObject();
+  return w.Take();
+}
+
+int Fail(const char* cmd, const std::string& msg, int code) {
+  std::cerr << "moisson " << cmd << ": " << msg << "\n";
+  return code;
+}
+
+int Run(const FilterOptions& o) {
+  const char* cmd = o.scan ? "scan" : "filter";
+  Config config;
+  if (!LoadConfigOrReport(*o.global, &config)) return kExitUsage;
+
+  auto actions = pipeline::ActionTable::FromConfig(config);
+  if (!actions.ok()) return Fail(cmd, actions.status().message(), kExitUsage);
+
+  Parts parts;
+  auto detector = filters::Detector::Create(config.filters.data_dir);
+  if (!detector.ok()) return Fail(cmd, detector.status().message(), kExitUsage);
+  parts.detector.emplace(std::move(detector).value());
+
+  const std::string key_path = !o.key.empty() ? o.key : config.project.key;
+  if (!key_path.empty()) {
+    auto key = ProjectKey::Load(key_path);
+    if (!key.ok()) return Fail(cmd, key.status().message(), kExitUsage);
+    parts.key.emplace(std::move(key).value());
+  }
+  bool pseudonymises = false;
+  for (Action a : actions->by_category) pseudonymises |= a == Action::kPseudonymise;
+  if (!o.scan && !parts.key) {
+    return Fail(cmd,
+                "a project key is needed to pseudonymise identifiers and index them in the ledger: create one with "
+                "`moisson keygen --out FILE` and give it with --key or [project] key",
+                kExitUsage);
+  }
+  (void)pseudonymises;
+
+  const std::string registry_path = !o.registry.empty() ? o.registry : config.project.optout_registry;
+  if (!registry_path.empty()) {
+    if (access(registry_path.c_str(), F_OK) != 0) {
+      return Fail(cmd, registry_path + ": opt-out registry not found (a typo here would silently ignore opt-outs)",
+                  kExitUsage);
+    }
+    if (!parts.key) return Fail(cmd, "the opt-out registry needs the project key (--key or [project] key)", kExitUsage);
+    auto reg = blocklists::OptOutRegistry::Open(registry_path, *parts.key);
+    if (!reg.ok()) return Fail(cmd, reg.status().message(), kExitUsage);
+    if (reg->foreign_key_entries() > 0) {
+      std::cerr << "moisson " << cmd << ": warning: " << reg->foreign_key_entries()
+                << " opt-out entries were hashed with another key and are not matched\n";
+    }
+    parts.registry.emplace(std::move(reg).value());
+  }
+  if (config.filters.site_lists && !config.blocklists.categories.empty()) {
+    blocklists::SiteListBuilder b;
+    std::vector<blocklists::ListLoadReport> reports;
+    if (Status st = blocklists::AddConfiguredCategories(config.blocklists, false, &b, &reports); !st.ok()) {
+      return Fail(cmd, st.message(), kExitUsage);
+    }
+    auto m = std::move(b).Build();
+    if (!m.ok()) return Fail(cmd, m.status().message(), kExitUsage);
+    parts.site_lists.emplace(std::move(m).value());
+  }
+  if (config.filters.page_signals) parts.policy.emplace(config);
+
+  pipeline::ProcessorParts pp;
+  pp.detector = &*parts.detector;
+  pp.key = parts.key ? &*parts.key : nullptr;
+  pp.registry = parts.registry ? &*parts.registry : nullptr;
+  pp.site_lists = parts.site_lists ? &*parts.site_lists : nullptr;
+  pp.policy = parts.policy ? &*parts.policy : nullptr;
+  pipeline::ProcessorSettings settings;
+  settings.actions = actions.value();
+  settings.phone_region = config.optout.phone_region;
+  const pipeline::Processor processor(pp, settings);
+
+  io::ReaderOptions ro;
+  auto field = [](const std::string& flag, const std::string& conf) { return flag.empty() ? conf : flag; };
+  ro.text_field = field(o.text_field, config.input.text_field);
+  ro.id_field = field(o.id_field, config.input.id_field);
+  ro.url_field = field(o.url_field, config.input.url_field);
+  ro.date_field = field(o.date_field, config.input.date_field);
+  ro.lang_field = field(o.lang_field, config.input.lang_field);
+  ro.html_field = field(o.html_field, config.input.html_field);
+
+  // Outputs: written aside and renamed only when the whole run succeeded.
+  std::unique_ptr<io::JsonlWriter> out, rejects;
+  if (!o.output.empty()) {
+    auto w = io::JsonlWriter::Create(o.output);
+    if (!w.ok()) return Fail(cmd, w.status().message(), kExitFailed);
+    out = std::move(w).value();
+  }
+  if (!o.rejects.empty()) {
+    auto w = io::JsonlWriter::Create(o.rejects);
+    if (!w.ok()) return Fail(cmd, w.status().message(), kExitFailed);
+    rejects = std::move(w).value();
+  }
+  std::unique_ptr<audit::Ledger> ledger;
+  std::int64_t run_id = 0;
+  const std::string ledger_path = !o.ledger.empty() ? o.ledger : config.project.ledger;
+  if (!o.scan) {
+    auto l = audit::Ledger::OpenSqlite(ledger_path);
+    if (!l.ok()) return Fail(cmd, l.status().message(), kExitFailed);
+    ledger = std::move(l).value();
+    auto r = ledger->BeginRun("filter", parts.key->id());
+    if (!r.ok()) return Fail(cmd, r.status().message(), kExitFailed);
+    run_id = r.value();
+  }
+
+  std::vector<audit::LedgerRow> rows;
+  auto flush_rows = [&]() -> Status {
+    if (!ledger || rows.empty()) return Status::Ok();
+    Status st = ledger->Append(run_id, rows);
+    rows.clear();
+    return st;
+  };
+  std::string stdout_buf;
+  pipeline::RunOptions ro_run;
+  ro_run.threads = o.threads;
+  ro_run.dedup = o.dedup || (config.filters.dedup && !o.no_dedup);
+  ro_run.on_document = [&](const ProcessedDocument& doc) -> Status {
+    const bool kept = doc.verdict != Verdict::kDrop;
+    if (o.scan) {
+      const std::string line = pipeline::ScanJson(doc);
+      if (out) {
+        if (Status st = out->Write(line); !st.ok()) return st;
+      } else {
+        stdout_buf.append(line).push_back('\n');
+        if (stdout_buf.size() >= (1u << 16)) {
+          std::fwrite(stdout_buf.data(), 1, stdout_buf.size(), stdout);
+          stdout_buf.clear();
+        }
+      }
+    } else if (kept && out) {
+      if (Status st = out->Write(pipeline::OutputJson(doc)); !st.ok()) return st;
+    }
+    if (!kept && rejects) {
+      if (Status st = rejects->Write(pipeline::RejectJson(doc)); !st.ok()) return st;
+    }
+    if (ledger) {
+      audit::LedgerRow row;
+      row.url = doc.url;
+      row.site = doc.site;
+      row.source_file = doc.source_file;
+      row.source_offset = doc.offset;
+      row.considered_at = NowIso();
+      row.decision = pipeline::VerdictName(doc.verdict);
+      row.reasons = doc.reasons;
+      row.content_sha256 = doc.text_sha256;
+      if (kept && !o.scan) {
+        row.output_file = o.output;
+        row.output_id = doc.id;
+      }
+      for (const auto& id : doc.identifiers) row.identifiers.emplace_back(id.type, id.hex_digest);
+      rows.push_back(std::move(row));
+      if (rows.size() >= 4096) return flush_rows();
+    }
+    return Status::Ok();
+  };
+  const bool show_progress = !o.quiet && !o.no_progress && (o.progress || isatty(STDERR_FILENO));
+  if (show_progress) ro_run.on_progress = [cmd](const pipeline::Progress& p) { DrawProgress(cmd, p); };
+
+  auto summary = pipeline::RunPipeline(processor, o.inputs, ro, ro_run);
+  if (show_progress) std::fputc('\n', stderr);
+  if (!stdout_buf.empty()) std::fwrite(stdout_buf.data(), 1, stdout_buf.size(), stdout);
+  std::fflush(stdout);
+  Status final_status = summary.ok() ? flush_rows() : summary.status();
+  if (final_status.ok() && out) final_status = out->Commit();
+  if (final_status.ok() && rejects) final_status = rejects->Commit();
+  if (ledger) {
+    const pipeline::RunSummary empty;
+    Status ended = ledger->EndRun(run_id, SummaryJson(summary.ok() ? summary.value() : empty,
+                                                      final_status.ok() ? "ok" : "failed"));
+    if (final_status.ok()) final_status = ended;
+  }
+  if (!final_status.ok()) {
+    return Fail(cmd, final_status.message() + " (no output file was written)", kExitFailed);
+  }
+  const pipeline::RunSummary& s = summary.value();
+  for (const auto& m : s.skip_messages) std::cerr << "moisson " << cmd << ": skipped " << m << "\n";
+  if (s.skipped_records > s.skip_messages.size()) {
+    std::cerr << "moisson " << cmd << ": ... " << (s.skipped_records - s.skip_messages.size())
+              << " more unreadable records skipped\n";
+  }
+  if (!o.quiet) {
+    std::ostream& os = o.scan ? std::cerr : std::cout;
+    PrintSummary(os, cmd, s);
+    if (!o.scan) {
+      os << "output: " << o.output << " (" << (s.kept + s.modified) << " records)";
+      if (rejects) os << "; rejects: " << o.rejects;
+      os << "; ledger: " << ledger_path << " (run " << run_id << ")\n";
+    }
+  }
+  return kExitOk;
+}
+
+void AddCommon(CLI::App* c, FilterOptions* o) {
+  c->add_option("inputs", o->inputs, "dumps: JSONL (.gz, .zst) or WARC/WET (.gz)")->required()->check(CLI::ExistingFile);
+  c->add_option("--rejects", o->rejects, "write id, URL and reasons of dropped documents here (never their text)");
+  c->add_option("--threads", o->threads, "worker threads (default: one per core)")->check(CLI::Range(1, 256));
+  c->add_option("--key", o->key, "project key file (default: [project] key)");
+  c->add_option("--registry", o->registry, "person opt-out registry (default: [project] optout_registry)");
+  c->add_flag("--dedup", o->dedup, "drop exact duplicates (same extracted text)");
+  c->add_flag("--no-dedup", o->no_dedup, "keep duplicates even if [filters] dedup = true");
+  c->add_flag("-q,--quiet", o->quiet, "no progress bar and no summary");
+  c->add_flag("--progress", o->progress, "show the progress bar even when stderr is not a terminal");
+  c->add_flag("--no-progress", o->no_progress, "never show the progress bar");
+  c->add_option("--text-field", o->text_field, "JSONL field holding the text (default: [input] text_field, \"text\")");
+  c->add_option("--id-field", o->id_field, "JSONL field holding the id (default \"id\")");
+  c->add_option("--url-field", o->url_field, "JSONL field holding the URL (default \"url\")");
+  c->add_option("--date-field", o->date_field, "JSONL field holding the date (default \"date\")");
+  c->add_option("--lang-field", o->lang_field, "JSONL field holding the language (default \"lang\")");
+  c->add_option("--html-field", o->html_field, "JSONL field holding HTML to extract text from");
+}
+
+}  // namespace
+
+void AddFilterCommands(CLI::App* app, const GlobalOptions* global, Runner* run) {
+  auto scan = std::make_shared<FilterOptions>();
+  scan->global = global;
+  scan->scan = true;
+  CLI::App* s = app->add_subcommand("scan", "Print one verdict line per input document (JSON, no text)");
+  AddCommon(s, scan.get());
+  s->add_option("-o,--output", scan->output, "write the verdicts here instead of standard output (.zst compresses)");
+  s->callback([scan, run] { *run = [scan] { return Run(*scan); }; });
+
+  auto filter = std::make_shared<FilterOptions>();
+  filter->global = global;
+  CLI::App* f = app->add_subcommand("filter", "Write kept and modified documents (SPEC §6), drop the rest, log to the ledger");
+  AddCommon(f, filter.get());
+  f->add_option("-o,--output", filter->output, "output JSONL (.zst compresses); written aside, renamed at the end")->required();
+  f->add_option("--ledger", filter->ledger, "provenance ledger (default: [project] ledger)");
+  f->callback([filter, run] { *run = [filter] { return Run(*filter); }; });
+}
+
+}  // namespace moisson::cli

@@ -1,0 +1,463 @@
+#include "pipeline/processor.h"
+
+#include <arpa/inet.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "blocklists/host.h"
+#include "core/json.h"
+#include "core/strings.h"
+#include "core/url.h"
+#include "io/html_text.h"
+
+namespace moisson::pipeline {
+namespace {
+
+using filters::Category;
+using filters::Detection;
+
+constexpr const char* kActionNames[] = {"keep", "flag", "pseudonymise", "redact", "drop"};
+constexpr const char* kVerdictNames[] = {"keep", "modify", "drop"};
+
+// Platforms a bare "@name" may belong to, as the opt-out registry names them
+// ("platform:name", docs/blocklists.md). A bare handle is checked against all.
+constexpr const char* kPlatforms[] = {"twitter", "x",       "instagram", "tiktok",   "facebook", "linkedin",
+                                      "github",  "youtube", "mastodon",  "bluesky",  "threads",  "reddit",
+                                      "snapchat", "telegram", "twitch",  "pinterest"};
+
+std::string Sha256Hex(std::string_view data) {
+  Digest md;
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md.data());
+  return HexPrefix(md, md.size());
+}
+
+std::string DigestHex(const Digest& d) { return HexPrefix(d, d.size()); }
+
+// HMAC(key, type 0x00 value): the registry's construction, for the identifier
+// types the registry does not hold (ip, nir, other categories).
+Digest TypedHmac(const ProjectKey& key, std::string_view type, std::string_view value) {
+  std::string data;
+  data.reserve(type.size() + 1 + value.size());
+  data.append(type).push_back('\0');
+  data.append(value);
+  return key.Hmac(data);
+}
+
+// "fr" from "fr-FR", "FR", "fr_CA"; "" for anything that is not a language.
+std::string PrimaryLanguage(std::string_view tag) {
+  std::string out;
+  for (char c : tag) {
+    if (c == '-' || c == '_') break;
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) || out.size() >= 8) return "";
+    out.push_back(AsciiLowerChar(c));
+  }
+  return out;
+}
+
+// The year of an ISO 8601-ish date ("2024-05-01T..."), when it looks like one.
+std::optional<int> YearOf(std::string_view date) {
+  if (date.size() < 4) return std::nullopt;
+  int y = 0;
+  for (int i = 0; i < 4; ++i) {
+    if (date[i] < '0' || date[i] > '9') return std::nullopt;
+    y = y * 10 + (date[i] - '0');
+  }
+  if (y < 1990 || y > 2200 || (date.size() > 4 && date[4] >= '0' && date[4] <= '9')) return std::nullopt;
+  return y;
+}
+
+bool IsGeoPositionMeta(std::string_view name) {
+  return name == "geo.position" || name == "icbm" || name == "place:location:latitude" ||
+         name == "place:location:longitude" || name == "og:latitude" || name == "og:longitude";
+}
+
+bool Blocking(std::string_view policy_reason) {
+  return policy_reason.substr(0, 7) != "robots." && policy_reason != "url.invalid" &&
+         policy_reason != "tdm.no-reservation" && policy_reason.find("=y") == std::string_view::npos;
+}
+
+void AddReason(std::vector<std::string>* reasons, std::string r) {
+  if (std::find(reasons->begin(), reasons->end(), r) == reasons->end()) reasons->push_back(std::move(r));
+}
+
+}  // namespace
+
+const char* ActionName(Action a) { return kActionNames[static_cast<int>(a)]; }
+
+std::optional<Action> ParseAction(std::string_view name) {
+  for (int i = 0; i < 5; ++i) {
+    if (name == kActionNames[i]) return static_cast<Action>(i);
+  }
+  return std::nullopt;
+}
+
+const char* VerdictName(Verdict v) { return kVerdictNames[static_cast<int>(v)]; }
+
+ActionTable ActionTable::Defaults() {
+  ActionTable t;
+  for (int i = 0; i < filters::kCategoryCount; ++i) {
+    const auto c = static_cast<Category>(i);
+    Action a = Action::kRedact;  // banking.*, geo.*, id.nir
+    if (filters::IsSensitive(c) || c == Category::kMinor || c == Category::kOptOutPerson) a = Action::kDrop;
+    if (c == Category::kIdEmail || c == Category::kIdPhone || c == Category::kIdIp || c == Category::kIdHandle) {
+      a = Action::kPseudonymise;
+    }
+    t.by_category[i] = a;
+  }
+  return t;
+}
+
+Result<ActionTable> ActionTable::FromConfig(const Config& config) {
+  ActionTable t = Defaults();
+  for (const auto& s : config.filters.actions) {
+    const auto c = filters::ParseCategory(s.category);
+    if (!c) {
+      return Status::AtLine(config.source, s.line,
+                            "unknown category '" + ClipForMessage(s.category) + "' in [filters.actions] (SPEC §3 lists them)");
+    }
+    const auto a = ParseAction(s.action);
+    if (!a) return Status::AtLine(config.source, s.line, "unknown action '" + ClipForMessage(s.action) + "'");
+    if (*c == Category::kOptOutPerson && *a != Action::kDrop) {
+      return Status::AtLine(config.source, s.line, "optout.person can only be \"drop\": the person objected");
+    }
+    t.by_category[static_cast<int>(*c)] = *a;
+  }
+  return t;
+}
+
+Processor::Processor(ProcessorParts parts, ProcessorSettings settings)
+    : parts_(parts), settings_(std::move(settings)) {}
+
+void Processor::Identify(std::string_view text, const AppliedDetection& ad, ProcessedDocument* doc, bool* opted_out,
+                         std::string* token) const {
+  using blocklists::OptOutType;
+  const Detection& d = ad.detection;
+  const std::string_view span = text.substr(d.start, d.end - d.start);
+  const ProjectKey* key = parts_.key;
+  const auto* reg = parts_.registry;
+  std::optional<Digest> digest;
+  const char* type = nullptr;
+  auto registry_forms = [&](OptOutType t, std::string_view value) -> bool {
+    auto forms = blocklists::NormaliseIdentifier(t, value, "", settings_.phone_region);
+    if (!forms.ok() || forms->empty()) return false;
+    if (key) digest = blocklists::OptOutDigest(*key, t, forms->front());
+    if (reg) {
+      for (const auto& f : forms.value()) {
+        if (reg->ContainsNormalised(t, f)) *opted_out = true;
+      }
+    }
+    return true;
+  };
+  switch (d.category) {
+    case Category::kIdEmail:
+      type = "email";
+      if (!registry_forms(OptOutType::kEmail, span) && key) digest = TypedHmac(*key, type, AsciiLower(span));
+      break;
+    case Category::kIdPhone:
+      type = "phone";
+      if (!registry_forms(OptOutType::kPhone, span) && key) digest = TypedHmac(*key, type, span);
+      break;
+    case Category::kIdHandle: {
+      type = "handle";
+      // "@name" or a profile URL ".../name" / ".../@name": the name is the last segment.
+      std::string_view name = span;
+      while (!name.empty() && name.back() == '/') name.remove_suffix(1);
+      if (const auto slash = name.rfind('/'); slash != std::string_view::npos) name.remove_prefix(slash + 1);
+      if (!name.empty() && name.front() == '@') name.remove_prefix(1);
+      const std::string lowered = AsciiLower(name);
+      // Indexed platform-agnostic ("*:name"), so one digest answers for all platforms.
+      if (key) digest = TypedHmac(*key, type, "*:" + lowered);
+      if (reg && !lowered.empty()) {
+        for (const char* p : kPlatforms) {
+          if (reg->ContainsNormalised(OptOutType::kHandle, std::string(p) + ":" + lowered)) *opted_out = true;
+        }
+      }
+      break;
+    }
+    case Category::kIdIp: {
+      type = "ip";
+      std::string s(span);
+      unsigned char buf[16];
+      char out[INET6_ADDRSTRLEN];
+      if (inet_pton(AF_INET, s.c_str(), buf) == 1 && inet_ntop(AF_INET, buf, out, sizeof out)) s = out;
+      else if (inet_pton(AF_INET6, s.c_str(), buf) == 1 && inet_ntop(AF_INET6, buf, out, sizeof out)) s = out;
+      if (key) digest = TypedHmac(*key, type, s);
+      break;
+    }
+    case Category::kIdNir: {
+      type = "nir";
+      std::string s;
+      for (char c : span) {
+        if (c != ' ' && c != '.' && c != '-') s.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c);
+      }
+      if (key) digest = TypedHmac(*key, type, s);
+      break;
+    }
+    default:
+      // Another category configured to be pseudonymised: its own digest space.
+      if (key) digest = TypedHmac(*key, filters::CategoryId(d.category), span);
+      break;
+  }
+  if (digest && type) doc->identifiers.push_back({type, DigestHex(*digest)});
+  if (token) {
+    *token = "[";
+    token->append(filters::CategoryId(d.category));
+    if (digest) token->append(":").append(HexPrefix(*digest, 4));
+    token->append("]");
+  }
+}
+
+ProcessedDocument Processor::Process(const io::InputRecord& record) const {
+  ProcessedDocument doc;
+  doc.id = record.id;
+  doc.url = record.url;
+  doc.date = record.date;
+  doc.lang = record.lang;
+  doc.source_file = record.source_file;
+  doc.offset = record.offset;
+  doc.input_bytes = record.content.size();
+
+  // 1. Text.
+  std::string text;
+  std::vector<io::GeoMeta> geo;
+  if (record.kind == io::ContentKind::kHtml) {
+    io::ExtractOptions opts;
+    opts.http_charset = record.charset;
+    io::ExtractedPage page = io::ExtractHtml(record.content, opts);
+    text = std::move(page.text);
+    doc.title = std::move(page.title);
+    if (doc.lang.empty()) doc.lang = std::move(page.lang);
+    geo = std::move(page.geo);
+  } else {
+    text = record.content;
+  }
+  doc.text_sha256 = Sha256Hex(text);
+
+  // 2. Where it comes from: site lists, opt-outs, the page's own signals.
+  std::string host;
+  if (!record.url.empty()) {
+    if (auto u = ParseHttpUrl(record.url); u.ok()) {
+      if (auto h = blocklists::NormaliseHost(u->host); h.ok()) {
+        host = std::move(h).value();
+        doc.site = blocklists::SiteOf(host);
+      }
+    }
+  }
+  bool dropped = false;
+  if (!host.empty() && parts_.site_lists) {
+    if (auto hit = parts_.site_lists->Match(record.url)) {
+      AddReason(&doc.reasons, "blocklist." + hit->category);
+      dropped = true;
+    }
+  }
+  if (!host.empty() && parts_.registry) {
+    switch (parts_.registry->MatchUrl(record.url)) {
+      case blocklists::OptOutRegistry::UrlOptOut::kPerson:
+        AddReason(&doc.reasons, "optout.person");
+        dropped = true;
+        break;
+      case blocklists::OptOutRegistry::UrlOptOut::kSiteOwner:
+        AddReason(&doc.reasons, "optout.site");
+        dropped = true;
+        break;
+      case blocklists::OptOutRegistry::UrlOptOut::kNone:
+        break;
+    }
+  }
+  if (!host.empty() && parts_.policy && (record.kind == io::ContentKind::kHtml || !record.headers.empty())) {
+    policy::PageSignals signals;
+    signals.headers = record.headers;
+    if (record.kind == io::ContentKind::kHtml) signals.html = record.content;
+    const policy::Decision d = parts_.policy->Decide(no_site_policy_, record.url, signals);
+    doc.policy_checked = true;
+    doc.policy_collect = d.collect;
+    for (const auto& r : d.reasons) {
+      if (Blocking(r)) doc.policy_reasons.push_back(r);
+    }
+    if (!d.collect) {
+      for (const auto& r : doc.policy_reasons) AddReason(&doc.reasons, "policy." + r);
+      dropped = true;
+    }
+  }
+  if (dropped) {
+    // Not collected: the text is not analysed further (CNIL: process no more
+    // than needed) and is not kept.
+    doc.verdict = Verdict::kDrop;
+    std::sort(doc.reasons.begin(), doc.reasons.end());
+    return doc;
+  }
+
+  // 3. Detection.
+  filters::DocumentContext ctx;
+  const std::string lang = PrimaryLanguage(doc.lang);
+  ctx.lang = lang;
+  ctx.year = YearOf(record.date);
+  std::vector<Detection> found = parts_.detector->Detect(text, ctx);
+  for (const auto& g : geo) {
+    if (IsGeoPositionMeta(g.name)) {
+      found.insert(found.begin(), Detection{Category::kGeoCoordinates, 0, 0});
+      break;
+    }
+  }
+  doc.detections.reserve(found.size());
+  for (const Detection& d : found) doc.detections.push_back({d, settings_.actions[d.category]});
+
+  // 4. Identifiers: digests for the ledger, tokens, the person opt-out.
+  bool opted_out = false;
+  std::vector<std::string> tokens(doc.detections.size());
+  for (std::size_t i = 0; i < doc.detections.size(); ++i) {
+    const AppliedDetection& ad = doc.detections[i];
+    const Category c = ad.detection.category;
+    const bool identifier = c == Category::kIdEmail || c == Category::kIdPhone || c == Category::kIdHandle ||
+                            c == Category::kIdIp || c == Category::kIdNir;
+    if (ad.detection.end <= ad.detection.start || ad.detection.end > text.size()) continue;
+    if (identifier || ad.action == Action::kPseudonymise) {
+      Identify(text, ad, &doc, &opted_out, ad.action == Action::kPseudonymise ? &tokens[i] : nullptr);
+    }
+  }
+
+  // 5. Verdict.
+  if (opted_out) AddReason(&doc.reasons, "optout.person");
+  for (const auto& ad : doc.detections) {
+    if (ad.action == Action::kDrop) AddReason(&doc.reasons, std::string(filters::CategoryId(ad.detection.category)));
+  }
+  if (!doc.reasons.empty()) {
+    doc.verdict = Verdict::kDrop;
+    std::sort(doc.reasons.begin(), doc.reasons.end());
+    return doc;
+  }
+
+  // 6. Actions on spans. Overlapping spans merge: the first one (longest,
+  // then strongest action, at equal start) stands for the union.
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < doc.detections.size(); ++i) {
+    const auto& ad = doc.detections[i];
+    if (ad.action == Action::kFlag || ad.action == Action::kRedact || ad.action == Action::kPseudonymise) {
+      AddReason(&doc.reasons, std::string(filters::CategoryId(ad.detection.category)));
+    }
+    if ((ad.action == Action::kRedact || ad.action == Action::kPseudonymise) && ad.detection.end > ad.detection.start &&
+        ad.detection.end <= text.size()) {
+      order.push_back(i);
+    }
+  }
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const auto& x = doc.detections[a];
+    const auto& y = doc.detections[b];
+    if (x.detection.start != y.detection.start) return x.detection.start < y.detection.start;
+    if (x.detection.end != y.detection.end) return x.detection.end > y.detection.end;
+    return x.action > y.action;
+  });
+  if (order.empty()) {
+    doc.text = std::move(text);
+  } else {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t pos = 0;
+    for (std::size_t i : order) {
+      const auto& ad = doc.detections[i];
+      if (ad.detection.start < pos) {  // overlaps what was just replaced
+        pos = std::max<std::size_t>(pos, ad.detection.end);
+        continue;
+      }
+      out.append(text, pos, ad.detection.start - pos);
+      if (ad.action == Action::kPseudonymise && !tokens[i].empty()) {
+        out.append(tokens[i]);
+      } else {
+        out.append("[").append(filters::CategoryId(ad.detection.category)).append("]");
+      }
+      pos = ad.detection.end;
+    }
+    out.append(text, pos, std::string::npos);
+    doc.text = std::move(out);
+    doc.verdict = Verdict::kModify;
+  }
+  std::sort(doc.reasons.begin(), doc.reasons.end());
+  return doc;
+}
+
+namespace {
+
+void DetectionsJson(const ProcessedDocument& doc, bool with_action, JsonWriter* w) {
+  w->Key("detections").BeginArray();
+  for (const auto& ad : doc.detections) {
+    w->BeginObject()
+        .Key("category").String(filters::CategoryId(ad.detection.category))
+        .Key("start").Int(ad.detection.start)
+        .Key("end").Int(ad.detection.end);
+    if (with_action) w->Key("action").String(ActionName(ad.action));
+    w->EndObject();
+  }
+  w->EndArray();
+}
+
+void ReasonsJson(const ProcessedDocument& doc, JsonWriter* w) {
+  w->Key("reasons").BeginArray();
+  for (const auto& r : doc.reasons) w->String(r);
+  w->EndArray();
+}
+
+}  // namespace
+
+std::string OutputJson(const ProcessedDocument& doc) {
+  JsonWriter w;
+  w.BeginObject()
+      .Key("id").String(doc.id)
+      .Key("url").String(doc.url)
+      .Key("site").String(doc.site)
+      .Key("fetched_at").String(doc.date)
+      .Key("lang").String(doc.lang);
+  if (!doc.title.empty()) w.Key("title").String(doc.title);
+  w.Key("text").String(doc.text);
+  w.Key("moisson").BeginObject();
+  w.Key("decision").String(VerdictName(doc.verdict));
+  DetectionsJson(doc, true, &w);
+  // One entry per category acted upon, with how many spans.
+  w.Key("actions").BeginArray();
+  for (int c = 0; c < filters::kCategoryCount; ++c) {
+    int n = 0;
+    Action a = Action::kKeep;
+    for (const auto& ad : doc.detections) {
+      if (static_cast<int>(ad.detection.category) == c && ad.action != Action::kKeep) {
+        ++n;
+        a = ad.action;
+      }
+    }
+    if (n > 0) {
+      w.BeginObject()
+          .Key("category").String(filters::CategoryId(static_cast<Category>(c)))
+          .Key("action").String(ActionName(a))
+          .Key("count").Int(n)
+          .EndObject();
+    }
+  }
+  w.EndArray();
+  w.Key("policy").BeginObject().Key("checked").Bool(doc.policy_checked).Key("collect").Bool(doc.policy_collect);
+  w.Key("reasons").BeginArray();
+  for (const auto& r : doc.policy_reasons) w.String(r);
+  w.EndArray().EndObject();
+  w.Key("source").BeginObject().Key("file").String(doc.source_file).Key("offset").Int(static_cast<std::int64_t>(doc.offset)).EndObject();
+  w.Key("text_sha256").String(doc.text_sha256);
+  w.EndObject().EndObject();
+  return w.Take();
+}
+
+std::string ScanJson(const ProcessedDocument& doc) {
+  JsonWriter w;
+  w.BeginObject().Key("id").String(doc.id).Key("decision").String(VerdictName(doc.verdict));
+  ReasonsJson(doc, &w);
+  DetectionsJson(doc, false, &w);
+  w.EndObject();
+  return w.Take();
+}
+
+std::string RejectJson(const ProcessedDocument& doc) {
+  JsonWriter w;
+  w.BeginObject().Key("id").String(doc.id).Key("url").String(doc.url);
+  ReasonsJson(doc, &w);
+  w.EndObject();
+  return w.Take();
+}
+
+}  // namespace moisson::pipeline

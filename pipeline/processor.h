@@ -1,0 +1,123 @@
+// One document through the filter chain (SPEC §3, §6): text extraction,
+// page signals, site lists and opt-outs, detection, actions.
+//
+//   Processor p(parts, settings);           // once; immutable, shared by threads
+//   ProcessedDocument d = p.Process(record);  // any thread
+//
+// A dropped document keeps no text: ProcessedDocument::text is empty and
+// nothing derived from the text but its SHA-256 and identifier digests
+// leaves Process().
+#ifndef MOISSON_PIPELINE_PROCESSOR_H_
+#define MOISSON_PIPELINE_PROCESSOR_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "blocklists/optout.h"
+#include "blocklists/site_list.h"
+#include "core/config.h"
+#include "core/keyed_hash.h"
+#include "core/status.h"
+#include "filters/category.h"
+#include "filters/detector.h"
+#include "io/record.h"
+#include "policy/policy.h"
+
+namespace moisson::pipeline {
+
+enum class Action : std::uint8_t { kKeep, kFlag, kPseudonymise, kRedact, kDrop };
+const char* ActionName(Action a);  // "keep", "flag", "pseudonymise", "redact", "drop"
+std::optional<Action> ParseAction(std::string_view name);
+
+// The action of every category: SPEC §3's defaults, then [filters.actions].
+struct ActionTable {
+  std::array<Action, filters::kCategoryCount> by_category;
+  static ActionTable Defaults();
+  // Applies config overrides; an unknown category names the config file and line.
+  static Result<ActionTable> FromConfig(const Config& config);
+  Action operator[](filters::Category c) const { return by_category[static_cast<int>(c)]; }
+};
+
+enum class Verdict : std::uint8_t { kKeep, kModify, kDrop };
+const char* VerdictName(Verdict v);  // "keep", "modify", "drop"
+
+struct AppliedDetection {
+  filters::Detection detection;
+  Action action;
+};
+
+// An identifier seen in a document, by its keyed digest only.
+struct SeenIdentifier {
+  std::string type;        // "email", "phone", "handle", "ip", "nir"
+  std::string hex_digest;  // HMAC-SHA-256(project key, type 0x00 normalised), hex
+};
+
+struct ProcessedDocument {
+  std::string id;
+  std::string url;
+  std::string site;        // registrable domain of url, "" when none
+  std::string date;        // input date as written
+  std::string lang;        // language tag (input field, else <html lang>), as written
+  std::string source_file;
+  std::uint64_t offset = 0;
+  Verdict verdict = Verdict::kKeep;
+  // Why: category ids acted upon (dropping ones only when dropped), and
+  // reason codes of page signals / site lists / opt-outs ("policy.noai",
+  // "blocklist.adult", "optout.person", "optout.site", "duplicate"), sorted.
+  std::vector<std::string> reasons;
+  std::vector<AppliedDetection> detections;  // offsets into the input (extracted) text
+  std::string text;        // output text: kept or modified; empty when dropped
+  std::string title;       // HTML title (kept documents only)
+  std::string text_sha256; // hex SHA-256 of the input (extracted) text
+  std::vector<SeenIdentifier> identifiers;
+  // Page-signal decision when the record carried headers or HTML.
+  bool policy_checked = false;
+  bool policy_collect = true;
+  std::vector<std::string> policy_reasons;
+  std::uint64_t input_bytes = 0;
+};
+
+struct ProcessorParts {
+  const filters::Detector* detector = nullptr;             // required
+  const ProjectKey* key = nullptr;                         // required when something is pseudonymised
+  const blocklists::OptOutRegistry* registry = nullptr;    // optional
+  const blocklists::SiteMatcher* site_lists = nullptr;     // optional
+  const policy::PolicyEngine* policy = nullptr;            // optional: page signals
+};
+
+struct ProcessorSettings {
+  ActionTable actions = ActionTable::Defaults();
+  std::string phone_region = "FR";
+};
+
+class Processor {
+ public:
+  Processor(ProcessorParts parts, ProcessorSettings settings);
+
+  // Never fails: whatever the bytes, the document gets a verdict.
+  ProcessedDocument Process(const io::InputRecord& record) const;
+
+ private:
+  void Identify(std::string_view text, const AppliedDetection& d, ProcessedDocument* doc, bool* opted_out,
+                std::string* token) const;
+
+  ProcessorParts parts_;
+  ProcessorSettings settings_;
+  policy::SitePolicy no_site_policy_;  // dumps carry no robots.txt: "not published"
+};
+
+// The SPEC §6 output record of a kept or modified document (one JSON line).
+std::string OutputJson(const ProcessedDocument& doc);
+// `moisson scan`'s line: id, decision, reasons, detections; never text.
+std::string ScanJson(const ProcessedDocument& doc);
+// A --rejects line: id, url, reasons; never text.
+std::string RejectJson(const ProcessedDocument& doc);
+
+}  // namespace moisson::pipeline
+
+#endif  // MOISSON_PIPELINE_PROCESSOR_H_
