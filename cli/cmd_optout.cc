@@ -28,8 +28,10 @@ struct Common {
 };
 
 void AddCommon(CLI::App* c, Common* o) {
-  c->add_option("--registry", o->registry, "the opt-out registry (SQLite, created if missing, mode 0600)")->required();
-  c->add_option("--key", o->key, "the project key file (moisson keygen)")->required()->check(CLI::ExistingFile);
+  c->add_option("--registry", o->registry,
+                "the opt-out registry (SQLite, created if missing, mode 0600; default: [project] optout_registry)");
+  c->add_option("--key", o->key, "the project key file (moisson keygen; default: [project] key)")
+      ->check(CLI::ExistingFile);
   c->add_option("--region", o->region, "region for national phone numbers (default: optout.phone_region, FR)");
 }
 
@@ -56,10 +58,14 @@ std::pair<std::optional<OptOutType>, std::string> Pick(const Target& t) {
 }
 
 std::optional<OptOutRegistry> Open(Common& o, const char* cmd) {
-  if (o.region.empty()) {
-    Config config;
-    if (!LoadConfigOrReport(*o.global, &config)) return std::nullopt;
-    o.region = config.optout.phone_region;
+  Config config;
+  if (!LoadConfigOrReport(*o.global, &config)) return std::nullopt;
+  if (o.region.empty()) o.region = config.optout.phone_region;
+  if (o.registry.empty()) o.registry = config.project.optout_registry;
+  if (o.key.empty()) o.key = config.project.key;
+  if (o.registry.empty() || o.key.empty()) {
+    std::cerr << "moisson " << cmd << ": give --registry and --key, or set [project] optout_registry and key\n";
+    return std::nullopt;
   }
   auto key = ProjectKey::Load(o.key);
   if (!key.ok()) {

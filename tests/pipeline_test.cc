@@ -1,0 +1,330 @@
+// One document through the filter chain: actions, tokens, opt-outs, page
+// signals, site lists, the ordered parallel runner, and what a dropped
+// document leaves behind (nothing but its id, URL, reasons and hashes).
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+
+#include "blocklists/optout.h"
+#include "blocklists/site_list.h"
+#include "filters/detector.h"
+#include "io/record.h"
+#include "pipeline/processor.h"
+#include "pipeline/runner.h"
+#include "policy/policy.h"
+
+using namespace moisson;
+using namespace moisson::pipeline;
+using filters::Category;
+
+namespace {
+
+ProjectKey TestKey(std::uint8_t seed = 3) {
+  std::array<std::uint8_t, 32> b{};
+  for (int i = 0; i < 32; ++i) b[i] = static_cast<std::uint8_t>(seed * 7 + i);
+  return ProjectKey::FromBytes(b);
+}
+
+const filters::Detector& SharedDetector() {
+  static const filters::Detector* d = [] {
+    auto r = filters::Detector::Create();
+    REQUIRE(r.ok());
+    return new filters::Detector(std::move(r).value());
+  }();
+  return *d;
+}
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char tmpl[] = "/tmp/moisson_pipeline_XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
+};
+
+io::InputRecord Text(std::string text, std::string url = "https://forum.example.org/t/1") {
+  io::InputRecord r;
+  r.id = "doc-1";
+  r.url = std::move(url);
+  r.date = "2024-10-01";
+  r.lang = "fr";
+  r.content = std::move(text);
+  r.source_file = "dump.jsonl";
+  return r;
+}
+
+bool Has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+TEST_CASE("Default actions follow SPEC section 3", "[pipeline]") {
+  const ActionTable t = ActionTable::Defaults();
+  CHECK(t[Category::kSensitiveHealth] == Action::kDrop);
+  CHECK(t[Category::kMinor] == Action::kDrop);
+  CHECK(t[Category::kBankingIban] == Action::kRedact);
+  CHECK(t[Category::kGeoAddress] == Action::kRedact);
+  CHECK(t[Category::kIdEmail] == Action::kPseudonymise);
+  CHECK(t[Category::kIdHandle] == Action::kPseudonymise);
+  CHECK(t[Category::kIdNir] == Action::kRedact);
+  CHECK(t[Category::kOptOutPerson] == Action::kDrop);
+}
+
+TEST_CASE("Config overrides actions and names the line of a bad category", "[pipeline]") {
+  auto c = ParseConfig("[filters.actions]\n\"id.email\" = \"redact\"\n\"minor\" = \"flag\"\n", "m.toml");
+  REQUIRE(c.ok());
+  auto t = ActionTable::FromConfig(c.value());
+  REQUIRE(t.ok());
+  CHECK((*t)[Category::kIdEmail] == Action::kRedact);
+  CHECK((*t)[Category::kMinor] == Action::kFlag);
+
+  auto bad = ParseConfig("[filters.actions]\n\"id.mail\" = \"redact\"\n", "m.toml");
+  REQUIRE(bad.ok());
+  auto r = ActionTable::FromConfig(bad.value());
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("m.toml:2:") == 0);
+
+  auto wrong_action = ParseConfig("[filters.actions]\n\"id.email\" = \"hide\"\n", "m.toml");
+  REQUIRE_FALSE(wrong_action.ok());
+  CHECK(wrong_action.status().message().find("m.toml:2:") == 0);
+
+  auto optout = ParseConfig("[filters.actions]\n\"optout.person\" = \"keep\"\n", "m.toml");
+  REQUIRE(optout.ok());
+  CHECK_FALSE(ActionTable::FromConfig(optout.value()).ok());
+}
+
+TEST_CASE("E-mails are pseudonymised with the registry's digest: same key same token", "[pipeline]") {
+  const ProjectKey key = TestKey();
+  ProcessorParts parts;
+  parts.detector = &SharedDetector();
+  parts.key = &key;
+  const Processor p(parts, {});
+  const auto doc = p.Process(Text("Écrivez-moi à Claire.Morel@example.fr pour la sortie."));
+  REQUIRE(doc.verdict == Verdict::kModify);
+  const Digest d = blocklists::OptOutDigest(key, blocklists::OptOutType::kEmail, "claire.morel@example.fr");
+  const std::string token = "[id.email:" + HexPrefix(d, 4) + "]";
+  CHECK(doc.text == "Écrivez-moi à " + token + " pour la sortie.");
+  CHECK(doc.text.find("Morel") == std::string::npos);
+  REQUIRE(doc.identifiers.size() == 1);
+  CHECK(doc.identifiers[0].type == "email");
+  CHECK(doc.identifiers[0].hex_digest == HexPrefix(d, 32));
+  CHECK(Has(doc.reasons, "id.email"));
+
+  // Same input, same token; another key, another token.
+  CHECK(p.Process(Text("mail: claire.morel@example.fr")).text == "mail: " + token);
+  const ProjectKey other = TestKey(9);
+  parts.key = &other;
+  const Processor q(parts, {});
+  CHECK(q.Process(Text("mail: claire.morel@example.fr")).text != "mail: " + token);
+}
+
+TEST_CASE("Banking data is redacted with its category", "[pipeline]") {
+  const ProjectKey key = TestKey();
+  ProcessorParts parts;
+  parts.detector = &SharedDetector();
+  parts.key = &key;
+  const Processor p(parts, {});
+  const auto doc = p.Process(Text("Paiement par virement sur FR76 3000 6000 0112 3456 7890 189 merci."));
+  REQUIRE(doc.verdict == Verdict::kModify);
+  CHECK(doc.text == "Paiement par virement sur [banking.iban] merci.");
+  REQUIRE_FALSE(doc.detections.empty());
+  CHECK(doc.detections[0].action == Action::kRedact);
+}
+
+TEST_CASE("A sensitive disclosure drops the document and keeps no text", "[pipeline]") {
+  const ProjectKey key = TestKey();
+  ProcessorParts parts;
+  parts.detector = &SharedDetector();
+  parts.key = &key;
+  const Processor p(parts, {});
+  const auto doc = p.Process(Text("Je suis diabétique de type 1 depuis l'an dernier, écrivez-moi à a.b@example.fr"));
+  REQUIRE(doc.verdict == Verdict::kDrop);
+  CHECK(Has(doc.reasons, "sensitive.health"));
+  CHECK(doc.text.empty());
+  CHECK(doc.title.empty());
+  for (const std::string& line : {RejectJson(doc), ScanJson(doc)}) {
+    CHECK(line.find("diab") == std::string::npos);
+    CHECK(line.find("example.fr") == std::string::npos);
+  }
+}
+
+TEST_CASE("Flagged categories are kept and reported, keep is silent", "[pipeline]") {
+  const ProjectKey key = TestKey();
+  auto c = ParseConfig("[filters.actions]\n\"id.email\" = \"flag\"\n", "m.toml");
+  REQUIRE(c.ok());
+  ProcessorSettings s;
+  s.actions = ActionTable::FromConfig(c.value()).value();
+  ProcessorParts parts;
+  parts.detector = &SharedDetector();
+  parts.key = &key;
+  const Processor p(parts, s);
+  const auto doc = p.Process(Text("contact: lea@example.com"));
+  CHECK(doc.verdict == Verdict::kKeep);
+  CHECK(doc.text == "contact: lea@example.com");
+  CHECK(Has(doc.reasons, "id.email"));
+}
+
+TEST_CASE("A person on the opt-out registry drops every document naming them", "[pipeline]") {
+  TempDir dir;
+  const ProjectKey key = TestKey();
+  auto reg = blocklists::OptOutRegistry::Open(dir.path + "/reg.db", key);
+  REQUIRE(reg.ok());
+  REQUIRE(reg->Add(blocklists::OptOutType::kEmail, "Bertrand.Lefort+jardin@example.org", "", "R1").ok());
+  REQUIRE(reg->Add(blocklists::OptOutType::kPhone, "06 12 34 56 78", "", "R2").ok());
+  REQUIRE(reg->Add(blocklists::OptOutType::kHandle, "instagram:@trail_sam", "", "R3").ok());
+  REQUIRE(reg->AddSiteOwner("blog.refus.example", "R4").ok());
+  ProcessorParts parts;
+  parts.detector = &SharedDetector();
+  parts.key = &key;
+  parts.registry = &reg.value();
+  const Processor p(parts, {});
+
+  auto dropped = [&](const std::string& text, const std::string& reason,
+                     const std::string& url = "https://forum.example.org/t/1") {
+    const auto doc = p.Process(Text(text, url));
+    INFO(reason);
+    CHECK(doc.verdict == Verdict::kDrop);
+    CHECK(Has(doc.reasons, reason));
+    CHECK(doc.text.empty());
+  };
+  dropped("écrivez à bertrand.lefort@example.org", "optout.person");
+  dropped("appelez le +33 6 12 34 56 78 le soir", "optout.person");
+  dropped("suivez @trail_sam pour les photos", "optout.person");
+  dropped("un billet", "optout.site", "https://blog.refus.example/2024/billet");
+  CHECK(p.Process(Text("écrivez à someone.else@example.org")).verdict == Verdict::kModify);
+}
+
+TEST_CASE("Site lists drop a document by its URL before any detection", "[pipeline]") {
+  blocklists::SiteListBuilder b;
+  TempDir dir;
+  {
+    std::ofstream f(dir.path + "/adult.domains");
+    f << "adult-site.example\n";
+  }
+  blocklists::ListLoadReport report;
+  REQUIRE(b.AddDomainsFile("adult", dir.path + "/adult.domains", true, &report).ok());
+  auto m = std::move(b).Build();
+  REQUIRE(m.ok());
+  const ProjectKey key = TestKey();
+  ProcessorParts parts;
+  parts.detector = &SharedDetector();
+  parts.key = &key;
+  parts.site_lists = &m.value();
+  const Processor p(parts, {});
+  const auto doc = p.Process(Text("mail: x@example.com", "https://www.adult-site.example/page"));
+  CHECK(doc.verdict == Verdict::kDrop);
+  CHECK(doc.reasons == std::vector<std::string>{"blocklist.adult"});
+  CHECK(doc.detections.empty());
+  CHECK(doc.site == "adult-site.example");
+}
+
+TEST_CASE("Page signals of a dump: meta noai and X-Robots-Tag noindex drop the page", "[pipeline]") {
+  const ProjectKey key = TestKey();
+  const policy::PolicyEngine engine{Config()};
+  ProcessorParts parts;
+  parts.detector = &SharedDetector();
+  parts.key = &key;
+  parts.policy = &engine;
+  const Processor p(parts, {});
+
+  io::InputRecord html = Text("<html><head><meta name=\"robots\" content=\"noai\"><title>T</title></head>"
+                              "<body><p>Bonjour</p></body></html>");
+  html.kind = io::ContentKind::kHtml;
+  auto doc = p.Process(html);
+  CHECK(doc.verdict == Verdict::kDrop);
+  CHECK(Has(doc.reasons, "policy.noai"));
+
+  io::InputRecord header = Text("Bonjour");
+  header.headers = {{"X-Robots-Tag", "noindex"}};
+  doc = p.Process(header);
+  CHECK(doc.verdict == Verdict::kDrop);
+  CHECK(Has(doc.reasons, "policy.noindex"));
+
+  io::InputRecord plain = Text("<html><head><title>Vendanges</title></head><body><p>Les vendanges.</p></body></html>");
+  plain.kind = io::ContentKind::kHtml;
+  doc = p.Process(plain);
+  CHECK(doc.verdict == Verdict::kKeep);
+  CHECK(doc.title == "Vendanges");
+  CHECK(doc.text.find("Les vendanges.") != std::string::npos);
+  CHECK(doc.policy_checked);
+}
+
+TEST_CASE("Overlapping spans are replaced once", "[pipeline]") {
+  const ProjectKey key = TestKey();
+  ProcessorParts parts;
+  parts.detector = &SharedDetector();
+  parts.key = &key;
+  const Processor p(parts, {});
+  // A map link holds coordinates: geo.uri and geo.coordinates may both match.
+  const auto doc = p.Process(Text("je suis ici : geo:48.85661,2.35222 viens vite"));
+  REQUIRE(doc.verdict == Verdict::kModify);
+  CHECK(doc.text.find("48.85") == std::string::npos);
+  CHECK(doc.text.find("viens vite") != std::string::npos);
+  CHECK(doc.text.find("je suis ici : [geo.") == 0);
+}
+
+TEST_CASE("The runner keeps input order across threads and drops duplicates", "[pipeline]") {
+  TempDir dir;
+  const std::string path = dir.path + "/in.jsonl";
+  {
+    std::ofstream f(path);
+    for (int i = 0; i < 2000; ++i) {
+      f << "{\"id\": \"d" << i << "\", \"text\": \"Message " << (i % 1000) << " du forum, rien de personnel.\"}\n";
+    }
+  }
+  const ProjectKey key = TestKey();
+  ProcessorParts parts;
+  parts.detector = &SharedDetector();
+  parts.key = &key;
+  const Processor p(parts, {});
+  std::vector<std::string> ids;
+  std::vector<Verdict> verdicts;
+  RunOptions o;
+  o.threads = 4;
+  o.dedup = true;
+  o.batch_records = 7;
+  o.on_document = [&](const ProcessedDocument& d) {
+    ids.push_back(d.id);
+    verdicts.push_back(d.verdict);
+    return Status::Ok();
+  };
+  auto s = RunPipeline(p, {path}, io::ReaderOptions(), o);
+  REQUIRE(s.ok());
+  REQUIRE(ids.size() == 2000);
+  for (int i = 0; i < 2000; ++i) CHECK(ids[i] == "d" + std::to_string(i));
+  for (int i = 0; i < 2000; ++i) CHECK((verdicts[i] == Verdict::kDrop) == (i >= 1000));
+  CHECK(s->dropped_by_reason["duplicate"] == 1000);
+  CHECK(s->documents == 2000);
+}
+
+TEST_CASE("The runner reports a missing input and a sink failure", "[pipeline]") {
+  const ProjectKey key = TestKey();
+  ProcessorParts parts;
+  parts.detector = &SharedDetector();
+  parts.key = &key;
+  const Processor p(parts, {});
+  RunOptions o;
+  o.threads = 2;
+  auto missing = RunPipeline(p, {"/nonexistent/dump.jsonl"}, io::ReaderOptions(), o);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message().find("/nonexistent/dump.jsonl") != std::string::npos);
+
+  TempDir dir;
+  const std::string path = dir.path + "/in.jsonl";
+  {
+    std::ofstream f(path);
+    for (int i = 0; i < 5000; ++i) f << "{\"text\": \"ligne " << i << "\"}\n";
+  }
+  int seen = 0;
+  o.on_document = [&](const ProcessedDocument&) { return ++seen == 10 ? Status::Io("disk full") : Status::Ok(); };
+  auto failed = RunPipeline(p, {path}, io::ReaderOptions(), o);
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.status().message() == "disk full");
+  CHECK(seen == 10);
+}
