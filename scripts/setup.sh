@@ -16,8 +16,8 @@ packages=(
   libgumbo-dev libre2-dev libcurl4-openssl-dev libboost-dev libboost-system-dev
   libpsl-dev publicsuffix libidn2-dev libunistring-dev libsqlite3-dev libpq-dev libpqxx-dev
   zlib1g-dev libzstd-dev libphonenumber-dev libvectorscan-dev
-  # baselines for bench/ (Scrapy's robots.txt parser)
-  python3 python3-protego
+  # baselines for bench/ (Scrapy's robots.txt parser; a Python PII pass)
+  python3 python3-protego python3-phonenumbers
 )
 
 if [[ "${MOISSON_SKIP_APT:-0}" != 1 ]]; then
