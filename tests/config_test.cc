@@ -4,6 +4,10 @@
 #include <algorithm>
 #include <fstream>
 
+#include <unistd.h>
+
+#include <cstdlib>
+
 #include "core/config.h"
 
 using namespace moisson;
@@ -130,4 +134,48 @@ TEST_CASE("Config: the opt-out phone region", "[config]") {
   const auto bad = ParseConfig("[optout]\nphone_region = \"France\"\n", "t.toml");
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().message().find("t.toml:2:") == 0);
+}
+
+TEST_CASE("Config: filter actions, switches and input fields", "[config]") {
+  auto c = ParseConfig(
+      "[filters]\ndedup = true\npage_signals = false\nsite_lists = false\n"
+      "[filters.actions]\n\"id.email\" = \"redact\"\nminor = \"flag\"\n"
+      "[input]\ntext_field = \"content\"\nhtml_field = \"html\"\n",
+      "f.toml");
+  REQUIRE(c.ok());
+  CHECK(c->filters.dedup);
+  CHECK_FALSE(c->filters.page_signals);
+  CHECK_FALSE(c->filters.site_lists);
+  REQUIRE(c->filters.actions.size() == 2);
+  CHECK(c->filters.actions[0].category == "id.email");
+  CHECK(c->filters.actions[0].action == "redact");
+  CHECK(c->filters.actions[0].line == 6);
+  CHECK(c->input.text_field == "content");
+  CHECK(c->input.html_field == "html");
+  CHECK(c->input.id_field == "id");
+
+  auto bad = ParseConfig("[filters.actions]\n\"id.email\" = \"hide\"\n", "f.toml");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message().find("f.toml:2: key 'filters.actions.id.email' must be") == 0);
+  auto not_string = ParseConfig("[filters.actions]\n\"id.email\" = 3\n", "f.toml");
+  REQUIRE_FALSE(not_string.ok());
+  CHECK(not_string.status().message().find("f.toml:2:") == 0);
+  auto not_table = ParseConfig("[filters]\nactions = \"drop\"\n", "f.toml");
+  REQUIRE_FALSE(not_table.ok());
+  CHECK(not_table.status().message().find("f.toml:2:") == 0);
+}
+
+TEST_CASE("Config: project files are relative to the config file", "[config]") {
+  const std::string dir = "/tmp/moisson_config_test_" + std::to_string(::getpid());
+  REQUIRE(std::system(("mkdir -p " + dir).c_str()) == 0);
+  {
+    std::ofstream f(dir + "/m.toml");
+    f << "[project]\nkey = \"out/k.key\"\noptout_registry = \"/abs/reg.db\"\n";
+  }
+  auto c = LoadConfig(dir + "/m.toml");
+  REQUIRE(c.ok());
+  CHECK(c->project.key == dir + "/out/k.key");
+  CHECK(c->project.optout_registry == "/abs/reg.db");
+  CHECK(c->project.ledger == dir + "/moisson-ledger.sqlite");
+  (void)std::system(("rm -rf " + dir).c_str());
 }
