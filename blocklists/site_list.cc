@@ -17,6 +17,10 @@
 namespace moisson::blocklists {
 namespace {
 
+// What a line parser returns for a line that is neither an entry nor an
+// error (a hosts file's "127.0.0.1 localhost").
+constexpr const char kNotAnEntry[] = "\x01";
+
 constexpr std::size_t kMaxLineBytes = 8192;
 
 bool FileExists(const std::string& path) {
@@ -170,6 +174,7 @@ struct SiteListBuilder::Impl {
         ++r->entries;
         continue;
       }
+      if (reason == kNotAnEntry) continue;
       if (strict) return Status::AtLine(path, static_cast<int>(r->lines), reason);
       ++r->skipped;
       if (r->errors.size() < kMaxReportedErrors) r->errors.emplace_back(r->lines, reason);
@@ -206,6 +211,7 @@ Status SiteListBuilder::AddHostsFile(const std::string& category, const std::str
     const std::size_t sp = t.find_first_of(" \t");
     if (sp == std::string_view::npos) return "expected 'ADDRESS HOST...'";
     std::string_view rest = TrimAsciiSpace(t.substr(sp));
+    int added = 0;
     while (!rest.empty()) {
       const std::size_t end = rest.find_first_of(" \t");
       const std::string_view name = rest.substr(0, end);
@@ -217,8 +223,9 @@ Status SiteListBuilder::AddHostsFile(const std::string& category, const std::str
       auto host = NormaliseHost(name);
       if (!host.ok()) return host.status().message();
       impl_->domains.emplace_back(std::move(host.value()), meta);
+      ++added;
     }
-    return "";
+    return added > 0 ? "" : kNotAnEntry;  // "127.0.0.1 localhost": neither an entry nor an error
   });
 }
 
