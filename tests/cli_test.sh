@@ -32,7 +32,7 @@ run "$moisson" --help
 check "help exit" 0 "$code"
 run "$moisson"
 check "no subcommand is a usage error" 2 "$code"
-for sub in "robots" "robots check" "robots eval" "robots lint" "policy" "policy explain" "keygen"; do
+for sub in "robots" "robots check" "robots eval" "robots lint" "policy" "policy explain" "keygen" "scan" "filter"; do
   # shellcheck disable=SC2086
   run "$moisson" $sub --help
   check "--help on '$sub'" "0 Usage" "$code $(grep -o '^Usage' <<<"$out" | head -1)"
@@ -205,6 +205,84 @@ run "$moisson" optout remove "${oo[@]}" --phone "+33612345678"
 check "optout remove" "0 removed 1 stored form(s)" "$code $out"
 check "registry file mode" 600 "$(stat -c %a "$tmp/oo.db")"
 check "no clear value in the registry file" 0 "$(grep -aci 'jeanne\|martin' "$tmp/oo.db")"
+
+
+# --- scan and filter ------------------------------------------------------------
+ex="$src/examples/dumps"
+"$moisson" keygen --out "$tmp/f.key" >/dev/null
+run "$moisson" scan --no-progress "$ex/forum.jsonl"
+check "scan exit" 0 "$code"
+check "scan: one line per document" 12 "$(wc -l <<<"$out")"
+check "scan: ids in input order" "forum-0001 forum-0002 forum-0003 forum-0004 forum-0005 forum-0006 forum-0007 forum-0008 forum-0009 post-0010 post-0011 post-0012" \
+  "$(/usr/bin/python3 -c 'import json,sys; print(" ".join(json.loads(l)["id"] for l in sys.stdin))' <<<"$out")"
+check "scan: keys of a line" "id decision reasons detections" \
+  "$(head -1 <<<"$out" | /usr/bin/python3 -c 'import json,sys; print(" ".join(json.loads(sys.stdin.read()).keys()))')"
+verdict() {  # verdict ID: "decision reason,reason" of that id in $out
+  /usr/bin/python3 -c 'import json,sys
+for l in sys.stdin:
+    d = json.loads(l)
+    if d["id"] == sys.argv[1]: print(d["decision"], ",".join(d["reasons"]))' "$1" <<<"$out"
+}
+check "scan: a recipe is kept" "keep " "$(verdict forum-0001)"
+check "scan: a health disclosure is dropped" "drop sensitive.health" "$(verdict forum-0003)"
+check "scan: a minor is dropped" "drop minor" "$(verdict forum-0004)"
+check "scan: an encyclopedic text is kept" "keep " "$(verdict forum-0006)"
+check "scan: a health forum on the default lists" "drop blocklist.health_forums" "$(verdict forum-0009)"
+check "scan: e-mail and phone are modified" "modify id.email,id.phone" "$(verdict forum-0002)"
+check "scan: no text in scan output" 0 "$(grep -c 'Préchauffez\|diabétique\|claire.morel' <<<"$out")"
+run "$moisson" scan --no-progress --threads 1 "$ex/forum.jsonl" "$ex/pages.warc.gz"
+one=$out
+run "$moisson" scan --no-progress --threads 2 "$ex/forum.jsonl" "$ex/pages.warc.gz"
+check "scan: same output with 1 and 2 threads" "$one" "$out"
+check "scan: WARC ids are record ids" 1 "$(grep -c '"id":"urn:uuid:' <<<"$out" | awk '{print ($1 >= 6)}')"
+check "scan: a page with meta noai is dropped" 1 "$(grep -c 'policy.noai' <<<"$out")"
+check "scan: a page with X-Robots-Tag noindex is dropped" 1 "$(grep -c 'policy.noindex' <<<"$out")"
+
+cp "$ex/forum.jsonl" "$tmp/in.jsonl"
+printf '{"id": "broken", "text": \n[1,2]\n{"id": "x"}\n' >> "$tmp/in.jsonl"
+run "$moisson" filter --no-progress --key "$tmp/f.key" --ledger "$tmp/l.db" --dedup "$tmp/in.jsonl" -o "$tmp/out.jsonl" --rejects "$tmp/rej.jsonl"
+check "filter exit" 0 "$code"
+check "filter: unreadable records are reported with file and line" 3 "$(grep -c "skipped $tmp/in.jsonl: offset [0-9]* (line 1[345])" <<<"$err")"
+check "filter: summary counts" "12 dropped" "$(grep -E '^  in ' <<<"$out" | awk '{print $2}') $(grep -cE '^  dropped ' <<<"$out" | sed 's/1/dropped/')"
+check "filter: duplicate dropped" 1 "$(grep -c '"reasons":\["duplicate"\]' "$tmp/rej.jsonl")"
+check "filter: kept + rejected = in" 12 "$(( $(wc -l <"$tmp/out.jsonl") + $(wc -l <"$tmp/rej.jsonl") ))"
+check "filter: e-mails are pseudonymised" 1 "$(grep -c '\[id\.email:[0-9a-f]\{8\}\]' "$tmp/out.jsonl" | awk '{print ($1 >= 2)}')"
+check "filter: IBAN redacted" 1 "$(grep -c '\[banking\.iban\]' "$tmp/out.jsonl")"
+check "filter: output keys" "id url site fetched_at lang text moisson" \
+  "$(head -1 "$tmp/out.jsonl" | /usr/bin/python3 -c 'import json,sys; print(" ".join(json.loads(sys.stdin.read()).keys()))')"
+# No clear identifier and no dropped text anywhere: outputs, rejects, ledger, stdout, stderr.
+leaks='claire.morel@example.fr\|06 12 34 56 78\|sam.okafor\|FR76 3000\|diabétique\|14 ans\|rheumatoid\|Glycémie du matin'
+check "filter: nothing sensitive in the output" 0 "$(grep -c "$leaks" "$tmp/out.jsonl")"
+check "filter: nothing sensitive in the rejects" 0 "$(grep -c "$leaks" "$tmp/rej.jsonl")"
+check "filter: nothing sensitive in the ledger" 0 "$(cat "$tmp"/l.db* | grep -ac "$leaks")"
+check "filter: nothing sensitive on stdout/stderr" 0 "$(grep -c "$leaks" <<<"$out$err")"
+check "filter: rejects carry id, url, reasons only" "id url reasons" \
+  "$(head -1 "$tmp/rej.jsonl" | /usr/bin/python3 -c 'import json,sys; print(" ".join(json.loads(sys.stdin.read()).keys()))')"
+check "filter: ledger file mode" 600 "$(stat -c %a "$tmp/l.db")"
+
+# Same key, same token, across runs; a .zst output reads back.
+run "$moisson" filter --no-progress --key "$tmp/f.key" --ledger "$tmp/l.db" "$ex/forum.jsonl" -o "$tmp/out2.jsonl.zst"
+check "filter .zst exit" 0 "$code"
+run "$moisson" scan --no-progress --text-field text "$tmp/out2.jsonl.zst"
+check "filter: the .zst output reads back" 0 "$code"
+tok1=$(grep -o '\[id\.email:[0-9a-f]*\]' "$tmp/out.jsonl" | sort -u)
+run "$moisson" filter --no-progress --key "$tmp/f.key" --ledger "$tmp/l.db" "$ex/forum.jsonl" -o "$tmp/out3.jsonl"
+check "filter: same key, same tokens" "$tok1" "$(grep -o '\[id\.email:[0-9a-f]*\]' "$tmp/out3.jsonl" | sort -u)"
+
+# Errors: no key, a missing registry, a bad category, an unwritable output.
+run "$moisson" filter --no-progress --ledger "$tmp/l.db" "$ex/forum.jsonl" -o "$tmp/nokey.jsonl"
+check "filter without a key is a usage error" "2 0" "$code $(ls "$tmp"/nokey.jsonl* 2>/dev/null | wc -l)"
+run "$moisson" filter --no-progress --key "$tmp/f.key" --registry "$tmp/nope.db" --ledger "$tmp/l.db" "$ex/forum.jsonl" -o "$tmp/x.jsonl"
+check "filter with a missing registry" "2 moisson filter: $tmp/nope.db: opt-out registry not found (a typo here would silently ignore opt-outs)" "$code $err"
+printf '[filters.actions]\n"id.mail" = "redact"\n' > "$tmp/badcat.toml"
+run "$moisson" --config "$tmp/badcat.toml" filter --no-progress --key "$tmp/f.key" "$ex/forum.jsonl" -o "$tmp/x.jsonl"
+check "a bad category names the config line" "2 moisson filter: $tmp/badcat.toml:2: unknown category 'id.mail' in [filters.actions] (SPEC §3 lists them)" "$code $err"
+run "$moisson" filter --no-progress --key "$tmp/f.key" --ledger "$tmp/l.db" "$ex/forum.jsonl" -o "$tmp/no/such/dir/out.jsonl"
+check "an unwritable output fails" 1 "$code"
+# A truncated gzip dump: records before the cut are kept, the cut is reported.
+gzip -c "$ex/forum.jsonl" | head -c 900 > "$tmp/cut.jsonl.gz"
+run "$moisson" scan --no-progress "$tmp/cut.jsonl.gz"
+check "a truncated gzip is reported with the file" 1 "$(grep -c "$tmp/cut.jsonl.gz" <<<"$err" | awk '{print ($1 >= 1)}')"
 
 # --- the layering check itself fails on a wrong-way include -------------------
 mkdir -p "$tmp/tree/core"
