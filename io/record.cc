@@ -1,1 +1,599 @@
-// Work in progress.
+#include "io/record.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <simdjson.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "core/strings.h"
+#include "io/reader_internal.h"
+#include "io/stream.h"
+
+namespace moisson::io {
+namespace {
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// ---- JSONL ---------------------------------------------------------------------
+
+class JsonlReader : public RecordReader {
+ public:
+  JsonlReader(std::unique_ptr<ByteStream> s, std::string file, ReaderOptions o)
+      : in_(std::move(s)), file_(std::move(file)), o_(std::move(o)) {}
+
+  Result<bool> Next(InputRecord* out) override {
+    while (true) {
+      std::string_view line;
+      bool too_long = false;
+      const std::uint64_t offset = in_.position();
+      if (!in_.ReadLine(&line, o_.max_record_bytes, &too_long)) {
+        if (!in_.stream().error().empty() && !reported_stream_error_) {
+          reported_stream_error_ = true;
+          Skip(offset, line_no_ + 1, in_.stream().error());
+        }
+        return false;
+      }
+      ++line_no_;
+      if (too_long) {
+        Skip(offset, line_no_, "line longer than " + std::to_string(o_.max_record_bytes) + " bytes");
+        continue;
+      }
+      if (TrimAsciiSpace(line).empty()) continue;
+      std::string why;
+      if (Parse(line, out, &why)) {
+        out->source_file = file_;
+        out->offset = offset;
+        out->line = line_no_;
+        return true;
+      }
+      Skip(offset, line_no_, why);
+    }
+  }
+  std::uint64_t bytes_read() const override { return const_cast<BufferedReader&>(in_).stream().consumed(); }
+  std::uint64_t skipped() const override { return skipped_; }
+
+ private:
+  void Skip(std::uint64_t offset, std::uint64_t line, std::string msg) {
+    ++skipped_;
+    if (o_.on_skip) o_.on_skip(ReadIssue{file_, offset, line, std::move(msg)});
+  }
+
+  bool Parse(std::string_view line, InputRecord* out, std::string* why) {
+    namespace od = simdjson::ondemand;
+    if (!simdjson::validate_utf8(line.data(), line.size())) {
+      *why = "not valid UTF-8 (JSON text must be UTF-8)";
+      return false;
+    }
+    padded_.assign(line.begin(), line.end());
+    padded_.resize(line.size() + simdjson::SIMDJSON_PADDING, '\0');
+    od::document doc;
+    if (parser_.iterate(padded_.data(), line.size(), padded_.size()).get(doc) != simdjson::SUCCESS) {
+      *why = "not valid JSON";
+      return false;
+    }
+    od::object obj;
+    if (doc.get_object().get(obj) != simdjson::SUCCESS) {
+      *why = "not a JSON object";
+      return false;
+    }
+    *out = InputRecord();
+    bool have_text = false, have_html = false;
+    std::string html;
+    for (auto field : obj) {
+      std::string_view key;
+      if (field.unescaped_key().get(key) != simdjson::SUCCESS) {
+        *why = "not valid JSON";
+        return false;
+      }
+      od::value v;
+      if (field.value().get(v) != simdjson::SUCCESS) {
+        *why = "not valid JSON";
+        return false;
+      }
+      auto get_string = [&](std::string* dst, const char* what) -> bool {
+        std::string_view s;
+        if (v.get_string().get(s) != simdjson::SUCCESS) {
+          *why = std::string("field '") + what + "' is not a string";
+          return false;
+        }
+        dst->assign(s);
+        return true;
+      };
+      if (key == o_.text_field) {
+        if (!get_string(&out->content, o_.text_field.c_str())) return false;
+        have_text = true;
+      } else if (!o_.html_field.empty() && key == o_.html_field) {
+        od::json_type t;
+        if (v.type().get(t) == simdjson::SUCCESS && t == od::json_type::null) continue;
+        if (!get_string(&html, o_.html_field.c_str())) return false;
+        have_html = true;
+      } else if (key == o_.id_field) {
+        od::json_type t;
+        if (v.type().get(t) != simdjson::SUCCESS) {
+          *why = "not valid JSON";
+          return false;
+        }
+        if (t == od::json_type::string) {
+          if (!get_string(&out->id, o_.id_field.c_str())) return false;
+        } else if (t == od::json_type::number) {
+          std::string_view raw = TrimAsciiSpace(v.raw_json_token());
+          out->id.assign(raw);
+        } else if (t != od::json_type::null) {
+          *why = "field '" + o_.id_field + "' is neither a string nor a number";
+          return false;
+        }
+      } else if (key == o_.url_field || key == o_.date_field || key == o_.lang_field) {
+        od::json_type t;
+        if (v.type().get(t) != simdjson::SUCCESS) {
+          *why = "not valid JSON";
+          return false;
+        }
+        if (t != od::json_type::string) continue;  // optional metadata: ignored unless a string
+        std::string* dst = key == o_.url_field ? &out->url : key == o_.date_field ? &out->date : &out->lang;
+        if (!get_string(dst, "metadata")) return false;
+      }
+      // Other fields are not read; on-demand parsing skips them.
+    }
+    if (have_html) {
+      out->content = std::move(html);
+      out->kind = ContentKind::kHtml;
+      return true;
+    }
+    if (!have_text) {
+      *why = "no '" + o_.text_field + "' field";
+      return false;
+    }
+    out->kind = ContentKind::kText;
+    return true;
+  }
+
+  BufferedReader in_;
+  std::string file_;
+  ReaderOptions o_;
+  simdjson::ondemand::parser parser_;
+  std::vector<char> padded_;
+  std::uint64_t line_no_ = 0;
+  std::uint64_t skipped_ = 0;
+  bool reported_stream_error_ = false;
+};
+
+// ---- WARC ----------------------------------------------------------------------
+
+constexpr std::size_t kMaxHeaderLine = 64 * 1024;
+constexpr int kMaxHeaderLines = 1000;
+
+// "text/html; charset=ISO-8859-1" -> media type "text/html", charset "iso-8859-1".
+void ParseContentType(std::string_view v, std::string* media, std::string* charset) {
+  const std::size_t semi = v.find(';');
+  *media = AsciiLower(TrimAsciiSpace(v.substr(0, semi)));
+  charset->clear();
+  std::string_view rest = semi == std::string_view::npos ? std::string_view() : v.substr(semi + 1);
+  while (!rest.empty()) {
+    const std::size_t next = rest.find(';');
+    std::string_view param = TrimAsciiSpace(rest.substr(0, next));
+    rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
+    if (StartsWithIgnoreCase(param, "charset=")) {
+      std::string_view c = TrimAsciiSpace(param.substr(8));
+      if (c.size() >= 2 && (c.front() == '"' || c.front() == '\'') && c.back() == c.front()) c = c.substr(1, c.size() - 2);
+      *charset = AsciiLower(c);
+    }
+  }
+}
+
+// Decodes an HTTP/1.1 chunked body; false when malformed.
+bool Dechunk(std::string_view in, std::size_t max, std::string* out) {
+  out->clear();
+  while (true) {
+    const std::size_t eol = in.find('\n');
+    if (eol == std::string_view::npos) return false;
+    std::string_view size_line = TrimAsciiSpace(in.substr(0, eol));
+    if (const std::size_t semi = size_line.find(';'); semi != std::string_view::npos) size_line = size_line.substr(0, semi);
+    std::uint64_t n = 0;
+    if (size_line.empty() || size_line.size() > 15) return false;
+    for (char c : size_line) {
+      const int d = HexDigitValue(c);
+      if (d < 0) return false;
+      n = n * 16 + static_cast<unsigned>(d);
+    }
+    in.remove_prefix(eol + 1);
+    if (n == 0) return true;
+    if (n > in.size() || out->size() + n > max) return false;
+    out->append(in.data(), static_cast<std::size_t>(n));
+    in.remove_prefix(static_cast<std::size_t>(n));
+    if (!in.empty() && in.front() == '\r') in.remove_prefix(1);
+    if (!in.empty() && in.front() == '\n') in.remove_prefix(1);
+  }
+}
+
+class WarcReader : public RecordReader {
+ public:
+  WarcReader(std::unique_ptr<ByteStream> s, std::string file, ReaderOptions o)
+      : in_(std::move(s)), file_(std::move(file)), o_(std::move(o)) {}
+
+  Result<bool> Next(InputRecord* out) override {
+    while (true) {
+      const int r = ReadRecord(out);
+      if (r == 1) return true;
+      if (r == 0) return false;
+    }
+  }
+  std::uint64_t bytes_read() const override { return const_cast<BufferedReader&>(in_).stream().consumed(); }
+  std::uint64_t skipped() const override { return skipped_; }
+
+ private:
+  std::uint64_t OffsetOf(std::uint64_t pos) {
+    return in_.stream().compression() == Compression::kGzip ? in_.stream().MemberOffset(pos) : pos;
+  }
+  void Skip(std::uint64_t pos, std::string msg) {
+    ++skipped_;
+    if (o_.on_skip) o_.on_skip(ReadIssue{file_, OffsetOf(pos), 0, std::move(msg)});
+  }
+
+  // 1: a record in *out; 0: end of input; -1: a record was skipped.
+  int ReadRecord(InputRecord* out) {
+    std::string_view line;
+    bool too_long = false;
+    // The version line; anything else before it is skipped (resynchronisation).
+    std::uint64_t start = in_.position();
+    bool junk = false;
+    std::uint64_t junk_at = 0;
+    while (true) {
+      start = in_.position();
+      if (!in_.ReadLine(&line, kMaxHeaderLine, &too_long)) {
+        if (junk) Skip(junk_at, "bytes that are not a WARC record");
+        if (!in_.stream().error().empty() && !reported_stream_error_) {
+          reported_stream_error_ = true;
+          Skip(start, in_.stream().error());
+        }
+        return 0;
+      }
+      if (!too_long && (line.substr(0, 7) == "WARC/1." || line.substr(0, 7) == "WARC/0.")) break;
+      if (!TrimAsciiSpace(line).empty() && !junk) {
+        junk = true;
+        junk_at = start;
+      }
+    }
+    if (junk) Skip(junk_at, "bytes that are not a WARC record (skipped to the next one)");
+    if (line != "WARC/1.0" && line != "WARC/1.1") {
+      Skip(start, "unsupported WARC version");
+    }
+    std::string type, id, uri, date, content_type;
+    std::optional<std::uint64_t> length;
+    bool bad = false;
+    std::string why;
+    for (int n = 0;; ++n) {
+      if (!in_.ReadLine(&line, kMaxHeaderLine, &too_long)) {
+        Skip(start, "truncated WARC header");
+        return 0;
+      }
+      if (line.empty()) break;
+      if (n >= kMaxHeaderLines || too_long) {
+        bad = true;
+        why = "WARC header too large";
+        continue;
+      }
+      if (line.front() == ' ' || line.front() == '\t') continue;  // folded continuation
+      const std::size_t colon = line.find(':');
+      if (colon == std::string_view::npos) {
+        bad = true;
+        why = "WARC header line without ':'";
+        continue;
+      }
+      const std::string_view name = TrimAsciiSpace(line.substr(0, colon));
+      const std::string_view value = TrimAsciiSpace(line.substr(colon + 1));
+      if (EqualsIgnoreCase(name, "WARC-Type")) type = AsciiLower(value);
+      else if (EqualsIgnoreCase(name, "WARC-Record-ID")) id = StripAngles(value);
+      else if (EqualsIgnoreCase(name, "WARC-Target-URI")) uri = StripAngles(value);
+      else if (EqualsIgnoreCase(name, "WARC-Date")) date.assign(value);
+      else if (EqualsIgnoreCase(name, "Content-Type")) content_type.assign(value);
+      else if (EqualsIgnoreCase(name, "Content-Length")) {
+        std::uint64_t v = 0;
+        bool ok = !value.empty() && value.size() <= 18;
+        for (char c : value) {
+          if (c < '0' || c > '9') ok = false;
+          else v = v * 10 + static_cast<unsigned>(c - '0');
+        }
+        if (ok) length = v;
+        else {
+          bad = true;
+          why = "Content-Length is not a number";
+        }
+      }
+    }
+    if (!bad && !length) {
+      bad = true;
+      why = "no Content-Length";
+    }
+    if (bad) {
+      // Without a trustworthy length the block cannot be skipped exactly: go
+      // on from here and resynchronise on the next version line.
+      Skip(start, why);
+      return -1;
+    }
+    const bool wanted = type == "response" || type == "conversion";
+    if (!wanted) {
+      if (!in_.Skip(*length)) {
+        Skip(start, "truncated WARC record");
+        return 0;
+      }
+      SkipTrailer();
+      return -1;
+    }
+    if (*length > o_.max_record_bytes) {
+      Skip(start, "record larger than " + std::to_string(o_.max_record_bytes) + " bytes");
+      if (!in_.Skip(*length)) return 0;
+      SkipTrailer();
+      return -1;
+    }
+    if (!in_.ReadExact(static_cast<std::size_t>(*length), &block_)) {
+      Skip(start, "truncated WARC record");
+      return 0;
+    }
+    SkipTrailer();
+    *out = InputRecord();
+    out->id = id;
+    out->url = uri;
+    out->date = date;
+    out->source_file = file_;
+    out->offset = OffsetOf(start);
+    if (type == "conversion") {
+      out->kind = ContentKind::kText;
+      out->content = std::move(block_);
+      block_.clear();
+      return 1;
+    }
+    if (!StartsWithIgnoreCase(content_type, "application/http")) return -1;  // e.g. a DNS response
+    return ParseHttp(start, out) ? 1 : -1;
+  }
+
+  static std::string StripAngles(std::string_view v) {
+    if (v.size() >= 2 && v.front() == '<' && v.back() == '>') v = v.substr(1, v.size() - 2);
+    return std::string(v);
+  }
+
+  void SkipTrailer() {
+    // Two CRLFs end a record; be lenient about how many are there.
+    for (int i = 0; i < 4; ++i) {
+      const int c = in_.Peek();
+      if (c != '\r' && c != '\n') break;
+      in_.Skip(1);
+    }
+  }
+
+  // The HTTP response in block_: status, headers, body. Only 2xx text/html,
+  // application/xhtml+xml and text/plain are documents; other records are
+  // silently not documents (images, redirects), malformed ones are reported.
+  bool ParseHttp(std::uint64_t start, InputRecord* out) {
+    std::string_view b = block_;
+    std::size_t eol = b.find('\n');
+    if (eol == std::string_view::npos || b.substr(0, 5) != "HTTP/") {
+      Skip(start, "response record without an HTTP status line");
+      return false;
+    }
+    std::string_view status_line = TrimAsciiSpace(b.substr(0, eol));
+    b.remove_prefix(eol + 1);
+    const std::size_t sp = status_line.find(' ');
+    int status = 0;
+    if (sp != std::string_view::npos && status_line.size() >= sp + 4) {
+      for (char c : status_line.substr(sp + 1, 3)) status = (c >= '0' && c <= '9') ? status * 10 + (c - '0') : -1000;
+    }
+    if (status < 100 || status > 999) {
+      Skip(start, "malformed HTTP status line");
+      return false;
+    }
+    std::string media, charset, transfer, encoding;
+    bool headers_ended = false;
+    while (!b.empty()) {
+      eol = b.find('\n');
+      std::string_view h = b.substr(0, eol);
+      b.remove_prefix(eol == std::string_view::npos ? b.size() : eol + 1);
+      if (!h.empty() && h.back() == '\r') h.remove_suffix(1);
+      if (h.empty()) {
+        headers_ended = true;
+        break;
+      }
+      const std::size_t colon = h.find(':');
+      if (colon == std::string_view::npos) continue;
+      const std::string_view name = TrimAsciiSpace(h.substr(0, colon));
+      const std::string_view value = TrimAsciiSpace(h.substr(colon + 1));
+      if (out->headers.size() < 200) out->headers.emplace_back(std::string(name), std::string(value));
+      if (EqualsIgnoreCase(name, "Content-Type")) ParseContentType(value, &media, &charset);
+      else if (EqualsIgnoreCase(name, "Transfer-Encoding")) transfer = AsciiLower(value);
+      else if (EqualsIgnoreCase(name, "Content-Encoding")) encoding = AsciiLower(value);
+    }
+    if (!headers_ended) {
+      Skip(start, "truncated HTTP headers");
+      return false;
+    }
+    if (status < 200 || status > 299) return false;
+    if (media == "text/html" || media == "application/xhtml+xml") out->kind = ContentKind::kHtml;
+    else if (media == "text/plain") out->kind = ContentKind::kText;
+    else return false;
+    out->charset = charset;
+    std::string body(b);
+    if (transfer.find("chunked") != std::string::npos) {
+      std::string plain;
+      // Many archives store the body already de-chunked while keeping the header.
+      if (Dechunk(body, o_.max_record_bytes, &plain)) body = std::move(plain);
+    }
+    if (encoding == "gzip" || encoding == "x-gzip" || encoding == "deflate") {
+      std::string plain;
+      if (InflateBounded(body, encoding != "deflate", o_.max_record_bytes, &plain) ||
+          (encoding == "deflate" && InflateBounded(body, false, o_.max_record_bytes, &plain))) {
+        body = std::move(plain);
+      } else if (body.size() >= 2 && static_cast<unsigned char>(body[0]) == 0x1f) {
+        Skip(start, "HTTP body fails to decompress or exceeds " + std::to_string(o_.max_record_bytes) + " bytes");
+        return false;
+      }
+      // Otherwise the archive stored it decoded already: use it as is.
+    } else if (!encoding.empty() && encoding != "identity") {
+      Skip(start, "unsupported Content-Encoding");
+      return false;
+    }
+    out->content = std::move(body);
+    return true;
+  }
+
+  BufferedReader in_;
+  std::string file_;
+  ReaderOptions o_;
+  std::string block_;
+  std::uint64_t skipped_ = 0;
+  bool reported_stream_error_ = false;
+};
+
+// ---- format detection ------------------------------------------------------------
+
+std::optional<InputFormat> FormatFromName(std::string_view path) {
+  std::string p = AsciiLower(path);
+  for (const char* z : {".gz", ".zst", ".zstd"}) {
+    if (EndsWith(p, z)) {
+      p.resize(p.size() - std::strlen(z));
+      break;
+    }
+  }
+  if (EndsWith(p, ".jsonl") || EndsWith(p, ".json") || EndsWith(p, ".ndjson")) return InputFormat::kJsonl;
+  if (EndsWith(p, ".warc") || EndsWith(p, ".wet") || EndsWith(p, ".arc")) return InputFormat::kWarc;
+  return std::nullopt;
+}
+
+// ---- JSONL writer -----------------------------------------------------------------
+
+class FileJsonlWriter : public JsonlWriter {
+ public:
+  FileJsonlWriter(std::string path, std::string tmp, int fd, int zstd_level)
+      : path_(std::move(path)), tmp_(std::move(tmp)), fd_(fd) {
+    if (zstd_level > 0) {
+      cctx_ = ZSTD_createCCtx();
+      ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, zstd_level);
+      ZSTD_CCtx_setParameter(cctx_, ZSTD_c_checksumFlag, 1);
+    }
+    buf_.reserve(kFlush + 4096);
+  }
+  ~FileJsonlWriter() override {
+    if (cctx_) ZSTD_freeCCtx(cctx_);
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_) ::unlink(tmp_.c_str());
+  }
+  Status Write(std::string_view line) override {
+    if (!error_.ok()) return error_;
+    buf_.append(line).push_back('\n');
+    ++lines_;
+    if (buf_.size() >= kFlush) return Flush(false);
+    return Status::Ok();
+  }
+  Status Commit() override {
+    if (committed_) return Status::Ok();
+    if (Status st = Flush(true); !st.ok()) return st;
+    if (::fsync(fd_) != 0) return Fail("fsync");
+    if (::close(fd_) != 0) {
+      fd_ = -1;
+      return Fail("close");
+    }
+    fd_ = -1;
+    if (std::rename(tmp_.c_str(), path_.c_str()) != 0) return Fail("rename");
+    committed_ = true;
+    return Status::Ok();
+  }
+  std::uint64_t lines() const override { return lines_; }
+
+ private:
+  static constexpr std::size_t kFlush = 1u << 20;
+
+  Status Fail(const char* what) {
+    error_ = Status::Io(path_ + ": " + what + " failed (" + std::strerror(errno) + ")");
+    return error_;
+  }
+  Status WriteAll(const char* p, std::size_t n) {
+    while (n > 0) {
+      const ssize_t w = ::write(fd_, p, n);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return Fail("write");
+      }
+      p += w;
+      n -= static_cast<std::size_t>(w);
+    }
+    return Status::Ok();
+  }
+  Status Flush(bool end) {
+    if (!cctx_) {
+      Status st = WriteAll(buf_.data(), buf_.size());
+      buf_.clear();
+      return st;
+    }
+    ZSTD_inBuffer in{buf_.data(), buf_.size(), 0};
+    const ZSTD_EndDirective mode = end ? ZSTD_e_end : ZSTD_e_continue;
+    while (true) {
+      ZSTD_outBuffer out{zbuf_, sizeof zbuf_, 0};
+      const std::size_t rc = ZSTD_compressStream2(cctx_, &out, &in, mode);
+      if (ZSTD_isError(rc)) {
+        error_ = Status::Internal(path_ + ": zstd: " + ZSTD_getErrorName(rc));
+        return error_;
+      }
+      if (Status st = WriteAll(zbuf_, out.pos); !st.ok()) return st;
+      if (end ? rc == 0 : in.pos == in.size) break;
+    }
+    buf_.clear();
+    return Status::Ok();
+  }
+
+  std::string path_, tmp_;
+  int fd_;
+  ZSTD_CCtx* cctx_ = nullptr;
+  std::string buf_;
+  char zbuf_[1 << 16];
+  std::uint64_t lines_ = 0;
+  bool committed_ = false;
+  Status error_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<RecordReader>> OpenReaderFromStream(std::unique_ptr<ByteStream> stream,
+                                                           const std::string& name, std::optional<InputFormat> format,
+                                                           const ReaderOptions& options) {
+  if (!format) {
+    // Sniff: the first non-blank byte of the decompressed data.
+    std::string head;
+    stream->Read(&head, 64);
+    if (!stream->error().empty() && head.empty()) return Status::InvalidArgument(name + ": " + stream->error());
+    std::string_view h = TrimAsciiSpace(head);
+    if (h.substr(0, 5) == "WARC/") format = InputFormat::kWarc;
+    else if (!h.empty() && h.front() == '{') format = InputFormat::kJsonl;
+    else if (h.empty()) format = InputFormat::kJsonl;  // an empty file: no records either way
+    else return Status::InvalidArgument(name + ": neither JSONL nor WARC (name it .jsonl or .warc)");
+    // Put the sniffed bytes back in front of the stream.
+    stream = PrependBytes(std::move(head), std::move(stream));
+  }
+  if (*format == InputFormat::kJsonl) return std::unique_ptr<RecordReader>(new JsonlReader(std::move(stream), name, options));
+  return std::unique_ptr<RecordReader>(new WarcReader(std::move(stream), name, options));
+}
+
+Result<std::unique_ptr<RecordReader>> OpenReader(const std::string& path, const ReaderOptions& options) {
+  struct stat sb;
+  if (::stat(path.c_str(), &sb) == 0 && S_ISDIR(sb.st_mode)) return Status::InvalidArgument(path + ": is a directory");
+  auto s = OpenByteStream(path);
+  if (!s.ok()) return s.status();
+  return OpenReaderFromStream(std::move(s).value(), path, FormatFromName(path), options);
+}
+
+Result<std::unique_ptr<JsonlWriter>> JsonlWriter::Create(const std::string& path, int zstd_level) {
+  std::string tmp = path + ".tmp.XXXXXX";
+  const int fd = ::mkstemp(tmp.data());
+  if (fd < 0) return Status::Io(path + ": cannot create a temporary file beside it (" + std::strerror(errno) + ")");
+  ::fchmod(fd, 0644);
+  const bool zst = EndsWith(AsciiLower(path), ".zst") || EndsWith(AsciiLower(path), ".zstd");
+  return std::unique_ptr<JsonlWriter>(new FileJsonlWriter(path, tmp, fd, zst ? std::max(1, zstd_level) : 0));
+}
+
+}  // namespace moisson::io

@@ -1,0 +1,80 @@
+// Byte streams for the dump readers: plain files, gzip (multi-member) and
+// zstd (multi-frame), recognised by their magic bytes, read in large blocks.
+// Internal to io/.
+#ifndef MOISSON_IO_STREAM_H_
+#define MOISSON_IO_STREAM_H_
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace moisson::io {
+
+enum class Compression : std::uint8_t { kNone, kGzip, kZstd };
+
+// Decompressed bytes of one file (or of a memory buffer, for the fuzzers).
+class ByteStream {
+ public:
+  virtual ~ByteStream() = default;
+  // Appends up to `max` bytes to *out; returns how many (0 at the end or on
+  // error: check error()).
+  virtual std::size_t Read(std::string* out, std::size_t max) = 0;
+  // A decompression error ("truncated gzip member at offset 1234"); "" if none.
+  virtual const std::string& error() const = 0;
+  // Compressed bytes consumed so far.
+  virtual std::uint64_t consumed() const = 0;
+  // For gzip: the compressed offset of the member that holds decompressed
+  // byte `pos` (the start of the file when unknown or not gzip).
+  virtual std::uint64_t MemberOffset(std::uint64_t pos) const { return 0; }
+  virtual Compression compression() const = 0;
+};
+
+// Opens `path`, sniffing the compression from the first bytes.
+Result<std::unique_ptr<ByteStream>> OpenByteStream(const std::string& path);
+// The same over bytes in memory (the fuzz targets' entry point); `data` must
+// outlive the stream.
+std::unique_ptr<ByteStream> MemoryByteStream(std::string_view data);
+
+// `head` (bytes already read from `rest`) followed by the rest of `rest`.
+std::unique_ptr<ByteStream> PrependBytes(std::string head, std::unique_ptr<ByteStream> rest);
+
+// Line and block reading over a ByteStream with one growing buffer.
+class BufferedReader {
+ public:
+  explicit BufferedReader(std::unique_ptr<ByteStream> stream) : stream_(std::move(stream)) {}
+  // The next line without its '\n' (and '\r'); false at the end. A line
+  // longer than `max` is returned cut to `max` bytes with *too_long set, and
+  // the rest of it is skipped.
+  bool ReadLine(std::string_view* line, std::size_t max, bool* too_long);
+  // Exactly n bytes into *out (replacing it); false if the input ends first
+  // (*out then holds what there was).
+  bool ReadExact(std::size_t n, std::string* out);
+  // Skips n bytes; false if the input ends first.
+  bool Skip(std::uint64_t n);
+  // Next byte without consuming it; -1 at the end.
+  int Peek();
+  // Decompressed offset of the next byte.
+  std::uint64_t position() const { return base_ + pos_; }
+  ByteStream& stream() { return *stream_; }
+
+ private:
+  bool Fill(std::size_t want);  // ensure at least `want` unread bytes if possible
+  std::unique_ptr<ByteStream> stream_;
+  std::string buf_;
+  std::size_t pos_ = 0;     // read position in buf_
+  std::uint64_t base_ = 0;  // decompressed offset of buf_[0]
+  bool eof_ = false;
+};
+
+// gzip/deflate decoding of an HTTP body, at most `max_out` bytes; false when
+// the body is corrupt or would exceed the limit.
+bool InflateBounded(std::string_view in, bool gzip_or_zlib, std::size_t max_out, std::string* out);
+
+}  // namespace moisson::io
+
+#endif  // MOISSON_IO_STREAM_H_
