@@ -1,1 +1,594 @@
-// Work in progress.
+// sensitive.* and minor: disclosures about a person (filters/personal.h).
+//
+// How it runs: the text is folded once (lower case, Latin accents removed,
+// typographic apostrophes made ASCII) with a map back to original offsets;
+// one Vectorscan pass over the folded text finds every lexicon term and every
+// minor trigger; only the sentences around those hits are analysed, with the
+// token rules of filters/data/personal/rules.txt (sensitive.*) and a few
+// regular expressions (minor). Generic text has no hit or no anchor, and costs
+// one scan.
+#include "filters/personal.h"
+
+#include <hs/hs.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "core/strings.h"
+
+#ifndef MOISSON_FILTERS_DATA_DIR
+#define MOISSON_FILTERS_DATA_DIR "filters/data"
+#endif
+
+namespace moisson::filters {
+namespace {
+
+// ---- folding -------------------------------------------------------------------
+
+// Folds UTF-8 `text` into lower-case ASCII-ish bytes; map[i] is the offset in
+// `text` of folded byte i (map has one extra entry: text.size()).
+void Fold(std::string_view text, std::string* out, std::vector<std::uint32_t>* map) {
+  out->clear();
+  map->clear();
+  out->reserve(text.size());
+  map->reserve(text.size() + 1);
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const auto put = [&](const char* s, std::size_t consumed) {
+      for (const char* p = s; *p; ++p) {
+        out->push_back(*p);
+        map->push_back(static_cast<std::uint32_t>(i));
+      }
+      i += consumed;
+    };
+    if (c < 0x80) {
+      const char l = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c);
+      out->push_back(l);
+      map->push_back(static_cast<std::uint32_t>(i));
+      ++i;
+      continue;
+    }
+    if (c == 0xC3 && i + 1 < text.size()) {
+      const unsigned char d = static_cast<unsigned char>(text[i + 1]) & 0xDF;  // upper and lower alike
+      const char* r = nullptr;
+      switch (d) {
+        case 0x80: case 0x81: case 0x82: case 0x83: case 0x84: case 0x85: r = "a"; break;
+        case 0x87: r = "c"; break;
+        case 0x88: case 0x89: case 0x8A: case 0x8B: r = "e"; break;
+        case 0x8C: case 0x8D: case 0x8E: case 0x8F: r = "i"; break;
+        case 0x91: r = "n"; break;
+        case 0x92: case 0x93: case 0x94: case 0x95: case 0x96: r = "o"; break;
+        case 0x99: case 0x9A: case 0x9B: case 0x9C: r = "u"; break;
+        case 0x9D: r = "y"; break;
+        default: break;
+      }
+      if (r) {
+        put(r, 2);
+        continue;
+      }
+    }
+    if (c == 0xC5 && i + 1 < text.size() && (text[i + 1] == '\x93' || text[i + 1] == '\x92')) {
+      put("oe", 2);  // œ Œ
+      continue;
+    }
+    if (c == 0xE2 && i + 2 < text.size() && text[i + 1] == '\x80' &&
+        (text[i + 2] == '\x99' || text[i + 2] == '\x98')) {
+      put("'", 3);  // ’ ‘
+      continue;
+    }
+    if (c == 0xE2 && i + 2 < text.size() && text[i + 1] == '\x80' && (text[i + 2] == '\x93' || text[i + 2] == '\x94')) {
+      put("-", 3);  // – —
+      continue;
+    }
+    if (c == 0xC2 && i + 1 < text.size() && text[i + 1] == '\xA0') {
+      put(" ", 2);  // no-break space
+      continue;
+    }
+    // Anything else non-ASCII: kept as is, byte by byte.
+    out->push_back(static_cast<char>(c));
+    map->push_back(static_cast<std::uint32_t>(i));
+    ++i;
+  }
+  map->push_back(static_cast<std::uint32_t>(text.size()));
+}
+
+std::string FoldString(std::string_view s) {
+  std::string out;
+  std::vector<std::uint32_t> map;
+  Fold(s, &out, &map);
+  return out;
+}
+
+bool IsWordChar(char c) {
+  const unsigned char u = static_cast<unsigned char>(c);
+  return (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u >= 0x80 || c == '\'' || c == '-';
+}
+
+// Tokens of folded text: words with their inner apostrophes and hyphens;
+// "j'ai" stays one token, as the rules write it.
+std::vector<std::string_view> Tokens(std::string_view s) {
+  std::vector<std::string_view> t;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && !IsWordChar(s[i])) ++i;
+    std::size_t j = i;
+    while (j < s.size() && IsWordChar(s[j])) ++j;
+    if (j > i) {
+      std::string_view w = s.substr(i, j - i);
+      while (!w.empty() && (w.back() == '-')) w.remove_suffix(1);
+      if (!w.empty()) t.push_back(w);
+    }
+    i = j;
+  }
+  return t;
+}
+
+// ---- data files -------------------------------------------------------------------
+
+using Phrase = std::vector<std::string>;
+
+struct Term {
+  Category category;
+  std::string lang;
+  std::string folded;  // as written in the lexicon, folded
+  bool prefix = false;
+  bool self_anchored = false;  // starts with je/my/mon/ma/mes...
+};
+
+struct Rules {
+  std::map<std::string, std::vector<Phrase>> lists;  // "subject" -> phrases (all languages)
+  bool Has(const std::string& list, std::string_view token) const {
+    auto it = lists.find(list);
+    if (it == lists.end()) return false;
+    for (const Phrase& p : it->second) {
+      if (p.size() == 1 && p[0] == token) return true;
+    }
+    return false;
+  }
+};
+
+// Sections of a data file: "[a b]" then lines. Strict: errors name FILE:LINE.
+Status ReadSections(const std::string& path,
+                    const std::function<Status(const std::vector<std::string>& section, std::string_view line, int n)>& f) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound(path + ": cannot open");
+  std::string line;
+  std::vector<std::string> section;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    std::string_view t = TrimAsciiSpace(line);
+    if (t.empty() || t.front() == '#') continue;
+    if (t.front() == '[') {
+      if (t.back() != ']') return Status::AtLine(path, n, "a section header must end with ']'");
+      section.clear();
+      std::string_view in2 = TrimAsciiSpace(t.substr(1, t.size() - 2));
+      std::size_t sp = in2.find(' ');
+      section.emplace_back(in2.substr(0, sp));
+      if (sp != std::string_view::npos) section.emplace_back(TrimAsciiSpace(in2.substr(sp + 1)));
+      if (section.size() != 2 || section[0].empty() || section[1].empty()) {
+        return Status::AtLine(path, n, "a section header is [name lang]");
+      }
+      continue;
+    }
+    if (section.empty()) return Status::AtLine(path, n, "an entry before any [section]");
+    if (Status st = f(section, t, n); !st.ok()) return st;
+  }
+  return Status::Ok();
+}
+
+bool FirstPersonWord(std::string_view w) {
+  return w == "je" || w == "j'ai" || w == "j'" || w == "my" || w == "mon" || w == "ma" || w == "mes" || w == "i" ||
+         w == "i'm";
+}
+
+bool PossessiveAllowed(Category c) {
+  return c == Category::kSensitiveHealth || c == Category::kSensitiveSexLife || c == Category::kSensitiveUnion ||
+         c == Category::kSensitiveBiometric || c == Category::kSensitiveGenetic;
+}
+
+// Escapes a folded phrase for Vectorscan.
+std::string Literal(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if ((u >= 'a' && u <= 'z') || (u >= '0' && u <= '9')) {
+      out.push_back(c);
+    } else if (c == ' ') {
+      out += "\\s+";
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+// Minor triggers (ids after the lexicon terms) and their sentence-level rules.
+const char* const kMinorTriggers[] = {
+    R"(\d{1,2}\s*(?:ans|an|yo|y/o|years?|yrs?)\b)",
+    R"(\d{1,2}[- ]years?[- ]old)",
+    R"(\b(?:grade|college|lycee|collegien|collegienne|lyceen|lyceenne|primaire|cm1|cm2|ce1|ce2|6e|5e|4e|3e|6eme|5eme|4eme|3eme|sixieme|cinquieme|quatrieme|troisieme|seconde|2nde|terminale|premiere|1ere|freshman|sophomore|junior high|middle school|high school|year\s+(?:[7-9]|1[01]))\b)",
+    R"(\b(?:ne|nee|born)\s+(?:en|in)\s+(?:19|20)\d\d\b)",
+    R"(\b(?:mineur|mineure|minor|underage|under\s+18|moins\s+de\s+18)\b)",
+    R"(\b(?:son|daughter|kid|child|boy|girl|brother|sister|nephew|niece|grandson|granddaughter|student)\s*(?:,|\(|is|aged)?\s*\d{1,2}\b)",
+};
+
+struct MinorRule {
+  std::unique_ptr<RE2> re;
+  enum Kind { kAge, kGrade, kBirthYear, kMinorWord } kind;
+};
+
+}  // namespace
+
+struct PersonalDetector::Impl {
+  hs_database_t* db = nullptr;
+  std::vector<Term> terms;
+  unsigned minor_base = 0;
+  Rules rules;
+  std::vector<MinorRule> minor_rules;
+  std::unique_ptr<RE2> age_unit;  // words after "i'm 15" that make it no age
+  std::unique_ptr<RE2> age_not;   // "15 ans d'experience", "15 years ago"
+  ~Impl() { hs_free_database(db); }
+
+  void Detect(std::string_view text, const DocumentContext& ctx, std::vector<Detection>* out) const;
+  bool Disclosure(std::string_view folded_sentence, std::size_t term_at, std::size_t term_end, const Term& term,
+                  std::string_view original_sentence) const;
+  bool Minor(std::string_view folded_sentence, const DocumentContext& ctx) const;
+  bool PhraseEndsAt(const std::string& list, const std::vector<std::string_view>& toks, std::size_t end,
+                    std::size_t* start) const;
+};
+
+namespace {
+
+struct Scratch {
+  std::vector<std::pair<const hs_database_t*, hs_scratch_t*>> entries;
+  ~Scratch() {
+    for (auto& e : entries) hs_free_scratch(e.second);
+  }
+  hs_scratch_t* For(const hs_database_t* db) {
+    for (auto& e : entries) {
+      if (e.first == db) return e.second;
+    }
+    hs_scratch_t* s = nullptr;
+    if (hs_alloc_scratch(db, &s) != HS_SUCCESS) return nullptr;
+    entries.emplace_back(db, s);
+    return s;
+  }
+};
+
+}  // namespace
+
+Result<PersonalDetector> PersonalDetector::Load(const std::string& data_dir) {
+  const std::string dir = data_dir.empty() ? std::string(MOISSON_FILTERS_DATA_DIR) : data_dir;
+  auto impl = std::make_shared<Impl>();
+  const std::string lexicon = dir + "/personal/lexicon.txt";
+  Status st = ReadSections(lexicon, [&](const std::vector<std::string>& sec, std::string_view line, int n) -> Status {
+    const auto cat = ParseCategory(sec[0]);
+    if (!cat || !IsSensitive(*cat)) return Status::AtLine(lexicon, n, "unknown category '" + ClipForMessage(sec[0]) + "'");
+    if (sec[1] != "fr" && sec[1] != "en") return Status::AtLine(lexicon, n, "language must be fr or en");
+    Term t;
+    t.category = *cat;
+    t.lang = sec[1];
+    std::string_view w = line;
+    if (w.back() == '*') {
+      t.prefix = true;
+      w.remove_suffix(1);
+    }
+    t.folded = FoldString(w);
+    if (Tokens(t.folded).empty()) return Status::AtLine(lexicon, n, "an empty term");
+    t.self_anchored = FirstPersonWord(Tokens(t.folded).front());
+    impl->terms.push_back(std::move(t));
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  const std::string rules = dir + "/personal/rules.txt";
+  static const std::set<std::string> kLists = {"subject",  "relation",     "possessive", "negation",
+                                               "breaker",  "hypothetical", "question",   "zodiac"};
+  st = ReadSections(rules, [&](const std::vector<std::string>& sec, std::string_view line, int n) -> Status {
+    if (!kLists.count(sec[0])) return Status::AtLine(rules, n, "unknown list '" + ClipForMessage(sec[0]) + "'");
+    if (sec[1] != "fr" && sec[1] != "en" && sec[1] != "any") return Status::AtLine(rules, n, "language must be fr, en or any");
+    Phrase p;
+    const std::string folded = FoldString(line);
+    for (std::string_view t : Tokens(folded)) p.emplace_back(t);
+    if (p.empty()) return Status::AtLine(rules, n, "an empty phrase");
+    impl->rules.lists[sec[0]].push_back(std::move(p));
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+
+  // One database: every term (id = index), then the minor triggers.
+  std::vector<std::string> exprs;
+  std::vector<unsigned> flags, ids;
+  for (std::size_t i = 0; i < impl->terms.size(); ++i) {
+    const Term& t = impl->terms[i];
+    exprs.push_back("(?:^|[^a-z0-9'\\x80-\\xff])" + Literal(t.folded) + (t.prefix ? "[a-z]*" : "") +
+                    "(?:[^a-z0-9\\x80-\\xff]|$)");
+    flags.push_back(HS_FLAG_SOM_LEFTMOST);
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  impl->minor_base = static_cast<unsigned>(impl->terms.size());
+  for (std::size_t i = 0; i < std::size(kMinorTriggers); ++i) {
+    exprs.push_back(kMinorTriggers[i]);
+    flags.push_back(0);  // every occurrence: each sentence is judged on its own
+    ids.push_back(impl->minor_base + static_cast<unsigned>(i));
+  }
+  std::vector<const char*> cexprs;
+  for (const auto& e : exprs) cexprs.push_back(e.c_str());
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(cexprs.data(), flags.data(), ids.data(), static_cast<unsigned>(cexprs.size()), HS_MODE_BLOCK,
+                       nullptr, &impl->db, &err) != HS_SUCCESS) {
+    std::string msg = std::string("lexicon does not compile: ") + (err ? err->message : "?");
+    if (err && err->expression >= 0 && static_cast<std::size_t>(err->expression) < impl->terms.size()) {
+      msg += " (a term of " + lexicon + ")";
+    }
+    hs_free_compile_error(err);
+    return Status::Internal(msg);
+  }
+
+  // Minor rules, on folded sentences.
+  auto rule = [&](const char* re, MinorRule::Kind k) {
+    impl->minor_rules.push_back({std::make_unique<RE2>(re), k});
+  };
+  const char* kRel =
+      R"((?:ma|mon|notre|nos|mes)\s+(?:petite?\s+|grande?\s+|jeune\s+|cadette?\s+|ainee?\s+)?(?:fille|fils|filles|enfant|enfants|bebe|ado|frere|soeur|neveu|niece|petit-fils|petite-fille|eleve|cousin|cousine|demi-frere|demi-soeur|belle-fille|beau-fils|fillette|garcon))";
+  const char* kRelEn =
+      R"((?:my|our)\s+(?:little\s+|baby\s+|younger\s+|older\s+|big\s+|eldest\s+|youngest\s+)?(?:son|daughter|kid|child|boy|girl|brother|sister|nephew|niece|grandson|granddaughter|stepson|stepdaughter|student|cousin))";
+  rule(R"(\b(?:j'ai|j ai|jai)\s+(?:bientot\s+|presque\s+|seulement\s+|que\s+|deja\s+)?(\d{1,2})\s*ans\b)", MinorRule::kAge);
+  rule(R"(\b(?:i'm|i am|im)\s+(?:only\s+|just\s+|almost\s+|nearly\s+|turning\s+)?(\d{1,2})\b)", MinorRule::kAge);
+  rule(R"(\b(?:i'm|i am|im)\s+an?\s+(\d{1,2})[- ](?:years?|yrs?)[- ]old\b)", MinorRule::kAge);
+  rule(R"(\b(?:i'll be|i turned|i just turned|i turn)\s+(\d{1,2})\b)", MinorRule::kAge);
+  rule((std::string("\\b") + kRel + R"(\s*(?:,|\(|de|qui a|a|agee?\s+de|est\s+agee?\s+de)?\s*(\d{1,2})\s*ans\b)").c_str(),
+       MinorRule::kAge);
+  rule((std::string("\\b") + kRelEn + R"(\s*(?:,|\(|who is|is|is only|aged|,\s*aged|who's)?\s*(\d{1,2})\b)").c_str(),
+       MinorRule::kAge);
+  rule(R"(\b(?:my|our|a|an|the)\s+(\d{1,2})[- ](?:years?|yrs?)[- ]old\s+(?:son|daughter|boy|girl|kid|child|brother|sister|student|teen|teenager|nephew|niece|grandson|granddaughter)\b)",
+       MinorRule::kAge);
+  rule(R"(\b(?:ado|adolescente?|gamin|gamine|garcon|fillette|collegien|collegienne|lyceen|lyceenne|jeune fille|jeune garcon)\s+de\s+(\d{1,2})\s+ans\b)",
+       MinorRule::kAge);
+  rule(R"((?:^|\s)(?:m|f|h)?\s?(\d{1,2})\s?(?:yo|y/o|ans)(?:\s|$|[,.!)]))", MinorRule::kAge);
+  rule(R"(\b(?:je suis|j'suis|chui|il est|elle est|(?:fille|fils|frere|soeur|enfant|neveu|niece|ado) est|(?:fille|fils|frere|soeur) entre|je rentre|je passe)\s+(?:en|au)\s+(?:classe\s+de\s+)?(6e|6eme|sixieme|5e|5eme|cinquieme|4e|4eme|quatrieme|3e|3eme|troisieme|seconde|2nde|premiere|1ere|terminale|cm1|cm2|ce1|ce2|cp|college|lycee|primaire|maternelle)\b)",
+       MinorRule::kGrade);
+  rule(R"(\b(?:je suis|j'suis)\s+(?:collegien|collegienne|lyceen|lyceenne|en primaire|au college|au lycee)\b)", MinorRule::kGrade);
+  rule(R"(\b(?:i'm|i am|im|he's|she's|he is|she is|(?:son|daughter|kid|brother|sister|child) is)\s+(?:in|starting|entering|going into)\s+(\d{1,2})(?:st|nd|rd|th)\s+grade\b)",
+       MinorRule::kGrade);
+  rule(R"(\b(?:i'm|i am|im)\s+(?:a\s+)?(?:high school|middle school|junior high)\s+(?:freshman|sophomore|junior|senior|student|kid)\b)",
+       MinorRule::kGrade);
+  rule(R"(\b(?:i'm|i am|im)\s+(?:a\s+)?(?:freshman|sophomore|junior)\s+(?:in|at)\s+high school\b)", MinorRule::kGrade);
+  rule(R"(\b(?:i'm|i am|im|(?:son|daughter|kid|brother|sister|child) is)\s+in\s+(?:year\s+(?:[7-9]|1[01])|middle school|high school|junior high|elementary school|primary school|grade school)\b)",
+       MinorRule::kGrade);
+  rule(R"(\b(?:je suis ne|je suis nee|suis ne|suis nee|(?:fille|fils|frere|soeur|enfant|neveu|niece) est nee?|i was born|(?:son|daughter|kid|brother|sister|child) was born)\s+(?:le\s+\d{1,2}\s+\S+\s+|en\s+|in\s+|on\s+\S+\s+\d{1,2},?\s+)?((?:19|20)\d\d)\b)",
+       MinorRule::kBirthYear);
+  rule(R"(\b(?:je suis mineure?|i'm a minor|i am a minor|i'm underage|i am underage|i'm under 18|i am under 18|j'ai moins de 18 ans)\b)",
+       MinorRule::kMinorWord);
+  for (const auto& r : impl->minor_rules) {
+    if (!r.re->ok()) return Status::Internal("minor rule does not compile: " + r.re->error());
+  }
+  impl->age_unit = std::make_unique<RE2>(
+      R"(^\s*(?:%|€|\$|£|h\b|min|minutes?|hours?|heures?|km|kms|miles?|m\b|cm|kg|kilos?|lbs?|pounds?|ft|foot|feet|inch|inches|'|"|euros?|dollars?|points?|pts|ko|mo|go|gb|mb|fois|times|jours?|days?|weeks?|semaines?|mois|months?|ans de|years? of|years? ago|ans plus|years? later|percent|pages?|th|st|nd|rd|x\b|\.\d|,\d|:\d|-\d|/\d))");
+  impl->age_not = std::make_unique<RE2>(
+      R"(^\s*(?:d'experience|de mariage|de carriere|de metier|d'anciennete|de service|de vie commune|de travail|de pratique|of experience|of marriage|years? ago|ago|plus tard|later|de plus|older|de moins|in the business|in business|sober|clean|d'abstinence|de sobriete))");
+  return PersonalDetector(std::move(impl));
+}
+
+void PersonalDetector::Detect(std::string_view text, const DocumentContext& ctx, std::vector<Detection>* out) const {
+  impl_->Detect(text, ctx, out);
+}
+
+bool PersonalDetector::Impl::PhraseEndsAt(const std::string& list, const std::vector<std::string_view>& toks,
+                                          std::size_t end, std::size_t* start) const {
+  auto it = rules.lists.find(list);
+  if (it == rules.lists.end()) return false;
+  for (const Phrase& p : it->second) {
+    if (p.size() > end) continue;
+    bool ok = true;
+    for (std::size_t k = 0; k < p.size() && ok; ++k) ok = toks[end - p.size() + k] == p[k];
+    if (ok) {
+      *start = end - p.size();
+      return true;
+    }
+  }
+  return false;
+}
+
+bool PersonalDetector::Impl::Disclosure(std::string_view s, std::size_t term_at, std::size_t term_end,
+                                        const Term& term, std::string_view original) const {
+  const std::vector<std::string_view> all = Tokens(s);
+  const std::vector<std::string_view> before = Tokens(s.substr(0, term_at));
+  const std::string_view after = s.substr(term_end);
+  // Star signs: "je suis Cancer ascendant Lion".
+  if (term.folded == "cancer") {
+    for (std::string_view t : all) {
+      if (rules.Has("zodiac", t)) return false;
+    }
+    // "Je suis Cancer" written with a capital and no article: the sign.
+    const std::size_t at = original.find("Cancer");
+    if (at != std::string_view::npos && !before.empty() &&
+        (before.back() == "suis" || before.back() == "i'm" || before.back() == "am" || before.back() == "a")) {
+      return false;
+    }
+  }
+  // Questions in general ("Is diabetes hereditary?") are not disclosures.
+  if (!s.empty() && s.find('?') != std::string_view::npos && !before.empty()) {
+    for (const Phrase& q : rules.lists.count("question") ? rules.lists.at("question") : std::vector<Phrase>{}) {
+      if (q.size() <= all.size() && std::equal(q.begin(), q.end(), all.begin())) return false;
+    }
+  }
+  (void)after;
+  auto clean_between = [&](std::size_t from, std::size_t to) {
+    for (std::size_t k = from; k < to; ++k) {
+      if (rules.Has("negation", before[k]) || rules.Has("breaker", before[k])) return false;
+      if (before[k].substr(0, 2) == "n'" || (before[k].size() > 3 && before[k].substr(before[k].size() - 3) == "n't")) {
+        return false;
+      }
+      if (before[k] == "would" || before[k] == "serais" || before[k] == "aurais" || before[k] == "pourrais") return false;
+    }
+    return true;
+  };
+  auto no_hypothesis = [&](std::size_t anchor_start) {
+    const std::size_t from = anchor_start > 4 ? anchor_start - 4 : 0;
+    for (std::size_t k = from; k < anchor_start; ++k) {
+      if (rules.Has("hypothetical", before[k]) || rules.Has("negation", before[k])) return false;
+    }
+    return true;
+  };
+  if (term.self_anchored) {
+    // "mon syndicat", "my DNA", "je porte le voile": the term names its owner.
+    const std::size_t n = before.size();
+    return no_hypothesis(n) && (n == 0 || !rules.Has("negation", before[n - 1]));
+  }
+  const std::size_t n = before.size();
+  // Possessive right before the term (one adjective allowed): "mon diabète", "my severe depression".
+  if (PossessiveAllowed(term.category)) {
+    for (std::size_t gap = 0; gap <= 1 && gap < n; ++gap) {
+      if (rules.Has("possessive", before[n - 1 - gap]) && no_hypothesis(n - 1 - gap)) return true;
+    }
+  }
+  // Subject phrase ending at most 3 tokens before the term.
+  for (std::size_t gap = 0; gap <= 3 && gap <= n; ++gap) {
+    std::size_t start = 0;
+    if (PhraseEndsAt("subject", before, n - gap, &start) && clean_between(n - gap, n) && no_hypothesis(start)) return true;
+  }
+  // Relation phrase ("ma fille", "my brother") at most 6 tokens before.
+  for (std::size_t gap = 0; gap <= 6 && gap <= n; ++gap) {
+    std::size_t start = 0;
+    if (PhraseEndsAt("relation", before, n - gap, &start) && clean_between(n - gap, n) && no_hypothesis(start)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool PersonalDetector::Impl::Minor(std::string_view s, const DocumentContext& ctx) const {
+  const re2::StringPiece full(s.data(), s.size());
+  for (const MinorRule& r : minor_rules) {
+    const int groups = std::min(1, r.re->NumberOfCapturingGroups());
+    std::size_t pos = 0;
+    while (pos < s.size()) {
+      re2::StringPiece m[2];
+      if (!r.re->Match(full, pos, full.size(), RE2::UNANCHORED, m, 1 + groups)) break;
+      const re2::StringPiece m0 = m[0];
+      if (m0.empty()) break;
+      pos = static_cast<std::size_t>(m0.data() + m0.size() - s.data());
+      const bool has_cap = groups > 0 && m[1].data() != nullptr;
+      const std::string cap = has_cap ? std::string(m[1].data(), m[1].size()) : std::string();
+      const std::string_view rest = s.substr(pos);
+      switch (r.kind) {
+        case MinorRule::kAge: {
+          if (!has_cap) break;
+          const int age = std::atoi(cap.c_str());
+          if (age < 1 || age >= 18) break;
+          // "i'm 15 minutes late", "j'ai 15 ans d'experience", "15 years ago".
+          if (RE2::PartialMatch(re2::StringPiece(rest.data(), std::min<std::size_t>(rest.size(), 30)), *age_unit)) break;
+          if (RE2::PartialMatch(re2::StringPiece(rest.data(), std::min<std::size_t>(rest.size(), 40)), *age_not)) break;
+          // "il y a 15 ans": the age must not follow "il y a" / "depuis" / "for".
+          const std::string_view head(s.data(), m0.data() - s.data());
+          if (head.size() >= 7 && (head.substr(head.size() - 7) == "il y a " || head.substr(head.size() - 4) == "for ")) break;
+          return true;
+        }
+        case MinorRule::kGrade: {
+          if (has_cap && !cap.empty() && cap[0] >= '0' && cap[0] <= '9') {
+            const int grade = std::atoi(cap.c_str());
+            if (grade < 1 || grade > 12) break;
+          }
+          // "en premiere annee / ligne / position", "en seconde main".
+          if (RE2::PartialMatch(re2::StringPiece(rest.data(), std::min<std::size_t>(rest.size(), 20)),
+                                R"(^\s*(?:annee|ligne|position|place|main|classe affaires|division|ligue|league|year of (?:college|university|uni)))")) {
+            break;
+          }
+          return true;
+        }
+        case MinorRule::kBirthYear: {
+          if (!has_cap || !ctx.year) break;
+          const int age = *ctx.year - std::atoi(cap.c_str());
+          if (age >= 0 && age < 18) return true;
+          break;
+        }
+        case MinorRule::kMinorWord:
+          return true;
+      }
+    }
+  }
+  return false;
+}
+
+void PersonalDetector::Impl::Detect(std::string_view text, const DocumentContext& ctx,
+                                    std::vector<Detection>* out) const {
+  if (text.empty() || text.size() > (1u << 31)) return;
+  thread_local std::string folded;
+  thread_local std::vector<std::uint32_t> map;
+  Fold(text, &folded, &map);
+  thread_local Scratch cache;
+  hs_scratch_t* scratch = cache.For(db);
+  if (scratch == nullptr) return;
+  struct Hit {
+    unsigned id;
+    std::uint32_t from, to;
+  };
+  std::vector<Hit> hits;
+  hs_scan(
+      db, folded.data(), static_cast<unsigned>(folded.size()), 0, scratch,
+      [](unsigned id, unsigned long long from, unsigned long long to, unsigned, void* p) -> int {
+        auto* v = static_cast<std::vector<Hit>*>(p);
+        if (v->size() < 100000) v->push_back({id, static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(to)});
+        return 0;
+      },
+      &hits);
+  if (hits.empty()) return;
+
+  // Sentences of the folded text around each hit.
+  auto sentence_of = [&](std::size_t at, std::size_t* b, std::size_t* e) {
+    std::size_t i = at;
+    while (i > 0) {
+      const char c = folded[i - 1];
+      if (c == '\n' || c == '!' || c == '?' || ((c == '.' || c == ';') && (i >= folded.size() || folded[i] == ' '))) break;
+      if (at - i > 400) break;
+      --i;
+    }
+    std::size_t j = at;
+    while (j < folded.size()) {
+      const char c = folded[j];
+      if (c == '\n' || c == '!' || c == '?' || ((c == '.' || c == ';') && (j + 1 >= folded.size() || folded[j + 1] == ' '))) {
+        if (c == '?' || c == '!' || c == '.') ++j;
+        break;
+      }
+      if (j - at > 400) break;
+      ++j;
+    }
+    while (i < j && folded[i] == ' ') ++i;
+    *b = i;
+    *e = j;
+  };
+  std::set<std::pair<std::size_t, int>> done;  // (sentence start, category)
+  auto emit = [&](Category c, std::size_t b, std::size_t e) {
+    if (!done.insert({b, static_cast<int>(c)}).second) return;
+    out->push_back(Detection{c, map[b], map[e]});
+  };
+  for (const Hit& h : hits) {
+    std::size_t b = 0, e = 0;
+    if (h.id >= minor_base) {
+      sentence_of(h.to > 0 ? h.to - 1 : 0, &b, &e);
+      if (done.count({b, static_cast<int>(Category::kMinor)})) continue;
+      if (Minor(std::string_view(folded).substr(b, e - b), ctx)) emit(Category::kMinor, b, e);
+      continue;
+    }
+    const Term& t = terms[h.id];
+    // The match includes one boundary byte on each side.
+    std::size_t from = h.from, to = h.to;
+    if (from < folded.size() && !IsWordChar(folded[from]) ) ++from;
+    if (to > from && to <= folded.size() && to > 0 && !IsWordChar(folded[to - 1]) && folded[to - 1] != '\'') --to;
+    sentence_of(from, &b, &e);
+    if (done.count({b, static_cast<int>(t.category)})) continue;
+    const std::string_view sentence = std::string_view(folded).substr(b, e - b);
+    const std::string_view original = text.substr(map[b], map[e] - map[b]);
+    if (Disclosure(sentence, from - b, to - b, t, original)) emit(t.category, b, e);
+  }
+}
+
+}  // namespace moisson::filters
