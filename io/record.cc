@@ -81,8 +81,8 @@ class JsonlReader : public RecordReader {
       return false;
     }
     od::object obj;
-    if (doc.get_object().get(obj) != simdjson::SUCCESS) {
-      *why = "not a JSON object";
+    if (const auto err = doc.get_object().get(obj); err != simdjson::SUCCESS) {
+      *why = err == simdjson::INCORRECT_TYPE ? "not a JSON object" : "not valid JSON";
       return false;
     }
     *out = InputRecord();
