@@ -4,6 +4,7 @@
 #include <iconv.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -331,6 +332,79 @@ void Walk(const GumboNode* root, ExtractedPage* page) {
   tb.Finish();
 }
 
+// Gumbo's tree builder walks the stack of open elements on many steps, so a
+// page of 100,000 nested <div> takes about 30 s to parse. Real pages nest a
+// few dozen deep; start tags beyond kMaxDepth open elements are dropped
+// (their text is kept), which bounds the work to O(size x kMaxDepth).
+constexpr int kMaxDepth = 256;
+
+bool IsVoidTag(std::string_view name) {
+  static constexpr std::string_view kVoid[] = {"area", "base", "br",   "col",   "embed", "hr",     "img",
+                                               "input", "link", "meta", "param", "source", "track", "wbr"};
+  return std::find(std::begin(kVoid), std::end(kVoid), name) != std::end(kVoid);
+}
+
+// Returns true and fills *out when `html` nests deeper than kMaxDepth.
+bool BoundNesting(std::string_view html, std::string* out) {
+  int depth = 0;
+  bool exceeded = false;
+  std::size_t copied = 0;  // html[0, copied) is in *out (once exceeded)
+  std::size_t i = 0;
+  while (true) {
+    const void* lt = std::memchr(html.data() + i, '<', html.size() - i);
+    if (lt == nullptr) break;
+    i = static_cast<const char*>(lt) - html.data();
+    if (html.substr(i, 4) == "<!--") {
+      const std::size_t end = html.find("-->", i + 4);
+      i = end == std::string_view::npos ? html.size() : end + 3;
+      continue;
+    }
+    const bool closing = i + 1 < html.size() && html[i + 1] == '/';
+    std::size_t j = i + (closing ? 2 : 1);
+    std::size_t k = j;
+    while (k < html.size() && std::isalnum(static_cast<unsigned char>(html[k]))) ++k;
+    if (k == j) {
+      ++i;
+      continue;
+    }
+    const std::string name = AsciiLower(html.substr(j, k - j));
+    const std::size_t gt = html.find('>', k);
+    const std::size_t tag_end = gt == std::string_view::npos ? html.size() : gt + 1;
+    if (closing) {
+      if (depth > 0) --depth;
+    } else if (name == "script" || name == "style" || name == "textarea" || name == "title") {
+      // Raw text: skip to its end tag.
+      const std::string close = "</" + name;
+      std::size_t end = tag_end;
+      while (end < html.size()) {
+        end = html.find("</", end);
+        if (end == std::string_view::npos) {
+          end = html.size();
+          break;
+        }
+        if (AsciiLower(html.substr(end, close.size())) == close) break;
+        end += 2;
+      }
+      i = end;
+      continue;
+    } else if (!IsVoidTag(name) && !(gt != std::string_view::npos && gt > 0 && html[gt - 1] == '/')) {
+      if (++depth > kMaxDepth) {
+        if (!exceeded) {
+          exceeded = true;
+          out->clear();
+          out->reserve(html.size());
+        }
+        out->append(html.substr(copied, i - copied));
+        copied = tag_end;
+        --depth;
+      }
+    }
+    i = tag_end;
+  }
+  if (exceeded) out->append(html.substr(copied));
+  return exceeded;
+}
+
 }  // namespace
 
 ExtractedPage ExtractHtml(std::string_view html, const ExtractOptions& options) {
@@ -368,6 +442,8 @@ ExtractedPage ExtractHtml(std::string_view html, const ExtractOptions& options) 
     valid = ValidUtf8(utf8);
     utf8 = valid;
   }
+  std::string bounded;
+  if (BoundNesting(utf8, &bounded)) utf8 = bounded;
   GumboOptions gopts = kGumboDefaultOptions;
   gopts.max_errors = 0;  // we do not read Gumbo's parse errors; do not collect them
   GumboOutput* out = gumbo_parse_with_options(&gopts, utf8.data(), utf8.size());
