@@ -315,7 +315,14 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
       if (to - from < 2) break;
       // The rest of an e-mail address ("@example.fr"): a domain, not a handle.
       std::string_view name = text.substr(from + 1, to - from - 1);
-      if (name.find('.') != std::string_view::npos) break;
+      if (const std::size_t dot = name.rfind('.'); dot != std::string_view::npos) {
+        static const char* const kTlds[] = {"com", "fr", "org", "net", "io", "co", "uk", "de", "eu", "info",
+                                            "be", "ch", "ca", "es", "it", "us", "me", "app", "dev"};
+        const std::string tld = AsciiLower(name.substr(dot + 1));
+        bool domain = false;
+        for (const char* t : kTlds) domain |= tld == t;
+        if (domain) break;  // "@example.fr": a domain, not a handle
+      }
       if (next(to) == '@') break;
       static const char* const kNotHandles[] = {
           "media", "import", "charset", "font-face", "keyframes", "supports", "page", "namespace", "layer",
@@ -483,6 +490,7 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
         if (end == to) break;
         to = static_cast<std::uint32_t>(end);
       }
+      while (to > from && (text[to - 1] == ' ' || text[to - 1] == '\t')) --to;
       // A landmark's published coordinates in reference text are not personal data.
       if (HasCue(before, cues.encyclopedic_geo) && !HasCue(before, cues.personal_geo)) break;
       emit(Category::kGeoCoordinates);

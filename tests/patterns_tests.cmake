@@ -1,1 +1,4 @@
-# Tests of the patterns part (filled in with the part).
+# Tests of the pattern detectors and validators.
+add_executable(moisson_patterns_tests patterns_test.cc)
+target_link_libraries(moisson_patterns_tests PRIVATE moisson_filters moisson_catch_main)
+catch_discover_tests(moisson_patterns_tests)
