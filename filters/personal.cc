@@ -214,6 +214,7 @@ std::string Literal(std::string_view s) {
 const char* const kMinorTriggers[] = {
     R"(\d{1,2}\s*(?:ans|an|yo|y/o|years?|yrs?)\b)",
     R"(\d{1,2}[- ]years?[- ]old)",
+    R"(\b(?:i'm|i am|im|i'll be|i turned|i turn)\s+(?:only\s+|just\s+|almost\s+|nearly\s+|turning\s+)?\d{1,2}\b)",
     R"(\b(?:grade|college|lycee|collegien|collegienne|lyceen|lyceenne|primaire|cm1|cm2|ce1|ce2|6e|5e|4e|3e|6eme|5eme|4eme|3eme|sixieme|cinquieme|quatrieme|troisieme|seconde|2nde|terminale|premiere|1ere|freshman|sophomore|junior high|middle school|high school|year\s+(?:[7-9]|1[01]))\b)",
     R"(\b(?:ne|nee|born)\s+(?:en|in)\s+(?:19|20)\d\d\b)",
     R"(\b(?:mineur|mineure|minor|underage|under\s+18|moins\s+de\s+18)\b)",
@@ -352,7 +353,7 @@ Result<PersonalDetector> PersonalDetector::Load(const std::string& data_dir) {
        MinorRule::kAge);
   rule(R"(\b(?:ado|adolescente?|gamin|gamine|garcon|fillette|collegien|collegienne|lyceen|lyceenne|jeune fille|jeune garcon)\s+de\s+(\d{1,2})\s+ans\b)",
        MinorRule::kAge);
-  rule(R"((?:^|\s)(?:m|f|h)?\s?(\d{1,2})\s?(?:yo|y/o|ans)(?:\s|$|[,.!)]))", MinorRule::kAge);
+  rule(R"((?:^|[\s(,])(\d{1,2})\s?(?:yo|y/o)(?:\s|$|[,.!)]))", MinorRule::kAge);
   rule(R"(\b(?:je suis|j'suis|chui|il est|elle est|(?:fille|fils|frere|soeur|enfant|neveu|niece|ado) est|(?:fille|fils|frere|soeur) entre|je rentre|je passe)\s+(?:en|au)\s+(?:classe\s+de\s+)?(6e|6eme|sixieme|5e|5eme|cinquieme|4e|4eme|quatrieme|3e|3eme|troisieme|seconde|2nde|premiere|1ere|terminale|cm1|cm2|ce1|ce2|cp|college|lycee|primaire|maternelle)\b)",
        MinorRule::kGrade);
   rule(R"(\b(?:je suis|j'suis)\s+(?:collegien|collegienne|lyceen|lyceenne|en primaire|au college|au lycee)\b)", MinorRule::kGrade);

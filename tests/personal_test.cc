@@ -1,0 +1,157 @@
+// sensitive.* and minor: disclosures about a person are detected; generic,
+// encyclopedic, negated, hypothetical and figurative text is not.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <unistd.h>
+
+#include "filters/personal.h"
+
+using namespace moisson;
+using namespace moisson::filters;
+
+namespace {
+
+const PersonalDetector& Det() {
+  static const PersonalDetector* d = [] {
+    auto r = PersonalDetector::Load();
+    REQUIRE(r.ok());
+    return new PersonalDetector(std::move(r).value());
+  }();
+  return *d;
+}
+
+std::vector<Category> Cats(const std::string& text, std::optional<int> year = std::nullopt) {
+  std::vector<Detection> out;
+  DocumentContext ctx;
+  ctx.year = year;
+  Det().Detect(text, ctx, &out);
+  std::vector<Category> c;
+  for (const auto& d : out) {
+    REQUIRE(d.start <= d.end);
+    REQUIRE(d.end <= text.size());
+    c.push_back(d.category);
+  }
+  return c;
+}
+
+bool Has(const std::string& text, Category c, std::optional<int> year = std::nullopt) {
+  const auto v = Cats(text, year);
+  return std::find(v.begin(), v.end(), c) != v.end();
+}
+
+bool None(const std::string& text, std::optional<int> year = std::nullopt) { return Cats(text, year).empty(); }
+
+}  // namespace
+
+TEST_CASE("Health: first-person and third-person disclosures", "[personal]") {
+  CHECK(Has("Je suis diabétique de type 1 depuis l'an dernier.", Category::kSensitiveHealth));
+  CHECK(Has("J'ai un cancer du sein, je commence la chimio lundi.", Category::kSensitiveHealth));
+  CHECK(Has("Je suis séropositif depuis dix ans et je vais bien.", Category::kSensitiveHealth));
+  CHECK(Has("Ma fille de 13 ans est diabétique.", Category::kSensitiveHealth));
+  CHECK(Has("Mon diabète est mal équilibré ces temps-ci.", Category::kSensitiveHealth));
+  CHECK(Has("I was diagnosed with bipolar disorder last spring.", Category::kSensitiveHealth));
+  CHECK(Has("My depression got worse this winter.", Category::kSensitiveHealth));
+  CHECK(Has("My brother is HIV positive.", Category::kSensitiveHealth));
+  CHECK(Has("I'm pregnant with our second child!", Category::kSensitiveHealth));
+}
+
+TEST_CASE("Health: generic, encyclopedic, negated, hypothetical and figurative text is not", "[personal]") {
+  CHECK(None("Le diabète de type 2 touche environ 4 millions de Français."));
+  CHECK(None("Depression is a common mental disorder that affects millions."));
+  CHECK(None("Lecteur de glycémie pour diabétiques, livraison gratuite."));
+  CHECK(None("Je ne suis pas diabétique, juste gourmand."));
+  CHECK(None("I'm not diabetic, I just like sugar."));
+  CHECK(None("I don't have cancer, the test was negative."));
+  CHECK(None("Si j'étais enceinte, je le dirais tout de suite."));
+  CHECK(None("If I were depressed I would see someone."));
+  CHECK(None("Je suis malade de jalousie depuis son départ."));
+  CHECK(None("J'ai lu un article sur le diabète hier soir."));
+  CHECK(None("Is diabetes hereditary?"));
+  CHECK(None("Je suis Cancer ascendant Lion, et toi ?"));
+  CHECK(None("I'm a Cancer, my horoscope says it's a good week."));
+  CHECK(None("Nous recrutons un infirmier en psychiatrie."));
+}
+
+TEST_CASE("Religion, politics, orientation, sex life: about a person only", "[personal]") {
+  CHECK(Has("Je suis musulmane et je fais le ramadan chaque année.", Category::kSensitiveReligion));
+  CHECK(Has("I'm a practising Catholic and go to mass on Sundays.", Category::kSensitiveReligion));
+  CHECK(None("L'islam est la deuxième religion de France."));
+  CHECK(Has("J'ai voté Mélenchon au premier tour.", Category::kSensitivePolitics));
+  CHECK(Has("I'm a registered Democrat.", Category::kSensitivePolitics));
+  CHECK(None("The Labour Party was founded in 1900."));
+  CHECK(Has("Je suis lesbienne et fière de l'être.", Category::kSensitiveSexualOrientation));
+  CHECK(Has("As a gay man, I found the film moving.", Category::kSensitiveSexualOrientation));
+  CHECK(None("The gay rights movement gained momentum in the 1970s."));
+  CHECK(Has("J'ai couché avec mon ex samedi dernier.", Category::kSensitiveSexLife));
+  CHECK(Has("My sex life has been non-existent since the baby.", Category::kSensitiveSexLife));
+}
+
+TEST_CASE("Ethnicity, union, biometric, genetic", "[personal]") {
+  CHECK(Has("Je suis d'origine algérienne, née à Lyon.", Category::kSensitiveEthnicity));
+  CHECK(Has("I'm half Nigerian on my father's side.", Category::kSensitiveEthnicity));
+  CHECK(None("My black cat sleeps all day."));
+  CHECK(Has("Je suis syndiqué à la CGT depuis 2010.", Category::kSensitiveUnion));
+  CHECK(Has("I'm a union rep at the warehouse.", Category::kSensitiveUnion));
+  CHECK(None("La CGT appelle à la grève jeudi."));
+  CHECK(Has("Voici le scan de mes empreintes digitales pour le dossier.", Category::kSensitiveBiometric));
+  CHECK(Has("My 23andMe results show a BRCA1 mutation.", Category::kSensitiveGenetic));
+  CHECK(Has("Mon test ADN a révélé une maladie génétique rare.", Category::kSensitiveGenetic));
+  CHECK(None("Genetic testing is regulated in France."));
+}
+
+TEST_CASE("Minors: stated ages, school grades, birth years against the document date", "[personal]") {
+  CHECK(Has("Salut, j'ai 14 ans et je cherche une team.", Category::kMinor));
+  CHECK(Has("I'm 15 and my maths exam is on Monday.", Category::kMinor));
+  CHECK(Has("I am a 16-year-old from Leeds.", Category::kMinor));
+  CHECK(Has("Ma fille de 12 ans adore le piano.", Category::kMinor));
+  CHECK(Has("My son (10) loves football.", Category::kMinor));
+  CHECK(Has("Je suis en 4e au collège Jean Moulin.", Category::kMinor));
+  CHECK(Has("I'm in 8th grade and I hate homework.", Category::kMinor));
+  CHECK(Has("Je suis née en 2011 et j'adore le dessin.", Category::kMinor, 2024));
+  CHECK_FALSE(Has("Je suis née en 2011 et j'adore le dessin.", Category::kMinor));  // no document date
+  CHECK_FALSE(Has("Je suis née en 1990 et j'adore le dessin.", Category::kMinor, 2024));
+  CHECK(Has("Je suis mineure, je ne peux pas signer.", Category::kMinor));
+}
+
+TEST_CASE("Minors: adults' ages, durations and age ratings are not", "[personal]") {
+  CHECK(None("J'ai 34 ans et deux enfants."));
+  CHECK(None("J'ai 18 ans depuis hier !"));
+  CHECK(None("Interdit aux moins de 18 ans."));
+  CHECK(None("J'ai 15 ans d'expérience dans la vente."));
+  CHECK(None("Il y a 15 ans, j'habitais à Lyon."));
+  CHECK(None("I'm 15 minutes late, sorry."));
+  CHECK(None("I've been doing this for 16 years."));
+  CHECK(None("Jeu de société dès 8 ans, pour 2 à 4 joueurs."));
+  CHECK(None("Recommended for ages 12 and up."));
+  CHECK(None("Je suis en première année de médecine."));
+}
+
+TEST_CASE("Spans cover the sentence of the disclosure", "[personal]") {
+  const std::string text = "Bonjour à tous. Je suis diabétique depuis l'an dernier. Merci !";
+  std::vector<Detection> out;
+  Det().Detect(text, {}, &out);
+  REQUIRE(out.size() == 1);
+  CHECK(text.substr(out[0].start, out[0].end - out[0].start) == "Je suis diabétique depuis l'an dernier.");
+}
+
+TEST_CASE("A malformed data file is an error naming FILE:LINE", "[personal]") {
+  const std::string dir = "/tmp/moisson_personal_" + std::to_string(::getpid());
+  REQUIRE(std::system(("mkdir -p " + dir + "/personal").c_str()) == 0);
+  {
+    std::ofstream(dir + "/personal/lexicon.txt") << "# ok\n[sensitive.health fr]\ndiabete\n[sensitive.nope fr]\nx\n";
+    std::ofstream(dir + "/personal/rules.txt") << "[subject fr]\nje suis\n";
+  }
+  auto r = PersonalDetector::Load(dir);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == dir + "/personal/lexicon.txt:5: unknown category 'sensitive.nope'");
+  {
+    std::ofstream(dir + "/personal/lexicon.txt") << "[sensitive.health fr]\ndiabete\n";
+    std::ofstream(dir + "/personal/rules.txt") << "je suis\n";
+  }
+  r = PersonalDetector::Load(dir);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == dir + "/personal/rules.txt:1: an entry before any [section]");
+  (void)std::system(("rm -rf " + dir).c_str());
+}
