@@ -1,1 +1,5 @@
-# Tests of the audit part (filled in with the part).
+# Tests of the provenance ledger.
+pkg_check_modules(SQLITE3_T REQUIRED IMPORTED_TARGET sqlite3)
+add_executable(moisson_ledger_tests ledger_test.cc)
+target_link_libraries(moisson_ledger_tests PRIVATE moisson_audit moisson_catch_main PkgConfig::SQLITE3_T)
+catch_discover_tests(moisson_ledger_tests)
