@@ -1,1 +1,1 @@
-# Fuzz targets of the html part (filled in with the part).
+moisson_fuzz_target(html_text moisson_io)

@@ -1,1 +1,2 @@
-# Fuzz targets of the io part (filled in with the part).
+moisson_fuzz_target(jsonl moisson_io)
+moisson_fuzz_target(warc moisson_io)

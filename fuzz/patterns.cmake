@@ -1,1 +1,1 @@
-# Fuzz targets of the patterns part (filled in with the part).
+moisson_fuzz_target(detect moisson_filters)
