@@ -281,11 +281,15 @@ void PatternDetector::Impl::Detect(std::string_view text, const DocumentContext&
     for (const Detection& m : merged) {
       // Same category, overlapping: the earlier/longer stands.
       if (m.category == it->category && it->start < m.end && m.start < it->end) dup = true;
-      // A card number also reads as a phone or an IBAN's digits: the card wins.
-      if (m.category == Category::kBankingCard && it->category == Category::kIdPhone && it->start < m.end &&
-          m.start < it->end) {
+      const bool overlap = it->start < m.end && m.start < it->end;
+      // Digits inside a card, IBAN or RIB also read as a phone: banking wins.
+      if (overlap && it->category == Category::kIdPhone &&
+          (m.category == Category::kBankingCard || m.category == Category::kBankingIban ||
+           m.category == Category::kBankingRib)) {
         dup = true;
       }
+      // Coordinates inside a geo: URI or a map link are that link.
+      if (overlap && it->category == Category::kGeoCoordinates && m.category == Category::kGeoUri) dup = true;
     }
     if (!dup) merged.push_back(*it);
   }

@@ -184,7 +184,7 @@ Status ReadSections(const std::string& path,
 
 bool FirstPersonWord(std::string_view w) {
   return w == "je" || w == "j'ai" || w == "j'" || w == "my" || w == "mon" || w == "ma" || w == "mes" || w == "i" ||
-         w == "i'm";
+         w == "i'm" || w == "we" || w == "nous" || w == "on";
 }
 
 bool PossessiveAllowed(Category c) {
