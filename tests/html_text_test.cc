@@ -43,7 +43,7 @@ TEST_CASE("HTML text: script, style, template, noscript, hidden and head are not
   CHECK(p.title == "T");
 }
 
-TEST_CASE("HTML text: pre keeps its lines; entities are decoded", "[html]") {
+TEST_CASE("HTML text: pre keeps its lines - entities are decoded", "[html]") {
   const auto p = ExtractHtml("<body><pre>a  b\n  c</pre><p>&eacute;t&eacute; &amp; &lt;ok&gt;</p></body>");
   CHECK(p.text == "a  b\n  c\nété & <ok>");
 }
@@ -83,7 +83,7 @@ TEST_CASE("HTML charsets: HTTP header, meta charset, http-equiv, windows-1252, i
   CHECK(p.text == "é");
 }
 
-TEST_CASE("HTML: invalid UTF-8 and invalid source bytes become U+FFFD; unknown charsets read as UTF-8", "[html]") {
+TEST_CASE("HTML: invalid UTF-8 and invalid source bytes become U+FFFD - unknown charsets read as UTF-8", "[html]") {
   auto p = ExtractHtml("<p>a\xff\xfe b \xC3</p>");
   CHECK(ValidUtf8(p.text));
   CHECK(p.text.find("\xEF\xBF\xBD") != std::string::npos);

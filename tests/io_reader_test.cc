@@ -164,7 +164,7 @@ TEST_CASE("JSONL: a line over the limit is skipped, the next one read", "[io]") 
   CHECK(r.issues[0].line == 1);
 }
 
-TEST_CASE("Gzip: several members read whole; a truncated one keeps what came before", "[io]") {
+TEST_CASE("Gzip: several members read whole - a truncated one keeps what came before", "[io]") {
   TempDir t;
   const std::string a = "{\"text\": \"one\"}\n", b = "{\"text\": \"two\"}\n";
   const Read whole = ReadAll(t.Write("two.jsonl.gz", Gzip(a) + Gzip(b)));
@@ -215,7 +215,7 @@ TEST_CASE("WARC: response HTML and plain text, conversion records, others ignore
   CHECK(r.records[2].content == "texte extrait");
 }
 
-TEST_CASE("WARC: chunked and gzip-encoded bodies are decoded; a bomb is cut", "[io]") {
+TEST_CASE("WARC: chunked and gzip-encoded bodies are decoded - a bomb is cut", "[io]") {
   TempDir t;
   const std::string chunked = Http("5\r\nBonjo\r\n2\r\nur\r\n0\r\n\r\n", "Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n");
   const std::string gz = Http(Gzip("compressé"), "Content-Type: text/plain\r\nContent-Encoding: gzip\r\n");
@@ -247,7 +247,7 @@ TEST_CASE("WARC: a bad header is reported and the reader resynchronises", "[io]"
   CHECK(r.issues[0].offset == good.size());
 }
 
-TEST_CASE("WARC: a truncated last record is reported; per-record gzip gives member offsets", "[io]") {
+TEST_CASE("WARC: a truncated last record is reported - per-record gzip gives member offsets", "[io]") {
   TempDir t;
   const std::string one = WarcRecord("conversion", "https://e.example/1", "first", "text/plain");
   const std::string two = WarcRecord("conversion", "https://e.example/2", "second record", "text/plain");
@@ -263,7 +263,7 @@ TEST_CASE("WARC: a truncated last record is reported; per-record gzip gives memb
   CHECK(gz.records[1].offset == g1.size());
 }
 
-TEST_CASE("Format by name, else by content; errors name the file", "[io]") {
+TEST_CASE("Format by name, else by content - errors name the file", "[io]") {
   TempDir t;
   const Read sniffed = ReadAll(t.Write("dump.bin", Gzip(WarcRecord("conversion", "https://e.example/1", "x", "text/plain"))));
   REQUIRE(sniffed.error.ok());

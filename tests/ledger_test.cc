@@ -86,7 +86,7 @@ TEST_CASE("Ledger: runs and rows, found again by identifier digest", "[ledger]")
   CHECK_FALSE(Query(t.path, "SELECT ended_at FROM runs WHERE id = 1").empty());
 }
 
-TEST_CASE("Ledger: reopened, rows stay; WAL mode; mode 0600; schema version", "[ledger]") {
+TEST_CASE("Ledger: reopened, rows stay - WAL mode - mode 0600 - schema version", "[ledger]") {
   TempLedger t;
   {
     auto l = Ledger::OpenSqlite(t.path);

@@ -198,7 +198,7 @@ TEST_CASE("Policy: ai.txt disallow objects to training", "[policy][ai-txt]") {
   CHECK(text.collect);
 }
 
-TEST_CASE("TDMRep 3: well-known < header < meta; a missing value never clears", "[policy][tdmrep]") {
+TEST_CASE("TDMRep 3: well-known < header < meta - a missing value never clears", "[policy][tdmrep]") {
   const std::string wk = R"([{"location": "/", "tdm-reservation": 1, "tdm-policy": "https://a.b/p.json"}])";
   const Decision only_file = Fixture().Run("", "https://example.org/x", {}, std::nullopt, wk);
   CHECK(only_file.tdm.reservation == 1);
@@ -377,7 +377,7 @@ TEST_CASE("aipref attach: an unparsable longer Content-Usage rule cannot hide a 
   CHECK(FindEvidence(d, "content_usage.parse-error"));
 }
 
-TEST_CASE("aipref: Content-Usage header lines are statements; any n wins whatever the order", "[policy][aipref]") {
+TEST_CASE("aipref: Content-Usage header lines are statements - any n wins whatever the order", "[policy][aipref]") {
   for (const auto& lines : std::vector<std::vector<std::string>>{
            {"train-ai=n", "train-ai=y"}, {"train-ai=y", "train-ai=n"}, {"train-ai=n", "Broken"}}) {
     PageSignals p;

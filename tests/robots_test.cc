@@ -313,7 +313,7 @@ TEST_CASE("RFC 9309 2.2: comments are stripped", "[robots]") {
   }
 }
 
-TEST_CASE("google: keys match by prefix and common typos are accepted; rfc mode refuses both", "[robots][google]") {
+TEST_CASE("google: keys match by prefix and common typos are accepted - rfc mode refuses both", "[robots][google]") {
   for (const char* key : {"Disallowed", "dissallow", "dissalow", "disalow", "diasllow", "disallaw"}) {
     const std::string r = std::string("User-agent: FooBot\n") + key + ": /x\n";
     CHECK_FALSE(Allowed(r, "FooBot", "http://a.b/x"));
@@ -391,7 +391,7 @@ TEST_CASE("RFC 9309 2.5: only the first 500 KiB are parsed and a cut line is dro
   }
 }
 
-TEST_CASE("RFC 9309 2.2.3: matching is linear; a thousand '*' cost nothing", "[robots]") {
+TEST_CASE("RFC 9309 2.2.3: matching is linear - a thousand '*' cost nothing", "[robots]") {
   std::string pattern = "/";
   for (int i = 0; i < 1000; ++i) pattern += "*a";
   pattern += "$";

@@ -40,7 +40,7 @@ TEST_CASE("aipref vocab: a field that fails to parse makes every category unknow
   }
 }
 
-TEST_CASE("aipref vocab: a repeated label takes its last value; parameters are ignored", "[aipref]") {
+TEST_CASE("aipref vocab: a repeated label takes its last value - parameters are ignored", "[aipref]") {
   CHECK(ParseContentUsage("train-ai=n, train-ai=y").train_ai == Preference::kAllow);
   CHECK(ParseContentUsage("train-ai=n;exp=1").train_ai == Preference::kDisallow);
 }
@@ -152,7 +152,7 @@ TEST_CASE("TDMRep 3.2: tdmrep.json first matching rule wins", "[tdmrep]") {
   CHECK(RuleOf(f, "/other").index == 3);
 }
 
-TEST_CASE("TDMRep 3.2: location matching is case-sensitive; no match is unset", "[tdmrep]") {
+TEST_CASE("TDMRep 3.2: location matching is case-sensitive - no match is unset", "[tdmrep]") {
   const TdmRepFile f = ParseTdmRepJson(R"([{"location": "/Docs/", "tdm-reservation": 1}])");
   CHECK(MatchTdmRep(f, "/Docs/a"));
   CHECK_FALSE(MatchTdmRep(f, "/docs/a"));
@@ -170,7 +170,7 @@ TEST_CASE("TDMRep: malformed files and rules never crash and grant nothing", "[t
   CHECK(f.rules[0].reservation == 1);  // "1" as a string still reserves
 }
 
-TEST_CASE("TDMRep: an invalid rule cannot shadow a later reservation; \"0\" as a string grants nothing", "[tdmrep]") {
+TEST_CASE("TDMRep: an invalid rule cannot shadow a later reservation - \"0\" as a string grants nothing", "[tdmrep]") {
   const TdmRepFile f = ParseTdmRepJson(R"([{"location": "/*"}, {"location": "/x", "tdm-reservation": 2},
       {"location": "/y", "tdm-reservation": "0"}, {"location": "/*", "tdm-reservation": 1}])");
   REQUIRE(f.rules.size() == 1);

@@ -120,7 +120,7 @@ TEST_CASE("URL entries: host and path prefix on a segment boundary, www. ignored
   CHECK(m.Match("https://x.org/a/b.html"));
 }
 
-TEST_CASE("Expressions match the lower-cased URL; white categories cancel only them", "[blocklists]") {
+TEST_CASE("Expressions match the lower-cased URL - white categories cancel only them", "[blocklists]") {
   TempDir t;
   SiteListBuilder b;
   REQUIRE(b.AddExpressionsFile("adult", t.Write("e.txt", "(^|[-/_.])(porn|xxx)([-/_.?]|$)\n"), false, nullptr).ok());
@@ -141,7 +141,7 @@ TEST_CASE("Expressions match the lower-cased URL; white categories cancel only t
   CHECK_FALSE(m.Match("https://onsexprime.fr/"));
 }
 
-TEST_CASE("Hosts files and gzip lists load; malformed entries are skipped and counted", "[blocklists]") {
+TEST_CASE("Hosts files and gzip lists load - malformed entries are skipped and counted", "[blocklists]") {
   TempDir t;
   SiteListBuilder b;
   ListLoadReport hosts_report;
