@@ -109,8 +109,15 @@ bool IsWordChar(char c) {
   return (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u >= 0x80 || c == '\'' || c == '-';
 }
 
-// Tokens of folded text: words with their inner apostrophes and hyphens;
-// "j'ai" stays one token, as the rules write it.
+// French elided words: "d'alzheimer" is the two tokens "d'" "alzheimer",
+// "j'ai" is "j'" "ai" (rules are tokenised alike, so they may write "j'ai").
+bool Elided(std::string_view w) {
+  return w == "j'" || w == "d'" || w == "l'" || w == "m'" || w == "n'" || w == "s'" || w == "t'" || w == "c'" ||
+         w == "qu'" || w == "jusqu'" || w == "lorsqu'" || w == "puisqu'" || w == "quoiqu'";
+}
+
+// Tokens of folded text: words with their inner apostrophes and hyphens,
+// French elisions split off.
 std::vector<std::string_view> Tokens(std::string_view s) {
   std::vector<std::string_view> t;
   std::size_t i = 0;
@@ -120,7 +127,13 @@ std::vector<std::string_view> Tokens(std::string_view s) {
     while (j < s.size() && IsWordChar(s[j])) ++j;
     if (j > i) {
       std::string_view w = s.substr(i, j - i);
-      while (!w.empty() && (w.back() == '-')) w.remove_suffix(1);
+      while (!w.empty() && w.back() == '-') w.remove_suffix(1);
+      while (!w.empty() && (w.front() == '-' || w.front() == '\'')) w.remove_prefix(1);
+      const std::size_t ap = w.find('\'');
+      if (ap != std::string_view::npos && ap + 1 < w.size() && Elided(w.substr(0, ap + 1))) {
+        t.push_back(w.substr(0, ap + 1));
+        w.remove_prefix(ap + 1);
+      }
       if (!w.empty()) t.push_back(w);
     }
     i = j;
@@ -130,7 +143,12 @@ std::vector<std::string_view> Tokens(std::string_view s) {
 
 // ---- data files -------------------------------------------------------------------
 
-using Phrase = std::vector<std::string>;
+// A phrase of rules.txt and the categories it may anchor (bit i = Category i).
+struct Phrase {
+  std::vector<std::string> tokens;
+  std::uint32_t categories = ~0u;
+  bool Admits(Category c) const { return (categories >> static_cast<unsigned>(c)) & 1u; }
+};
 
 struct Term {
   Category category;
@@ -146,9 +164,14 @@ struct Rules {
     auto it = lists.find(list);
     if (it == lists.end()) return false;
     for (const Phrase& p : it->second) {
-      if (p.size() == 1 && p[0] == token) return true;
+      if (p.tokens.size() == 1 && p.tokens[0] == token) return true;
     }
     return false;
+  }
+  const std::vector<Phrase>& List(const std::string& list) const {
+    static const std::vector<Phrase> kNone;
+    auto it = lists.find(list);
+    return it == lists.end() ? kNone : it->second;
   }
 };
 
@@ -167,13 +190,15 @@ Status ReadSections(const std::string& path,
     if (t.front() == '[') {
       if (t.back() != ']') return Status::AtLine(path, n, "a section header must end with ']'");
       section.clear();
-      std::string_view in2 = TrimAsciiSpace(t.substr(1, t.size() - 2));
-      std::size_t sp = in2.find(' ');
-      section.emplace_back(in2.substr(0, sp));
-      if (sp != std::string_view::npos) section.emplace_back(TrimAsciiSpace(in2.substr(sp + 1)));
-      if (section.size() != 2 || section[0].empty() || section[1].empty()) {
-        return Status::AtLine(path, n, "a section header is [name lang]");
+      std::string_view in2 = t.substr(1, t.size() - 2);
+      while (!in2.empty()) {
+        const std::size_t b = in2.find_first_not_of(" \t");
+        if (b == std::string_view::npos) break;
+        const std::size_t e = std::min(in2.find_first_of(" \t", b), in2.size());
+        section.emplace_back(in2.substr(b, e - b));
+        in2.remove_prefix(e);
       }
+      if (section.size() < 2) return Status::AtLine(path, n, "a section header is [name lang ...]");
       continue;
     }
     if (section.empty()) return Status::AtLine(path, n, "an entry before any [section]");
@@ -187,10 +212,6 @@ bool FirstPersonWord(std::string_view w) {
          w == "i'm" || w == "we" || w == "nous" || w == "on";
 }
 
-bool PossessiveAllowed(Category c) {
-  return c == Category::kSensitiveHealth || c == Category::kSensitiveSexLife || c == Category::kSensitiveUnion ||
-         c == Category::kSensitiveBiometric || c == Category::kSensitiveGenetic;
-}
 
 // Escapes a folded phrase for Vectorscan.
 std::string Literal(std::string_view s) {
@@ -215,7 +236,7 @@ const char* const kMinorTriggers[] = {
     R"(\d{1,2}\s*(?:ans|an|yo|y/o|years?|yrs?)\b)",
     R"(\d{1,2}[- ]years?[- ]old)",
     R"(\b(?:i'm|i am|im|i'll be|i turned|i turn)\s+(?:only\s+|just\s+|almost\s+|nearly\s+|turning\s+)?\d{1,2}\b)",
-    R"(\b(?:grade|college|lycee|collegien|collegienne|lyceen|lyceenne|primaire|cm1|cm2|ce1|ce2|6e|5e|4e|3e|6eme|5eme|4eme|3eme|sixieme|cinquieme|quatrieme|troisieme|seconde|2nde|terminale|premiere|1ere|freshman|sophomore|junior high|middle school|high school|year\s+(?:[7-9]|1[01]))\b)",
+    R"(\b(?:grade|college|lycee|collegien|collegienne|lyceen|lyceenne|primaire|maternelle|cp|cm1|cm2|ce1|ce2|6e|5e|4e|3e|6eme|5eme|4eme|3eme|sixieme|cinquieme|quatrieme|troisieme|seconde|2nde|terminale|premiere|1ere|freshman|sophomore|junior high|middle school|high school|year\s+(?:[7-9]|1[01]))\b)",
     R"(\b(?:ne|nee|born)\s+(?:en|in)\s+(?:19|20)\d\d\b)",
     R"(\b(?:mineur|mineure|minor|underage|under\s+18|moins\s+de\s+18)\b)",
     R"(\b(?:son|daughter|kid|child|boy|girl|brother|sister|nephew|niece|grandson|granddaughter|student)\s*(?:,|\(|is|aged)?\s*\d{1,2}\b)",
@@ -239,11 +260,12 @@ struct PersonalDetector::Impl {
   ~Impl() { hs_free_database(db); }
 
   void Detect(std::string_view text, const DocumentContext& ctx, std::vector<Detection>* out) const;
+  // `caps[k]`: token k of the sentence starts with a capital in the original text.
   bool Disclosure(std::string_view folded_sentence, std::size_t term_at, std::size_t term_end, const Term& term,
-                  std::string_view original_sentence) const;
+                  std::string_view original_sentence, const std::vector<bool>& caps) const;
   bool Minor(std::string_view folded_sentence, const DocumentContext& ctx) const;
   bool PhraseEndsAt(const std::string& list, const std::vector<std::string_view>& toks, std::size_t end,
-                    std::size_t* start) const;
+                    Category category, std::size_t* start) const;
 };
 
 namespace {
@@ -271,6 +293,7 @@ Result<PersonalDetector> PersonalDetector::Load(const std::string& data_dir) {
   auto impl = std::make_shared<Impl>();
   const std::string lexicon = dir + "/personal/lexicon.txt";
   Status st = ReadSections(lexicon, [&](const std::vector<std::string>& sec, std::string_view line, int n) -> Status {
+    if (sec.size() != 2) return Status::AtLine(lexicon, n, "a lexicon section header is [category lang]");
     const auto cat = ParseCategory(sec[0]);
     if (!cat || !IsSensitive(*cat)) return Status::AtLine(lexicon, n, "unknown category '" + ClipForMessage(sec[0]) + "'");
     if (sec[1] != "fr" && sec[1] != "en") return Status::AtLine(lexicon, n, "language must be fr or en");
@@ -290,15 +313,27 @@ Result<PersonalDetector> PersonalDetector::Load(const std::string& data_dir) {
   });
   if (!st.ok()) return st;
   const std::string rules = dir + "/personal/rules.txt";
-  static const std::set<std::string> kLists = {"subject",  "relation",     "possessive", "negation",
-                                               "breaker",  "hypothetical", "question",   "zodiac"};
+  static const std::set<std::string> kLists = {"subject",  "bare",     "third",        "relation", "possessive",
+                                               "negation", "breaker",  "hypothetical", "question", "zodiac",
+                                               "idiom",    "title",    "notname"};
+  static const std::set<std::string> kAnchors = {"subject", "bare", "third", "relation", "possessive"};
   st = ReadSections(rules, [&](const std::vector<std::string>& sec, std::string_view line, int n) -> Status {
     if (!kLists.count(sec[0])) return Status::AtLine(rules, n, "unknown list '" + ClipForMessage(sec[0]) + "'");
     if (sec[1] != "fr" && sec[1] != "en" && sec[1] != "any") return Status::AtLine(rules, n, "language must be fr, en or any");
     Phrase p;
+    if (sec.size() > 2) {
+      // "[subject en health sex_life]": the anchor admits only these categories.
+      if (!kAnchors.count(sec[0])) return Status::AtLine(rules, n, "only anchor lists take categories");
+      p.categories = 0;
+      for (std::size_t k = 2; k < sec.size(); ++k) {
+        const auto c = ParseCategory("sensitive." + sec[k]);
+        if (!c) return Status::AtLine(rules, n, "unknown category '" + ClipForMessage(sec[k]) + "'");
+        p.categories |= 1u << static_cast<unsigned>(*c);
+      }
+    }
     const std::string folded = FoldString(line);
-    for (std::string_view t : Tokens(folded)) p.emplace_back(t);
-    if (p.empty()) return Status::AtLine(rules, n, "an empty phrase");
+    for (std::string_view t : Tokens(folded)) p.tokens.emplace_back(t);
+    if (p.tokens.empty()) return Status::AtLine(rules, n, "an empty phrase");
     impl->rules.lists[sec[0]].push_back(std::move(p));
     return Status::Ok();
   });
@@ -309,8 +344,10 @@ Result<PersonalDetector> PersonalDetector::Load(const std::string& data_dir) {
   std::vector<unsigned> flags, ids;
   for (std::size_t i = 0; i < impl->terms.size(); ++i) {
     const Term& t = impl->terms[i];
-    exprs.push_back("(?:^|[^a-z0-9'\\x80-\\xff])" + Literal(t.folded) + (t.prefix ? "[a-z]*" : "") +
-                    "(?:[^a-z0-9\\x80-\\xff]|$)");
+    // Word boundaries: an elision may precede a term ("l'islam"); a hyphen
+    // may not follow one ("bi-place", "gay-friendly").
+    exprs.push_back("(?:^|[^a-z0-9\\x80-\\xff])" + Literal(t.folded) + (t.prefix ? "[a-z]*" : "") +
+                    "(?:[^a-z0-9\\x80-\\xff-]|$)");
     flags.push_back(HS_FLAG_SOM_LEFTMOST);
     ids.push_back(static_cast<unsigned>(i));
   }
@@ -354,7 +391,7 @@ Result<PersonalDetector> PersonalDetector::Load(const std::string& data_dir) {
   rule(R"(\b(?:ado|adolescente?|gamin|gamine|garcon|fillette|collegien|collegienne|lyceen|lyceenne|jeune fille|jeune garcon)\s+de\s+(\d{1,2})\s+ans\b)",
        MinorRule::kAge);
   rule(R"((?:^|[\s(,])(\d{1,2})\s?(?:yo|y/o)(?:\s|$|[,.!)]))", MinorRule::kAge);
-  rule(R"(\b(?:je suis|j'suis|chui|il est|elle est|(?:fille|fils|frere|soeur|enfant|neveu|niece|ado) est|(?:fille|fils|frere|soeur) entre|je rentre|je passe)\s+(?:en|au)\s+(?:classe\s+de\s+)?(6e|6eme|sixieme|5e|5eme|cinquieme|4e|4eme|quatrieme|3e|3eme|troisieme|seconde|2nde|premiere|1ere|terminale|cm1|cm2|ce1|ce2|cp|college|lycee|primaire|maternelle)\b)",
+  rule(R"(\b(?:je suis|j'suis|chui|il est|elle est|(?:fille|fils|frere|soeur|enfant|neveu|niece|ado) est|(?:fille|fils|frere|soeur) entre|il entre|elle entre|je rentre|je passe|j'entre)\s+(?:en|au)\s+(?:classe\s+de\s+)?(6e|6eme|sixieme|5e|5eme|cinquieme|4e|4eme|quatrieme|3e|3eme|troisieme|seconde|2nde|premiere|1ere|terminale|cm1|cm2|ce1|ce2|cp|college|lycee|primaire|maternelle)\b)",
        MinorRule::kGrade);
   rule(R"(\b(?:je suis|j'suis)\s+(?:collegien|collegienne|lyceen|lyceenne|en primaire|au college|au lycee)\b)", MinorRule::kGrade);
   rule(R"(\b(?:i'm|i am|im|he's|she's|he is|she is|(?:son|daughter|kid|brother|sister|child) is)\s+(?:in|starting|entering|going into)\s+(\d{1,2})(?:st|nd|rd|th)\s+grade\b)",
@@ -362,6 +399,8 @@ Result<PersonalDetector> PersonalDetector::Load(const std::string& data_dir) {
   rule(R"(\b(?:i'm|i am|im)\s+(?:a\s+)?(?:high school|middle school|junior high)\s+(?:freshman|sophomore|junior|senior|student|kid)\b)",
        MinorRule::kGrade);
   rule(R"(\b(?:i'm|i am|im)\s+(?:a\s+)?(?:freshman|sophomore|junior)\s+(?:in|at)\s+high school\b)", MinorRule::kGrade);
+  rule(R"(\b(?:i'm|i am|im|he's|she's|he is|she is|(?:son|daughter|kid|brother|sister|child) is)\s+an?\s+year\s+(?:[1-9]|1[0-2])\s+(?:student|pupil|kid)\b)",
+       MinorRule::kGrade);
   rule(R"(\b(?:i'm|i am|im|(?:son|daughter|kid|brother|sister|child) is)\s+in\s+(?:year\s+(?:[7-9]|1[01])|middle school|high school|junior high|elementary school|primary school|grade school)\b)",
        MinorRule::kGrade);
   rule(R"(\b(?:je suis ne|je suis nee|suis ne|suis nee|(?:fille|fils|frere|soeur|enfant|neveu|niece) est nee?|i was born|(?:son|daughter|kid|brother|sister|child) was born)\s+(?:le\s+\d{1,2}\s+\S+\s+|en\s+|in\s+|on\s+\S+\s+\d{1,2},?\s+)?((?:19|20)\d\d)\b)",
@@ -383,15 +422,14 @@ void PersonalDetector::Detect(std::string_view text, const DocumentContext& ctx,
 }
 
 bool PersonalDetector::Impl::PhraseEndsAt(const std::string& list, const std::vector<std::string_view>& toks,
-                                          std::size_t end, std::size_t* start) const {
-  auto it = rules.lists.find(list);
-  if (it == rules.lists.end()) return false;
-  for (const Phrase& p : it->second) {
-    if (p.size() > end) continue;
+                                          std::size_t end, Category category, std::size_t* start) const {
+  for (const Phrase& p : rules.List(list)) {
+    const std::size_t len = p.tokens.size();
+    if (len > end || !p.Admits(category)) continue;
     bool ok = true;
-    for (std::size_t k = 0; k < p.size() && ok; ++k) ok = toks[end - p.size() + k] == p[k];
+    for (std::size_t k = 0; k < len && ok; ++k) ok = toks[end - len + k] == p.tokens[k];
     if (ok) {
-      *start = end - p.size();
+      *start = end - len;
       return true;
     }
   }
@@ -399,70 +437,98 @@ bool PersonalDetector::Impl::PhraseEndsAt(const std::string& list, const std::ve
 }
 
 bool PersonalDetector::Impl::Disclosure(std::string_view s, std::size_t term_at, std::size_t term_end,
-                                        const Term& term, std::string_view original) const {
+                                        const Term& term, std::string_view original,
+                                        const std::vector<bool>& caps) const {
   const std::vector<std::string_view> all = Tokens(s);
   const std::vector<std::string_view> before = Tokens(s.substr(0, term_at));
-  const std::string_view after = s.substr(term_end);
+  const std::size_t n = before.size();
+  const std::size_t term_tokens = Tokens(s.substr(term_at, term_end - term_at)).size();
   // Star signs: "je suis Cancer ascendant Lion".
   if (term.folded == "cancer") {
     for (std::string_view t : all) {
       if (rules.Has("zodiac", t)) return false;
     }
-    // "Je suis Cancer" written with a capital and no article: the sign.
-    const std::size_t at = original.find("Cancer");
-    if (at != std::string_view::npos && !before.empty() &&
+    // "Je suis Cancer", "I'm a Cancer": a capital and no article is the sign.
+    if (n < caps.size() && caps[n] && n > 0 &&
         (before.back() == "suis" || before.back() == "i'm" || before.back() == "am" || before.back() == "a")) {
       return false;
     }
   }
-  // Questions in general ("Is diabetes hereditary?") are not disclosures.
-  if (!s.empty() && s.find('?') != std::string_view::npos && !before.empty()) {
-    for (const Phrase& q : rules.lists.count("question") ? rules.lists.at("question") : std::vector<Phrase>{}) {
-      if (q.size() <= all.size() && std::equal(q.begin(), q.end(), all.begin())) return false;
+  // Idioms that hold the term without its sense: "sourd a", "in the black".
+  for (const Phrase& p : rules.List("idiom")) {
+    const std::size_t len = p.tokens.size();
+    for (std::size_t i = 0; i + len <= all.size(); ++i) {
+      if (i >= n + term_tokens || i + len <= n) continue;  // must overlap the term
+      if (std::equal(p.tokens.begin(), p.tokens.end(), all.begin() + static_cast<std::ptrdiff_t>(i))) return false;
     }
   }
-  (void)after;
+  // Questions in general ("Is diabetes hereditary?") are not disclosures.
+  if (s.find('?') != std::string_view::npos) {
+    for (const Phrase& q : rules.List("question")) {
+      if (q.tokens.size() <= all.size() && std::equal(q.tokens.begin(), q.tokens.end(), all.begin())) return false;
+    }
+  }
+  auto negated = [&](std::string_view w) {
+    return rules.Has("negation", w) || (w.size() > 3 && w.substr(w.size() - 3) == "n't");
+  };
+  // Between anchor and term: no negation, nothing that makes the term a topic.
   auto clean_between = [&](std::size_t from, std::size_t to) {
     for (std::size_t k = from; k < to; ++k) {
-      if (rules.Has("negation", before[k]) || rules.Has("breaker", before[k])) return false;
-      if (before[k].substr(0, 2) == "n'" || (before[k].size() > 3 && before[k].substr(before[k].size() - 3) == "n't")) {
-        return false;
-      }
+      if (negated(before[k]) || rules.Has("breaker", before[k])) return false;
       if (before[k] == "would" || before[k] == "serais" || before[k] == "aurais" || before[k] == "pourrais") return false;
     }
     return true;
   };
+  // Before the anchor: no "if", "si", "imagine" and no negation close by.
   auto no_hypothesis = [&](std::size_t anchor_start) {
     const std::size_t from = anchor_start > 4 ? anchor_start - 4 : 0;
     for (std::size_t k = from; k < anchor_start; ++k) {
-      if (rules.Has("hypothetical", before[k]) || rules.Has("negation", before[k])) return false;
+      if (rules.Has("hypothetical", before[k]) || negated(before[k])) return false;
     }
     return true;
   };
+  // Right after the term: "je suis diabétique ? non" is rare; "I'm not" is
+  // before it. A negation right after the verb-like term ("j'ai couché ... pas") is not handled.
   if (term.self_anchored) {
     // "mon syndicat", "my DNA", "je porte le voile": the term names its owner.
-    const std::size_t n = before.size();
-    return no_hypothesis(n) && (n == 0 || !rules.Has("negation", before[n - 1]));
+    return no_hypothesis(n) && (n == 0 || !negated(before[n - 1]));
   }
-  const std::size_t n = before.size();
-  // Possessive right before the term (one adjective allowed): "mon diabète", "my severe depression".
-  if (PossessiveAllowed(term.category)) {
-    for (std::size_t gap = 0; gap <= 1 && gap < n; ++gap) {
-      if (rules.Has("possessive", before[n - 1 - gap]) && no_hypothesis(n - 1 - gap)) return true;
+  auto anchored = [&](const std::string& list, std::size_t max_gap) {
+    for (std::size_t gap = 0; gap <= max_gap && gap <= n; ++gap) {
+      std::size_t start = 0;
+      if (PhraseEndsAt(list, before, n - gap, term.category, &start) && clean_between(n - gap, n) &&
+          no_hypothesis(start)) {
+        return true;
+      }
     }
+    return false;
+  };
+  // "mon diabète", "my severe depression" (one adjective allowed); "I slept
+  // with" (a bare pronoun right before a verb term); "je suis diabétique",
+  // "I was diagnosed with bipolar disorder"; "elle est enceinte"; "ma fille
+  // ... est autiste".
+  if (anchored("possessive", 1) || anchored("bare", 0) || anchored("subject", 3) || anchored("third", 2) ||
+      anchored("relation", 6)) {
+    return true;
   }
-  // Subject phrase ending at most 3 tokens before the term.
-  for (std::size_t gap = 0; gap <= 3 && gap <= n; ++gap) {
-    std::size_t start = 0;
-    if (PhraseEndsAt("subject", before, n - gap, &start) && clean_between(n - gap, n) && no_hypothesis(start)) return true;
-  }
-  // Relation phrase ("ma fille", "my brother") at most 6 tokens before.
-  for (std::size_t gap = 0; gap <= 6 && gap <= n; ++gap) {
-    std::size_t start = 0;
-    if (PhraseEndsAt("relation", before, n - gap, &start) && clean_between(n - gap, n) && no_hypothesis(start)) {
-      return true;
+  // A named person: "Jean Dupont, notre voisin, est alcoolique", "Mme Leroy
+  // souffre de ...": two capitalised tokens (or a title and one), then a
+  // link verb, within 6 tokens of the term.
+  static constexpr std::string_view kLinks[] = {"est",  "a",   "souffre", "vit",      "etait", "avait", "is",
+                                                "has",  "was", "had",     "suffers",  "lives", "fait",  "sont",
+                                                "were", "are", "trompe",  "cheated", "came"};
+  for (std::size_t k = n > 8 ? n - 8 : 0; k + 1 < n; ++k) {
+    if (k + 1 >= caps.size() || !caps[k] || !caps[k + 1]) continue;
+    const bool title = rules.Has("title", before[k]);
+    if (!title && (rules.Has("notname", before[k]) || rules.Has("notname", before[k + 1]))) continue;
+    if (before[k].size() < 2 && !title) continue;
+    bool link = false;
+    for (std::size_t j = k + 2; j < n; ++j) {
+      for (std::string_view l : kLinks) link = link || before[j] == l;
     }
+    if (link && n - (k + 2) <= 6 && clean_between(k + 2, n) && no_hypothesis(k)) return true;
   }
+  (void)original;
   return false;
 }
 
@@ -580,15 +646,23 @@ void PersonalDetector::Impl::Detect(std::string_view text, const DocumentContext
       continue;
     }
     const Term& t = terms[h.id];
-    // The match includes one boundary byte on each side.
+    // The match includes one boundary byte on each side (none at the text's ends).
     std::size_t from = h.from, to = h.to;
-    if (from < folded.size() && !IsWordChar(folded[from]) ) ++from;
+    if (from < folded.size() && folded[from] != t.folded[0]) ++from;
     if (to > from && to <= folded.size() && to > 0 && !IsWordChar(folded[to - 1]) && folded[to - 1] != '\'') --to;
     sentence_of(from, &b, &e);
     if (done.count({b, static_cast<int>(t.category)})) continue;
     const std::string_view sentence = std::string_view(folded).substr(b, e - b);
     const std::string_view original = text.substr(map[b], map[e] - map[b]);
-    if (Disclosure(sentence, from - b, to - b, t, original)) emit(t.category, b, e);
+    // Capitals of the sentence's tokens, read in the original text.
+    std::vector<bool> caps;
+    for (std::string_view tok : Tokens(sentence)) {
+      const std::size_t at = map[b + static_cast<std::size_t>(tok.data() - sentence.data())];
+      const unsigned char c0 = static_cast<unsigned char>(text[at]);
+      const unsigned char c1 = at + 1 < text.size() ? static_cast<unsigned char>(text[at + 1]) : 0;
+      caps.push_back((c0 >= 'A' && c0 <= 'Z') || (c0 == 0xC3 && c1 >= 0x80 && c1 <= 0x9E));
+    }
+    if (Disclosure(sentence, from - b, to - b, t, original, caps)) emit(t.category, b, e);
   }
 }
 

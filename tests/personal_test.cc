@@ -2,8 +2,12 @@
 // encyclopedic, negated, hypothetical and figurative text is not.
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <set>
 #include <unistd.h>
 
 #include "filters/personal.h"
@@ -154,4 +158,111 @@ TEST_CASE("A malformed data file is an error naming FILE:LINE", "[personal]") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().message() == dir + "/personal/rules.txt:1: an entry before any [section]");
   (void)std::system(("rm -rf " + dir).c_str());
+}
+
+// ---- labelled snippets (tests/data/personal/snippets.tsv) ----------------------
+
+namespace {
+
+struct Snippet {
+  int line;
+  std::set<Category> expected;
+  std::optional<int> year;
+  std::string text;
+};
+
+std::optional<Category> ShortName(std::string_view s) {
+  static const std::map<std::string_view, Category> kNames = {
+      {"health", Category::kSensitiveHealth},       {"religion", Category::kSensitiveReligion},
+      {"politics", Category::kSensitivePolitics},   {"orientation", Category::kSensitiveSexualOrientation},
+      {"sexlife", Category::kSensitiveSexLife},     {"ethnicity", Category::kSensitiveEthnicity},
+      {"union", Category::kSensitiveUnion},         {"biometric", Category::kSensitiveBiometric},
+      {"genetic", Category::kSensitiveGenetic},     {"minor", Category::kMinor}};
+  auto it = kNames.find(s);
+  if (it == kNames.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<Snippet> LoadSnippets() {
+  const std::string path = std::string(MOISSON_PERSONAL_TEST_DATA) + "/snippets.tsv";
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  std::vector<Snippet> v;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty() || line[0] == '#') continue;
+    const std::size_t t1 = line.find('\t');
+    const std::size_t t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
+    INFO("snippets.tsv:" << n);
+    REQUIRE(t2 != std::string::npos);
+    Snippet s;
+    s.line = n;
+    const std::string labels = line.substr(0, t1);
+    if (labels != "-") {
+      std::size_t b = 0;
+      while (b <= labels.size()) {
+        std::size_t e = labels.find(',', b);
+        if (e == std::string::npos) e = labels.size();
+        const auto c = ShortName(std::string_view(labels).substr(b, e - b));
+        REQUIRE(c.has_value());
+        s.expected.insert(*c);
+        b = e + 1;
+      }
+    }
+    const std::string year = line.substr(t1 + 1, t2 - t1 - 1);
+    if (year != "-") s.year = std::atoi(year.c_str());
+    s.text = line.substr(t2 + 1);
+    v.push_back(std::move(s));
+  }
+  return v;
+}
+
+std::set<Category> Found(const Snippet& s) {
+  std::vector<Detection> out;
+  DocumentContext ctx;
+  ctx.year = s.year;
+  Det().Detect(s.text, ctx, &out);
+  std::set<Category> c;
+  for (const auto& d : out) c.insert(d.category);
+  return c;
+}
+
+std::string Names(const std::set<Category>& c) {
+  std::string s;
+  for (Category x : c) s += std::string(CategoryId(x)) + " ";
+  return s.empty() ? "none" : s;
+}
+
+}  // namespace
+
+TEST_CASE("Each labelled snippet gets exactly its expected categories", "[personal][snippets]") {
+  const auto snippets = LoadSnippets();
+  REQUIRE(snippets.size() >= 200);
+  for (const Snippet& s : snippets) {
+    INFO("snippets.tsv:" << s.line << ": " << s.text);
+    CHECK(Names(Found(s)) == Names(s.expected));
+  }
+}
+
+// Per-category precision and recall over the snippets; run on demand:
+//   moisson_personal_tests "[.report]"
+TEST_CASE("Precision and recall per category over the labelled snippets", "[.report]") {
+  const auto snippets = LoadSnippets();
+  std::map<Category, std::array<int, 3>> m;  // tp, fp, fn
+  for (const Snippet& s : snippets) {
+    const auto found = Found(s);
+    for (Category c : found) ++m[c][s.expected.count(c) ? 0 : 1];
+    for (Category c : s.expected) {
+      if (!found.count(c)) ++m[c][2];
+    }
+  }
+  std::printf("%-32s %4s %4s %4s %9s %7s\n", "category", "tp", "fp", "fn", "precision", "recall");
+  for (const auto& [c, v] : m) {
+    const double p = v[0] + v[1] ? double(v[0]) / (v[0] + v[1]) : 1.0;
+    const double r = v[0] + v[2] ? double(v[0]) / (v[0] + v[2]) : 1.0;
+    std::printf("%-32s %4d %4d %4d %9.3f %7.3f\n", std::string(CategoryId(c)).c_str(), v[0], v[1], v[2], p, r);
+  }
+  std::printf("snippets: %zu\n", snippets.size());
 }
