@@ -11,12 +11,13 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cstring>
 #include <fstream>
-#include <mutex>
-#include <unordered_map>
 
 #include "core/strings.h"
+#include "filters/pattern_set.h"
 #include "filters/validators.h"
 
 #ifndef MOISSON_FILTERS_DATA_DIR
@@ -26,72 +27,7 @@
 namespace moisson::filters {
 namespace {
 
-enum Pattern : unsigned {
-  kEmail,
-  kHandle,
-  kProfile,
-  kCard,
-  kPhoneFr,
-  kPhoneIntl,
-  kPhoneNanp,
-  kPhoneUk,
-  kIban,
-  kBic,
-  kRib,
-  kNir,
-  kIpv4,
-  kIpv6,
-  kCoordDecimal,
-  kCoordDms,
-  kGeoUri,
-  kMapLink,
-  kAddressFr,
-  kAddressEn,
-  kPatternCount
-};
-
-struct PatternDef {
-  Pattern id;
-  const char* regex;
-  unsigned flags;
-};
-
-constexpr unsigned kSom = HS_FLAG_SOM_LEFTMOST;
-constexpr unsigned kCi = HS_FLAG_CASELESS;
-constexpr unsigned kU8 = HS_FLAG_UTF8;
-
-// Candidate shapes. They over-match on purpose; validators decide.
-const PatternDef kPatterns[] = {
-    {kEmail, R"([A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24})", kSom},
-    {kHandle, R"(@[A-Za-z0-9_][A-Za-z0-9_.]*)", kSom},
-    {kProfile,
-     R"((?:twitter\.com|x\.com|instagram\.com|tiktok\.com|facebook\.com|fb\.com|linkedin\.com/in|github\.com|youtube\.com|threads\.net|bsky\.app/profile|mastodon\.social)/@?[A-Za-z0-9_][A-Za-z0-9_.\-]*)",
-     kSom | kCi},
-    {kCard, R"(\b\d{4}(?:[ \-]?\d{4}){2}[ \-]?\d{1,7}\b|\b\d{4}[ \-]?\d{6}[ \-]?\d{4,5}\b)", kSom},
-    {kPhoneFr, R"((?:\+33[ .\-]?(?:\(0\)[ .\-]?)?|\b0033[ .\-]?|\b0)[1-9](?:[ .\-]?\d\d){4}\b)", kSom},
-    {kPhoneIntl, R"(\+[1-9]\d{0,2}[ .\-]?(?:\(\d{1,4}\)[ .\-]?)?\d{1,5}(?:[ .\-]?\d{2,5}){1,5}\b)", kSom},
-    {kPhoneNanp, R"((?:\(\d{3}\)\s?|\b\d{3}[ .\-])\d{3}[ .\-]\d{4}\b)", kSom},
-    {kPhoneUk, R"(\b0\d{2,4}[ ]?\d{3,4}[ ]?\d{3,4}\b)", kSom},
-    {kIban, R"(\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b)", kSom},
-    {kBic, R"(\b[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b)", kSom},
-    {kRib, R"(\b\d{5}[ ]?\d{5}[ ]?[0-9A-Z]{11}[ ]?\d{2}\b)", kSom},
-    {kNir, R"(\b[12][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2[AB])[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}\b)", kSom | kCi},
-    {kIpv4, R"(\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b)", kSom},
-    {kIpv6, R"([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})", kSom},
-    {kCoordDecimal,
-     R"(-?\d{1,2}[.,]\d{3,}\s?°?\s?[NS]?\s?(?:[,;/]|\s)\s?-?\d{1,3}[.,]\d{3,}\s?°?\s?[EWO]?)", kSom | kU8},
-    {kCoordDms, R"(\d{1,3}\s?°\s?\d{1,2}\s?['′’]\s?(?:\d{1,2}(?:[.,]\d+)?\s?(?:["″”]|''))?\s?[NSEWO])", kSom | kU8},
-    {kGeoUri, R"(geo:-?\d{1,2}(?:\.\d+)?,-?\d{1,3}(?:\.\d+)?(?:,-?\d+(?:\.\d+)?)?(?:;[A-Za-z0-9=.;\-]*)?)", kSom | kCi},
-    {kMapLink,
-     R"((?:google\.[a-z.]{2,6}/maps|maps\.google\.[a-z.]{2,6}|goo\.gl/maps|openstreetmap\.org|osm\.org|maps\.apple\.com|waze\.com|bing\.com/maps)[^\s"'<>)]*)",
-     kSom | kCi},
-    {kAddressFr,
-     R"(\b\d{1,4}(?:\s?(?:bis|ter|quater|[a-d]))?,?\s(?:rue|avenue|av\.|boulevard|bd|chemin|impasse|allée|allee|place|quai|route|cours|square|passage|lieu-dit|résidence|residence|sentier|hameau|faubourg|rond-point|esplanade|ruelle|villa|cité|cite)\s[^\n,;()0-9]+)",
-     kSom | kCi | kU8},
-    {kAddressEn,
-     R"(\b\d{1,5}[A-Za-z]?\s(?:[A-Z][A-Za-z'\-]+\s){1,3}(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Lane|Ln\.?|Drive|Dr\.?|Boulevard|Blvd\.?|Court|Ct\.?|Terrace|Place|Pl\.?|Way|Close|Crescent|Gardens|Square|Sq\.?|Parkway|Pkwy|Highway|Hwy)\b(?:\s(?:NW|NE|SW|SE|N|S|E|W)\b)?)",
-     kSom},
-};
+using namespace patterns;  // NOLINT: the shape table
 
 struct Candidate {
   Pattern id;
@@ -162,34 +98,58 @@ int CountDigits(std::string_view s) {
   return n;
 }
 
-// Scratch space per thread and database (Vectorscan scratch is not shareable).
-struct ScratchCache {
-  std::vector<std::pair<const hs_database_t*, hs_scratch_t*>> entries;
-  ~ScratchCache() {
-    for (auto& e : entries) hs_free_scratch(e.second);
-  }
-  hs_scratch_t* For(const hs_database_t* db) {
-    for (auto& e : entries) {
-      if (e.first == db) return e.second;
-    }
-    hs_scratch_t* s = nullptr;
-    if (hs_alloc_scratch(db, &s) != HS_SUCCESS) return nullptr;
-    entries.emplace_back(db, s);
-    return s;
+// Vectorscan scratch is per thread and per database. Each detector gets a
+// process-unique id (a freed database's address may be reused by the next
+// one, its id never is); a thread keeps the scratch of the detectors it has
+// used, cloned from the detector's prototype.
+struct ThreadScratches {
+  struct Entry {
+    std::uint64_t id;
+    hs_scratch_t* scratch;
+  };
+  std::vector<Entry> entries;
+  ~ThreadScratches() {
+    for (auto& e : entries) hs_free_scratch(e.scratch);
   }
 };
+
+hs_scratch_t* ThreadScratch(const hs_scratch_t* prototype, std::uint64_t id) {
+  thread_local ThreadScratches cache;
+  for (auto& e : cache.entries) {
+    if (e.id == id) return e.scratch;
+  }
+  hs_scratch_t* s = nullptr;
+  if (hs_clone_scratch(prototype, &s) != HS_SUCCESS) return nullptr;
+  // Detectors created and dropped over a long run leave entries behind:
+  // keep the last few only.
+  if (cache.entries.size() >= 8) {
+    hs_free_scratch(cache.entries.front().scratch);
+    cache.entries.erase(cache.entries.begin());
+  }
+  cache.entries.push_back({id, s});
+  return s;
+}
+
+std::atomic<std::uint64_t> next_detector_id{1};
 
 }  // namespace
 
 struct PatternDetector::Impl {
   hs_database_t* db = nullptr;
+  hs_scratch_t* prototype = nullptr;  // cloned per thread, never used to scan
+  std::uint64_t id = next_detector_id++;
+  std::array<std::unique_ptr<RE2>, kPatternCount> twins;  // exact spans, one per shape
   Cues cues;
   std::unique_ptr<RE2> map_coords;    // coordinates inside a map link
   std::unique_ptr<RE2> postcode_tail;  // ", 75011 Paris" / ", London NW1 6XE" after a street
-  ~Impl() { hs_free_database(db); }
+  ~Impl() {
+    hs_free_scratch(prototype);
+    hs_free_database(db);
+  }
 
   void Detect(std::string_view text, const DocumentContext& ctx, std::vector<Detection>* out) const;
   void Validate(std::string_view text, const Candidate& c, std::vector<Detection>* out) const;
+  static void Merge(std::vector<Detection>* out, std::size_t first_out);
 };
 
 Result<PatternDetector> PatternDetector::Create() {
@@ -209,10 +169,22 @@ Result<PatternDetector> PatternDetector::Create() {
     hs_free_compile_error(err);
     return Status::Internal(msg);
   }
+  if (hs_alloc_scratch(impl->db, &impl->prototype) != HS_SUCCESS) return Status::Internal("no Vectorscan scratch");
+  for (const auto& p : kPatterns) {
+    RE2::Options o;
+    o.set_longest_match(true);
+    o.set_log_errors(false);
+    o.set_case_sensitive((p.flags & kCi) == 0);
+    // Byte semantics where Vectorscan has them (no UTF-8 flag).
+    if ((p.flags & kU8) == 0) o.set_encoding(RE2::Options::EncodingLatin1);
+    auto re = std::make_unique<RE2>(p.regex, o);
+    if (!re->ok()) return Status::Internal("pattern " + std::to_string(p.id) + " is not valid RE2: " + re->error());
+    impl->twins[p.id] = std::move(re);
+  }
   auto cues = LoadCues(std::string(MOISSON_FILTERS_DATA_DIR) + "/patterns/cues.txt");
   if (!cues.ok()) return cues.status();
   impl->cues = std::move(cues).value();
-  impl->map_coords = std::make_unique<RE2>(R"((-?\d{1,2}\.\d{3,})\s*(?:,|%2C|~|/|&mlon=|&lon=)\s*(-?\d{1,3}\.\d{3,}))");
+  impl->map_coords = std::make_unique<RE2>(R"((-?\d{1,2}\.\d{2,})\s*(?:,|%2C|~|/|&mlon=|&lon=)\s*(-?\d{1,3}\.\d{2,}))");
   impl->postcode_tail = std::make_unique<RE2>(
       R"(^(,?\s*(?:\d{5}\s+[^\d\s,.;()][^\n,.;()]{1,40}|[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?,?\s(?:[A-Z]{2}\s\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}))))");
   return PatternDetector(std::move(impl));
@@ -224,74 +196,105 @@ void PatternDetector::Detect(std::string_view text, const DocumentContext& ctx, 
 
 void PatternDetector::Impl::Detect(std::string_view text, const DocumentContext&, std::vector<Detection>* out) const {
   if (text.empty()) return;
-  // Vectorscan takes an unsigned int length: longer texts are scanned in
-  // overlapping windows.
-  constexpr std::size_t kWindow = 1u << 30;
-  thread_local ScratchCache cache;
-  hs_scratch_t* scratch = cache.For(db);
+  // Offsets are 32-bit (Detection); so is Vectorscan's length. Longer texts
+  // are cut: nothing past 4 GiB - 1 is examined.
+  if (text.size() > 0xFFFFFFFFu - 1) text = text.substr(0, 0xFFFFFFFFu - 1);
+  hs_scratch_t* scratch = ThreadScratch(prototype, id);
   if (scratch == nullptr) return;
-  std::vector<Candidate> cands;
-  for (std::size_t base = 0; base < text.size(); base += kWindow - 4096) {
-    const std::size_t len = std::min(kWindow, text.size() - base);
-    struct Ctx {
-      std::vector<Candidate>* cands;
-      std::size_t base;
-    } c{&cands, base};
-    hs_scan(
-        db, text.data() + base, static_cast<unsigned>(len), 0, scratch,
-        [](unsigned id, unsigned long long from, unsigned long long to, unsigned, void* p) -> int {
-          auto* c = static_cast<Ctx*>(p);
-          auto& v = *c->cands;
-          const auto f = static_cast<std::uint32_t>(c->base + from), t = static_cast<std::uint32_t>(c->base + to);
-          // Matches of one pattern from one start come in growing ends: keep the longest.
-          for (std::size_t i = v.size(); i-- > 0 && i + 8 >= v.size();) {
-            if (v[i].id == id && v[i].from == f) {
-              v[i].to = std::max(v[i].to, t);
-              return 0;
-            }
-          }
-          if (v.size() < 1'000'000) v.push_back({static_cast<Pattern>(id), f, t});
+
+  // Pass 1 (Vectorscan, no start-of-match tracking): the ends of every
+  // candidate of every shape. Ends of one shape that lie within its max_len
+  // of each other fold into one region [first end, last end].
+  struct Region {
+    std::uint32_t first, last;
+  };
+  struct Scan {
+    std::array<Region, kPatternCount> open;
+    std::array<bool, kPatternCount> is_open{};
+    std::vector<std::pair<Pattern, Region>> regions;
+  } scan;
+  hs_scan(
+      db, text.data(), static_cast<unsigned>(text.size()), 0, scratch,
+      [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* p) -> int {
+        auto* sc = static_cast<Scan*>(p);
+        const auto end = static_cast<std::uint32_t>(to);
+        Region& r = sc->open[id];
+        if (sc->is_open[id] && end <= r.last + kPatterns[id].max_len) {
+          r.first = std::min(r.first, end);
+          r.last = std::max(r.last, end);
           return 0;
-        },
-        &c);
-    if (base + len >= text.size()) break;
+        }
+        if (sc->is_open[id]) sc->regions.emplace_back(static_cast<Pattern>(id), r);
+        sc->is_open[id] = true;
+        r = Region{end, end};
+        // A pathological input (megabytes of "::::") cannot grow this without bound.
+        return sc->regions.size() > 4'000'000 ? 1 : 0;
+      },
+      &scan);
+  for (unsigned id = 0; id < kPatternCount; ++id) {
+    if (scan.is_open[id]) scan.regions.emplace_back(static_cast<Pattern>(id), scan.open[id]);
   }
-  // A start whose longest match contains another start's of the same pattern
-  // (SOM reports leftmost starts, so this is rare) is kept once.
-  std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
-    return a.id != b.id ? a.id < b.id : a.from != b.from ? a.from < b.from : a.to > b.to;
+  // Pass 2, on regions only: the RE2 twin of the shape, leftmost-longest,
+  // gives exact non-overlapping spans. The window starts max_len before the
+  // region's first end (no match ending there can start earlier) and RE2
+  // sees the text around it, so \b at the window's edges is right.
+  std::sort(scan.regions.begin(), scan.regions.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second.first < b.second.first;
   });
-  std::uint32_t covered = 0;
-  Pattern last = kPatternCount;
   const std::size_t first_out = out->size();
-  for (const Candidate& c : cands) {
-    if (c.id == last && c.from < covered) continue;
-    last = c.id;
-    covered = c.to;
-    Validate(text, c, out);
+  std::array<std::uint32_t, kPatternCount> covered{};
+  for (const auto& [pid, r] : scan.regions) {
+    const RE2& re = *twins[pid];
+    std::size_t pos = r.first > kPatterns[pid].max_len ? r.first - kPatterns[pid].max_len : 0;
+    pos = std::max<std::size_t>(pos, covered[pid]);
+    re2::StringPiece m;
+    while (pos < r.last && re.Match(text, pos, r.last, RE2::UNANCHORED, &m, 1)) {
+      const auto f = static_cast<std::uint32_t>(m.data() - text.data());
+      const auto t = static_cast<std::uint32_t>(f + m.size());
+      if (t == f) break;
+      Validate(text, Candidate{pid, f, t}, out);
+      pos = t;
+    }
+    covered[pid] = static_cast<std::uint32_t>(std::max<std::size_t>(pos, covered[pid]));
   }
-  // Several patterns may find the same identifier (a phone by two shapes):
-  // one detection per category and span.
+  Merge(out, first_out);
+}
+
+// Several shapes may find the same identifier (a phone by two shapes), and
+// some identifiers hold others: one detection per category and span, and
+// the outer one wins where SPEC §3 says so.
+void PatternDetector::Impl::Merge(std::vector<Detection>* out, std::size_t first_out) {
   std::sort(out->begin() + first_out, out->end(), [](const Detection& a, const Detection& b) {
     return a.start != b.start ? a.start < b.start : a.end != b.end ? a.end > b.end : a.category < b.category;
   });
   std::vector<Detection> merged;
+  // Kept detections that may still overlap what follows (sorted by start, so
+  // only those ending after the current start matter): a small active set.
+  std::vector<std::size_t> active;
   for (auto it = out->begin() + first_out; it != out->end(); ++it) {
+    std::erase_if(active, [&](std::size_t i) { return merged[i].end <= it->start; });
     bool dup = false;
-    for (const Detection& m : merged) {
+    for (std::size_t i : active) {
+      const Detection& m = merged[i];
       // Same category, overlapping: the earlier/longer stands.
-      if (m.category == it->category && it->start < m.end && m.start < it->end) dup = true;
-      const bool overlap = it->start < m.end && m.start < it->end;
-      // Digits inside a card, IBAN or RIB also read as a phone: banking wins.
-      if (overlap && it->category == Category::kIdPhone &&
+      if (m.category == it->category) dup = true;
+      // Digits inside a card, IBAN or RIB also read as a phone (or a NIR): banking wins.
+      if ((it->category == Category::kIdPhone || it->category == Category::kIdNir) &&
           (m.category == Category::kBankingCard || m.category == Category::kBankingIban ||
            m.category == Category::kBankingRib)) {
         dup = true;
       }
       // Coordinates inside a geo: URI or a map link are that link.
-      if (overlap && it->category == Category::kGeoCoordinates && m.category == Category::kGeoUri) dup = true;
+      if (it->category == Category::kGeoCoordinates && m.category == Category::kGeoUri) dup = true;
+      // A handle inside an e-mail or a map link is part of it.
+      if (it->category == Category::kIdHandle && (m.category == Category::kIdEmail || m.category == Category::kGeoUri)) {
+        dup = true;
+      }
     }
-    if (!dup) merged.push_back(*it);
+    if (!dup) {
+      merged.push_back(*it);
+      active.push_back(merged.size() - 1);
+    }
   }
   out->resize(first_out);
   out->insert(out->end(), merged.begin(), merged.end());
@@ -441,20 +444,20 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
       break;
     }
     case kCoordDecimal:
+    case kCoordLabelled:
     case kCoordDms: {
+      const bool labelled = c.id == kCoordLabelled;
+      // The span is the numbers; "lat:" is a cue, not part of the identifier.
+      while (labelled && from < to && !digit(text[from]) && text[from] != '-') ++from;
       const char p = prev(from);
-      if (digit(p) || p == '.' || p == ',') break;
-      if (digit(next(to))) break;
+      if (!labelled && (digit(p) || p == '.' || p == ',' || p == '-')) break;
+      if (digit(next(to)) || (next(to) == '.' && digit(next(to + 1)))) break;
       const std::string before = Before(text, from, 200);
       // "x = 0.125, y = 0.5", "(1.500, 2.250)": maths, not a place.
       const std::string near = Before(text, from, 8);
-      if (near.find('=') != std::string::npos || (!near.empty() && near.back() == '(')) break;
-      if (c.id == kCoordDecimal) {
+      if (!labelled && (near.find('=') != std::string::npos || (!near.empty() && near.back() == '('))) break;
+      if (c.id != kCoordDms) {
         // Latitude within ±90, longitude within ±180.
-        std::string s(span());
-        for (char& ch : s) {
-          if (ch == ',' ) ch = ' ';
-        }
         double lat = 0, lon = 0;
         std::string_view v = span();
         // Parse the two numbers (decimal comma or point).

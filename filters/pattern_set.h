@@ -1,0 +1,96 @@
+// The candidate shapes of the pattern detectors, shared by filters/patterns.cc
+// and bench/detect_bench.cc (which must measure the very same set).
+//
+// Each shape over-matches on purpose: validators and context rules decide.
+// Every regex is valid for both Vectorscan and RE2 with the same meaning
+// (ASCII \\b and \\d, no back-references, no look-around).
+#ifndef MOISSON_FILTERS_PATTERN_SET_H_
+#define MOISSON_FILTERS_PATTERN_SET_H_
+
+namespace moisson::filters::patterns {
+
+enum Pattern : unsigned {
+  kEmail,
+  kHandle,
+  kProfile,
+  kCard,
+  kPhoneFr,
+  kPhoneIntl,
+  kPhoneNanp,
+  kPhoneUk,
+  kIban,
+  kBic,
+  kRib,
+  kNir,
+  kIpv4,
+  kIpv6,
+  kCoordDecimal,
+  kCoordDms,
+  kCoordLabelled,
+  kGeoUri,
+  kMapLink,
+  kAddressFr,
+  kAddressEn,
+  kPatternCount
+};
+
+struct PatternDef {
+  Pattern id;
+  const char* regex;
+  unsigned flags;
+  // Longest text a candidate may span, in bytes. Vectorscan reports match
+  // ends only; the exact span is found by the RE2 twin in a window this long
+  // before the end (longer matches of unbounded patterns are cut here).
+  unsigned max_len;
+};
+
+// Flags, in Vectorscan's values (hs_compile.h) so they pass through unchanged;
+// the RE2 twin of each pattern maps them to RE2::Options.
+inline constexpr unsigned kCi = 1;   // HS_FLAG_CASELESS
+inline constexpr unsigned kU8 = 32;  // HS_FLAG_UTF8
+
+// Candidate shapes. They over-match on purpose; validators decide.
+inline constexpr PatternDef kPatterns[] = {
+    {kEmail, R"([A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24})", 0, 254},
+    {kHandle, R"(@[A-Za-z0-9_][A-Za-z0-9_.]*)", 0, 64},
+    {kProfile,
+     R"((?:twitter\.com|x\.com|instagram\.com|tiktok\.com|facebook\.com|fb\.com|linkedin\.com/in|github\.com|youtube\.com|threads\.net|bsky\.app/profile|mastodon\.social)/@?[A-Za-z0-9_][A-Za-z0-9_.\-]*)",
+     kCi, 160},
+    {kCard, R"(\b\d{4}(?:[ \-]?\d{4}){2}[ \-]?\d{1,7}\b|\b\d{4}[ \-]?\d{6}[ \-]?\d{4,5}\b)", 0, 32},
+    {kPhoneFr, R"((?:\+33[ .\-]?(?:\(0\)[ .\-]?)?|\b0033[ .\-]?|\b0)[1-9](?:[ .\-]?\d\d){4}\b)", 0, 32},
+    {kPhoneIntl, R"(\+[1-9]\d{0,2}[ .\-]?(?:\(\d{1,4}\)[ .\-]?)?\d{1,5}(?:[ .\-]?\d{2,5}){1,5}\b)", 0, 40},
+    {kPhoneNanp, R"((?:\(\d{3}\)\s?|\b\d{3}[ .\-])\d{3}[ .\-]\d{4}\b)", 0, 24},
+    {kPhoneUk, R"(\b0\d{2,4}[ ]?\d{3,4}[ ]?\d{3,4}\b)", 0, 24},
+    {kIban, R"(\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b)", 0, 48},
+    {kBic, R"(\b[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b)", 0, 11},
+    {kRib, R"(\b\d{5}[ ]?\d{5}[ ]?[0-9A-Z]{11}[ ]?\d{2}\b)", 0, 32},
+    {kNir, R"(\b[12][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2[AB])[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}\b)", kCi, 32},
+    {kIpv4, R"(\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b)", 0, 15},
+    // IPv6: eight groups, or "::" somewhere. Times ("12:30:45") have neither.
+    // IPv4-mapped tails ("::ffff:192.0.2.1") are not matched.
+    {kIpv6,
+     R"([0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){7}|(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?::(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?)",
+     0, 39},
+    {kCoordDecimal,
+     R"(-?\d{1,2}[.,]\d{3,}\s?°?\s?[NS]?\s?(?:[,;/]|\s)\s?-?\d{1,3}[.,]\d{3,}\s?°?\s?[EWO]?)", kU8, 64},
+    {kCoordDms, R"(\d{1,3}\s?°\s?\d{1,2}\s?['′’]\s?(?:\d{1,2}(?:[.,]\d+)?\s?(?:["″”]|''))?\s?[NSEWO])", kU8, 48},
+    // "lat: 48.85, lon: 2.35", "latitude 48.8566 longitude 2.3522": labelled, so
+    // two decimals are enough.
+    {kCoordLabelled,
+     R"(\blat(?:itude)?\s?[:=]?\s?-?\d{1,2}[.,]\d{2,}\s?°?\s?[NS]?\s?[,;/]?\s?(?:lng|lon|long|longitude)\s?[:=]?\s?-?\d{1,3}[.,]\d{2,})",
+     kCi | kU8, 96},
+    {kGeoUri, R"(geo:-?\d{1,2}(?:\.\d+)?,-?\d{1,3}(?:\.\d+)?(?:,-?\d+(?:\.\d+)?)?(?:;[A-Za-z0-9=.;\-]*)?)", kCi, 160},
+    {kMapLink,
+     R"((?:google\.[a-z.]{2,6}/maps|maps\.google\.[a-z.]{2,6}|goo\.gl/maps|openstreetmap\.org|osm\.org|maps\.apple\.com|waze\.com|bing\.com/maps)[^\s"'<>)]*)",
+     kCi, 512},
+    {kAddressFr,
+     R"(\b\d{1,4}(?:\s?(?:bis|ter|quater|[a-d]))?,?\s(?:rue|avenue|av\.|boulevard|bd|chemin|impasse|allée|allee|place|quai|route|cours|square|passage|lieu-dit|résidence|residence|sentier|hameau|faubourg|rond-point|esplanade|ruelle|villa|cité|cite)\s[^\n,;()0-9]+)",
+     kCi | kU8, 256},
+    {kAddressEn,
+     R"(\b\d{1,5}[A-Za-z]?\s(?:[A-Z][A-Za-z'\-]+\s){1,3}(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Lane|Ln\.?|Drive|Dr\.?|Boulevard|Blvd\.?|Court|Ct\.?|Terrace|Place|Pl\.?|Way|Close|Crescent|Gardens|Square|Sq\.?|Parkway|Pkwy|Highway|Hwy)\b(?:\s(?:NW|NE|SW|SE|N|S|E|W)\b)?)",
+     0, 160},
+};
+
+}  // namespace moisson::filters::patterns
+
+#endif  // MOISSON_FILTERS_PATTERN_SET_H_
