@@ -46,6 +46,12 @@ void Fold(std::string_view text, std::string* out, std::vector<std::uint32_t>* m
       }
       i += consumed;
     };
+    if (c == ' ' || c == '\t' || c == '\r') {
+      // Runs of blanks fold to one space, so lexicon phrases are literals.
+      if (out->empty() || out->back() != ' ') put(" ", 1);
+      else ++i;
+      continue;
+    }
     if (c < 0x80) {
       const char l = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c);
       out->push_back(l);
@@ -86,7 +92,8 @@ void Fold(std::string_view text, std::string* out, std::vector<std::uint32_t>* m
       continue;
     }
     if (c == 0xC2 && i + 1 < text.size() && text[i + 1] == '\xA0') {
-      put(" ", 2);  // no-break space
+      if (out->empty() || out->back() != ' ') put(" ", 2);  // no-break space
+      else i += 2;
       continue;
     }
     // Anything else non-ASCII: kept as is, byte by byte.
@@ -221,7 +228,7 @@ std::string Literal(std::string_view s) {
     if ((u >= 'a' && u <= 'z') || (u >= '0' && u <= '9')) {
       out.push_back(c);
     } else if (c == ' ') {
-      out += "\\s+";
+      out += "\\x20";
     } else {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\x%02x", u);
@@ -344,11 +351,10 @@ Result<PersonalDetector> PersonalDetector::Load(const std::string& data_dir) {
   std::vector<unsigned> flags, ids;
   for (std::size_t i = 0; i < impl->terms.size(); ++i) {
     const Term& t = impl->terms[i];
-    // Word boundaries: an elision may precede a term ("l'islam"); a hyphen
-    // may not follow one ("bi-place", "gay-friendly").
-    exprs.push_back("(?:^|[^a-z0-9\\x80-\\xff])" + Literal(t.folded) + (t.prefix ? "[a-z]*" : "") +
-                    "(?:[^a-z0-9\\x80-\\xff-]|$)");
-    flags.push_back(HS_FLAG_SOM_LEFTMOST);
+    // Pure literals (FDR's fast path, no start-of-match tracking); word
+    // boundaries and prefix endings are checked on each hit (Detect).
+    exprs.push_back(Literal(t.folded));
+    flags.push_back(0);
     ids.push_back(static_cast<unsigned>(i));
   }
   impl->minor_base = static_cast<unsigned>(impl->terms.size());
@@ -646,10 +652,21 @@ void PersonalDetector::Impl::Detect(std::string_view text, const DocumentContext
       continue;
     }
     const Term& t = terms[h.id];
-    // The match includes one boundary byte on each side (none at the text's ends).
-    std::size_t from = h.from, to = h.to;
-    if (from < folded.size() && folded[from] != t.folded[0]) ++from;
-    if (to > from && to <= folded.size() && to > 0 && !IsWordChar(folded[to - 1]) && folded[to - 1] != '\'') --to;
+    // Word boundaries: an elision may precede a term ("l'islam"); a hyphen
+    // may not follow one ("bi-place", "gay-friendly"); "diabetique*" takes
+    // any letters after the stem.
+    if (h.to < t.folded.size()) continue;
+    const std::size_t from = h.to - t.folded.size();
+    std::size_t to = h.to;
+    auto letter = [](char c) {
+      const unsigned char u = static_cast<unsigned char>(c);
+      return (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u >= 0x80;
+    };
+    if (from > 0 && letter(folded[from - 1])) continue;
+    if (t.prefix) {
+      while (to < folded.size() && folded[to] >= 'a' && folded[to] <= 'z') ++to;
+    }
+    if (to < folded.size() && (letter(folded[to]) || folded[to] == '-')) continue;
     sentence_of(from, &b, &e);
     if (done.count({b, static_cast<int>(t.category)})) continue;
     const std::string_view sentence = std::string_view(folded).substr(b, e - b);

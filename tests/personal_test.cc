@@ -169,6 +169,7 @@ struct Snippet {
   std::set<Category> expected;
   std::optional<int> year;
   std::string text;
+  bool known_miss = false;  // label written "~label": counted in the report, not asserted
 };
 
 std::optional<Category> ShortName(std::string_view s) {
@@ -199,7 +200,11 @@ std::vector<Snippet> LoadSnippets() {
     REQUIRE(t2 != std::string::npos);
     Snippet s;
     s.line = n;
-    const std::string labels = line.substr(0, t1);
+    std::string labels = line.substr(0, t1);
+    if (!labels.empty() && labels[0] == '~') {
+      s.known_miss = true;
+      labels.erase(0, 1);
+    }
     if (labels != "-") {
       std::size_t b = 0;
       while (b <= labels.size()) {
@@ -241,6 +246,7 @@ TEST_CASE("Each labelled snippet gets exactly its expected categories", "[person
   const auto snippets = LoadSnippets();
   REQUIRE(snippets.size() >= 200);
   for (const Snippet& s : snippets) {
+    if (s.known_miss) continue;
     INFO("snippets.tsv:" << s.line << ": " << s.text);
     CHECK(Names(Found(s)) == Names(s.expected));
   }
@@ -265,4 +271,31 @@ TEST_CASE("Precision and recall per category over the labelled snippets", "[.rep
     std::printf("%-32s %4d %4d %4d %9.3f %7.3f\n", std::string(CategoryId(c)).c_str(), v[0], v[1], v[2], p, r);
   }
   std::printf("snippets: %zu\n", snippets.size());
+}
+
+TEST_CASE("Arbitrary bytes and degenerate text never crash and spans stay inside the text", "[personal]") {
+  std::uint32_t seed = 12345;
+  auto next = [&] { return seed = seed * 1664525u + 1013904223u; };
+  const std::string alphabet[] = {"je suis ", "diab\xC3\xA9tique", "\xC3", "\xE2\x80", "'", "-", " ", ".", "?", "\n",
+                                  "ma fille de ", "13", " ans", "I'm ", "gay", "\xFF", "n'", "Mme ", "Dupont ", "est "};
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    const int parts = static_cast<int>(next() % 60);
+    for (int i = 0; i < parts; ++i) text += alphabet[next() % std::size(alphabet)];
+    std::vector<Detection> out;
+    DocumentContext ctx;
+    ctx.year = 2024;
+    Det().Detect(text, ctx, &out);
+    for (const auto& d : out) {
+      REQUIRE(d.start <= d.end);
+      REQUIRE(d.end <= text.size());
+    }
+  }
+  // One long run of hits with no sentence end.
+  std::string run;
+  for (int i = 0; i < 20000; ++i) run += "je suis diabétique ";
+  std::vector<Detection> out;
+  Det().Detect(run, {}, &out);
+  CHECK_FALSE(out.empty());
+  CHECK(std::all_of(out.begin(), out.end(), [&](const Detection& d) { return d.end <= run.size(); }));
 }
