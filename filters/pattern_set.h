@@ -64,7 +64,7 @@ inline constexpr PatternDef kPatterns[] = {
     {kIban, R"(\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b)", 0, 48},
     {kBic, R"(\b[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b)", 0, 11},
     {kRib, R"(\b\d{5}[ ]?\d{5}[ ]?[0-9A-Z]{11}[ ]?\d{2}\b)", 0, 32},
-    {kNir, R"(\b[12][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2[AB])[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}\b)", kCi, 32},
+    {kNir, R"(\b[1278][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2[AB])[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}\b)", kCi, 32},
     {kIpv4, R"(\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b)", 0, 15},
     // IPv6: eight groups, or "::" somewhere. Times ("12:30:45") have neither.
     // IPv4-mapped tails ("::ffff:192.0.2.1") are not matched.

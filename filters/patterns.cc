@@ -330,13 +330,24 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
         for (const char* t : kTlds) domain |= tld == t;
         if (domain) break;  // "@example.fr": a domain, not a handle
       }
-      if (next(to) == '@') break;
+      // "@angular/core" (a package scope), "@user@host" (Mastodon: the first
+      // part is kept by the e-mail shape or stands alone).
+      if (next(to) == '@' || next(to) == '/') break;
+      // A decorator or annotation alone at the start of a line
+      // ("    @Override\n", "@dataclass(frozen=True)") is code, not a handle.
+      {
+        std::size_t i = from;
+        while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t')) --i;
+        if ((i == 0 || text[i - 1] == '\n') && (next(to) == '\n' || next(to) == '(' || next(to) == '\r')) break;
+      }
       static const char* const kNotHandles[] = {
           "media", "import", "charset", "font-face", "keyframes", "supports", "page", "namespace", "layer",
           "container", "property", "override", "param", "return", "returns", "throws", "see", "since", "author",
           "deprecated", "version", "link", "inheritdoc", "interface", "implementation", "end", "property",
           "synthesize", "protocol", "selector", "include", "mixin", "extend", "each", "if", "else", "for",
-          "function", "use", "forward", "tailwind", "apply", "here", "everyone", "all", "channel"};
+          "function", "use", "forward", "tailwind", "apply", "here", "everyone", "all", "channel", "staticmethod",
+          "classmethod", "dataclass", "abstractmethod", "override", "deprecated", "suppresswarnings", "test", "click",
+          "nonnull", "nullable", "csrf_token", "endif", "endforeach", "foreach", "section", "yield", "extends"};
       const std::string lname = AsciiLower(name);
       bool skip = false;
       for (const char* k : kNotHandles) skip |= lname == k;
@@ -440,6 +451,17 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
       const bool compressed = s.find("::") != std::string_view::npos;
       if (colons < 2 || (!compressed && colons != 7) || (!compressed && !hex_letter)) break;
       if (s == "::" || IsWordByte(prev(from)) || IsWordByte(next(to))) break;
+      // "a::b" (C++ scope, Haskell) is a valid but implausible address: a
+      // compressed one needs three groups or a group of three hex digits or more.
+      if (compressed) {
+        int groups = 0, longest = 0, run = 0;
+        for (char ch : s) {
+          run = ch == ':' ? 0 : run + 1;
+          groups += run == 1;
+          longest = std::max(longest, run);
+        }
+        if (groups < 3 && longest < 3) break;
+      }
       if (ValidIpv6(s)) emit(Category::kIdIp);
       break;
     }

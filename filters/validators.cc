@@ -145,9 +145,13 @@ bool ValidNir(std::string_view s) {
     c.push_back(ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 32) : ch);
   }
   if (c.size() != 15) return false;
-  // Sex 1 or 2 (3, 4, 7, 8 are provisional numbers, NIA; not matched),
-  // month 01-12, or 20-42 / 50-99 for unknown or special civil-status cases.
-  if (c[0] != '1' && c[0] != '2') return false;
+  // First digit: 1 or 2 (sex) for a NIR; 7 or 8 for a NIA, the provisional
+  // number given to people born abroad while their NIR is pending. It has the
+  // same structure and key and identifies a person just as well, so it counts.
+  // 3 and 4 (foreigners' numbers before 1970s) no longer circulate: not matched.
+  // Source: INSEE, "Le NIR" (RNIPP documentation), and the CNAV SNGI/NIA notes.
+  // Month 01-12, or 20-42 / 50-99 for unknown or special civil-status cases.
+  if (c[0] != '1' && c[0] != '2' && c[0] != '7' && c[0] != '8') return false;
   std::string num = c.substr(0, 13);
   // Department 2A / 2B (Corsica): 19 / 18 for the key (INSEE).
   if (num[5] == '2' && (num[6] == 'A' || num[6] == 'B')) {

@@ -29,7 +29,9 @@ bool ValidIban(std::string_view s);
 bool ValidRib(std::string_view bank, std::string_view branch, std::string_view account, std::string_view key);
 
 // French NIR (numéro de sécurité sociale): 13 characters + 2-digit key =
-// 97 - (number mod 97); Corsica's 2A/2B count as 19/18 for the key.
+// 97 - (number mod 97); Corsica's 2A/2B count as 19/18 for the key. First
+// digit 1/2, or 7/8 for a provisional NIA; month 01-12, 20-42 or 50-99.
+// Spaces, dots and dashes between groups are ignored.
 bool ValidNir(std::string_view s);
 
 // BIC / SWIFT (ISO 9362): 4 letters, a valid ISO 3166 country, 2 location

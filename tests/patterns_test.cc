@@ -35,49 +35,6 @@ using V = std::vector<std::string>;
 
 }  // namespace
 
-TEST_CASE("Validators: Luhn and issuer prefixes", "[validators]") {
-  CHECK(LuhnValid("4111111111111111"));
-  CHECK_FALSE(LuhnValid("4111111111111112"));
-  CHECK(ValidCardNumber("4111 1111 1111 1111"));
-  CHECK(ValidCardNumber("5555-5555-5555-4444"));
-  CHECK(ValidCardNumber("378282246310005"));  // Amex, 15 digits
-  CHECK(ValidCardNumber("2223003122003222"));  // Mastercard 2-series
-  CHECK_FALSE(ValidCardNumber("4111 1111 1111 1112"));  // fails Luhn
-  CHECK_FALSE(ValidCardNumber("1234567812345670"));     // Luhn-valid, no issuer starts with 1
-  CHECK_FALSE(ValidCardNumber("0000000000000000"));
-  CHECK_FALSE(ValidCardNumber("37828224631000"));  // Amex needs 15 digits
-}
-
-TEST_CASE("Validators: IBAN length per country and mod 97", "[validators]") {
-  CHECK(ValidIban("FR76 3000 6000 0112 3456 7890 189"));
-  CHECK(ValidIban("DE89370400440532013000"));
-  CHECK(ValidIban("GB82 WEST 1234 5698 7654 32"));
-  CHECK_FALSE(ValidIban("FR77 3000 6000 0112 3456 7890 189"));  // check digits
-  CHECK_FALSE(ValidIban("FR76 3000 6000 0112 3456 7890 18"));   // FR is 27 long
-  CHECK_FALSE(ValidIban("ZZ76 3000 6000 0112 3456 7890 189"));  // no such country
-}
-
-TEST_CASE("Validators: clé RIB, NIR with Corsica, BIC shape, IP addresses, phones", "[validators]") {
-  CHECK(ValidRib("30006", "60001", "12345678901", "55"));
-  CHECK_FALSE(ValidRib("30006", "60001", "12345678901", "56"));
-  CHECK(ValidNir("1 84 12 76 451 089 46"));
-  CHECK_FALSE(ValidNir("1 84 12 76 451 089 47"));
-  CHECK(ValidNir("2 90 05 2A 004 123 52"));
-  CHECK_FALSE(ValidNir("3 84 12 76 451 089 46"));  // sex digit
-  CHECK(ValidBicShape("AGRIFRPP"));
-  CHECK(ValidBicShape("DEUTDEFF500"));
-  CHECK_FALSE(ValidBicShape("BONJOUR1"));
-  CHECK_FALSE(ValidBicShape("ABCDZZ12"));  // ZZ is no country
-  CHECK(ValidIpv4("203.0.113.45"));
-  CHECK_FALSE(ValidIpv4("256.1.1.1"));
-  CHECK(ValidIpv6("2001:db8::1"));
-  CHECK_FALSE(ValidIpv6("12:30:45"));
-  CHECK(ValidPhone("06 12 34 56 78", "FR"));
-  CHECK(ValidPhone("+33 1 42 68 53 00", "FR"));
-  CHECK(ValidPhone("202-555-0143", "US"));
-  CHECK_FALSE(ValidPhone("12 34 56", "FR"));
-}
-
 TEST_CASE("E-mails: any occurrence, exact span, no trailing dot", "[patterns]") {
   CHECK(Found("Écrivez à claire.morel@example.fr.", Category::kIdEmail) == V{"claire.morel@example.fr"});
   CHECK(Found("contact: sales+eu@shop.example.co.uk, or call", Category::kIdEmail) == V{"sales+eu@shop.example.co.uk"});
@@ -171,4 +128,80 @@ TEST_CASE("Addresses: a person's, not a shop's or an institution's", "[patterns]
   CHECK(Found("Notre magasin, 4 rue de la Paix, 75002 Paris, est ouvert du mardi au samedi.", Category::kGeoAddress).empty());
   CHECK(Found("La mairie, 1 place de l'Hôtel de Ville, vous accueille.", Category::kGeoAddress).empty());
   CHECK(Found("Visit our store at 1600 Amphitheatre Parkway.", Category::kGeoAddress).empty());
+}
+
+TEST_CASE("More coordinate notations: hemispheres and labels", "[patterns]") {
+  CHECK(Found("je suis à 48.8566° N, 2.3522° E ce soir", Category::kGeoCoordinates) == V{"48.8566° N, 2.3522° E"});
+  CHECK(Found("ma position lat: 48.85, lon: 2.35 merci", Category::kGeoCoordinates) == V{"48.85, lon: 2.35"});
+  // A bare precise pair with no cue either way is detected (a forum post's pair is usually personal).
+  CHECK(Found("on campe ici 45.8326, 6.8652 demain", Category::kGeoCoordinates) == V{"45.8326, 6.8652"});
+  CHECK(Found("The coordinates of the Eiffel Tower are 48.8584, 2.2945.", Category::kGeoCoordinates).empty());
+  CHECK(Found("{{coord|48.8584|2.2945}} 48.8584, 2.2945", Category::kGeoCoordinates).empty());
+  CHECK(Found("version 1.2.3, 4.5.6 released", Category::kGeoCoordinates).empty());
+  CHECK(Found("le prix passe de 12.500, 13.250 euros", Category::kGeoCoordinates).size() <= 1);
+}
+
+TEST_CASE("Map links of every common service carry coordinates", "[patterns]") {
+  CHECK(Found("voir maps.google.com/?q=48.85,2.35 stp", Category::kGeoUri) == V{"maps.google.com/?q=48.85,2.35"});
+  CHECK(Found("https://www.bing.com/maps?cp=48.8566~2.3522&lvl=15", Category::kGeoUri) ==
+        V{"https://www.bing.com/maps?cp=48.8566~2.3522&lvl=15"});
+  CHECK(Found("https://www.openstreetmap.org/#map=15/48.8566/2.3522", Category::kGeoUri).size() == 1);
+  CHECK(Found("https://maps.apple.com/?ll=48.8566,2.3522&q=Home", Category::kGeoUri).size() == 1);
+  CHECK(Found("ici geo:48.85,2.35 !", Category::kGeoUri) == V{"geo:48.85,2.35"});
+  // The coordinates inside the link are not reported again.
+  CHECK(Found("https://www.google.com/maps/@48.8566,2.3522,15z", Category::kGeoCoordinates).empty());
+}
+
+TEST_CASE("More addresses: bis numbers, US streets, institutions", "[patterns]") {
+  CHECK(Found("Mon adresse : 3 bis avenue Foch, 69006 Lyon.", Category::kGeoAddress) == V{"3 bis avenue Foch, 69006 Lyon"});
+  CHECK(Found("my address is 1600 Pennsylvania Ave NW, Washington, DC 20500 thanks", Category::kGeoAddress) ==
+        V{"1600 Pennsylvania Ave NW, Washington, DC 20500"});
+  // No cue: a bare address is not guessed to be someone's.
+  CHECK(Found("Le colis est parti du 8 rue du Port ce matin.", Category::kGeoAddress).empty());
+  CHECK(Found("Museum of Art, 1000 Fifth Avenue, open daily.", Category::kGeoAddress).empty());
+  CHECK(Found("Siège social : SAS Exemple, 10 rue de Rivoli, 75004 Paris", Category::kGeoAddress).empty());
+}
+
+TEST_CASE("Phones in French international form and hard negatives", "[patterns]") {
+  CHECK(Found("joignable au +33 (0)6 12 34 56 78 le soir", Category::kIdPhone) == V{"+33 (0)6 12 34 56 78"});
+  CHECK(Found("call +44 20 7946 0958 now", Category::kIdPhone) == V{"+44 20 7946 0958"});
+  CHECK(Found("payé 1 234 567 890 € en 2023", Category::kIdPhone).empty());
+  CHECK(Found("ISBN 978-2-1234-5680-3", Category::kIdPhone).empty());
+  CHECK(Found("le 03/06/2024 à 12:30", Category::kIdPhone).empty());
+}
+
+TEST_CASE("NIR: provisional NIA and Corsica B, not other digit strings", "[patterns]") {
+  CHECK(Found("numéro provisoire 7 84 05 99 123 456 47", Category::kIdNir) == V{"7 84 05 99 123 456 47"});
+  CHECK(Found("sécu 1 85 02 2B 005 042 86.", Category::kIdNir) == V{"1 85 02 2B 005 042 86"});
+  CHECK(Found("sécu 1 85 02 2B 005 042 85.", Category::kIdNir).empty());
+}
+
+TEST_CASE("Handles: npm scopes, decorators and code at-rules are not handles", "[patterns]") {
+  CHECK(Found("npm install @angular/core", Category::kIdHandle).empty());
+  CHECK(Found("@dataclass(frozen=True)\nclass A:", Category::kIdHandle).empty());
+  CHECK(Found("@charset \"utf-8\";", Category::kIdHandle).empty());
+  CHECK(Found("Merci @lea_b !", Category::kIdHandle) == V{"@lea_b"});
+  CHECK(Found("youtube.com/@chaine_exemple et github.com/jdupont", Category::kIdHandle) ==
+        V{"youtube.com/@chaine_exemple", "github.com/jdupont"});
+  CHECK(Found("https://bsky.app/profile/lea.example.com", Category::kIdHandle).size() == 1);
+}
+
+TEST_CASE("E-mails with IDN domains and in code strings", "[patterns]") {
+  CHECK(Found("écrire à jean@xn--caf-dma.example.fr svp", Category::kIdEmail) == V{"jean@xn--caf-dma.example.fr"});
+  CHECK(Found("const to = \"ops@example.com\";", Category::kIdEmail) == V{"ops@example.com"});
+  CHECK(Found("pip install pkg@1.2.3", Category::kIdEmail).empty());
+}
+
+TEST_CASE("IPv4 accepted after words other than version cues", "[patterns]") {
+  CHECK(Found("serveur 192.0.2.10 en panne", Category::kIdIp) == V{"192.0.2.10"});
+  CHECK(Found("release v1.2.3.4", Category::kIdIp).empty());
+  CHECK(Found("le 1.2.3.4.5 du règlement", Category::kIdIp).empty());
+  CHECK(Found("std::vector<int> v; a::b", Category::kIdIp).empty());
+}
+
+TEST_CASE("Long texts: spans stay exact far from the start", "[patterns]") {
+  std::string text(300000, 'a');
+  for (std::size_t i = 0; i < text.size(); i += 80) text[i] = ' ';
+  text += " écrivez à claire.morel@example.fr.";
+  CHECK(Found(text, Category::kIdEmail) == V{"claire.morel@example.fr"});
 }

@@ -1,4 +1,5 @@
-# Tests of the pattern detectors and validators.
-add_executable(moisson_patterns_tests patterns_test.cc)
-target_link_libraries(moisson_patterns_tests PRIVATE moisson_filters moisson_catch_main)
+# Tests of the pattern detectors (tests/patterns_test.cc) and their exact
+# validators (tests/validators_test.cc).
+add_executable(moisson_patterns_tests patterns_test.cc validators_test.cc)
+target_link_libraries(moisson_patterns_tests PRIVATE moisson_filters moisson_core moisson_catch_main)
 catch_discover_tests(moisson_patterns_tests)
