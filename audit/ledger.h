@@ -1,10 +1,25 @@
 // The provenance ledger (SPEC §5, CNIL fiche 10): one row per document
-// considered, so that a person can later ask which pages held their data.
-// SQLite (WAL) now; the interface is abstract so that PostgreSQL can sit
-// behind it (a later issue). The schema is versioned (docs/ledger.md).
+// considered, so that a person can later ask which pages held their data and
+// a reviewer can see what was collected from which site.
 //
-// The ledger never holds a clear identifier: identifiers are indexed by
-// their HMAC digest (computed by the caller with the project key).
+// SQLite (WAL) now; the interface is abstract so that PostgreSQL can sit
+// behind it (a later issue). The schema is versioned and documented in
+// docs/ledger.md; a file written by a newer moisson is refused, an older one
+// is migrated in place (steps only add, never rewrite rows).
+//
+// What is never stored: a clear identifier (e-mail, phone, handle, IP, NIR)
+// or any document text. Identifiers are indexed by their keyed digest,
+// computed by the caller with the project key (the person opt-out registry's
+// construction, blocklists/optout.h OptOutDigest); documents by the SHA-256
+// of their text. The schema enforces the shape of both (64 lowercase hex
+// digits), so a clear value passed by mistake is refused, not stored. Error
+// messages name the file and the row number, never a stored value.
+//
+// Threads: a Ledger is NOT thread-safe. One thread (the writer, which
+// receives documents in input order) calls BeginRun, Append and EndRun, and
+// reads (FindIdentifier, RowCount) from the same thread. Other processes or
+// other Ledger objects on the same file may read at the same time (WAL): they
+// see each Append once it has returned, never half of one.
 #ifndef MOISSON_AUDIT_LEDGER_H_
 #define MOISSON_AUDIT_LEDGER_H_
 
@@ -12,55 +27,80 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
 
 namespace moisson::audit {
 
+// The schema version this binary writes (PRAGMA user_version, meta table).
+inline constexpr int kLedgerSchemaVersion = 1;
+
 // One document considered by `filter` (and later `crawl`).
 struct LedgerRow {
   std::string url;             // "" when the input had none
   std::string site;            // registrable domain (SiteOf), "" when no URL
   std::string source_file;     // dump the document came from
-  std::uint64_t source_offset = 0;
-  std::string considered_at;   // UTC, ISO 8601 ("2026-11-22T09:31:22Z")
+  std::uint64_t source_offset = 0;  // byte offset of the record in source_file (< 2^63)
+  std::string considered_at;   // UTC, ISO 8601 ("2026-11-22T09:31:22Z"); "" = now
   std::string decision;        // "keep", "modify" or "drop"
-  std::vector<std::string> reasons;  // category ids / reason codes
-  std::string content_sha256;  // hex SHA-256 of the input text
+  std::vector<std::string> reasons;  // category ids / reason codes; none empty, none with a comma
+  std::string content_sha256;  // hex SHA-256 of the input text (64 lowercase hex), "" when none was read
   std::string output_file;     // "" when dropped
   std::string output_id;       // the output record's id, "" when dropped
-  // Hex HMAC digests of the identifiers seen in the document, with their
-  // type ("email", "phone", "handle", "ip", "nir", ...).
+  // Hex HMAC digests (64 lowercase hex) of the identifiers seen in the
+  // document, with their type ("email", "phone", "handle", "ip", "nir", ...).
+  // A digest listed twice for one document is stored once.
   std::vector<std::pair<std::string, std::string>> identifiers;  // (type, hex digest)
 };
 
+// A document that held a given identifier.
 struct IdentifierHit {
-  std::int64_t row = 0;  // ledger row id
+  std::int64_t row = 0;  // ledger row id (documents.id)
   std::string url;
   std::string considered_at;
   std::string decision;
   std::string output_file;
   std::string output_id;
+  // Added for rights requests (export): where the document came from.
+  std::string site;
+  std::string source_file;
+  std::uint64_t source_offset = 0;
+  std::vector<std::string> reasons;
+  std::string type;        // the identifier's type, as appended
+  std::int64_t run = 0;    // runs.id
 };
 
 class Ledger {
  public:
   virtual ~Ledger() = default;
 
-  // Opens or creates a SQLite ledger (WAL mode, file mode 0600). A file with
-  // a newer schema version is an error; an older one is migrated.
+  // Opens or creates a SQLite ledger at `path`: WAL journal, synchronous =
+  // NORMAL, foreign keys on, a busy timeout so that readers and the writer
+  // can overlap. A new file is created with mode 0600 before SQLite opens it
+  // (it lists every URL considered); an existing file keeps its mode. A file
+  // with a newer schema version, a SQLite file that is not a ledger, or one
+  // whose meta table disagrees with its version is an error naming the file;
+  // an older ledger is migrated in one transaction.
   static Result<std::unique_ptr<Ledger>> OpenSqlite(const std::string& path);
 
-  // Starts a run (one `filter` or `crawl` invocation); returns its id.
+  // Starts a run (one `filter` or `crawl` invocation) made with the project
+  // key `key_id` (ProjectKey::id(), not the secret); returns its id.
   virtual Result<std::int64_t> BeginRun(std::string_view command, std::string_view key_id) = 0;
-  // Appends rows in one transaction; all or nothing.
+  // Appends rows to run `run` in one transaction: all or nothing. A row that
+  // breaks the schema (unknown decision or run, digest not 64 lowercase hex,
+  // empty reason...) fails the whole call with a message naming the file and
+  // the row number; nothing of the call is then in the ledger. Callers batch
+  // (a few thousand rows per call): each call is one commit.
   virtual Status Append(std::int64_t run, const std::vector<LedgerRow>& rows) = 0;
-  // Marks the run finished with its counts (JSON object text).
+  // Marks run `run` finished with its counts (JSON object text). An unknown
+  // run is an error.
   virtual Status EndRun(std::int64_t run, std::string_view summary_json) = 0;
 
-  // Rows whose document held the identifier with this hex digest.
+  // Documents that held the identifier with this hex digest, oldest first.
   virtual Result<std::vector<IdentifierHit>> FindIdentifier(std::string_view hex_digest) const = 0;
+  // Number of documents in the ledger, all runs.
   virtual Result<std::int64_t> RowCount() const = 0;
 };
 

@@ -1,5 +1,6 @@
-# Tests of the provenance ledger.
+# Tests of the provenance ledger. They also read the file through their own
+# SQLite connection (second reader, raw pragmas, fake newer versions).
 pkg_check_modules(SQLITE3_T REQUIRED IMPORTED_TARGET sqlite3)
 add_executable(moisson_ledger_tests ledger_test.cc)
-target_link_libraries(moisson_ledger_tests PRIVATE moisson_audit moisson_catch_main PkgConfig::SQLITE3_T)
+target_link_libraries(moisson_ledger_tests PRIVATE moisson_audit moisson_core moisson_catch_main PkgConfig::SQLITE3_T)
 catch_discover_tests(moisson_ledger_tests)

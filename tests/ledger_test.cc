@@ -1,14 +1,19 @@
 // The provenance ledger: schema, runs, rows, the identifier index, atomic
-// appends, file mode and version checks.
+// appends, file mode, WAL, version checks and migrations. All data here is
+// fictitious.
 #include <catch2/catch.hpp>
 
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 
 #include "audit/ledger.h"
+#include "audit/ledger_internal.h"
 
 using namespace moisson;
 using namespace moisson::audit;
@@ -26,7 +31,11 @@ struct TempLedger {
   ~TempLedger() { (void)std::system(("rm -rf '" + dir + "'").c_str()); }
 };
 
-LedgerRow Row(const std::string& url, const std::string& decision, std::vector<std::pair<std::string, std::string>> ids = {}) {
+// A 64-hex digest that stands for one fictitious identifier.
+std::string Digest(char c) { return std::string(64, c); }
+
+LedgerRow Row(const std::string& url, const std::string& decision,
+              std::vector<std::pair<std::string, std::string>> ids = {}) {
   LedgerRow r;
   r.url = url;
   r.site = "example.org";
@@ -44,6 +53,8 @@ LedgerRow Row(const std::string& url, const std::string& decision, std::vector<s
   return r;
 }
 
+// First column of the first row of `sql`, through a separate read-only
+// connection ("" when there is no row).
 std::string Query(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
   sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
@@ -58,51 +69,140 @@ std::string Query(const std::string& path, const std::string& sql) {
   return out;
 }
 
+void Exec(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+bool StartsWith(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
 }  // namespace
 
-TEST_CASE("Ledger: runs and rows, found again by identifier digest", "[ledger]") {
+TEST_CASE("Ledger: rows are found again by identifier digest with their provenance", "[ledger]") {
   TempLedger t;
   auto l = Ledger::OpenSqlite(t.path);
   REQUIRE(l.ok());
   auto run = (*l)->BeginRun("filter", "e7be12d821c47682");
   REQUIRE(run.ok());
-  REQUIRE((*l)->Append(*run, {Row("https://example.org/a", "modify", {{"email", "d1"}, {"phone", "d2"}}),
-                              Row("https://example.org/b", "drop", {{"email", "d1"}}),
+  LedgerRow a = Row("https://example.org/a", "modify", {{"email", Digest('1')}, {"phone", Digest('2')}});
+  a.source_offset = 1ull << 40;
+  REQUIRE((*l)->Append(*run, {a, Row("https://example.org/b", "drop", {{"email", Digest('1')}}),
                               Row("https://example.org/c", "keep")})
               .ok());
   REQUIRE((*l)->EndRun(*run, "{\"documents\":3}").ok());
   CHECK((*l)->RowCount().value() == 3);
-  auto hits = (*l)->FindIdentifier("d1");
+
+  auto hits = (*l)->FindIdentifier(Digest('1'));
   REQUIRE(hits.ok());
   REQUIRE(hits->size() == 2);
-  CHECK((*hits)[0].url == "https://example.org/a");
-  CHECK((*hits)[0].output_id == "doc-1");
+  const IdentifierHit& h = (*hits)[0];
+  CHECK(h.url == "https://example.org/a");
+  CHECK(h.site == "example.org");
+  CHECK(h.source_file == "dump.jsonl");
+  CHECK(h.source_offset == (1ull << 40));
+  CHECK(h.considered_at == "2026-11-22T09:31:22Z");
+  CHECK(h.decision == "modify");
+  CHECK(h.output_file == "out.jsonl");
+  CHECK(h.output_id == "doc-1");
+  CHECK(h.type == "email");
+  CHECK(h.run == *run);
+  CHECK(h.reasons == std::vector<std::string>{"id.email", "id.phone"});
+  CHECK((*hits)[1].url == "https://example.org/b");
   CHECK((*hits)[1].decision == "drop");
   CHECK((*hits)[1].output_file.empty());
-  CHECK((*l)->FindIdentifier("nope")->empty());
-  CHECK(Query(t.path, "SELECT reasons FROM documents WHERE id = 1") == "id.email,id.phone");
-  CHECK(Query(t.path, "SELECT count(*) FROM document_reasons WHERE reason = 'id.phone'") == "3");
+  CHECK((*hits)[1].output_id.empty());
+  CHECK((*l)->FindIdentifier(Digest('2'))->size() == 1);
+  CHECK((*l)->FindIdentifier(Digest('9'))->empty());
+
   CHECK(Query(t.path, "SELECT summary FROM runs WHERE id = 1") == "{\"documents\":3}");
+  CHECK(Query(t.path, "SELECT command || ' ' || key_id FROM runs WHERE id = 1") == "filter e7be12d821c47682");
   CHECK_FALSE(Query(t.path, "SELECT ended_at FROM runs WHERE id = 1").empty());
 }
 
-TEST_CASE("Ledger: reopened, rows stay - WAL mode - mode 0600 - schema version", "[ledger]") {
+TEST_CASE("Ledger: reasons round-trip as text and as one child row each", "[ledger]") {
+  TempLedger t;
+  auto l = Ledger::OpenSqlite(t.path);
+  REQUIRE(l.ok());
+  auto run = (*l)->BeginRun("filter", "k");
+  LedgerRow none = Row("https://example.org/n", "keep", {{"email", Digest('3')}});
+  none.reasons.clear();
+  LedgerRow dup = Row("https://example.org/d", "drop", {{"email", Digest('3')}});
+  dup.reasons = {"optout.person", "banking.card", "optout.person"};
+  REQUIRE((*l)->Append(*run, {Row("https://example.org/a", "modify", {{"email", Digest('3')}}), none, dup}).ok());
+  auto hits = (*l)->FindIdentifier(Digest('3'));
+  REQUIRE(hits->size() == 3);
+  CHECK((*hits)[0].reasons == std::vector<std::string>{"id.email", "id.phone"});
+  CHECK((*hits)[1].reasons.empty());
+  CHECK((*hits)[2].reasons == std::vector<std::string>{"optout.person", "banking.card", "optout.person"});
+  CHECK(Query(t.path, "SELECT reasons FROM documents WHERE id = 1") == "id.email,id.phone");
+  CHECK(Query(t.path, "SELECT count(*) FROM document_reasons WHERE reason = 'id.phone'") == "1");
+  CHECK(Query(t.path, "SELECT count(*) FROM document_reasons WHERE document = 3") == "2");  // duplicate absorbed
+  CHECK(Query(t.path,
+              "SELECT group_concat(reason) FROM (SELECT r.reason FROM document_reasons r JOIN documents d "
+              "ON d.id = r.document WHERE d.site = 'example.org' AND d.decision = 'drop' ORDER BY r.reason)") ==
+        "banking.card,optout.person");
+}
+
+TEST_CASE("Ledger: a digest listed twice for one document is stored once", "[ledger]") {
+  TempLedger t;
+  auto l = Ledger::OpenSqlite(t.path);
+  REQUIRE(l.ok());
+  auto run = (*l)->BeginRun("filter", "k");
+  REQUIRE((*l)->Append(*run, {Row("https://example.org/a", "modify", {{"email", Digest('4')}, {"email", Digest('4')}})})
+              .ok());
+  CHECK((*l)->FindIdentifier(Digest('4'))->size() == 1);
+}
+
+TEST_CASE("Ledger: an empty considered_at is stamped with the current UTC time", "[ledger]") {
+  TempLedger t;
+  auto l = Ledger::OpenSqlite(t.path);
+  REQUIRE(l.ok());
+  auto run = (*l)->BeginRun("filter", "k");
+  LedgerRow r = Row("https://example.org/a", "keep", {{"email", Digest('5')}});
+  r.considered_at.clear();
+  REQUIRE((*l)->Append(*run, {r}).ok());
+  const std::string at = (*l)->FindIdentifier(Digest('5'))->at(0).considered_at;
+  CHECK(at.size() == 20);
+  CHECK(StartsWith(at, "20"));
+  CHECK(at.back() == 'Z');
+}
+
+TEST_CASE("Ledger: reopened, rows stay; WAL mode; files mode 0600; schema version in pragma and meta", "[ledger]") {
   TempLedger t;
   {
     auto l = Ledger::OpenSqlite(t.path);
     REQUIRE(l.ok());
     auto run = (*l)->BeginRun("filter", "k");
     REQUIRE((*l)->Append(*run, {Row("https://example.org/a", "keep")}).ok());
+    struct stat wal;
+    REQUIRE(::stat((t.path + "-wal").c_str(), &wal) == 0);  // open while the ledger is
+    CHECK((wal.st_mode & 0777) == 0600);
   }
   auto again = Ledger::OpenSqlite(t.path);
   REQUIRE(again.ok());
   CHECK((*again)->RowCount().value() == 1);
+  auto run2 = (*again)->BeginRun("filter", "k");
+  REQUIRE(run2.ok());
+  CHECK(*run2 == 2);
+  REQUIRE((*again)->Append(*run2, {Row("https://example.org/b", "keep")}).ok());
+  CHECK((*again)->RowCount().value() == 2);
   struct stat sb;
   REQUIRE(::stat(t.path.c_str(), &sb) == 0);
   CHECK((sb.st_mode & 0777) == 0600);
   CHECK(Query(t.path, "PRAGMA journal_mode") == "wal");
-  CHECK(Query(t.path, "PRAGMA user_version") == "1");
+  CHECK(Query(t.path, "PRAGMA user_version") == std::to_string(kLedgerSchemaVersion));
   CHECK(Query(t.path, "SELECT value FROM meta WHERE key = 'schema_version'") == "1");
+  CHECK(StartsWith(Query(t.path, "SELECT value FROM meta WHERE key = 'created_by'"), "moisson "));
+  CHECK_FALSE(Query(t.path, "SELECT value FROM meta WHERE key = 'created_at'").empty());
+  CHECK(Query(t.path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                      "('documents_site', 'documents_url', 'identifiers_document')") == "3");
 }
 
 TEST_CASE("Ledger: an append is all or nothing", "[ledger]") {
@@ -111,36 +211,150 @@ TEST_CASE("Ledger: an append is all or nothing", "[ledger]") {
   REQUIRE(l.ok());
   auto run = (*l)->BeginRun("filter", "k");
   auto bad = Row("https://example.org/b", "maybe");  // not a decision
-  const Status st = (*l)->Append(*run, {Row("https://example.org/a", "keep"), bad});
+  const Status st = (*l)->Append(*run, {Row("https://example.org/a", "keep", {{"email", Digest('6')}}), bad});
   REQUIRE_FALSE(st.ok());
-  CHECK(st.message().find(t.path) == 0);
+  CHECK(StartsWith(st.message(), t.path + ": ledger append failed at row 2 of 2"));
+  CHECK(st.message().find("decision") != std::string::npos);
   CHECK((*l)->RowCount().value() == 0);
+  CHECK((*l)->FindIdentifier(Digest('6'))->empty());
+  CHECK(Query(t.path, "SELECT count(*) FROM document_reasons") == "0");
+  // The ledger stays usable.
   REQUIRE((*l)->Append(*run, {Row("https://example.org/a", "keep")}).ok());
+  CHECK((*l)->RowCount().value() == 1);
+
+  // An unknown run breaks the foreign key.
+  const Status no_run = (*l)->Append(*run + 100, {Row("https://example.org/c", "keep")});
+  CHECK_FALSE(no_run.ok());
+  CHECK(no_run.message().find("FOREIGN KEY") != std::string::npos);
+  // A reason with a comma would not round-trip.
+  LedgerRow comma = Row("https://example.org/c", "drop");
+  comma.reasons = {"a,b"};
+  CHECK_FALSE((*l)->Append(*run, {comma}).ok());
+  LedgerRow hash = Row("https://example.org/c", "keep");
+  hash.content_sha256 = "abc";
+  CHECK_FALSE((*l)->Append(*run, {hash}).ok());
   CHECK((*l)->RowCount().value() == 1);
 }
 
-TEST_CASE("Ledger: a newer schema or a foreign database is refused, naming the file", "[ledger]") {
+TEST_CASE("Ledger: a clear identifier passed as a digest is refused and never written or echoed", "[ledger]") {
+  TempLedger t;
+  auto l = Ledger::OpenSqlite(t.path);
+  REQUIRE(l.ok());
+  auto run = (*l)->BeginRun("filter", "k");
+  // Fictitious address, padded to the digest length so that only the digits check can catch it.
+  std::string clear = "jeanne.fictive@example.org";
+  clear.resize(64, 'z');
+  const Status st = (*l)->Append(*run, {Row("https://example.org/a", "keep", {{"email", clear}})});
+  REQUIRE_FALSE(st.ok());
+  CHECK(StartsWith(st.message(), t.path + ": ledger append failed at row 1 of 1"));
+  CHECK(st.message().find("jeanne") == std::string::npos);
+  CHECK((*l)->RowCount().value() == 0);
+  CHECK(Slurp(t.path).find("jeanne") == std::string::npos);
+  CHECK(Slurp(t.path + "-wal").find("jeanne") == std::string::npos);
+  CHECK_FALSE((*l)->Append(*run, {Row("https://example.org/a", "keep", {{"email", "jeanne@example.org"}})}).ok());
+  CHECK_FALSE((*l)->Append(*run, {Row("https://example.org/a", "keep", {{"email", std::string(64, 'A')}})}).ok());
+}
+
+TEST_CASE("Ledger: ending an unknown run is an error", "[ledger]") {
+  TempLedger t;
+  auto l = Ledger::OpenSqlite(t.path);
+  REQUIRE(l.ok());
+  const Status st = (*l)->EndRun(42, "{}");
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.message() == t.path + ": ledger end run failed: no run 42");
+}
+
+TEST_CASE("Ledger: a newer schema or a foreign or damaged database is refused naming the file", "[ledger]") {
   TempLedger t;
   {
     auto l = Ledger::OpenSqlite(t.path);
     REQUIRE(l.ok());
   }
-  sqlite3* db = nullptr;
-  sqlite3_open(t.path.c_str(), &db);
-  sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
-  sqlite3_close(db);
+  Exec(t.path, "PRAGMA user_version = 99");
   auto newer = Ledger::OpenSqlite(t.path);
   REQUIRE_FALSE(newer.ok());
-  CHECK(newer.status().message().find(t.path + ": ledger schema version 99 is newer") == 0);
+  CHECK(StartsWith(newer.status().message(), t.path + ": ledger schema version 99 is newer than this moisson knows"));
 
   const std::string other = t.dir + "/other.sqlite";
-  sqlite3_open(other.c_str(), &db);
-  sqlite3_exec(db, "CREATE TABLE t(x)", nullptr, nullptr, nullptr);
-  sqlite3_close(db);
+  Exec(other, "CREATE TABLE t(x)");
   auto foreign = Ledger::OpenSqlite(other);
   REQUIRE_FALSE(foreign.ok());
   CHECK(foreign.status().message() == other + ": not a moisson ledger (it has tables but no ledger schema version)");
-  CHECK_FALSE(Ledger::OpenSqlite("/nonexistent/dir/ledger.sqlite").ok());
+  CHECK(Query(other, "SELECT count(*) FROM sqlite_master") == "1");  // left untouched
+
+  const std::string damaged = t.dir + "/damaged.sqlite";
+  {
+    auto l = Ledger::OpenSqlite(damaged);
+    REQUIRE(l.ok());
+  }
+  Exec(damaged, "DELETE FROM meta");
+  auto d = Ledger::OpenSqlite(damaged);
+  REQUIRE_FALSE(d.ok());
+  CHECK(StartsWith(d.status().message(), damaged + ": damaged moisson ledger"));
+
+  const std::string text = t.dir + "/notes.txt";
+  std::ofstream(text) << "not a database at all, just some text that is long enough to fill a header\n";
+  auto txt = Ledger::OpenSqlite(text);
+  REQUIRE_FALSE(txt.ok());
+  CHECK(StartsWith(txt.status().message(), text + ": "));
+
+  auto missing = Ledger::OpenSqlite("/nonexistent/dir/ledger.sqlite");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(StartsWith(missing.status().message(), "/nonexistent/dir/ledger.sqlite: cannot open the ledger"));
+  CHECK_FALSE(Ledger::OpenSqlite("").ok());
+}
+
+TEST_CASE("Ledger: an older schema is migrated step by step keeping its rows", "[ledger]") {
+  TempLedger t;
+  const auto v1 = internal::LedgerMigrations();
+  REQUIRE(v1.size() == static_cast<std::size_t>(kLedgerSchemaVersion));
+  {
+    auto l = Ledger::OpenSqlite(t.path);
+    REQUIRE(l.ok());
+    auto run = (*l)->BeginRun("filter", "k");
+    REQUIRE((*l)->Append(*run, {Row("https://example.org/a", "keep", {{"email", Digest('7')}})}).ok());
+  }
+  // A later moisson with one more step, as a v2 adding crawl columns would be.
+  std::vector<internal::Migration> steps(v1.begin(), v1.end());
+  steps.push_back({kLedgerSchemaVersion + 1,
+                   "ALTER TABLE documents ADD COLUMN http_status INTEGER; "
+                   "CREATE TABLE requests (id INTEGER PRIMARY KEY, kind TEXT NOT NULL);"});
+  {
+    auto l = internal::OpenSqliteWithMigrations(t.path, steps);
+    REQUIRE(l.ok());
+    CHECK((*l)->RowCount().value() == 1);
+    CHECK((*l)->FindIdentifier(Digest('7'))->size() == 1);
+    auto run = (*l)->BeginRun("filter", "k");
+    REQUIRE((*l)->Append(*run, {Row("https://example.org/b", "keep", {{"email", Digest('7')}})}).ok());
+    CHECK((*l)->FindIdentifier(Digest('7'))->size() == 2);
+  }
+  const std::string v2 = std::to_string(kLedgerSchemaVersion + 1);
+  CHECK(Query(t.path, "PRAGMA user_version") == v2);
+  CHECK(Query(t.path, "SELECT value FROM meta WHERE key = 'schema_version'") == v2);
+  CHECK(StartsWith(Query(t.path, "SELECT value FROM meta WHERE key = 'migrated_by'"), "moisson "));
+  CHECK_FALSE(Query(t.path, "SELECT value FROM meta WHERE key = 'created_at'").empty());  // kept
+  CHECK(Query(t.path, "SELECT count(*) FROM documents WHERE http_status IS NULL") == "2");
+  // This binary now refuses the file.
+  auto old = Ledger::OpenSqlite(t.path);
+  REQUIRE_FALSE(old.ok());
+  CHECK(StartsWith(old.status().message(), t.path + ": ledger schema version " + v2 + " is newer"));
+}
+
+TEST_CASE("Ledger: a failing migration leaves the file at its old version", "[ledger]") {
+  TempLedger t;
+  {
+    auto l = Ledger::OpenSqlite(t.path);
+    REQUIRE(l.ok());
+  }
+  const auto v1 = internal::LedgerMigrations();
+  std::vector<internal::Migration> steps(v1.begin(), v1.end());
+  steps.push_back({kLedgerSchemaVersion + 1, "CREATE TABLE fine (x); ALTER TABLE no_such_table ADD COLUMN y;"});
+  auto l = internal::OpenSqliteWithMigrations(t.path, steps);
+  REQUIRE_FALSE(l.ok());
+  CHECK(StartsWith(l.status().message(), t.path + ": ledger migrate to schema 2 failed"));
+  CHECK(Query(t.path, "PRAGMA user_version") == std::to_string(kLedgerSchemaVersion));
+  CHECK(Query(t.path, "SELECT count(*) FROM sqlite_master WHERE name = 'fine'") == "0");
+  CHECK(Ledger::OpenSqlite(t.path).ok());
 }
 
 TEST_CASE("Ledger: a second connection sees committed rows", "[ledger]") {
@@ -149,8 +363,13 @@ TEST_CASE("Ledger: a second connection sees committed rows", "[ledger]") {
   auto reader = Ledger::OpenSqlite(t.path);
   REQUIRE(writer.ok());
   REQUIRE(reader.ok());
+  CHECK((*reader)->RowCount().value() == 0);
   auto run = (*writer)->BeginRun("filter", "k");
-  REQUIRE((*writer)->Append(*run, {Row("https://example.org/a", "keep", {{"email", "dd"}})}).ok());
+  REQUIRE((*writer)->Append(*run, {Row("https://example.org/a", "keep", {{"email", Digest('8')}})}).ok());
   CHECK((*reader)->RowCount().value() == 1);
-  CHECK((*reader)->FindIdentifier("dd")->size() == 1);
+  CHECK((*reader)->FindIdentifier(Digest('8'))->size() == 1);
+  REQUIRE((*writer)->Append(*run, {Row("https://example.org/b", "keep", {{"email", Digest('8')}})}).ok());
+  CHECK((*reader)->RowCount().value() == 2);
+  CHECK((*reader)->FindIdentifier(Digest('8'))->size() == 2);
+  CHECK(Query(t.path, "SELECT count(*) FROM identifiers") == "2");
 }
