@@ -2,3 +2,10 @@
 target_sources(moisson_io PRIVATE record.cc stream.cc)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 target_link_libraries(moisson_io PRIVATE simdjson::simdjson ZLIB::ZLIB PkgConfig::ZSTD)
+# Brotli ("Content-Encoding: br", common in recent crawls) is optional: without
+# it such response records are skipped and reported as unsupported.
+pkg_check_modules(BROTLIDEC IMPORTED_TARGET libbrotlidec)
+if(BROTLIDEC_FOUND)
+  target_link_libraries(moisson_io PRIVATE PkgConfig::BROTLIDEC)
+  target_compile_definitions(moisson_io PRIVATE MOISSON_HAVE_BROTLI=1)
+endif()

@@ -43,17 +43,24 @@ class JsonlReader : public RecordReader {
         return false;
       }
       ++line_no_;
+      // A last line without '\n' while the stream failed (truncated gzip or
+      // zstd) was cut: one issue says so, not a JSON error and then a stream error.
+      const bool cut = in_.last_line_unterminated() && !in_.stream().error().empty();
       if (too_long) {
         Skip(offset, line_no_, "line longer than " + std::to_string(o_.max_record_bytes) + " bytes");
         continue;
       }
       if (TrimAsciiSpace(line).empty()) continue;
       std::string why;
-      if (Parse(line, out, &why)) {
+      if (Parse(line, in_.bytes_after(line), out, &why)) {
         out->source_file = file_;
         out->offset = offset;
         out->line = line_no_;
         return true;
+      }
+      if (cut && !reported_stream_error_) {
+        reported_stream_error_ = true;
+        why = "line cut by the end of the data: " + in_.stream().error();
       }
       Skip(offset, line_no_, why);
     }
@@ -67,16 +74,29 @@ class JsonlReader : public RecordReader {
     if (o_.on_skip) o_.on_skip(ReadIssue{file_, offset, line, std::move(msg)});
   }
 
-  bool Parse(std::string_view line, InputRecord* out, std::string* why) {
+  // `after`: readable bytes following `line` in the reader's buffer. simdjson
+  // reads up to SIMDJSON_PADDING bytes past its input; when the buffer holds
+  // that many (nearly always, with 1 MiB blocks) the line is parsed in place,
+  // otherwise it is copied to a padded buffer first.
+  bool Parse(std::string_view line, std::size_t after, InputRecord* out, std::string* why) {
     namespace od = simdjson::ondemand;
+    // RFC 8259 §8.1: JSON text exchanged between systems is UTF-8. simdjson
+    // validates the whole input anyway (and would fail the line with a bare
+    // UTF8_ERROR); checking first gives the reader a clear reason.
     if (!simdjson::validate_utf8(line.data(), line.size())) {
       *why = "not valid UTF-8 (JSON text must be UTF-8)";
       return false;
     }
-    padded_.assign(line.begin(), line.end());
-    padded_.resize(line.size() + simdjson::SIMDJSON_PADDING, '\0');
+    const char* data = line.data();
+    std::size_t capacity = line.size() + after;
+    if (after < simdjson::SIMDJSON_PADDING) {
+      padded_.assign(line.begin(), line.end());
+      padded_.resize(line.size() + simdjson::SIMDJSON_PADDING, '\0');
+      data = padded_.data();
+      capacity = padded_.size();
+    }
     od::document doc;
-    if (parser_.iterate(padded_.data(), line.size(), padded_.size()).get(doc) != simdjson::SUCCESS) {
+    if (parser_.iterate(data, line.size(), capacity).get(doc) != simdjson::SUCCESS) {
       *why = "not valid JSON";
       return false;
     }
@@ -141,7 +161,15 @@ class JsonlReader : public RecordReader {
         std::string* dst = key == o_.url_field ? &out->url : key == o_.date_field ? &out->date : &out->lang;
         if (!get_string(dst, "metadata")) return false;
       }
-      // Other fields are not read; on-demand parsing skips them.
+      // Other fields are not read; on-demand parsing skips them (checking
+      // their brackets and strings, not every token).
+    }
+    // Anything after the object ('{...} {...}', '{...} x') makes the line invalid.
+    // simdjson 3.0 has no document::at_end(): current_location() says
+    // OUT_OF_BOUNDS exactly when the whole input was consumed.
+    if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) {
+      *why = "not valid JSON (content after the object)";
+      return false;
     }
     if (have_html) {
       out->content = std::move(html);
@@ -237,6 +265,18 @@ class WarcReader : public RecordReader {
     ++skipped_;
     if (o_.on_skip) o_.on_skip(ReadIssue{file_, OffsetOf(pos), 0, std::move(msg)});
   }
+  // The input ended (returns 0 for ReadRecord). `what` ("" for a clean end)
+  // is reported with the stream's own error (truncated or corrupt gzip/zstd)
+  // when there is one, so a cut file gives one issue that says why.
+  int EndOfInput(std::uint64_t pos, std::string what) {
+    const std::string& e = in_.stream().error();
+    if (!e.empty() && !reported_stream_error_) {
+      reported_stream_error_ = true;
+      what = what.empty() ? e : what + " (" + e + ")";
+    }
+    if (!what.empty()) Skip(pos, std::move(what));
+    return 0;
+  }
 
   // 1: a record in *out; 0: end of input; -1: a record was skipped.
   int ReadRecord(InputRecord* out) {
@@ -250,11 +290,7 @@ class WarcReader : public RecordReader {
       start = in_.position();
       if (!in_.ReadLine(&line, kMaxHeaderLine, &too_long)) {
         if (junk) Skip(junk_at, "bytes that are not a WARC record");
-        if (!in_.stream().error().empty() && !reported_stream_error_) {
-          reported_stream_error_ = true;
-          Skip(start, in_.stream().error());
-        }
-        return 0;
+        return EndOfInput(start, "");
       }
       if (!too_long && (line.substr(0, 7) == "WARC/1." || line.substr(0, 7) == "WARC/0.")) break;
       if (!TrimAsciiSpace(line).empty() && !junk) {
@@ -263,18 +299,16 @@ class WarcReader : public RecordReader {
       }
     }
     if (junk) Skip(junk_at, "bytes that are not a WARC record (skipped to the next one)");
-    if (line != "WARC/1.0" && line != "WARC/1.1") {
-      Skip(start, "unsupported WARC version");
-    }
+    // WARC/0.17 and 0.18 (drafts used by Heritrix 1 and ClueWeb09) have the
+    // same header layout and record types as 1.0: read them. Other versions
+    // are skipped by their Content-Length and reported.
+    const bool supported = line == "WARC/1.0" || line == "WARC/1.1" || line == "WARC/0.17" || line == "WARC/0.18";
     std::string type, id, uri, date, content_type;
     std::optional<std::uint64_t> length;
     bool bad = false;
     std::string why;
     for (int n = 0;; ++n) {
-      if (!in_.ReadLine(&line, kMaxHeaderLine, &too_long)) {
-        Skip(start, "truncated WARC header");
-        return 0;
-      }
+      if (!in_.ReadLine(&line, kMaxHeaderLine, &too_long)) return EndOfInput(start, "truncated WARC header");
       if (line.empty()) break;
       if (n >= kMaxHeaderLines || too_long) {
         bad = true;
@@ -319,25 +353,20 @@ class WarcReader : public RecordReader {
       Skip(start, why);
       return -1;
     }
-    const bool wanted = type == "response" || type == "conversion";
-    if (!wanted) {
-      if (!in_.Skip(*length)) {
-        Skip(start, "truncated WARC record");
-        return 0;
-      }
+    // Record types: response (HTTP) and conversion (WET text) are documents.
+    // Not read: warcinfo, request, metadata, revisit (no payload of its own),
+    // continuation, and resource (crawler logs and files fetched outside HTTP,
+    // e.g. wget's arguments and log in the same file; with no HTTP status or
+    // headers there is no robots/TDM context for them).
+    const bool wanted = supported && (type == "response" || type == "conversion");
+    if (!wanted || *length > o_.max_record_bytes) {
+      if (!supported) Skip(start, "unsupported WARC version");
+      else if (wanted) Skip(start, "record larger than " + std::to_string(o_.max_record_bytes) + " bytes");
+      if (!in_.Skip(*length)) return EndOfInput(start, wanted || !supported ? "" : "truncated WARC record");
       SkipTrailer();
       return -1;
     }
-    if (*length > o_.max_record_bytes) {
-      Skip(start, "record larger than " + std::to_string(o_.max_record_bytes) + " bytes");
-      if (!in_.Skip(*length)) return 0;
-      SkipTrailer();
-      return -1;
-    }
-    if (!in_.ReadExact(static_cast<std::size_t>(*length), &block_)) {
-      Skip(start, "truncated WARC record");
-      return 0;
-    }
+    if (!in_.ReadExact(static_cast<std::size_t>(*length), &block_)) return EndOfInput(start, "truncated WARC record");
     SkipTrailer();
     *out = InputRecord();
     out->id = id;
@@ -419,7 +448,11 @@ class WarcReader : public RecordReader {
     else if (media == "text/plain") out->kind = ContentKind::kText;
     else return false;
     out->charset = charset;
-    std::string body(b);
+    // The body is what follows the headers in block_: drop the headers in
+    // place rather than copying the body.
+    block_.erase(0, static_cast<std::size_t>(b.data() - block_.data()));
+    std::string body = std::move(block_);
+    block_.clear();
     if (transfer.find("chunked") != std::string::npos) {
       std::string plain;
       // Many archives store the body already de-chunked while keeping the header.
@@ -435,6 +468,21 @@ class WarcReader : public RecordReader {
         return false;
       }
       // Otherwise the archive stored it decoded already: use it as is.
+    } else if (encoding == "br") {
+      std::string plain;
+      bool unsupported = false;
+      if (BrotliBounded(body, o_.max_record_bytes, &plain, &unsupported)) {
+        body = std::move(plain);
+      } else if (out->kind == ContentKind::kHtml && TrimAsciiSpace(body).substr(0, 1) == "<") {
+        // Not brotli but markup: the archive stored the body decoded.
+      } else {
+        // Brotli has no magic bytes: an archive that stored the body decoded
+        // cannot be told from a corrupt one, so both are reported.
+        Skip(start, unsupported ? "unsupported Content-Encoding (br: built without brotli)"
+                                : "HTTP body fails to decompress (br) or exceeds " +
+                                      std::to_string(o_.max_record_bytes) + " bytes");
+        return false;
+      }
     } else if (!encoding.empty() && encoding != "identity") {
       Skip(start, "unsupported Content-Encoding");
       return false;
@@ -453,6 +501,10 @@ class WarcReader : public RecordReader {
 
 // ---- format detection ------------------------------------------------------------
 
+// ARC (the Internet Archive's format before WARC) has one-line headers and no
+// record types; it is refused by name and by content rather than read as junk.
+constexpr const char* kArcMessage = "ARC files are not read (convert them to WARC first)";
+
 std::optional<InputFormat> FormatFromName(std::string_view path) {
   std::string p = AsciiLower(path);
   for (const char* z : {".gz", ".zst", ".zstd"}) {
@@ -462,7 +514,7 @@ std::optional<InputFormat> FormatFromName(std::string_view path) {
     }
   }
   if (EndsWith(p, ".jsonl") || EndsWith(p, ".json") || EndsWith(p, ".ndjson")) return InputFormat::kJsonl;
-  if (EndsWith(p, ".warc") || EndsWith(p, ".wet") || EndsWith(p, ".arc")) return InputFormat::kWarc;
+  if (EndsWith(p, ".warc") || EndsWith(p, ".wet")) return InputFormat::kWarc;
   return std::nullopt;
 }
 
@@ -569,6 +621,7 @@ Result<std::unique_ptr<RecordReader>> OpenReaderFromStream(std::unique_ptr<ByteS
     if (!stream->error().empty() && head.empty()) return Status::InvalidArgument(name + ": " + stream->error());
     std::string_view h = TrimAsciiSpace(head);
     if (h.substr(0, 5) == "WARC/") format = InputFormat::kWarc;
+    else if (h.substr(0, 11) == "filedesc://") return Status::InvalidArgument(name + ": " + kArcMessage);
     else if (!h.empty() && h.front() == '{') format = InputFormat::kJsonl;
     else if (h.empty()) format = InputFormat::kJsonl;  // an empty file: no records either way
     else return Status::InvalidArgument(name + ": neither JSONL nor WARC (name it .jsonl or .warc)");
@@ -582,6 +635,8 @@ Result<std::unique_ptr<RecordReader>> OpenReaderFromStream(std::unique_ptr<ByteS
 Result<std::unique_ptr<RecordReader>> OpenReader(const std::string& path, const ReaderOptions& options) {
   struct stat sb;
   if (::stat(path.c_str(), &sb) == 0 && S_ISDIR(sb.st_mode)) return Status::InvalidArgument(path + ": is a directory");
+  const std::string lower = AsciiLower(path);
+  if (EndsWith(lower, ".arc") || EndsWith(lower, ".arc.gz")) return Status::InvalidArgument(path + ": " + kArcMessage);
   auto s = OpenByteStream(path);
   if (!s.ok()) return s.status();
   return OpenReaderFromStream(std::move(s).value(), path, FormatFromName(path), options);

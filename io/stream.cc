@@ -2,6 +2,9 @@
 
 #include <zlib.h>
 #include <zstd.h>
+#ifdef MOISSON_HAVE_BROTLI
+#include <brotli/decode.h>
+#endif
 
 #include <algorithm>
 #include <cerrno>
@@ -329,6 +332,7 @@ bool BufferedReader::Fill(std::size_t want) {
 
 bool BufferedReader::ReadLine(std::string_view* line, std::size_t max, bool* too_long) {
   *too_long = false;
+  unterminated_ = false;
   std::size_t scanned = 0;
   while (true) {
     const char* start = buf_.data() + pos_;
@@ -356,6 +360,7 @@ bool BufferedReader::ReadLine(std::string_view* line, std::size_t max, bool* too
         pos_ = 0;
         if (!Fill(1)) {
           *line = std::string_view();
+          unterminated_ = true;
           return true;
         }
         const void* end = std::memchr(buf_.data(), '\n', buf_.size());
@@ -373,6 +378,7 @@ bool BufferedReader::ReadLine(std::string_view* line, std::size_t max, bool* too
       *line = std::string_view(buf_.data() + pos_, std::min(n, max));
       *too_long = n > max;
       pos_ = buf_.size();
+      unterminated_ = true;
       return true;
     }
     // Fill may have moved the buffer: recompute on the next turn.
@@ -426,6 +432,34 @@ bool InflateBounded(std::string_view in, bool gzip_or_zlib, std::size_t max_out,
   }
   inflateEnd(&z);
   return rc == Z_STREAM_END && out->size() <= max_out;
+}
+
+bool BrotliBounded(std::string_view in, std::size_t max_out, std::string* out, bool* unsupported) {
+  out->clear();
+  *unsupported = false;
+#ifdef MOISSON_HAVE_BROTLI
+  BrotliDecoderState* st = BrotliDecoderCreateInstance(nullptr, nullptr, nullptr);
+  if (st == nullptr) return false;
+  const std::uint8_t* next_in = reinterpret_cast<const std::uint8_t*>(in.data());
+  std::size_t avail_in = in.size();
+  BrotliDecoderResult rc = BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT;
+  while (rc == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT && out->size() <= max_out) {
+    const std::size_t start = out->size();
+    const std::size_t chunk = std::min<std::size_t>(1u << 18, max_out + 1 - start);
+    out->resize(start + chunk);
+    std::uint8_t* next_out = reinterpret_cast<std::uint8_t*>(out->data() + start);
+    std::size_t avail_out = chunk;
+    rc = BrotliDecoderDecompressStream(st, &avail_in, &next_in, &avail_out, &next_out, nullptr);
+    out->resize(start + chunk - avail_out);
+  }
+  BrotliDecoderDestroyInstance(st);
+  return rc == BROTLI_DECODER_RESULT_SUCCESS && out->size() <= max_out;
+#else
+  (void)in;
+  (void)max_out;
+  *unsupported = true;
+  return false;
+#endif
 }
 
 }  // namespace moisson::io

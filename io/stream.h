@@ -51,6 +51,15 @@ class BufferedReader {
   // longer than `max` is returned cut to `max` bytes with *too_long set, and
   // the rest of it is skipped.
   bool ReadLine(std::string_view* line, std::size_t max, bool* too_long);
+  // True when the last line ReadLine returned ended at the end of the input
+  // without a '\n' (a cut line when the stream reports an error).
+  bool last_line_unterminated() const { return unterminated_; }
+  // How many readable bytes of the buffer follow the end of `line` (a view
+  // returned by the last ReadLine), so a parser that needs padding after its
+  // input (simdjson) can read in place instead of copying.
+  std::size_t bytes_after(std::string_view line) const {
+    return static_cast<std::size_t>(buf_.data() + buf_.size() - (line.data() + line.size()));
+  }
   // Exactly n bytes into *out (replacing it); false if the input ends first
   // (*out then holds what there was).
   bool ReadExact(std::size_t n, std::string* out);
@@ -69,11 +78,17 @@ class BufferedReader {
   std::size_t pos_ = 0;     // read position in buf_
   std::uint64_t base_ = 0;  // decompressed offset of buf_[0]
   bool eof_ = false;
+  bool unterminated_ = false;
 };
 
 // gzip/deflate decoding of an HTTP body, at most `max_out` bytes; false when
-// the body is corrupt or would exceed the limit.
+// the body is corrupt or would exceed the limit. Output grows in steps, so a
+// decompression bomb costs at most `max_out` bytes of memory.
 bool InflateBounded(std::string_view in, bool gzip_or_zlib, std::size_t max_out, std::string* out);
+
+// Brotli ("Content-Encoding: br"), the same contract. Returns false with
+// *unsupported set when moisson was built without libbrotlidec.
+bool BrotliBounded(std::string_view in, std::size_t max_out, std::string* out, bool* unsupported);
 
 }  // namespace moisson::io
 
