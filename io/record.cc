@@ -292,13 +292,18 @@ class WarcReader : public RecordReader {
         if (junk) Skip(junk_at, "bytes that are not a WARC record");
         return EndOfInput(start, "");
       }
-      if (!too_long && (line.substr(0, 7) == "WARC/1." || line.substr(0, 7) == "WARC/0.")) break;
-      if (!TrimAsciiSpace(line).empty() && !junk) {
+      // A version line: "WARC/" and a digit (1.0, 1.1, the 0.x drafts, or an
+      // unknown version that is then skipped by its Content-Length).
+      if (!too_long && line.size() > 5 && line.substr(0, 5) == "WARC/" && line[5] >= '0' && line[5] <= '9') break;
+      // After a bad header the bytes up to the next record are its block,
+      // already reported with it.
+      if (!TrimAsciiSpace(line).empty() && !junk && !after_bad_header_) {
         junk = true;
         junk_at = start;
       }
     }
     if (junk) Skip(junk_at, "bytes that are not a WARC record (skipped to the next one)");
+    after_bad_header_ = false;
     // WARC/0.17 and 0.18 (drafts used by Heritrix 1 and ClueWeb09) have the
     // same header layout and record types as 1.0: read them. Other versions
     // are skipped by their Content-Length and reported.
@@ -351,6 +356,7 @@ class WarcReader : public RecordReader {
       // Without a trustworthy length the block cannot be skipped exactly: go
       // on from here and resynchronise on the next version line.
       Skip(start, why);
+      after_bad_header_ = true;
       return -1;
     }
     // Record types: response (HTTP) and conversion (WET text) are documents.
@@ -458,36 +464,72 @@ class WarcReader : public RecordReader {
       // Many archives store the body already de-chunked while keeping the header.
       if (Dechunk(body, o_.max_record_bytes, &plain)) body = std::move(plain);
     }
+    if (!encoding.empty() && encoding != "identity") {
+      if (!DecodeBody(start, encoding, out->kind, &body)) return false;
+    }
+    out->content = std::move(body);
+    return true;
+  }
+
+  // Content-Encoding of a body (gzip, x-gzip, deflate, br). Archives differ:
+  // most keep the body as sent, some store it decoded but keep the header. So
+  // a body that does not start like the declared encoding is used as is;
+  // one that does but fails to decode, or that decodes beyond
+  // max_record_bytes (a bomb), is reported and skipped.
+  bool DecodeBody(std::uint64_t start, const std::string& encoding, ContentKind kind, std::string* body) {
+    const auto u = [&](std::size_t i) { return body->size() > i ? static_cast<unsigned char>((*body)[i]) : 0u; };
+    const bool gzip_magic = u(0) == 0x1f && u(1) == 0x8b;
+    // RFC 1950 §2.2: CM = 8 and the two header bytes a multiple of 31.
+    const bool zlib_header = (u(0) & 0x0f) == 8 && ((u(0) << 8) | u(1)) % 31 == 0;
+    std::string plain;
+    DecodeResult r = DecodeResult::kCorrupt;
+    bool looks_encoded = false;
     if (encoding == "gzip" || encoding == "x-gzip" || encoding == "deflate") {
-      std::string plain;
-      if (InflateBounded(body, encoding != "deflate", o_.max_record_bytes, &plain) ||
-          (encoding == "deflate" && InflateBounded(body, false, o_.max_record_bytes, &plain))) {
-        body = std::move(plain);
-      } else if (body.size() >= 2 && static_cast<unsigned char>(body[0]) == 0x1f) {
-        Skip(start, "HTTP body fails to decompress or exceeds " + std::to_string(o_.max_record_bytes) + " bytes");
-        return false;
+      if (gzip_magic || zlib_header) {
+        looks_encoded = true;
+        r = InflateBounded(*body, true, o_.max_record_bytes, &plain);
       }
-      // Otherwise the archive stored it decoded already: use it as is.
+      // RFC 9110 §8.4.1.2: "deflate" is zlib-wrapped, but some servers send
+      // raw deflate, which has no header: tried when the zlib reading fails.
+      if (encoding == "deflate" && r == DecodeResult::kCorrupt) {
+        const DecodeResult raw = InflateBounded(*body, false, o_.max_record_bytes, &plain);
+        if (raw != DecodeResult::kCorrupt) r = raw;
+        else if (!looks_encoded) looks_encoded = !LooksLikeText(*body, kind);
+      }
     } else if (encoding == "br") {
-      std::string plain;
-      bool unsupported = false;
-      if (BrotliBounded(body, o_.max_record_bytes, &plain, &unsupported)) {
-        body = std::move(plain);
-      } else if (out->kind == ContentKind::kHtml && TrimAsciiSpace(body).substr(0, 1) == "<") {
-        // Not brotli but markup: the archive stored the body decoded.
-      } else {
-        // Brotli has no magic bytes: an archive that stored the body decoded
-        // cannot be told from a corrupt one, so both are reported.
-        Skip(start, unsupported ? "unsupported Content-Encoding (br: built without brotli)"
-                                : "HTTP body fails to decompress (br) or exceeds " +
-                                      std::to_string(o_.max_record_bytes) + " bytes");
-        return false;
-      }
-    } else if (!encoding.empty() && encoding != "identity") {
+      r = BrotliBounded(*body, o_.max_record_bytes, &plain);
+      // Brotli has no magic bytes either.
+      looks_encoded = r != DecodeResult::kCorrupt || !LooksLikeText(*body, kind);
+    } else {
       Skip(start, "unsupported Content-Encoding");
       return false;
     }
-    out->content = std::move(body);
+    switch (r) {
+      case DecodeResult::kOk:
+        *body = std::move(plain);
+        return true;
+      case DecodeResult::kTooLarge:
+        Skip(start, "HTTP body (" + encoding + ") exceeds " + std::to_string(o_.max_record_bytes) + " bytes decoded");
+        return false;
+      case DecodeResult::kUnsupported:
+        Skip(start, "unsupported Content-Encoding (" + encoding + ": built without its decoder)");
+        return false;
+      case DecodeResult::kCorrupt:
+        if (!looks_encoded) return true;  // stored decoded: use it as is
+        Skip(start, "HTTP body fails to decode (" + encoding + ")");
+        return false;
+    }
+    return false;
+  }
+
+  // Markup for HTML, or no control bytes but tab/CR/LF in the first 512 bytes.
+  static bool LooksLikeText(std::string_view body, ContentKind kind) {
+    const std::string_view head = TrimAsciiSpace(body.substr(0, 512));
+    if (kind == ContentKind::kHtml) return !head.empty() && head.front() == '<';
+    for (const char c : head) {
+      const auto b = static_cast<unsigned char>(c);
+      if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') return false;
+    }
     return true;
   }
 
@@ -495,6 +537,7 @@ class WarcReader : public RecordReader {
   std::string file_;
   ReaderOptions o_;
   std::string block_;
+  bool after_bad_header_ = false;
   std::uint64_t skipped_ = 0;
   bool reported_stream_error_ = false;
 };

@@ -409,12 +409,12 @@ int BufferedReader::Peek() {
   return static_cast<unsigned char>(buf_[pos_]);
 }
 
-bool InflateBounded(std::string_view in, bool gzip_or_zlib, std::size_t max_out, std::string* out) {
+DecodeResult InflateBounded(std::string_view in, bool gzip_or_zlib, std::size_t max_out, std::string* out) {
   out->clear();
   z_stream z;
   std::memset(&z, 0, sizeof z);
   // 15 + 32: gzip or zlib header, detected; -15: raw deflate.
-  if (inflateInit2(&z, gzip_or_zlib ? 15 + 32 : -15) != Z_OK) return false;
+  if (inflateInit2(&z, gzip_or_zlib ? 15 + 32 : -15) != Z_OK) return DecodeResult::kCorrupt;
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   z.avail_in = static_cast<uInt>(std::min<std::size_t>(in.size(), 1u << 30));
   int rc = Z_OK;
@@ -431,15 +431,15 @@ bool InflateBounded(std::string_view in, bool gzip_or_zlib, std::size_t max_out,
     if (out->size() > max_out) break;
   }
   inflateEnd(&z);
-  return rc == Z_STREAM_END && out->size() <= max_out;
+  if (out->size() > max_out) return DecodeResult::kTooLarge;
+  return rc == Z_STREAM_END ? DecodeResult::kOk : DecodeResult::kCorrupt;
 }
 
-bool BrotliBounded(std::string_view in, std::size_t max_out, std::string* out, bool* unsupported) {
+DecodeResult BrotliBounded(std::string_view in, std::size_t max_out, std::string* out) {
   out->clear();
-  *unsupported = false;
 #ifdef MOISSON_HAVE_BROTLI
   BrotliDecoderState* st = BrotliDecoderCreateInstance(nullptr, nullptr, nullptr);
-  if (st == nullptr) return false;
+  if (st == nullptr) return DecodeResult::kCorrupt;
   const std::uint8_t* next_in = reinterpret_cast<const std::uint8_t*>(in.data());
   std::size_t avail_in = in.size();
   BrotliDecoderResult rc = BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT;
@@ -453,12 +453,12 @@ bool BrotliBounded(std::string_view in, std::size_t max_out, std::string* out, b
     out->resize(start + chunk - avail_out);
   }
   BrotliDecoderDestroyInstance(st);
-  return rc == BROTLI_DECODER_RESULT_SUCCESS && out->size() <= max_out;
+  if (out->size() > max_out) return DecodeResult::kTooLarge;
+  return rc == BROTLI_DECODER_RESULT_SUCCESS ? DecodeResult::kOk : DecodeResult::kCorrupt;
 #else
   (void)in;
   (void)max_out;
-  *unsupported = true;
-  return false;
+  return DecodeResult::kUnsupported;
 #endif
 }
 

@@ -81,14 +81,17 @@ class BufferedReader {
   bool unterminated_ = false;
 };
 
-// gzip/deflate decoding of an HTTP body, at most `max_out` bytes; false when
-// the body is corrupt or would exceed the limit. Output grows in steps, so a
-// decompression bomb costs at most `max_out` bytes of memory.
-bool InflateBounded(std::string_view in, bool gzip_or_zlib, std::size_t max_out, std::string* out);
+// Decoding of an HTTP body, at most `max_out` bytes. Output grows in steps,
+// so a decompression bomb costs at most `max_out` bytes of memory and is told
+// apart (kTooLarge) from data that is not compressed that way (kCorrupt).
+enum class DecodeResult : std::uint8_t { kOk, kCorrupt, kTooLarge, kUnsupported };
 
-// Brotli ("Content-Encoding: br"), the same contract. Returns false with
-// *unsupported set when moisson was built without libbrotlidec.
-bool BrotliBounded(std::string_view in, std::size_t max_out, std::string* out, bool* unsupported);
+// gzip or zlib (header detected) when `gzip_or_zlib`, else raw deflate.
+DecodeResult InflateBounded(std::string_view in, bool gzip_or_zlib, std::size_t max_out, std::string* out);
+
+// Brotli ("Content-Encoding: br"), the same contract; kUnsupported when
+// moisson was built without libbrotlidec.
+DecodeResult BrotliBounded(std::string_view in, std::size_t max_out, std::string* out);
 
 }  // namespace moisson::io
 

@@ -179,7 +179,51 @@ TEST_CASE("Gzip: several members read whole - a truncated one keeps what came be
   CHECK(cut.records.size() > 100);
   CHECK(cut.records.size() < 2000);
   REQUIRE_FALSE(cut.issues.empty());
-  CHECK(cut.issues.back().message.find("truncated gzip member at offset 0") != std::string::npos);
+  // One issue for the cut: the partial last line is not also reported as bad JSON.
+  REQUIRE(cut.issues.size() == 1);
+  CHECK(cut.issues[0].message.find("truncated gzip member at offset 0") != std::string::npos);
+  CHECK(cut.issues[0].line == cut.records.size() + 1);
+
+  // The member offset is that of the cut member, not of the file.
+  const std::string first = Gzip(a);
+  const Read second_cut = ReadAll(t.Write("cut2.jsonl.gz", first + gz.substr(0, gz.size() / 2)));
+  REQUIRE(second_cut.issues.size() == 1);
+  CHECK(second_cut.issues[0].message.find("truncated gzip member at offset " + std::to_string(first.size())) !=
+        std::string::npos);
+  CHECK(second_cut.records.size() == cut.records.size() + 1);
+}
+
+TEST_CASE("JSONL: content after the object makes the line invalid", "[io]") {
+  TempDir t;
+  const Read r = ReadAll(t.Write("after.jsonl", "{\"text\": \"a\"} {\"text\": \"b\"}\n{\"text\": \"c\"} x\n{\"text\": \"d\"}  \n"));
+  REQUIRE(r.records.size() == 1);
+  CHECK(r.records[0].content == "d");
+  REQUIRE(r.issues.size() == 2);
+  CHECK(r.issues[0].message.find("after the object") != std::string::npos);
+}
+
+TEST_CASE("JSONL: lines across many read blocks are parsed exactly (in place or padded)", "[io]") {
+  TempDir t;
+  // ~3 MiB of lines of varied length, so line ends fall everywhere relative to
+  // the 1 MiB read blocks, including within simdjson's padding of a block end.
+  std::string data;
+  std::vector<std::string> want;
+  for (int i = 0; data.size() < (3u << 20); ++i) {
+    std::string text = "t" + std::to_string(i) + std::string(static_cast<std::size_t>(i * 37 % 300), 'x');
+    data += "{\"id\": " + std::to_string(i) + ", \"text\": \"" + text + "\"}\n";
+    want.push_back(std::move(text));
+  }
+  for (const auto& [name, bytes] : {std::pair{"blocks.jsonl", data}, std::pair{"blocks.jsonl.zst", Zstd(data)}}) {
+    INFO(name);
+    const Read r = ReadAll(t.Write(name, bytes));
+    CHECK(r.issues.empty());
+    REQUIRE(r.records.size() == want.size());
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      if (r.records[i].content != want[i] || r.records[i].id != std::to_string(i)) ++wrong;
+    }
+    CHECK(wrong == 0);
+  }
 }
 
 TEST_CASE("Zstd: multiple frames", "[io]") {
@@ -328,3 +372,191 @@ TEST_CASE("JsonlWriter: atomic, plain and zstd, nothing left when not committed"
   CHECK(left != 0);
   CHECK_FALSE(JsonlWriter::Create("/nonexistent/dir/out.jsonl").ok());
 }
+
+TEST_CASE("WARC: each kind of bad header is reported at its offset and the next record read", "[io]") {
+  TempDir t;
+  const std::string good = WarcRecord("conversion", "https://e.example/1", "first", "text/plain");
+  const std::string after = WarcRecord("conversion", "https://e.example/2", "second", "text/plain");
+  const std::pair<const char*, std::string> bad[] = {
+      {"WARC header line without ':'", "WARC/1.1\r\nWARC-Type: conversion\r\nno colon here\r\nContent-Length: 3\r\n\r\nabc\r\n\r\n"},
+      {"no Content-Length", "WARC/1.1\r\nWARC-Type: conversion\r\n\r\nabc\r\n\r\n"},
+      {"Content-Length is not a number", "WARC/1.0\r\nWARC-Type: conversion\r\nContent-Length: -3\r\n\r\nabc\r\n\r\n"},
+      {"bytes that are not a WARC record", "WARC-Type: conversion\r\nContent-Length: 3\r\n\r\nabc\r\n\r\n"},
+  };
+  for (const auto& [why, record] : bad) {
+    INFO(why);
+    const Read r = ReadAll(t.Write("bad.warc", good + record + after));
+    REQUIRE(r.records.size() == 2);
+    CHECK(r.records[0].content == "first");
+    CHECK(r.records[1].content == "second");
+    REQUIRE(r.issues.size() == 1);
+    CHECK(r.issues[0].message.find(why) == 0);
+    CHECK(r.issues[0].offset == good.size());
+    CHECK(r.issues[0].line == 0);
+  }
+}
+
+TEST_CASE("WARC: bare LF line ends and the 0.18 draft are read - an unknown version is skipped by its length", "[io]") {
+  TempDir t;
+  const std::string http = "HTTP/1.0 200 OK\nContent-Type: text/html\n\n<p>lf</p>";
+  const std::string lf = "WARC/0.18\nWARC-Type: response\nWARC-Target-URI: http://e.example/lf\nContent-Type: application/http\n"
+                         "Content-Length: " + std::to_string(http.size()) + "\n\n" + http + "\n\n";
+  // A future version whose block contains a line that looks like a record start:
+  // skipping by Content-Length must not stop there.
+  const std::string inner = "WARC/1.1\r\nWARC-Type: conversion\r\nContent-Length: 5\r\n\r\ninner";
+  const std::string future = "WARC/9.0\r\nWARC-Type: conversion\r\nContent-Length: " + std::to_string(inner.size()) +
+                             "\r\n\r\n" + inner + "\r\n\r\n";
+  const std::string last = WarcRecord("conversion", "https://e.example/2", "last", "text/plain");
+  const Read r = ReadAll(t.Write("lf.warc", lf + future + last));
+  REQUIRE(r.records.size() == 2);
+  CHECK(r.records[0].kind == ContentKind::kHtml);
+  CHECK(r.records[0].content == "<p>lf</p>");
+  CHECK(r.records[0].url == "http://e.example/lf");
+  CHECK(r.records[1].content == "last");
+  REQUIRE(r.issues.size() == 1);
+  CHECK(r.issues[0].message == "unsupported WARC version");
+  CHECK(r.issues[0].offset == lf.size());
+}
+
+TEST_CASE("WARC gzip: a bad header in one member is reported at the member offset - later members are read", "[io]") {
+  TempDir t;
+  const std::string g1 = Gzip(WarcRecord("conversion", "https://e.example/1", "first", "text/plain"));
+  const std::string g2 = Gzip("WARC/1.1\r\nWARC-Type: conversion\r\nContent-Length: x\r\n\r\nabc\r\n\r\n");
+  const std::string g3 = Gzip(WarcRecord("conversion", "https://e.example/3", "third", "text/plain"));
+  const Read r = ReadAll(t.Write("m.warc.gz", g1 + g2 + g3));
+  REQUIRE(r.records.size() == 2);
+  CHECK(r.records[1].content == "third");
+  CHECK(r.records[1].offset == g1.size() + g2.size());
+  REQUIRE(r.issues.size() == 1);
+  CHECK(r.issues[0].offset == g1.size());
+}
+
+TEST_CASE("WARC gzip: a truncated last member gives one issue naming the member", "[io]") {
+  TempDir t;
+  const std::string g1 = Gzip(WarcRecord("conversion", "https://e.example/1", "first", "text/plain"));
+  std::string long_text;
+  for (int i = 0; i < 5000; ++i) long_text += std::to_string(i * 7919 % 10007) + " ";
+  const std::string g2 = Gzip(WarcRecord("conversion", "https://e.example/2", long_text, "text/plain"));
+  const Read r = ReadAll(t.Write("cut.warc.gz", g1 + g2.substr(0, g2.size() / 2)));
+  REQUIRE(r.records.size() == 1);
+  REQUIRE(r.issues.size() == 1);
+  CHECK(r.issues[0].offset == g1.size());
+  CHECK(r.issues[0].message.find("truncated WARC record") == 0);
+  CHECK(r.issues[0].message.find("truncated gzip member at offset " + std::to_string(g1.size())) != std::string::npos);
+}
+
+TEST_CASE("WARC: deflate bodies (zlib and raw), unknown encodings and non-2xx statuses", "[io]") {
+  TempDir t;
+  auto compress = [](const std::string& s, int bits) {
+    z_stream z{};
+    deflateInit2(&z, 6, Z_DEFLATED, bits, 8, Z_DEFAULT_STRATEGY);
+    std::string out(compressBound(s.size()) + 64, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(s.data()));
+    z.avail_in = static_cast<uInt>(s.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    ::deflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    return out;
+  };
+  const std::string zlib_body = Http(compress("zlib wrapped", 15), "Content-Type: text/plain\r\nContent-Encoding: deflate\r\n");
+  const std::string raw_body = Http(compress("raw deflate", -15), "Content-Type: text/plain\r\nContent-Encoding: deflate\r\n");
+  const std::string unknown = Http("???", "Content-Type: text/plain\r\nContent-Encoding: compress\r\n");
+  const std::string created = Http("<p>created</p>", "Content-Type: application/xhtml+xml\r\n", 201);
+  const std::string redirect = Http("moved", "Content-Type: text/html\r\n", 301);
+  const Read r = ReadAll(t.Write("d.warc", WarcRecord("response", "https://e.example/1", zlib_body) +
+                                               WarcRecord("response", "https://e.example/2", raw_body) +
+                                               WarcRecord("response", "https://e.example/3", unknown) +
+                                               WarcRecord("response", "https://e.example/4", created) +
+                                               WarcRecord("response", "https://e.example/5", redirect)));
+  REQUIRE(r.records.size() == 3);
+  CHECK(r.records[0].content == "zlib wrapped");
+  CHECK(r.records[1].content == "raw deflate");
+  CHECK(r.records[2].kind == ContentKind::kHtml);
+  CHECK(r.records[2].content == "<p>created</p>");
+  REQUIRE(r.issues.size() == 1);
+  CHECK(r.issues[0].message == "unsupported Content-Encoding");
+}
+
+TEST_CASE("WARC: charset parameters are found whatever their place, quotes and case", "[io]") {
+  TempDir t;
+  const char* types[] = {"text/html; charset=UTF-8", "TEXT/HTML;Charset=\"Windows-1252\"",
+                         "text/html; boundary=x; charset='ISO-8859-15' ", "text/html"};
+  const char* want[] = {"utf-8", "windows-1252", "iso-8859-15", ""};
+  std::string warc;
+  for (int i = 0; i < 4; ++i) {
+    warc += WarcRecord("response", "https://e.example/" + std::to_string(i),
+                       Http("<p>x</p>", std::string("Content-Type: ") + types[i] + "\r\n"));
+  }
+  const Read r = ReadAll(t.Write("cs.warc", warc));
+  REQUIRE(r.records.size() == 4);
+  for (int i = 0; i < 4; ++i) {
+    CHECK(r.records[i].charset == want[i]);
+    CHECK(r.records[i].kind == ContentKind::kHtml);
+  }
+}
+
+TEST_CASE("WARC: angle brackets around the target URI and record id are removed", "[io]") {
+  TempDir t;
+  const std::string block = "texte";
+  const std::string rec = "WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Record-ID: <urn:uuid:0000-aaaa>\r\n"
+                          "WARC-Target-URI: <https://e.example/angle>\r\nContent-Length: 5\r\n\r\ntexte\r\n\r\n";
+  const Read r = ReadAll(t.Write("ang.warc", rec));
+  REQUIRE(r.records.size() == 1);
+  CHECK(r.records[0].id == "urn:uuid:0000-aaaa");
+  CHECK(r.records[0].url == "https://e.example/angle");
+}
+
+TEST_CASE("ARC files are refused with a clear error", "[io]") {
+  TempDir t;
+  const std::string arc = "filedesc://x.arc 0.0.0.0 20080430204825 text/plain 10\n1 0 test\n\n";
+  const Read by_name = ReadAll(t.Write("x.arc.gz", Gzip(arc)));
+  REQUIRE_FALSE(by_name.error.ok());
+  CHECK(by_name.error.message().find("x.arc.gz: ARC files are not read") != std::string::npos);
+  const Read by_content = ReadAll(t.Write("x.bin", arc));
+  REQUIRE_FALSE(by_content.error.ok());
+  CHECK(by_content.error.message().find("ARC files are not read") != std::string::npos);
+}
+
+TEST_CASE("bytes_read counts compressed bytes", "[io]") {
+  TempDir t;
+  std::string data;
+  for (int i = 0; i < 3000; ++i) data += "{\"text\": \"the same words again and again\"}\n";
+  const std::string zst = Zstd(data);
+  const std::string path = t.Write("p.jsonl.zst", zst);
+  auto reader = OpenReader(path, ReaderOptions());
+  REQUIRE(reader.ok());
+  InputRecord rec;
+  int n = 0;
+  while ((*reader)->Next(&rec).value()) ++n;
+  CHECK(n == 3000);
+  CHECK((*reader)->bytes_read() == zst.size());
+  CHECK((*reader)->skipped() == 0);
+}
+
+#ifdef MOISSON_TEST_BROTLI
+#include <brotli/encode.h>
+TEST_CASE("WARC: brotli bodies are decoded - a brotli bomb is cut", "[io]") {
+  TempDir t;
+  auto br = [](const std::string& s) {
+    std::string out(BrotliEncoderMaxCompressedSize(s.size()) + 16, '\0');
+    std::size_t n = out.size();
+    BrotliEncoderCompress(5, 22, BROTLI_MODE_TEXT, s.size(), reinterpret_cast<const std::uint8_t*>(s.data()), &n,
+                          reinterpret_cast<std::uint8_t*>(out.data()));
+    out.resize(n);
+    return out;
+  };
+  ReaderOptions o;
+  o.max_record_bytes = 1 << 20;
+  const std::string ok = Http(br("<p>brotli</p>"), "Content-Type: text/html\r\nContent-Encoding: br\r\n");
+  const std::string bomb = Http(br(std::string(8 << 20, 'a')), "Content-Type: text/html\r\nContent-Encoding: br\r\n");
+  const Read r = ReadAll(t.Write("br.warc", WarcRecord("response", "https://e.example/1", ok) +
+                                                WarcRecord("response", "https://e.example/2", bomb)),
+                         o);
+  REQUIRE(r.records.size() == 1);
+  CHECK(r.records[0].content == "<p>brotli</p>");
+  REQUIRE(r.issues.size() == 1);
+  CHECK(r.issues[0].message.find("exceeds") != std::string::npos);
+}
+#endif

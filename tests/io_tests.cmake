@@ -2,4 +2,11 @@
 pkg_check_modules(ZSTD_T REQUIRED IMPORTED_TARGET libzstd)
 add_executable(moisson_io_tests io_reader_test.cc)
 target_link_libraries(moisson_io_tests PRIVATE moisson_io moisson_catch_main ZLIB::ZLIB PkgConfig::ZSTD_T)
+# Brotli bodies are tested when the reader was built with libbrotlidec and the
+# encoder is there to make test bodies.
+pkg_check_modules(BROTLI_T IMPORTED_TARGET libbrotlidec libbrotlienc)
+if(BROTLI_T_FOUND)
+  target_link_libraries(moisson_io_tests PRIVATE PkgConfig::BROTLI_T)
+  target_compile_definitions(moisson_io_tests PRIVATE MOISSON_TEST_BROTLI=1)
+endif()
 catch_discover_tests(moisson_io_tests)
