@@ -202,7 +202,7 @@ TEST_CASE("Ledger: reopened, rows stay; WAL mode; files mode 0600; schema versio
   CHECK(StartsWith(Query(t.path, "SELECT value FROM meta WHERE key = 'created_by'"), "moisson "));
   CHECK_FALSE(Query(t.path, "SELECT value FROM meta WHERE key = 'created_at'").empty());
   CHECK(Query(t.path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
-                      "('documents_site', 'documents_url', 'identifiers_document')") == "3");
+                      "('documents_site_url', 'documents_run', 'identifiers_document')") == "3");
 }
 
 TEST_CASE("Ledger: an append is all or nothing", "[ledger]") {
@@ -372,4 +372,34 @@ TEST_CASE("Ledger: a second connection sees committed rows", "[ledger]") {
   CHECK((*reader)->RowCount().value() == 2);
   CHECK((*reader)->FindIdentifier(Digest('8'))->size() == 2);
   CHECK(Query(t.path, "SELECT count(*) FROM identifiers") == "2");
+}
+
+TEST_CASE("Ledger: lookups by digest and by site and URL use an index", "[ledger]") {
+  TempLedger t;
+  {
+    auto l = Ledger::OpenSqlite(t.path);
+    REQUIRE(l.ok());
+  }
+  // EXPLAIN QUERY PLAN's detail column: "SEARCH ... USING INDEX ..." vs "SCAN ...".
+  auto plan = [&](const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(t.path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* s = nullptr;
+    std::string out;
+    if (sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &s, nullptr) == SQLITE_OK) {
+      while (sqlite3_step(s) == SQLITE_ROW) {
+        out += std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 3))) + ";";
+      }
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return out;
+  };
+  CHECK(StartsWith(plan("SELECT document FROM identifiers WHERE digest = 'x'"), "SEARCH identifiers USING PRIMARY KEY"));
+  CHECK(StartsWith(plan("SELECT id FROM documents WHERE site = 'a.example' AND url = 'https://a.example/'"),
+                   "SEARCH documents USING COVERING INDEX documents_site_url"));
+  CHECK(StartsWith(plan("SELECT url FROM documents WHERE site = 'a.example'"),
+                   "SEARCH documents USING COVERING INDEX documents_site_url"));
+  CHECK(StartsWith(plan("SELECT digest FROM identifiers WHERE document = 3"),
+                   "SEARCH identifiers USING COVERING INDEX identifiers_document"));
 }
