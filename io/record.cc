@@ -36,6 +36,7 @@ class JsonlReader : public RecordReader {
       bool too_long = false;
       const std::uint64_t offset = in_.position();
       if (!in_.ReadLine(&line, o_.max_record_bytes, &too_long)) {
+        if (in_.stream().io_failed()) return Status::Io(file_ + ": read error");
         if (!in_.stream().error().empty() && !reported_stream_error_) {
           reported_stream_error_ = true;
           Skip(offset, line_no_ + 1, in_.stream().error());
@@ -251,7 +252,10 @@ class WarcReader : public RecordReader {
     while (true) {
       const int r = ReadRecord(out);
       if (r == 1) return true;
-      if (r == 0) return false;
+      if (r == 0) {
+        if (in_.stream().io_failed()) return Status::Io(file_ + ": read error");
+        return false;
+      }
     }
   }
   std::uint64_t bytes_read() const override { return const_cast<BufferedReader&>(in_).stream().consumed(); }
@@ -269,6 +273,7 @@ class WarcReader : public RecordReader {
   // is reported with the stream's own error (truncated or corrupt gzip/zstd)
   // when there is one, so a cut file gives one issue that says why.
   int EndOfInput(std::uint64_t pos, std::string what) {
+    if (in_.stream().io_failed()) return 0;  // Next() returns the I/O error itself
     const std::string& e = in_.stream().error();
     if (!e.empty() && !reported_stream_error_) {
       reported_stream_error_ = true;
@@ -588,6 +593,7 @@ class FileJsonlWriter : public JsonlWriter {
   }
   Status Commit() override {
     if (committed_) return Status::Ok();
+    if (!error_.ok()) return error_;
     if (Status st = Flush(true); !st.ok()) return st;
     if (::fsync(fd_) != 0) return Fail("fsync");
     if (::close(fd_) != 0) {
@@ -597,6 +603,14 @@ class FileJsonlWriter : public JsonlWriter {
     fd_ = -1;
     if (std::rename(tmp_.c_str(), path_.c_str()) != 0) return Fail("rename");
     committed_ = true;
+    // The rename itself is durable once the directory is synced (best effort:
+    // some file systems refuse fsync on a directory).
+    const std::size_t slash = path_.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path_.substr(0, slash);
+    if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+      (void)::fsync(dfd);
+      ::close(dfd);
+    }
     return Status::Ok();
   }
   std::uint64_t lines() const override { return lines_; }

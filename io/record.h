@@ -5,6 +5,34 @@
 // truncated record is skipped; the reader counts it and reports it through
 // ReaderOptions::on_skip with the file and byte offset, then goes on with the
 // next record when it can find one. Messages never quote record content.
+//
+// Compression is recognised by magic bytes, not names: gzip (all members of a
+// multi-member file), zstd (all frames), else plain. A truncated or corrupt
+// gzip/zstd stream ends the file with one issue naming the compressed offset
+// of the member; records before it are kept.
+//
+// JSONL: one JSON object per line (simdjson on-demand). Skipped and reported:
+// invalid JSON, anything but an object, content after the object, no text (or
+// html) field, a non-string text, an id that is neither string nor number
+// (a number is kept as written: 42 -> "42"), lines over max_record_bytes, and
+// lines that are not valid UTF-8 (RFC 8259 §8.1: JSON exchanged between
+// systems is UTF-8; a line with invalid bytes is rejected whole rather than
+// repaired, since its other fields are then suspect too). Blank lines are
+// skipped silently. Metadata fields (url, date, lang) that are not strings are
+// ignored. Values of fields that are not read are only checked for structure.
+//
+// WARC 1.0/1.1 (and the 0.17/0.18 drafts, same layout), CRLF or bare LF:
+// response records whose HTTP status is 2xx and Content-Type text/html or
+// application/xhtml+xml (kHtml) or text/plain (kText), with chunked transfer
+// coding and gzip/deflate/br content coding decoded (a decoded size over
+// max_record_bytes is reported, never allocated); conversion records (WET) as
+// kText. Not read: warcinfo, request, metadata, revisit, continuation, and
+// resource records (crawler logs and files fetched outside HTTP, without the
+// HTTP headers that carry robots/TDM signals). A bad header (no version line,
+// no or non-numeric Content-Length, a line without ':') is reported at the
+// record's offset (its gzip member's compressed offset when compressed) and
+// the reader resumes at the next line starting with "WARC/<digit>". ARC files
+// are refused when opened.
 #ifndef MOISSON_IO_RECORD_H_
 #define MOISSON_IO_RECORD_H_
 
@@ -33,7 +61,8 @@ struct InputRecord {
   // HTTP response headers of a WARC response record (name, value); empty otherwise.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string source_file;   // the path given to OpenReader
-  std::uint64_t offset = 0;  // byte offset of the record in the file (of its gzip member when compressed)
+  std::uint64_t offset = 0;  // WARC: byte offset of the record (of its gzip member when gzip-compressed;
+                             // decompressed offset for zstd). JSONL: decompressed offset of the line.
   std::uint64_t line = 0;    // JSONL: 1-based line number; WARC: 0
 };
 
@@ -68,8 +97,8 @@ class RecordReader {
  public:
   virtual ~RecordReader() = default;
   // Reads the next usable record into *out. Returns false at the end of the
-  // input. A non-ok Result is an error that stops this file (unreadable file,
-  // I/O error); malformed records do not stop it, they go to on_skip.
+  // input. A non-ok Result is an I/O error reading the file ("PATH: read
+  // error"); malformed records do not stop it, they go to on_skip.
   virtual Result<bool> Next(InputRecord* out) = 0;
   // Compressed bytes consumed so far (for progress), and records skipped.
   virtual std::uint64_t bytes_read() const = 0;
@@ -78,12 +107,16 @@ class RecordReader {
 
 // Opens a dump. The format comes from the name (.jsonl/.json/.ndjson, .warc,
 // .wet, each optionally .gz or .zst) and, when the name says nothing, from the
-// first bytes ("WARC/" or '{'). Compression is recognised by its magic bytes.
+// first decompressed bytes ("WARC/" or '{'). Compression is recognised by its
+// magic bytes. Errors name the path (missing file, directory, ARC, unknown format).
 Result<std::unique_ptr<RecordReader>> OpenReader(const std::string& path, const ReaderOptions& options);
 
-// A JSONL output file written to PATH.tmp.XXXX and renamed to PATH by Commit().
-// ".zst" at the end of the path compresses with zstd. Destroying an
-// uncommitted writer removes the temporary file.
+// A JSONL output file written to PATH.tmp.XXXXXX (mode 0644, same directory)
+// and renamed over PATH by Commit() after fsync, so readers of PATH see the
+// old file or the whole new one. ".zst" at the end of the path compresses with
+// zstd at `zstd_level` (one frame, with checksum). Writes are buffered (1 MiB).
+// Destroying an uncommitted writer removes the temporary file. Errors are
+// Status naming PATH; after one, every call returns it.
 class JsonlWriter {
  public:
   static Result<std::unique_ptr<JsonlWriter>> Create(const std::string& path, int zstd_level = 3);

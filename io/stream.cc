@@ -125,6 +125,7 @@ class PlainStream : public ByteStream {
   const std::string& error() const override { return error_; }
   std::uint64_t consumed() const override { return in_->consumed(); }
   Compression compression() const override { return Compression::kNone; }
+  bool io_failed() const override { return in_->io_error(); }
 
  private:
   std::unique_ptr<Input> in_;
@@ -201,6 +202,7 @@ class GzipStream : public ByteStream {
     return best;
   }
   Compression compression() const override { return Compression::kGzip; }
+  bool io_failed() const override { return in_->io_error(); }
 
  private:
   void Fail(std::string msg) {
@@ -252,6 +254,7 @@ class ZstdStream : public ByteStream {
   const std::string& error() const override { return error_; }
   std::uint64_t consumed() const override { return in_->consumed(); }
   Compression compression() const override { return Compression::kZstd; }
+  bool io_failed() const override { return in_->io_error(); }
 
  private:
   void Fail(std::string msg) {
@@ -295,6 +298,7 @@ class PrependStream : public ByteStream {
   std::uint64_t consumed() const override { return rest_->consumed(); }
   std::uint64_t MemberOffset(std::uint64_t pos) const override { return rest_->MemberOffset(pos); }
   Compression compression() const override { return rest_->compression(); }
+  bool io_failed() const override { return rest_->io_failed(); }
 
  private:
   std::string head_;

@@ -32,6 +32,8 @@ class ByteStream {
   // byte `pos` (the start of the file when unknown or not gzip).
   virtual std::uint64_t MemberOffset(std::uint64_t pos) const { return 0; }
   virtual Compression compression() const = 0;
+  // True when reading the file itself failed (EIO...), as opposed to bad data.
+  virtual bool io_failed() const { return false; }
 };
 
 // Opens `path`, sniffing the compression from the first bytes.

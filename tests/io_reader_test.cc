@@ -2,6 +2,7 @@
 // skipped and reported with file and offset, atomic outputs.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -560,3 +561,44 @@ TEST_CASE("WARC: brotli bodies are decoded - a brotli bomb is cut", "[io]") {
   CHECK(r.issues[0].message.find("exceeds") != std::string::npos);
 }
 #endif
+
+TEST_CASE("An I/O error while reading stops the file with an error naming it", "[io]") {
+  TempDir t;
+  // Reading /proc/self/mem at offset 0 fails with EIO: a file that opens but cannot be read.
+  for (const char* name : {"/eio.jsonl", "/eio.warc"}) {
+    const std::string link = t.path + name;
+    REQUIRE(::symlink("/proc/self/mem", link.c_str()) == 0);
+    const Read r = ReadAll(link);
+    REQUIRE_FALSE(r.error.ok());
+    CHECK(r.error.message() == link + ": read error");
+    CHECK(r.records.empty());
+  }
+}
+
+TEST_CASE("JsonlWriter: an existing output stays whole until the commit replaces it - mode 0644", "[io]") {
+  TempDir t;
+  const std::string path = t.Write("keep.jsonl", "{\"text\": \"old\"}\n");
+  auto slurp = [&] {
+    std::ifstream f(path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+  };
+  auto w = JsonlWriter::Create(path);
+  REQUIRE(w.ok());
+  const std::string line = "{\"text\": \"new line with enough bytes to flush\"}";
+  bool all_ok = true;
+  for (int i = 0; i < 50000; ++i) all_ok = (*w)->Write(line).ok() && all_ok;
+  REQUIRE(all_ok);
+  CHECK(slurp() == "{\"text\": \"old\"}\n");  // 2 MB written to the temporary file, none here
+  REQUIRE((*w)->Commit().ok());
+  REQUIRE((*w)->Commit().ok());  // a second commit is harmless
+  const std::string now = slurp();
+  CHECK(now.size() == 50000u * (line.size() + 1));
+  CHECK(now.rfind("{\"text\": \"new line", 0) == 0);
+  struct stat sb {};
+  REQUIRE(::stat(path.c_str(), &sb) == 0);
+  CHECK((sb.st_mode & 0777) == 0644);
+  const int others = std::system(("ls " + t.path + " | grep -q tmp").c_str());
+  CHECK(others != 0);
+}
