@@ -174,7 +174,7 @@ TEST_CASE("Ledger: an empty considered_at is stamped with the current UTC time",
   CHECK(at.back() == 'Z');
 }
 
-TEST_CASE("Ledger: reopened, rows stay; WAL mode; files mode 0600; schema version in pragma and meta", "[ledger]") {
+TEST_CASE("Ledger: rows stay after reopening; WAL mode; files mode 0600; schema version in pragma and meta", "[ledger]") {
   TempLedger t;
   {
     auto l = Ledger::OpenSqlite(t.path);
