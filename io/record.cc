@@ -37,6 +37,9 @@ class JsonlReader : public RecordReader {
       const std::uint64_t offset = in_.position();
       if (!in_.ReadLine(&line, o_.max_record_bytes, &too_long)) {
         if (in_.stream().io_failed()) return Status::Io(file_ + ": read error");
+        gaps_.clear();
+        in_.stream().TakeGaps(UINT64_MAX, &gaps_);
+        for (StreamGap& g : gaps_) Skip(g.pos, line_no_ + 1, std::move(g.message));
         if (!in_.stream().error().empty() && !reported_stream_error_) {
           reported_stream_error_ = true;
           Skip(offset, line_no_ + 1, in_.stream().error());
@@ -44,6 +47,14 @@ class JsonlReader : public RecordReader {
         return false;
       }
       ++line_no_;
+      // A corrupt compressed stretch ended this line (the stream marks it with
+      // a '\n'): the line is partial. The gap is the issue, not the line.
+      gaps_.clear();
+      in_.stream().TakeGaps(in_.position(), &gaps_);
+      if (!gaps_.empty()) {
+        for (StreamGap& g : gaps_) Skip(offset, line_no_, std::move(g.message));
+        continue;
+      }
       // A last line without '\n' while the stream failed (truncated gzip or
       // zstd) was cut: one issue says so, not a JSON error and then a stream error.
       const bool cut = in_.last_line_unterminated() && !in_.stream().error().empty();
@@ -190,6 +201,7 @@ class JsonlReader : public RecordReader {
   ReaderOptions o_;
   simdjson::ondemand::parser parser_;
   std::vector<char> padded_;
+  std::vector<StreamGap> gaps_;
   std::uint64_t line_no_ = 0;
   std::uint64_t skipped_ = 0;
   bool reported_stream_error_ = false;
@@ -272,8 +284,29 @@ class WarcReader : public RecordReader {
   // The input ended (returns 0 for ReadRecord). `what` ("" for a clean end)
   // is reported with the stream's own error (truncated or corrupt gzip/zstd)
   // when there is one, so a cut file gives one issue that says why.
+  // Corrupt compressed stretches the stream skipped before the current
+  // position are reported (at their member's offset). True when one fell
+  // inside the record that started at `record_start`: that record is dropped
+  // and reading resumes just after the gap, where the next member begins.
+  bool HandleGaps(std::uint64_t record_start) {
+    gaps_.clear();
+    in_.stream().TakeGaps(in_.position(), &gaps_);
+    bool inside = false;
+    std::uint64_t resume = 0;
+    for (StreamGap& g : gaps_) {
+      if (!inside && g.pos >= record_start) {
+        inside = true;
+        resume = g.pos + 1;
+      }
+      Skip(g.pos, std::move(g.message));
+    }
+    if (inside && !in_.Rewind(resume)) after_bad_header_ = true;  // no longer buffered: resynchronise
+    return inside;
+  }
+
   int EndOfInput(std::uint64_t pos, std::string what) {
     if (in_.stream().io_failed()) return 0;  // Next() returns the I/O error itself
+    if (HandleGaps(pos)) return -1;  // the record was cut by a corrupt member: go on after it
     const std::string& e = in_.stream().error();
     if (!e.empty() && !reported_stream_error_) {
       reported_stream_error_ = true;
@@ -296,6 +329,11 @@ class WarcReader : public RecordReader {
       if (!in_.ReadLine(&line, kMaxHeaderLine, &too_long)) {
         if (junk) Skip(junk_at, "bytes that are not a WARC record");
         return EndOfInput(start, "");
+      }
+      if (HandleGaps(start)) {
+        // The bytes before the gap were part of a corrupt member, not junk.
+        junk = false;
+        continue;
       }
       // A version line: "WARC/" and a digit (1.0, 1.1, the 0.x drafts, or an
       // unknown version that is then skipped by its Content-Length).
@@ -359,7 +397,9 @@ class WarcReader : public RecordReader {
     }
     if (bad) {
       // Without a trustworthy length the block cannot be skipped exactly: go
-      // on from here and resynchronise on the next version line.
+      // on from here and resynchronise on the next version line. A header cut
+      // by a corrupt gzip member is reported as that instead.
+      if (HandleGaps(start)) return -1;
       Skip(start, why);
       after_bad_header_ = true;
       return -1;
@@ -375,10 +415,12 @@ class WarcReader : public RecordReader {
       else if (wanted) Skip(start, "record larger than " + std::to_string(o_.max_record_bytes) + " bytes");
       if (!in_.Skip(*length)) return EndOfInput(start, wanted || !supported ? "" : "truncated WARC record");
       SkipTrailer();
+      HandleGaps(start);
       return -1;
     }
     if (!in_.ReadExact(static_cast<std::size_t>(*length), &block_)) return EndOfInput(start, "truncated WARC record");
     SkipTrailer();
+    if (HandleGaps(start)) return -1;
     *out = InputRecord();
     out->id = id;
     out->url = uri;
@@ -542,6 +584,7 @@ class WarcReader : public RecordReader {
   std::string file_;
   ReaderOptions o_;
   std::string block_;
+  std::vector<StreamGap> gaps_;
   bool after_bad_header_ = false;
   std::uint64_t skipped_ = 0;
   bool reported_stream_error_ = false;

@@ -94,8 +94,19 @@ class Input {
   void Consume(std::size_t n) {
     pos_ += n;
     consumed_ += n;
+    high_ = std::max(high_, consumed_);
   }
+  // Offset of the next unread byte in the file.
   std::uint64_t consumed() const { return consumed_; }
+  // The furthest offset ever read (for progress: it never goes back).
+  std::uint64_t high_water() const { return high_; }
+  // Goes back to file offset `offset` when it is still buffered; false otherwise.
+  bool Rewind(std::uint64_t offset) {
+    if (offset > consumed_ || consumed_ - offset > pos_) return false;
+    pos_ -= static_cast<std::size_t>(consumed_ - offset);
+    consumed_ = offset;
+    return true;
+  }
   bool io_error() const { return io_error_; }
   const std::string& name() const { return name_; }
 
@@ -107,6 +118,7 @@ class Input {
   bool eof_ = false;
   bool io_error_ = false;
   std::uint64_t consumed_ = 0;
+  std::uint64_t high_ = 0;
 };
 
 class PlainStream : public ByteStream {
@@ -123,7 +135,7 @@ class PlainStream : public ByteStream {
     return n;
   }
   const std::string& error() const override { return error_; }
-  std::uint64_t consumed() const override { return in_->consumed(); }
+  std::uint64_t consumed() const override { return in_->high_water(); }
   Compression compression() const override { return Compression::kNone; }
   bool io_failed() const override { return in_->io_error(); }
 
@@ -149,6 +161,12 @@ class GzipStream : public ByteStream {
     z_.next_out = reinterpret_cast<Bytef*>(out->data() + start);
     z_.avail_out = static_cast<uInt>(max);
     while (z_.avail_out > 0) {
+      if (pending_newline_) {
+        *z_.next_out++ = '\n';
+        --z_.avail_out;
+        pending_newline_ = false;
+        continue;
+      }
       if (!in_->Ensure()) {
         if (in_->io_error()) {
           Fail(in_->name() + ": read error");
@@ -159,13 +177,19 @@ class GzipStream : public ByteStream {
         }
         break;
       }
+      if (resync_) {
+        if (!FindNextMember()) continue;  // input consumed; Ensure() tells the end
+        resync_ = false;
+      }
       if (!in_member_) {
-        // Between members: only another gzip member may follow.
-        const std::string_view magic = in_->Peek(2);
-        if (magic.size() < 2 || static_cast<unsigned char>(magic[0]) != 0x1f ||
-            static_cast<unsigned char>(magic[1]) != 0x8b) {
-          Fail("data after the last gzip member at offset " + std::to_string(in_->consumed()) + " is not gzip");
-          break;
+        // Between members: only another gzip member may follow; anything else
+        // is skipped up to the next member header.
+        const std::string_view magic = in_->Peek(3);
+        if (magic.size() < 3 || static_cast<unsigned char>(magic[0]) != 0x1f ||
+            static_cast<unsigned char>(magic[1]) != 0x8b || magic[2] != 8) {
+          Gap(max, "bytes that are not gzip at offset " + std::to_string(in_->consumed()) +
+                       " (skipped to the next member)");
+          continue;
         }
         inflateReset(&z_);
         in_member_ = true;
@@ -180,8 +204,17 @@ class GzipStream : public ByteStream {
       if (rc == Z_STREAM_END) {
         in_member_ = false;
       } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-        Fail("corrupt gzip data in the member at offset " + std::to_string(members_.back().second));
-        break;
+        // RFC 1952 members are independent: what follows the next member
+        // header can still be read (per-record WARC.gz loses one record).
+        in_member_ = false;
+        // zlib may have read past the member's end (a bad trailer takes the
+        // next header with it): look for the next member from just after this
+        // one's header when those bytes are still buffered.
+        if (!in_->Rewind(members_.back().second + 1) && before == z_.avail_in && in_->available() > 0) {
+          in_->Consume(1);  // always move on
+        }
+        Gap(max, "corrupt gzip data in the member at offset " + std::to_string(members_.back().second) +
+                     " (skipped to the next member)");
       }
     }
     const std::size_t got = max - z_.avail_out;
@@ -190,7 +223,7 @@ class GzipStream : public ByteStream {
     return got;
   }
   const std::string& error() const override { return error_; }
-  std::uint64_t consumed() const override { return in_->consumed(); }
+  std::uint64_t consumed() const override { return in_->high_water(); }
   std::uint64_t MemberOffset(std::uint64_t pos) const override {
     std::uint64_t best = 0;
     for (auto it = members_.rbegin(); it != members_.rend(); ++it) {
@@ -203,8 +236,39 @@ class GzipStream : public ByteStream {
   }
   Compression compression() const override { return Compression::kGzip; }
   bool io_failed() const override { return in_->io_error(); }
+  void TakeGaps(std::uint64_t before, std::vector<StreamGap>* out) override {
+    while (!gaps_.empty() && gaps_.front().pos < before) {
+      out->push_back(std::move(gaps_.front()));
+      gaps_.pop_front();
+    }
+  }
 
  private:
+  // Records a gap at the current output position, to be marked by a '\n',
+  // and starts looking for the next member header.
+  void Gap(std::size_t max, std::string msg) {
+    const std::uint64_t pos = produced_ + (max - z_.avail_out);
+    if (gaps_.size() < 4096) gaps_.push_back(StreamGap{pos, std::move(msg)});
+    pending_newline_ = true;
+    resync_ = true;
+  }
+  // Skips input up to the next "1f 8b 08" (gzip member with deflate); true
+  // when there, false when the available input was used up first.
+  bool FindNextMember() {
+    while (in_->Ensure()) {
+      const void* p = std::memchr(in_->data(), 0x1f, in_->available());
+      if (p == nullptr) {
+        in_->Consume(in_->available());
+        continue;
+      }
+      in_->Consume(static_cast<std::size_t>(static_cast<const char*>(p) - in_->data()));
+      const std::string_view m = in_->Peek(3);
+      if (m.size() == 3 && static_cast<unsigned char>(m[1]) == 0x8b && m[2] == 8) return true;
+      in_->Consume(m.size() < 3 ? m.size() : 1);
+    }
+    return false;
+  }
+
   void Fail(std::string msg) {
     if (error_.empty()) error_ = std::move(msg);
     done_ = true;
@@ -212,6 +276,9 @@ class GzipStream : public ByteStream {
   std::unique_ptr<Input> in_;
   z_stream z_;
   bool in_member_ = false;
+  bool resync_ = false;
+  bool pending_newline_ = false;
+  std::deque<StreamGap> gaps_;
   bool done_ = false;
   std::uint64_t produced_ = 0;
   // (decompressed offset where a member starts, its compressed offset)
@@ -252,7 +319,7 @@ class ZstdStream : public ByteStream {
     return ob.pos;
   }
   const std::string& error() const override { return error_; }
-  std::uint64_t consumed() const override { return in_->consumed(); }
+  std::uint64_t consumed() const override { return in_->high_water(); }
   Compression compression() const override { return Compression::kZstd; }
   bool io_failed() const override { return in_->io_error(); }
 
@@ -299,6 +366,7 @@ class PrependStream : public ByteStream {
   std::uint64_t MemberOffset(std::uint64_t pos) const override { return rest_->MemberOffset(pos); }
   Compression compression() const override { return rest_->compression(); }
   bool io_failed() const override { return rest_->io_failed(); }
+  void TakeGaps(std::uint64_t before, std::vector<StreamGap>* out) override { rest_->TakeGaps(before, out); }
 
  private:
   std::string head_;
@@ -405,6 +473,13 @@ bool BufferedReader::Skip(std::uint64_t n) {
     pos_ += take;
     n -= take;
   }
+  return true;
+}
+
+bool BufferedReader::Rewind(std::uint64_t pos) {
+  if (pos < base_ || pos > base_ + buf_.size()) return false;
+  pos_ = static_cast<std::size_t>(pos - base_);
+  unterminated_ = false;
   return true;
 }
 

@@ -17,6 +17,15 @@ namespace moisson::io {
 
 enum class Compression : std::uint8_t { kNone, kGzip, kZstd };
 
+// A corrupt stretch of a compressed file that the stream skipped (gzip: up to
+// the next member). It is replaced by one '\n' at decompressed offset `pos`,
+// so a JSONL line or WARC record cut there ends there and what follows starts
+// on a new line.
+struct StreamGap {
+  std::uint64_t pos = 0;
+  std::string message;  // "corrupt gzip data in the member at offset N; ..."
+};
+
 // Decompressed bytes of one file (or of a memory buffer, for the fuzzers).
 class ByteStream {
  public:
@@ -34,6 +43,8 @@ class ByteStream {
   virtual Compression compression() const = 0;
   // True when reading the file itself failed (EIO...), as opposed to bad data.
   virtual bool io_failed() const { return false; }
+  // Moves the gaps with pos < `before` to *out (in order) and forgets them.
+  virtual void TakeGaps(std::uint64_t before, std::vector<StreamGap>* out) {}
 };
 
 // Opens `path`, sniffing the compression from the first bytes.
@@ -69,6 +80,9 @@ class BufferedReader {
   bool Skip(std::uint64_t n);
   // Next byte without consuming it; -1 at the end.
   int Peek();
+  // Moves the read position back (or forward) to decompressed offset `pos`
+  // when those bytes are still buffered; false otherwise.
+  bool Rewind(std::uint64_t pos);
   // Decompressed offset of the next byte.
   std::uint64_t position() const { return base_ + pos_; }
   ByteStream& stream() { return *stream_; }

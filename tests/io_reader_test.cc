@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "io/reader_internal.h"
 #include "io/record.h"
@@ -192,6 +193,23 @@ TEST_CASE("Gzip: several members read whole - a truncated one keeps what came be
   CHECK(second_cut.issues[0].message.find("truncated gzip member at offset " + std::to_string(first.size())) !=
         std::string::npos);
   CHECK(second_cut.records.size() == cut.records.size() + 1);
+}
+
+TEST_CASE("JSONL: numeric ids keep their decimal text - blank lines are silent", "[io]") {
+  TempDir t;
+  const Read r = ReadAll(t.Write("n.jsonl", "{\"id\": -3, \"text\": \"a\"}\n \t \r\n\n"
+                                            "{\"id\": 18446744073709551615, \"text\": \"b\"}\n"
+                                            "{\"id\": null, \"text\": \"c\", \"url\": 5}\n"
+                                            "{\"id\": [1], \"text\": \"d\"}\n"));
+  REQUIRE(r.records.size() == 3);
+  CHECK(r.records[0].id == "-3");
+  CHECK(r.records[1].id == "18446744073709551615");
+  CHECK(r.records[1].line == 4);
+  CHECK(r.records[2].id.empty());
+  CHECK(r.records[2].url.empty());
+  REQUIRE(r.issues.size() == 1);
+  CHECK(r.issues[0].message == "field 'id' is neither a string nor a number");
+  CHECK(r.issues[0].line == 6);
 }
 
 TEST_CASE("JSONL: content after the object makes the line invalid", "[io]") {
@@ -601,4 +619,63 @@ TEST_CASE("JsonlWriter: an existing output stays whole until the commit replaces
   CHECK((sb.st_mode & 0777) == 0644);
   const int others = std::system(("ls " + t.path + " | grep -q tmp").c_str());
   CHECK(others != 0);
+}
+
+namespace {
+// A gzip member whose deflate data is corrupt: the header is valid, the first
+// block has the reserved type 3, which zlib refuses at once.
+std::string CorruptMember(const std::string& s) {
+  std::string g = Gzip(s);
+  for (std::size_t i = 10; i < g.size() && i < 40; ++i) g[i] = static_cast<char>(0xff);
+  return g;
+}
+}  // namespace
+
+TEST_CASE("Gzip: a corrupt member in the middle is reported at its offset - later members are read", "[io]") {
+  TempDir t;
+  const std::string m1 = Gzip("{\"text\": \"one\"}\n{\"text\": \"two\"}\n");
+  const std::string m2 = CorruptMember("{\"text\": \"three\"}\n{\"text\": \"four\"}\n");
+  const std::string m3 = Gzip("{\"text\": \"five\"}\n");
+  const Read r = ReadAll(t.Write("mid.jsonl.gz", m1 + m2 + m3));
+  REQUIRE(r.error.ok());
+  REQUIRE(r.records.size() == 3);
+  CHECK(r.records[2].content == "five");
+  REQUIRE(r.issues.size() == 1);
+  CHECK(r.issues[0].message.find("corrupt gzip data in the member at offset " + std::to_string(m1.size())) == 0);
+
+  // Bytes that are not gzip between members: skipped to the next member.
+  const Read junk = ReadAll(t.Write("junk.jsonl.gz", m1 + "not gzip at all" + m3));
+  REQUIRE(junk.records.size() == 3);
+  REQUIRE(junk.issues.size() == 1);
+  CHECK(junk.issues[0].message.find("bytes that are not gzip at offset " + std::to_string(m1.size())) == 0);
+}
+
+TEST_CASE("WARC gzip: a corrupt member loses its record only", "[io]") {
+  TempDir t;
+  const std::string g1 = Gzip(WarcRecord("conversion", "https://e.example/1", "first", "text/plain"));
+  const std::string g2 = CorruptMember(WarcRecord("conversion", "https://e.example/2", "second", "text/plain"));
+  const std::string g3 = Gzip(WarcRecord("conversion", "https://e.example/3", "third", "text/plain"));
+  const std::string g4 = Gzip(WarcRecord("conversion", "https://e.example/4", "fourth", "text/plain"));
+  // The corrupt member first, in the middle (its record then reads the next
+  // member's bytes as its block) and last.
+  for (const auto& [name, bytes, want] :
+       {std::tuple{"a.warc.gz", g2 + g1 + g3, std::size_t{0}}, std::tuple{"b.warc.gz", g1 + g2 + g3 + g4, g1.size()},
+        std::tuple{"c.warc.gz", g1 + g3 + g2, g1.size() + g3.size()}}) {
+    INFO(name);
+    const Read r = ReadAll(t.Write(name, bytes));
+    REQUIRE(r.error.ok());
+    CHECK(r.records.size() == (name == std::string("b.warc.gz") ? 3u : 2u));
+    for (const auto& rec : r.records) CHECK(rec.content != "second");
+    REQUIRE(r.issues.size() == 1);
+    CHECK(r.issues[0].offset == want);
+    CHECK(r.issues[0].message.find("corrupt gzip data in the member at offset " + std::to_string(want)) == 0);
+  }
+  // A cut in the middle of the header of the second record's member.
+  const std::string one = WarcRecord("conversion", "https://e.example/1", "first", "text/plain");
+  std::string partial = Gzip(one.substr(0, 20));
+  partial.resize(partial.size() - 8);  // no trailer: the member does not end...
+  partial += std::string("\xff\xff\xff", 3);  // ...and what follows is not deflate
+  const Read cut = ReadAll(t.Write("d.warc.gz", g1 + partial + g3));
+  CHECK(cut.records.size() == 2);
+  CHECK(cut.issues.size() == 1);
 }
