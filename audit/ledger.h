@@ -91,8 +91,10 @@ class Ledger {
   // Appends rows to run `run` in one transaction: all or nothing. A row that
   // breaks the schema (unknown decision or run, digest not 64 lowercase hex,
   // empty reason...) fails the whole call with a message naming the file and
-  // the row number; nothing of the call is then in the ledger. Callers batch
-  // (a few thousand rows per call): each call is one commit.
+  // the row number; nothing of the call is then in the ledger. Each call is
+  // one commit whose cost grows with the file (random index pages), so batch:
+  // 65,536 rows per call append about 1.6 times faster than 4,096 on a file
+  // of a million rows (docs/ledger.md, "Throughput").
   virtual Status Append(std::int64_t run, const std::vector<LedgerRow>& rows) = 0;
   // Marks run `run` finished with its counts (JSON object text). An unknown
   // run is an error.
