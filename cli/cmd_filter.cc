@@ -290,7 +290,7 @@ int Run(const FilterOptions& o) {
       }
       for (const auto& id : doc.identifiers) row.identifiers.emplace_back(id.type, id.hex_digest);
       rows.push_back(std::move(row));
-      if (rows.size() >= 4096) return flush_rows();
+      if (rows.size() >= 16384) return flush_rows();  // big batches: see docs/ledger.md
     }
     return Status::Ok();
   };

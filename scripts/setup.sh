@@ -15,7 +15,7 @@ packages=(
   catch2 libcli11-dev libtomlplusplus-dev libsimdjson-dev libssl-dev
   libgumbo-dev libre2-dev libcurl4-openssl-dev libboost-dev libboost-system-dev
   libpsl-dev publicsuffix libidn2-dev libunistring-dev libsqlite3-dev libpq-dev libpqxx-dev
-  zlib1g-dev libzstd-dev libphonenumber-dev libvectorscan-dev
+  zlib1g-dev libzstd-dev libbrotli-dev libphonenumber-dev libvectorscan-dev
   # baselines for bench/ (Scrapy's robots.txt parser; a Python PII pass)
   python3 python3-protego python3-phonenumbers
 )
