@@ -70,8 +70,9 @@ std::string MakeDump(std::size_t bytes, bool dense, const std::string& path) {
         text += ". ";
       }
     }
+    ++id;
     JsonWriter w;
-    w.BeginObject().Key("id").String("b" + std::to_string(id++)).Key("url").String("https://forum.example.org/t/" + std::to_string(id))
+    w.BeginObject().Key("id").String("b" + std::to_string(id)).Key("url").String("https://forum.example.org/t/" + std::to_string(id))
         .Key("text").String(text).EndObject();
     const std::string line = w.Take() + "\n";
     f << line;
