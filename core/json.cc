@@ -32,7 +32,20 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
 
 void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
+  out->reserve(out->size() + s.size() + 2);
   for (size_t i = 0; i < s.size();) {
+    // Fast path: a run of printable ASCII that needs no escape is copied whole.
+    size_t j = i;
+    while (j < s.size()) {
+      const auto b = static_cast<unsigned char>(s[j]);
+      if (b < 0x20 || b >= 0x7F || b == '"' || b == '\\') break;
+      ++j;
+    }
+    if (j > i) {
+      out->append(s.data() + i, j - i);
+      i = j;
+      if (i == s.size()) break;
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       const size_t len = Utf8SequenceLength(s, i);

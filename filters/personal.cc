@@ -33,29 +33,32 @@ namespace {
 // Folds UTF-8 `text` into lower-case ASCII-ish bytes; map[i] is the offset in
 // `text` of folded byte i (map has one extra entry: text.size()).
 void Fold(std::string_view text, std::string* out, std::vector<std::uint32_t>* map) {
-  out->clear();
-  map->clear();
-  out->reserve(text.size());
-  map->reserve(text.size() + 1);
+  // Folding never lengthens the text (every mapping is at most as long as
+  // its source), so both buffers are sized once and written through pointers.
+  out->resize(text.size());
+  map->resize(text.size() + 1);
+  char* o = out->data();
+  std::uint32_t* m = map->data();
+  std::size_t n = 0;
   for (std::size_t i = 0; i < text.size();) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     const auto put = [&](const char* s, std::size_t consumed) {
       for (const char* p = s; *p; ++p) {
-        out->push_back(*p);
-        map->push_back(static_cast<std::uint32_t>(i));
+        o[n] = (*p);
+        m[n++] = static_cast<std::uint32_t>(i);
       }
       i += consumed;
     };
     if (c == ' ' || c == '\t' || c == '\r') {
       // Runs of blanks fold to one space, so lexicon phrases are literals.
-      if (out->empty() || out->back() != ' ') put(" ", 1);
+      if (n == 0 || o[n - 1] != ' ') put(" ", 1);
       else ++i;
       continue;
     }
     if (c < 0x80) {
       const char l = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c);
-      out->push_back(l);
-      map->push_back(static_cast<std::uint32_t>(i));
+      o[n] = (l);
+      m[n++] = static_cast<std::uint32_t>(i);
       ++i;
       continue;
     }
@@ -92,16 +95,18 @@ void Fold(std::string_view text, std::string* out, std::vector<std::uint32_t>* m
       continue;
     }
     if (c == 0xC2 && i + 1 < text.size() && text[i + 1] == '\xA0') {
-      if (out->empty() || out->back() != ' ') put(" ", 2);  // no-break space
+      if (n == 0 || o[n - 1] != ' ') put(" ", 2);  // no-break space
       else i += 2;
       continue;
     }
     // Anything else non-ASCII: kept as is, byte by byte.
-    out->push_back(static_cast<char>(c));
-    map->push_back(static_cast<std::uint32_t>(i));
+    o[n] = (static_cast<char>(c));
+    m[n++] = static_cast<std::uint32_t>(i);
     ++i;
   }
-  map->push_back(static_cast<std::uint32_t>(text.size()));
+  m[n] = static_cast<std::uint32_t>(text.size());
+  out->resize(n);
+  map->resize(n + 1);
 }
 
 std::string FoldString(std::string_view s) {
