@@ -10,6 +10,7 @@
 #include <ctime>
 
 #include "audit/ledger_internal.h"
+#include "core/time_util.h"
 #include "core/version.h"
 
 namespace moisson::audit {
@@ -76,15 +77,6 @@ CREATE INDEX identifiers_document ON identifiers(document);
 // COLUMN row_hash TEXT; ..."} here and raises kLedgerSchemaVersion.
 constexpr internal::Migration kMigrations[] = {{1, kSchemaV1}};
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kLedgerSchemaVersion);
-
-std::string NowIso() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm;
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // A prepared statement, kept for the life of the ledger. Binds are
 // SQLITE_STATIC: the bound strings must outlive the next Step(), which every
@@ -184,7 +176,7 @@ class SqliteLedger : public Ledger {
 
   Result<std::int64_t> BeginRun(std::string_view command, std::string_view key_id) override {
     ResetOnExit r(begin_run_);
-    const std::string now = NowIso();
+    const std::string now = UtcNowIso8601();
     begin_run_.Text(1, command);
     begin_run_.Text(2, now);
     begin_run_.Text(3, key_id);
@@ -216,7 +208,7 @@ class SqliteLedger : public Ledger {
         if (!reasons_buf_.empty()) reasons_buf_.push_back(',');
         reasons_buf_ += x;
       }
-      if (r.considered_at.empty() && now.empty()) now = NowIso();
+      if (r.considered_at.empty() && now.empty()) now = UtcNowIso8601();
       {
         ResetOnExit reset(insert_doc_);
         Stmt& d = insert_doc_;
@@ -254,7 +246,7 @@ class SqliteLedger : public Ledger {
 
   Status EndRun(std::int64_t run, std::string_view summary_json) override {
     ResetOnExit r(end_run_);
-    const std::string now = NowIso();
+    const std::string now = UtcNowIso8601();
     end_run_.Text(1, now);
     end_run_.Text(2, summary_json);
     end_run_.Int(3, run);
@@ -389,7 +381,7 @@ class SqliteLedger : public Ledger {
   // Brings the schema from `from` to the last step's version, one step at a
   // time, inside the caller's transaction; records each step in meta.
   Status Migrate(int from, std::span<const internal::Migration> steps) {
-    const std::string now = NowIso();
+    const std::string now = UtcNowIso8601();
     const std::string by = std::string("moisson ") + MOISSON_VERSION;
     if (from == 0) {
       // A new file, or a SQLite file that is not a ledger: refuse to touch it.

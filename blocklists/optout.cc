@@ -1,4 +1,5 @@
 #include "blocklists/optout.h"
+#include "core/time_util.h"
 
 #include <phonenumbers/phonenumberutil.h>
 #include <sqlite3.h>
@@ -19,15 +20,6 @@
 
 namespace moisson::blocklists {
 namespace {
-
-std::string NowUtc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm;
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // Case-folded, compatibility-decomposed, without marks or punctuation,
 // whitespace collapsed, tokens sorted.
@@ -344,7 +336,7 @@ Result<std::int64_t> OptOutRegistry::Add(OptOutType type, std::string_view value
     Stmt q(db_, "SELECT COALESCE(MAX(entry), 0) + 1 FROM person_optout");
     if (q.Step() == SQLITE_ROW) entry = q.Int(0);
   }
-  const std::string now = NowUtc();
+  const std::string now = UtcNowIso8601();
   const std::string site = type == OptOutType::kName ? forms->front().substr(0, forms->front().find('\0')) : "";
   for (std::size_t i = 0; i < forms->size(); ++i) {
     Stmt ins(db_,
@@ -389,7 +381,7 @@ Result<std::int64_t> OptOutRegistry::AddSiteOwner(std::string_view target, std::
   if (!normalised.ok()) return normalised.status();
   const auto& [kind, value] = normalised.value();
   Stmt ins(db_, "INSERT OR IGNORE INTO site_optout(target, kind, created_at, ref) VALUES (?, ?, ?, ?)");
-  ins.Bind(1, value).Bind(2, kind).Bind(3, NowUtc()).Bind(4, ref);
+  ins.Bind(1, value).Bind(2, kind).Bind(3, UtcNowIso8601()).Bind(4, ref);
   if (ins.Step() != SQLITE_DONE) return Status::Io(path_ + ": SQLite: " + sqlite3_errmsg(db_));
   Stmt q(db_, "SELECT id FROM site_optout WHERE target = ?");
   q.Bind(1, value);

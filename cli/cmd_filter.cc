@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "core/json.h"
 #include "core/keyed_hash.h"
+#include "core/time_util.h"
 #include "filters/detector.h"
 #include "io/record.h"
 #include "pipeline/processor.h"
@@ -57,15 +58,6 @@ struct Parts {
   std::optional<blocklists::SiteMatcher> site_lists;
   std::optional<policy::PolicyEngine> policy;
 };
-
-std::string NowIso() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm;
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string HumanBytes(double b) {
   const char* units[] = {"B", "KB", "MB", "GB", "TB"};
@@ -280,7 +272,7 @@ int Run(const FilterOptions& o) {
       row.site = doc.site;
       row.source_file = doc.source_file;
       row.source_offset = doc.offset;
-      row.considered_at = NowIso();
+      row.considered_at = UtcNowIso8601();
       row.decision = pipeline::VerdictName(doc.verdict);
       row.reasons = doc.reasons;
       row.content_sha256 = doc.text_sha256;
