@@ -396,6 +396,9 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
     }
     case kCard: {
       if (digit(prev(from)) || digit(next(to))) break;
+      // The decimals of a number ("0.4111111111111111") are no card.
+      if ((prev(from) == '.' || prev(from) == ',') && from > 1 && digit(prev(from - 1))) break;
+      if ((next(to) == '.' || next(to) == ',') && digit(next(to + 1))) break;
       if (ValidCardNumber(span())) emit(Category::kBankingCard);
       break;
     }
@@ -489,6 +492,23 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
       const char p = prev(from);
       if (!labelled && (digit(p) || p == '.' || p == ',' || p == '-')) break;
       if (digit(next(to)) || (next(to) == '.' && digit(next(to + 1)))) break;
+      // Two values of a longer series ("0.125,0.250,0.375" in a data table) are no place.
+      if (!labelled && c.id != kCoordDms) {
+        std::uint32_t k = to;
+        while (k < text.size() && text[k] == ' ') ++k;
+        if (k < text.size() && (text[k] == ',' || text[k] == ';')) {
+          ++k;
+          while (k < text.size() && text[k] == ' ') ++k;
+          if (k < text.size() && (digit(text[k]) || (text[k] == '-' && digit(next(k + 1))))) break;
+        }
+        std::uint32_t j = from;
+        while (j > 0 && text[j - 1] == ' ') --j;
+        if (j > 1 && (text[j - 1] == ',' || text[j - 1] == ';')) {
+          std::uint32_t q = j - 1;
+          while (q > 0 && text[q - 1] == ' ') --q;
+          if (q > 0 && digit(text[q - 1])) break;
+        }
+      }
       const std::string before = Before(text, from, 200);
       // "x = 0.125, y = 0.5", "(1.500, 2.250)": maths, not a place.
       const std::string near = Before(text, from, 8);

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstring>
+#include <vector>
 
 namespace moisson::filters {
 namespace {
@@ -76,10 +77,27 @@ bool LuhnValid(std::string_view digits) {
   return sum % 10 == 0;
 }
 
+// How people write card numbers: unbroken, in groups of four (the last may be
+// shorter), or Amex/Diners style 4-6-5 / 4-6-4. Two numbers side by side
+// ("0123-45678901 23456789012") are not one card.
+bool PlausibleCardGrouping(std::string_view s) {
+  std::vector<std::size_t> groups(1, 0);
+  for (char c : s) {
+    if (IsDigit(c)) ++groups.back();
+    else groups.push_back(0);
+  }
+  if (groups.size() == 1) return true;
+  if (groups.size() == 3 && groups[0] == 4 && groups[1] == 6 && (groups[2] == 5 || groups[2] == 4)) return true;
+  for (std::size_t i = 0; i + 1 < groups.size(); ++i) {
+    if (groups[i] != 4) return false;
+  }
+  return groups.back() >= 1 && groups.back() <= 4;
+}
+
 bool ValidCardNumber(std::string_view s) {
   const std::string d = DigitsOnly(s);
   const std::size_t n = d.size();
-  if (n < 13 || n > 19 || !LuhnValid(d)) return false;
+  if (n < 13 || n > 19 || !LuhnValid(d) || !PlausibleCardGrouping(s)) return false;
   // All one digit ("0000 0000 0000 0000") passes Luhn but is no card.
   if (d.find_first_not_of(d[0]) == std::string::npos) return false;
   auto p = [&](int k) { return std::stoi(d.substr(0, k)); };

@@ -205,3 +205,16 @@ TEST_CASE("Long texts: spans stay exact far from the start", "[patterns]") {
   text += " écrivez à claire.morel@example.fr.";
   CHECK(Found(text, Category::kIdEmail) == V{"claire.morel@example.fr"});
 }
+
+TEST_CASE("Two numbers side by side are not a card and a data series is not a place", "[patterns]") {
+  // 8 + 11 digits that happen to pass Luhn with a Visa prefix: two phone numbers, not a card.
+  CHECK(Found("tel 4111-11111111 11111111111 fax", Category::kBankingCard).empty());
+  CHECK(Found("carte 4111111111111111 ok", Category::kBankingCard) == V{"4111111111111111"});
+  CHECK(Found("Bounce rate\t48.123456,2.123456,3.123456,4.123456", Category::kGeoCoordinates).empty());
+  CHECK(Found("values 1.5,48.123456, 2.123456", Category::kGeoCoordinates).empty());
+}
+
+TEST_CASE("The decimals of a number are not a card", "[patterns]") {
+  CHECK(Found("ratio 0.4111111111111111 in the table", Category::kBankingCard).empty());
+  CHECK(Found("x 4111111111111111.5 y", Category::kBankingCard).empty());
+}
