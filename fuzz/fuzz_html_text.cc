@@ -43,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view html(reinterpret_cast<const char*>(data) + 1, size - 1);
   const ExtractedPage p = ExtractHtml(html, o);
   bool ok = ValidUtf8(p.text) && ValidUtf8(p.title) && ValidUtf8(p.lang);
-  for (const auto& [name, content] : p.policy_meta) ok = ok && ValidUtf8(name) && ValidUtf8(content);
+  for (const auto& m : p.policy_meta) ok = ok && ValidUtf8(m.name) && ValidUtf8(m.content);
   for (const GeoMeta& g : p.geo) ok = ok && ValidUtf8(g.name) && ValidUtf8(g.content);
   // UTF-8 output of any charset is at most 3 bytes per input byte (plus U+FFFD per bad byte).
   if (!ok || p.text.size() > 3 * html.size() + 16) __builtin_trap();

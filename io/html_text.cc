@@ -992,7 +992,8 @@ void CollectMeta(const GumboElement& e, ExtractedPage* page) {
       break;  // name="geo.position" property="geo.position" is one tag
     }
     if (n == name && IsPolicyName(lname) && page->policy_meta.size() < kMaxPolicyMeta) {
-      page->policy_meta.emplace_back(std::string(lname), std::string(Utf8Prefix(content, 2048)));
+      page->policy_meta.push_back(
+          {std::string(lname), std::string(Utf8Prefix(content, 2048)), static_cast<int>(e.start_pos.line)});
     }
   }
 }

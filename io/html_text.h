@@ -57,6 +57,14 @@ struct GeoMeta {
   std::string content;
 };
 
+// A <meta name=... content=...> the policy engine reads: name lower case,
+// content as written, 1-based line of the tag in the (UTF-8) input.
+struct PolicyMeta {
+  std::string name;
+  std::string content;
+  int line = 0;
+};
+
 struct ExtractedPage {
   // Visible text: block elements separated by newlines, whitespace runs
   // collapsed, no script/style/template/noscript, no head. Valid UTF-8.
@@ -69,7 +77,7 @@ struct ExtractedPage {
   // user-agent token ([a-z0-9_-]: googlebot, gptbot, ccbot, google-extended,
   // ...) except well-known names that are not robots directives
   // (description, keywords, viewport, author, generator, *-verification ...).
-  std::vector<std::pair<std::string, std::string>> policy_meta;
+  std::vector<PolicyMeta> policy_meta;
   std::vector<GeoMeta> geo;  // geolocation meta tags, in document order
   // The charset the bytes were read as, by its WHATWG name ("utf-8",
   // "windows-1252", "iso-8859-15", "shift_jis", ...).

@@ -73,11 +73,6 @@ bool IsGeoPositionMeta(std::string_view name) {
          name == "place:location:longitude" || name == "og:latitude" || name == "og:longitude";
 }
 
-bool Blocking(std::string_view policy_reason) {
-  return policy_reason.substr(0, 7) != "robots." && policy_reason != "url.invalid" &&
-         policy_reason != "tdm.no-reservation" && policy_reason.find("=y") == std::string_view::npos;
-}
-
 void AddReason(std::vector<std::string>* reasons, std::string r) {
   if (std::find(reasons->begin(), reasons->end(), r) == reasons->end()) reasons->push_back(std::move(r));
 }
@@ -217,22 +212,19 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
   doc.lang = record.lang;
   doc.source_file = record.source_file;
   doc.offset = record.offset;
-  doc.input_bytes = record.content.size();
 
-  // 1. Text.
-  std::string text;
-  std::vector<io::GeoMeta> geo;
-  if (record.kind == io::ContentKind::kHtml) {
+  // 1. Text: HTML is parsed once, here; its <meta> tags go to the policy
+  // engine below. Plain text is read in place.
+  io::ExtractedPage page;
+  const bool html = record.kind == io::ContentKind::kHtml;
+  if (html) {
     io::ExtractOptions opts;
     opts.http_charset = record.charset;
-    io::ExtractedPage page = io::ExtractHtml(record.content, opts);
-    text = std::move(page.text);
+    page = io::ExtractHtml(record.content, opts);
     doc.title = std::move(page.title);
     if (doc.lang.empty()) doc.lang = std::move(page.lang);
-    geo = std::move(page.geo);
-  } else {
-    text = record.content;
   }
+  const std::string_view text = html ? std::string_view(page.text) : std::string_view(record.content);
   doc.text_sha256 = Sha256Hex(text);
 
   // 2. Where it comes from: site lists, opt-outs, the page's own signals.
@@ -269,12 +261,16 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
   if (!host.empty() && parts_.policy && (record.kind == io::ContentKind::kHtml || !record.headers.empty())) {
     policy::PageSignals signals;
     signals.headers = record.headers;
-    if (record.kind == io::ContentKind::kHtml) signals.html = record.content;
+    if (html) {
+      std::vector<policy::MetaTag>& meta = signals.meta.emplace();
+      meta.reserve(page.policy_meta.size());
+      for (io::PolicyMeta& m : page.policy_meta) meta.push_back({m.line, std::move(m.name), std::move(m.content)});
+    }
     const policy::Decision d = parts_.policy->Decide(no_site_policy_, record.url, signals);
     doc.policy_checked = true;
     doc.policy_collect = d.collect;
     for (const auto& r : d.reasons) {
-      if (Blocking(r)) doc.policy_reasons.push_back(r);
+      if (policy::IsObjection(r)) doc.policy_reasons.push_back(r);
     }
     if (!d.collect) {
       for (const auto& r : doc.policy_reasons) AddReason(&doc.reasons, "policy." + r);
@@ -295,7 +291,7 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
   ctx.lang = lang;
   ctx.year = YearOf(record.date);
   std::vector<Detection> found = parts_.detector->Detect(text, ctx);
-  for (const auto& g : geo) {
+  for (const auto& g : page.geo) {
     if (IsGeoPositionMeta(g.name)) {
       found.insert(found.begin(), Detection{Category::kGeoCoordinates, 0, 0});
       break;
@@ -350,7 +346,7 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
     return x.action > y.action;
   });
   if (order.empty()) {
-    doc.text = std::move(text);
+    doc.text = html ? std::move(page.text) : std::string(text);
   } else {
     std::string out;
     out.reserve(text.size());
@@ -361,7 +357,7 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
         pos = std::max<std::size_t>(pos, ad.detection.end);
         continue;
       }
-      out.append(text, pos, ad.detection.start - pos);
+      out.append(text.substr(pos, ad.detection.start - pos));
       if (ad.action == Action::kPseudonymise && !tokens[i].empty()) {
         out.append(tokens[i]);
       } else {
@@ -369,7 +365,7 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
       }
       pos = ad.detection.end;
     }
-    out.append(text, pos, std::string::npos);
+    out.append(text.substr(pos));
     doc.text = std::move(out);
     doc.verdict = Verdict::kModify;
   }

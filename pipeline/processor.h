@@ -79,7 +79,6 @@ struct ProcessedDocument {
   bool policy_checked = false;
   bool policy_collect = true;
   std::vector<std::string> policy_reasons;
-  std::uint64_t input_bytes = 0;
 };
 
 struct ProcessorParts {

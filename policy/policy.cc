@@ -128,6 +128,12 @@ SitePolicy PolicyEngine::LoadSite(const RobotsFetch& robots_fetch, std::string_v
   return site;
 }
 
+bool IsObjection(std::string_view x) {
+  return x == "robots.disallow" || x == "robots.unreachable" || x == "ai_agent.disallow" || x == "ai_txt.disallow" ||
+         x == "tdm.reservation" || x == "content_usage.train-ai=n" || x == "content_signal.ai-train=no" ||
+         x == "noai" || x == "noindex";
+}
+
 Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, const PageSignals& page) const {
   Decision d;
   d.url = std::string(url);
@@ -337,8 +343,10 @@ Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, cons
   std::optional<int> meta_reservation;
   std::optional<std::string> meta_policy;
   int meta_reservation_line = 0;
-  if (page.html) {
-    for (const MetaTag& tag : ExtractMetaTags(*page.html)) {
+  std::vector<MetaTag> parsed_meta;
+  if (!page.meta && page.html) parsed_meta = ExtractMetaTags(*page.html);
+  if (page.meta || page.html) {
+    for (const MetaTag& tag : page.meta ? *page.meta : parsed_meta) {
       if (tag.name == "tdm-reservation") {
         if (auto r = ParseTdmReservation(tag.content)) {
           meta_reservation = std::max(meta_reservation.value_or(0), *r);
@@ -428,14 +436,9 @@ Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, cons
               !(d.ai_train == Preference::kDisallow && policy_.ai_objection_blocks_collection);
 
   // Reasons: the honoured effects, first occurrence each, objections first.
-  auto is_objection = [](const std::string& x) {
-    return x == "robots.disallow" || x == "robots.unreachable" || x == "ai_agent.disallow" ||
-           x == "ai_txt.disallow" || x == "tdm.reservation" || x == "content_usage.train-ai=n" ||
-           x == "content_signal.ai-train=no" || x == "noai" || x == "noindex";
-  };
   for (int pass = 0; pass < 2; ++pass) {
     for (const Evidence& e : d.evidence) {
-      if (!e.honoured || is_objection(e.effect) != (pass == 0)) continue;
+      if (!e.honoured || IsObjection(e.effect) != (pass == 0)) continue;
       if (e.effect == "content_usage.parse-error") continue;
       if (std::find(d.reasons.begin(), d.reasons.end(), e.effect) == d.reasons.end()) d.reasons.push_back(e.effect);
     }

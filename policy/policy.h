@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "policy/html_meta.h"
 #include "policy/robots.h"
 #include "policy/signals.h"
 
@@ -92,6 +93,9 @@ struct SitePolicy {
 struct PageSignals {
   std::vector<std::pair<std::string, std::string>> headers;  // name, value (names case-insensitive)
   std::optional<std::string> html;                          // the body, when HTML
+  // The page's <meta> tags when the caller already parsed the page (the
+  // filter chain's HTML extraction): used instead of parsing `html` again.
+  std::optional<std::vector<MetaTag>> meta;
   std::string html_source = "page";
 };
 
@@ -155,6 +159,12 @@ struct Decision {
     bool noindex = false;
   } x_robots;
 };
+
+// True for the reason codes that object to collection or to AI training
+// (robots.disallow, robots.unreachable, ai_agent.disallow, ai_txt.disallow,
+// tdm.reservation, content_usage.train-ai=n, content_signal.ai-train=no, noai,
+// noindex); false for permissions and neutral outcomes (docs/reasons.md).
+bool IsObjection(std::string_view reason);
 
 class PolicyEngine {
  public:

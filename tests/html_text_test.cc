@@ -109,11 +109,14 @@ TEST_CASE("HTML metadata: robots noai, tdm-reservation and crawler-named meta ta
       "<meta name=\"CCBot\" content=\"nofollow\"><meta name=\"tdm-policy\" content=\"https://x.test/p.json\">"
       "</head><body>x</body>");
   REQUIRE(p.policy_meta.size() == 5);
-  CHECK(p.policy_meta[0] == std::pair<std::string, std::string>{"robots", "noai, noimageai"});
-  CHECK(p.policy_meta[1] == std::pair<std::string, std::string>{"gptbot", "noindex"});
-  CHECK(p.policy_meta[2] == std::pair<std::string, std::string>{"tdm-reservation", "1"});
-  CHECK(p.policy_meta[3].first == "ccbot");
-  CHECK(p.policy_meta[4].first == "tdm-policy");
+  CHECK(p.policy_meta[0].name == "robots");
+  CHECK(p.policy_meta[0].content == "noai, noimageai");
+  CHECK(p.policy_meta[1].name == "gptbot");
+  CHECK(p.policy_meta[1].content == "noindex");
+  CHECK(p.policy_meta[2].name == "tdm-reservation");
+  CHECK(p.policy_meta[2].content == "1");
+  CHECK(p.policy_meta[3].name == "ccbot");
+  CHECK(p.policy_meta[4].name == "tdm-policy");
 }
 
 TEST_CASE("HTML metadata: geo meta tags from name and property", "[html]") {
@@ -239,4 +242,10 @@ TEST_CASE("HTML: input beyond max_input_bytes is cut", "[html]") {
   CHECK(cut.text == std::string(997, 'a'));
   const auto whole = ExtractHtml("<p>abc</p>", small);
   CHECK_FALSE(whole.truncated);
+}
+
+TEST_CASE("HTML metadata: policy meta tags carry their line in the input", "[html]") {
+  const auto p = ExtractHtml("<html>\n<head>\n<title>t</title>\n<meta name=\"robots\" content=\"noai\">\n</head></html>");
+  REQUIRE(p.policy_meta.size() == 1);
+  CHECK(p.policy_meta[0].line == 4);
 }

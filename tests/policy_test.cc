@@ -403,3 +403,29 @@ TEST_CASE("Policy: an invalid URL's message does not echo its path or query", "[
   REQUIRE(d.evidence.size() == 1);
   CHECK(d.evidence[0].text.find("dupont") == std::string::npos);
 }
+
+TEST_CASE("Policy: pre-parsed meta tags are read instead of the HTML, with their lines", "[policy]") {
+  // The HTML says nothing; the pre-parsed tags object, and they are what counts.
+  PageSignals page = Html("<html><head><meta name=\"robots\" content=\"all\"></head></html>");
+  page.meta = std::vector<MetaTag>{{7, "robots", "noai"}, {9, "tdm-reservation", "1"}};
+  const Decision d = Fixture().Run("", "https://example.org/a", page, std::nullopt, std::nullopt, 404);
+  CHECK(HasReason(d, "noai"));
+  CHECK(HasReason(d, "tdm.reservation"));
+  const Evidence* e = FindEvidence(d, "noai");
+  REQUIRE(e != nullptr);
+  CHECK(e->signal == "meta_robots");
+  CHECK(e->line == 7);
+}
+
+TEST_CASE("Policy: objections and other reason codes", "[policy]") {
+  for (const char* r : {"robots.disallow", "robots.unreachable", "ai_agent.disallow", "ai_txt.disallow",
+                        "tdm.reservation", "content_usage.train-ai=n", "content_signal.ai-train=no", "noai", "noindex"}) {
+    INFO(r);
+    CHECK(IsObjection(r));
+  }
+  for (const char* r : {"robots.allow", "robots.unavailable", "tdm.no-reservation", "content_usage.train-ai=y",
+                        "content_signal.ai-train=yes", "url.invalid", "content_usage.parse-error"}) {
+    INFO(r);
+    CHECK_FALSE(IsObjection(r));
+  }
+}
