@@ -155,15 +155,12 @@ int Run(const FilterOptions& o) {
     if (!key.ok()) return Fail(cmd, key.status().message(), kExitUsage);
     parts.key.emplace(std::move(key).value());
   }
-  bool pseudonymises = false;
-  for (Action a : actions->by_category) pseudonymises |= a == Action::kPseudonymise;
   if (!o.scan && !parts.key) {
     return Fail(cmd,
                 "a project key is needed to pseudonymise identifiers and index them in the ledger: create one with "
                 "`moisson keygen --out FILE` and give it with --key or [project] key",
                 kExitUsage);
   }
-  (void)pseudonymises;
 
   const std::string registry_path = !o.registry.empty() ? o.registry : config.project.optout_registry;
   if (!registry_path.empty()) {

@@ -122,7 +122,7 @@ void WorkerThread(const Processor& processor, State* st) {
         doc.id = rec.line > 0 ? std::to_string(rec.line) : "offset:" + std::to_string(rec.offset);
       }
       done.docs.push_back(std::move(doc));
-      io::InputRecord().content.swap(rec.content);  // free the input early
+      std::string().swap(rec.content);  // free the input early
     }
     std::lock_guard<std::mutex> lock(st->mu);
     st->done.emplace(batch.seq, std::move(done));
@@ -188,7 +188,6 @@ Result<RunSummary> RunPipeline(const Processor& processor, const std::vector<std
         doc.title.clear();
       }
       ++summary.documents;
-      summary.text_bytes += doc.input_bytes;
       switch (doc.verdict) {
         case Verdict::kKeep: ++summary.kept; break;
         case Verdict::kModify: ++summary.modified; break;

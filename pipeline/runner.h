@@ -43,7 +43,6 @@ struct RunSummary {
   std::uint64_t modified = 0;
   std::uint64_t dropped = 0;
   std::uint64_t input_bytes = 0;   // compressed bytes of the inputs
-  std::uint64_t text_bytes = 0;    // bytes of records' content
   std::uint64_t skipped_records = 0;
   std::vector<std::string> skip_messages;  // the first few, "FILE: offset N: what"
   std::map<std::string, std::uint64_t> dropped_by_reason;  // a document counts once per reason
