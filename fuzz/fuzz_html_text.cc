@@ -5,34 +5,11 @@
 #include <cstdint>
 #include <string>
 
+#include "core/utf8.h"
 #include "io/html_text.h"
 
+using moisson::IsValidUtf8;
 using namespace moisson::io;
-
-namespace {
-
-// Well-formed UTF-8 (Unicode table 3-7: no overlongs, surrogates or code points above U+10FFFF).
-bool ValidUtf8(const std::string& s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const unsigned char c = s[i];
-    const std::size_t n =
-        c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    if (n > 1) {
-      const unsigned char d = s[i + 1];
-      const unsigned lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
-      const unsigned hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
-      if (d < lo || d > hi) return false;
-      for (std::size_t k = 2; k < n; ++k) {
-        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-      }
-    }
-    i += n;
-  }
-  return true;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
@@ -42,9 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   o.http_charset = kCharsets[data[0] % 10];
   const std::string_view html(reinterpret_cast<const char*>(data) + 1, size - 1);
   const ExtractedPage p = ExtractHtml(html, o);
-  bool ok = ValidUtf8(p.text) && ValidUtf8(p.title) && ValidUtf8(p.lang);
-  for (const auto& m : p.policy_meta) ok = ok && ValidUtf8(m.name) && ValidUtf8(m.content);
-  for (const GeoMeta& g : p.geo) ok = ok && ValidUtf8(g.name) && ValidUtf8(g.content);
+  bool ok = IsValidUtf8(p.text) && IsValidUtf8(p.title) && IsValidUtf8(p.lang);
+  for (const auto& m : p.policy_meta) ok = ok && IsValidUtf8(m.name) && IsValidUtf8(m.content);
+  for (const GeoMeta& g : p.geo) ok = ok && IsValidUtf8(g.name) && IsValidUtf8(g.content);
   // UTF-8 output of any charset is at most 3 bytes per input byte (plus U+FFFD per bad byte).
   if (!ok || p.text.size() > 3 * html.size() + 16) __builtin_trap();
   return 0;

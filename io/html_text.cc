@@ -10,50 +10,20 @@
 #include <cstring>
 
 #include "core/strings.h"
+#include "core/utf8.h"
 
 namespace moisson::io {
 namespace {
 
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
 // ---- UTF-8 -------------------------------------------------------------------
 
-// Length of the well-formed UTF-8 sequence at s[i] (Unicode 15, table 3-7:
-// no overlongs, no surrogates, nothing above U+10FFFF), 0 when ill-formed.
-std::size_t Utf8SequenceLength(std::string_view s, std::size_t i) {
-  const unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) return 1;
-  std::size_t n;
-  unsigned lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  const unsigned char d = static_cast<unsigned char>(s[i + 1]);
-  if (d < lo || d > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  return n;
-}
-
-// Counts well-formed multi-byte sequences and ill-formed bytes; stops early
-// once both are known to be non-zero when `stop_at_invalid` (validity check).
+// Counts well-formed multi-byte sequences and ill-formed bytes (to guess
+// whether undeclared bytes are UTF-8 or a legacy charset).
 struct Utf8Census {
   std::size_t multibyte = 0;
   std::size_t invalid = 0;
 };
-Utf8Census CountUtf8(std::string_view s, bool stop_at_invalid) {
+Utf8Census CountUtf8(std::string_view s) {
   Utf8Census c;
   std::size_t i = 0;
   const std::size_t n = s.size();
@@ -74,7 +44,6 @@ Utf8Census CountUtf8(std::string_view s, bool stop_at_invalid) {
     const std::size_t len = Utf8SequenceLength(s, i);
     if (len == 0) {
       ++c.invalid;
-      if (stop_at_invalid) return c;
       ++i;
     } else {
       ++c.multibyte;
@@ -82,38 +51,6 @@ Utf8Census CountUtf8(std::string_view s, bool stop_at_invalid) {
     }
   }
   return c;
-}
-
-bool IsValidUtf8(std::string_view s) { return CountUtf8(s, true).invalid == 0; }
-
-// Appends `s` with every ill-formed byte replaced by U+FFFD.
-void AppendRepairedUtf8(std::string_view s, std::string* out) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const std::size_t len = Utf8SequenceLength(s, i);
-    if (len == 0) {
-      out->append(kReplacement);
-      ++i;
-    } else {
-      out->append(s.data() + i, len);
-      i += len;
-    }
-  }
-}
-
-std::string RepairedUtf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  AppendRepairedUtf8(s, &out);
-  return out;
-}
-
-// The longest prefix of valid UTF-8 `s` of at most `max` bytes that does not
-// end inside a character.
-std::string_view Utf8Prefix(std::string_view s, std::size_t max) {
-  if (s.size() <= max) return s;
-  while (max > 0 && (static_cast<unsigned char>(s[max]) & 0xC0) == 0x80) --max;
-  return s.substr(0, max);
 }
 
 // ---- charsets ----------------------------------------------------------------
@@ -408,7 +345,7 @@ bool ConvertToUtf8(std::string_view in, const char* iconv_name, std::string* out
       // EILSEQ, or EINVAL for a sequence cut by the end of the input: skip
       // one code unit (two bytes in UTF-16, so that the rest stays aligned).
       const std::size_t unit = std::min<std::size_t>(left, std::strncmp(iconv_name, "UTF-16", 6) == 0 ? 2 : 1);
-      out->append(kReplacement);
+      out->append(kReplacementChar);
       src += unit;
       left -= unit;
       iconv(cd, nullptr, nullptr, nullptr, nullptr);  // back to the initial shift state
@@ -1118,7 +1055,7 @@ ExtractedPage ExtractHtml(std::string_view html, const ExtractOptions& options) 
     // Western browser assumes). A page with no well-formed multi-byte
     // sequence but with bytes that are not UTF-8 is a legacy 8-bit page; a
     // page with more good sequences than bad ones is UTF-8 with a few errors.
-    const Utf8Census census = CountUtf8(html, false);
+    const Utf8Census census = CountUtf8(html);
     if (census.invalid > census.multibyte) enc = kWindows1252;
   }
   if (enc.iconv != nullptr && ConvertToUtf8(html, enc.iconv, &converted)) {

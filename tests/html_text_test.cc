@@ -7,32 +7,13 @@
 #include <sstream>
 #include <string>
 
+#include "core/utf8.h"
 #include "io/html_text.h"
 
 using namespace moisson::io;
 using namespace std::string_literals;
 
 namespace {
-
-// Well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF).
-bool ValidUtf8(const std::string& s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const unsigned char c = s[i];
-    std::size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    if (n > 1) {
-      const unsigned char d = s[i + 1];
-      const unsigned lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
-      const unsigned hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
-      if (d < lo || d > hi) return false;
-      for (std::size_t k = 2; k < n; ++k) {
-        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-      }
-    }
-    i += n;
-  }
-  return true;
-}
 
 std::string ReadData(const std::string& name) {
   std::ifstream in(std::string(MOISSON_HTML_TEST_DATA) + "/" + name, std::ios::binary);
@@ -189,13 +170,13 @@ TEST_CASE("HTML charset: unknown labels are ignored and bytes the charset lacks 
   CHECK(p.text == "caf\xC3\xA9");
   CHECK(p.charset == "utf-8");
   p = ExtractHtml("<p>\x82\xA0\xFF\x81</p>", {.http_charset = "shift_jis"});
-  CHECK(ValidUtf8(p.text));
+  CHECK(moisson::IsValidUtf8(p.text));
   CHECK(p.text.find("\xEF\xBF\xBD") != std::string::npos);
 }
 
 TEST_CASE("HTML: invalid UTF-8 in a UTF-8 page becomes U+FFFD", "[html]") {
   const auto p = ExtractHtml("<meta charset=utf-8><p>\xC3\xA9 a\xFF b \xED\xA0\x80 c \xC0\xAF d \xC3</p><p>\xF4\x90\x80\x80</p>");
-  CHECK(ValidUtf8(p.text));
+  CHECK(moisson::IsValidUtf8(p.text));
   CHECK(p.text.rfind("\xC3\xA9 a\xEF\xBF\xBD b ", 0) == 0);
 }
 
@@ -229,7 +210,7 @@ TEST_CASE("HTML: deep nesting does not crash and stays bounded", "[html]") {
     start = std::chrono::steady_clock::now();
     p = ExtractHtml(s);
     INFO(unit);
-    CHECK(ValidUtf8(p.text));
+    CHECK(moisson::IsValidUtf8(p.text));
     CHECK(Seconds(start) < 10);  // each took 35 s or more before the nesting bound
   }
 }

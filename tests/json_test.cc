@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/json.h"
+#include "core/utf8.h"
 
 using moisson::JsonWriter;
 
@@ -18,4 +19,17 @@ TEST_CASE("JSON: invalid UTF-8 becomes U+FFFD, valid UTF-8 passes", "[json]") {
   JsonWriter overlong;
   overlong.String("\xC0\xAF");  // overlong '/'
   CHECK(overlong.str() == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");
+}
+
+TEST_CASE("UTF-8: well-formedness per Unicode table 3-7, repair and safe prefixes", "[utf8]") {
+  CHECK(moisson::IsValidUtf8("plain ASCII and été €"));
+  CHECK_FALSE(moisson::IsValidUtf8("\xC0\xAF"));          // overlong '/'
+  CHECK_FALSE(moisson::IsValidUtf8("\xED\xA0\x80"));      // a surrogate
+  CHECK_FALSE(moisson::IsValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  CHECK_FALSE(moisson::IsValidUtf8("abcdefgh\xC3"));      // cut after the ASCII fast path
+  CHECK(moisson::Utf8SequenceLength("\xF0\x9F\x98\x80", 0) == 4);
+  CHECK(moisson::RepairedUtf8("a\xFF" "b\xC3") == "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+  CHECK(moisson::Utf8Prefix("été", 2) == "é");
+  CHECK(moisson::Utf8Prefix("été", 1).empty());
+  CHECK(moisson::Utf8Prefix("abc", 10) == "abc");
 }
