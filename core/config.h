@@ -89,7 +89,7 @@ struct FilterConfig {
   bool dedup = false;         // drop exact duplicates (same extracted text)
   bool page_signals = true;   // honour noai/noindex/tdm-reservation found in a dump's pages
   bool site_lists = true;     // drop documents whose URL is on a [blocklists] category
-  std::string data_dir;       // lexicons of the sensitive/minor detectors; "" = built in
+  std::string data_dir;       // detector data (patterns/cues.txt, personal/*.txt); "" = built in
 };
 
 // Field names of JSONL inputs.

@@ -6,7 +6,7 @@
 namespace moisson::filters {
 
 Result<Detector> Detector::Create(const std::string& data_dir) {
-  Result<PatternDetector> patterns = PatternDetector::Create();
+  Result<PatternDetector> patterns = PatternDetector::Create(data_dir);
   if (!patterns.ok()) return patterns.status();
   Result<PersonalDetector> personal = PersonalDetector::Load(data_dir);
   if (!personal.ok()) return personal.status();

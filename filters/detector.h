@@ -15,7 +15,8 @@ namespace moisson::filters {
 
 class Detector {
  public:
-  // `data_dir` as PersonalDetector::Load.
+  // `data_dir` holds patterns/cues.txt and personal/{lexicon,rules}.txt;
+  // "" means the folder built into this binary (filters/data).
   static Result<Detector> Create(const std::string& data_dir = "");
 
   // All findings in `text`, sorted by start, then end, then category;

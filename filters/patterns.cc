@@ -167,7 +167,7 @@ struct PatternDetector::Impl {
   static void Merge(std::vector<Detection>* out, std::size_t first_out);
 };
 
-Result<PatternDetector> PatternDetector::Create() {
+Result<PatternDetector> PatternDetector::Create(const std::string& data_dir) {
   auto impl = std::make_shared<Impl>();
   std::vector<const char*> exprs;
   std::vector<unsigned> flags, ids;
@@ -196,7 +196,8 @@ Result<PatternDetector> PatternDetector::Create() {
     if (!re->ok()) return Status::Internal("pattern " + std::to_string(p.id) + " is not valid RE2: " + re->error());
     impl->twins[p.id] = std::move(re);
   }
-  auto cues = LoadCues(std::string(MOISSON_FILTERS_DATA_DIR) + "/patterns/cues.txt");
+  const std::string dir = data_dir.empty() ? std::string(MOISSON_FILTERS_DATA_DIR) : data_dir;
+  auto cues = LoadCues(dir + "/patterns/cues.txt");
   if (!cues.ok()) return cues.status();
   impl->cues = std::move(cues).value();
   impl->map_coords = std::make_unique<RE2>(R"((-?\d{1,2}\.\d{2,})\s*(?:,|%2C|~|/|&mlon=|&lon=)\s*(-?\d{1,3}\.\d{2,}))");

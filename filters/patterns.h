@@ -42,6 +42,7 @@
 #define MOISSON_FILTERS_PATTERNS_H_
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -53,9 +54,10 @@ namespace moisson::filters {
 class PatternDetector {
  public:
   // Compiles the shape set and loads the cue lists from
-  // MOISSON_FILTERS_DATA_DIR/patterns/cues.txt. Fails (with the file and line
-  // of a bad cue list) only on a broken installation.
-  static Result<PatternDetector> Create();
+  // DATA_DIR/patterns/cues.txt, `data_dir` "" meaning the folder built into
+  // this binary (filters/data). A bad cue list is an error naming its file
+  // and line.
+  static Result<PatternDetector> Create(const std::string& data_dir = "");
 
   // Appends every banking.*, geo.* and id.* finding in `text` to *out, in no
   // particular order; what *out already holds is left alone. Spans are UTF-8

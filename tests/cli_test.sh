@@ -277,6 +277,9 @@ check "filter with a missing registry" "2 moisson filter: $tmp/nope.db: opt-out 
 printf '[filters.actions]\n"id.mail" = "redact"\n' > "$tmp/badcat.toml"
 run "$moisson" --config "$tmp/badcat.toml" filter --no-progress --key "$tmp/f.key" "$ex/forum.jsonl" -o "$tmp/x.jsonl"
 check "a bad category names the config line" "2 moisson filter: $tmp/badcat.toml:2: unknown category 'id.mail' in [filters.actions] (SPEC §3 lists them)" "$code $err"
+printf '[filters]\ndata_dir = "nodata"\n' > "$tmp/nodata.toml"
+run "$moisson" --config "$tmp/nodata.toml" scan --no-progress "$ex/forum.jsonl"
+check "a missing detector data folder names the file" "2 moisson scan: $tmp/nodata/patterns/cues.txt: cannot open the pattern cue list" "$code $err"
 run "$moisson" filter --no-progress --key "$tmp/f.key" --ledger "$tmp/l.db" "$ex/forum.jsonl" -o "$tmp/no/such/dir/out.jsonl"
 check "an unwritable output fails" 1 "$code"
 # A truncated gzip dump: records before the cut are kept, the cut is reported.

@@ -2,6 +2,11 @@
 // contexts, exact spans, and the hard negatives that must stay quiet.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
 #include "filters/patterns.h"
 #include "filters/validators.h"
 
@@ -217,4 +222,21 @@ TEST_CASE("Two numbers side by side are not a card and a data series is not a pl
 TEST_CASE("The decimals of a number are not a card", "[patterns]") {
   CHECK(Found("ratio 0.4111111111111111 in the table", Category::kBankingCard).empty());
   CHECK(Found("x 4111111111111111.5 y", Category::kBankingCard).empty());
+}
+
+TEST_CASE("A malformed cue list is an error naming FILE:LINE", "[patterns]") {
+  const std::string dir = "/tmp/moisson_cues_" + std::to_string(::getpid());
+  REQUIRE(std::system(("mkdir -p " + dir + "/patterns").c_str()) == 0);
+  std::ofstream(dir + "/patterns/cues.txt") << "# cues\n[personal_address]\nj'habite\n[nonsense]\nx\n";
+  auto bad = PatternDetector::Create(dir);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message() == dir + "/patterns/cues.txt:4: unknown section [nonsense]");
+  std::ofstream(dir + "/patterns/cues.txt") << "j'habite\n";
+  bad = PatternDetector::Create(dir);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message() == dir + "/patterns/cues.txt:1: a cue before any [section]");
+  auto missing = PatternDetector::Create(dir + "/nope");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message() == dir + "/nope/patterns/cues.txt: cannot open the pattern cue list");
+  (void)std::system(("rm -rf " + dir).c_str());
 }
