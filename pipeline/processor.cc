@@ -409,24 +409,22 @@ std::string OutputJson(const ProcessedDocument& doc) {
   w.Key("moisson").BeginObject();
   w.Key("decision").String(VerdictName(doc.verdict));
   DetectionsJson(doc, true, &w);
-  // One entry per category acted upon, with how many spans.
+  // One entry per category acted upon (a category has one action), with how many spans.
   w.Key("actions").BeginArray();
+  std::array<int, filters::kCategoryCount> count{};
+  std::array<Action, filters::kCategoryCount> action{};
+  for (const auto& ad : doc.detections) {
+    if (ad.action == Action::kKeep) continue;
+    ++count[static_cast<int>(ad.detection.category)];
+    action[static_cast<int>(ad.detection.category)] = ad.action;
+  }
   for (int c = 0; c < filters::kCategoryCount; ++c) {
-    int n = 0;
-    Action a = Action::kKeep;
-    for (const auto& ad : doc.detections) {
-      if (static_cast<int>(ad.detection.category) == c && ad.action != Action::kKeep) {
-        ++n;
-        a = ad.action;
-      }
-    }
-    if (n > 0) {
-      w.BeginObject()
-          .Key("category").String(filters::CategoryId(static_cast<Category>(c)))
-          .Key("action").String(ActionName(a))
-          .Key("count").Int(n)
-          .EndObject();
-    }
+    if (count[c] == 0) continue;
+    w.BeginObject()
+        .Key("category").String(filters::CategoryId(static_cast<Category>(c)))
+        .Key("action").String(ActionName(action[c]))
+        .Key("count").Int(count[c])
+        .EndObject();
   }
   w.EndArray();
   w.Key("policy").BeginObject().Key("checked").Bool(doc.policy_checked).Key("collect").Bool(doc.policy_collect);

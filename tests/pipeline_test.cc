@@ -328,3 +328,17 @@ TEST_CASE("The runner reports a missing input and a sink failure", "[pipeline]")
   CHECK(failed.status().message() == "disk full");
   CHECK(seen == 10);
 }
+
+TEST_CASE("The output record counts spans per category acted upon", "[pipeline]") {
+  const ProjectKey key = TestKey();
+  ProcessorParts parts;
+  parts.detector = &SharedDetector();
+  parts.key = &key;
+  const Processor p(parts, {});
+  const auto doc = p.Process(Text("a@example.org et b@example.org, IBAN FR76 3000 6000 0112 3456 7890 189"));
+  REQUIRE(doc.verdict == Verdict::kModify);
+  const std::string line = OutputJson(doc);
+  CHECK(line.find("\"actions\":[{\"category\":\"banking.iban\",\"action\":\"redact\",\"count\":1},"
+                  "{\"category\":\"id.email\",\"action\":\"pseudonymise\",\"count\":2}]") != std::string::npos);
+  CHECK(line.find("a@example.org") == std::string::npos);
+}
