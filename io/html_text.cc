@@ -870,11 +870,12 @@ bool IsHidden(const GumboElement& e) {
   return style != nullptr && StyleHides(style);
 }
 
-bool IsGeoName(std::string_view n) {
-  return n == "geo.position" || n == "icbm" || n == "geo.placename" || n == "geo.region" ||
-         n == "place:location:latitude" || n == "place:location:longitude" || n == "og:latitude" ||
-         n == "og:longitude";
+bool IsGeoPosition(std::string_view n) {
+  return n == "geo.position" || n == "icbm" || n == "place:location:latitude" || n == "place:location:longitude" ||
+         n == "og:latitude" || n == "og:longitude";
 }
+
+bool IsGeoName(std::string_view n) { return IsGeoPosition(n) || n == "geo.placename" || n == "geo.region"; }
 
 // Meta names the policy engine reads: robots, TDMRep's tdm-reservation and
 // tdm-policy, and per-crawler robots tags ("googlebot", "gptbot", "ccbot",
@@ -924,7 +925,7 @@ void CollectMeta(const GumboElement& e, ExtractedPage* page) {
     const std::string_view lname(buf, trimmed.size());
     if (IsGeoName(lname)) {
       if (page->geo.size() < kMaxGeoMeta) {
-        page->geo.push_back({std::string(lname), std::string(Utf8Prefix(content, 256))});
+        page->geo.push_back({std::string(lname), std::string(Utf8Prefix(content, 256)), IsGeoPosition(lname)});
       }
       break;  // name="geo.position" property="geo.position" is one tag
     }

@@ -55,6 +55,7 @@ namespace moisson::io {
 struct GeoMeta {
   std::string name;
   std::string content;
+  bool position = false;  // a coordinate (geo.position, ICBM, *:latitude/longitude), not a place name
 };
 
 // A <meta name=... content=...> the policy engine reads: name lower case,

@@ -68,11 +68,6 @@ std::optional<int> YearOf(std::string_view date) {
   return y;
 }
 
-bool IsGeoPositionMeta(std::string_view name) {
-  return name == "geo.position" || name == "icbm" || name == "place:location:latitude" ||
-         name == "place:location:longitude" || name == "og:latitude" || name == "og:longitude";
-}
-
 void AddReason(std::vector<std::string>* reasons, std::string r) {
   if (std::find(reasons->begin(), reasons->end(), r) == reasons->end()) reasons->push_back(std::move(r));
 }
@@ -292,7 +287,7 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
   ctx.year = YearOf(record.date);
   std::vector<Detection> found = parts_.detector->Detect(text, ctx);
   for (const auto& g : page.geo) {
-    if (IsGeoPositionMeta(g.name)) {
+    if (g.position) {
       found.insert(found.begin(), Detection{Category::kGeoCoordinates, 0, 0});
       break;
     }

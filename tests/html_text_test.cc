@@ -109,7 +109,9 @@ TEST_CASE("HTML metadata: geo meta tags from name and property", "[html]") {
   REQUIRE(p.geo.size() == 6);
   CHECK(p.geo[0].name == "geo.position");
   CHECK(p.geo[0].content == "48.85;2.35");
+  CHECK(p.geo[0].position);
   CHECK(p.geo[1].name == "geo.placename");
+  CHECK_FALSE(p.geo[1].position);
   CHECK(p.geo[2].name == "place:location:latitude");
   CHECK(p.geo[3].name == "place:location:longitude");
   CHECK(p.geo[4].name == "icbm");
