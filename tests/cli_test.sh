@@ -282,6 +282,9 @@ run "$moisson" --config "$tmp/nodata.toml" scan --no-progress "$ex/forum.jsonl"
 check "a missing detector data folder names the file" "2 moisson scan: $tmp/nodata/patterns/cues.txt: cannot open the pattern cue list" "$code $err"
 run "$moisson" filter --no-progress --key "$tmp/f.key" --ledger "$tmp/l.db" "$ex/forum.jsonl" -o "$tmp/no/such/dir/out.jsonl"
 check "an unwritable output fails" 1 "$code"
+run "$moisson" filter --no-progress --key "$tmp/f.key" --ledger "$tmp/no/dir/l.db" "$ex/forum.jsonl" -o "$tmp/noledger.jsonl"
+check "an unopenable ledger fails, naming it, and leaves no output" "1 moisson filter: $tmp/no/dir/l.db: cannot open the ledger (No such file or directory) 0" \
+  "$code $err $(ls "$tmp"/noledger.jsonl* 2>/dev/null | wc -l)"
 # A truncated gzip dump: records before the cut are kept, the cut is reported.
 gzip -c "$ex/forum.jsonl" | head -c 900 > "$tmp/cut.jsonl.gz"
 run "$moisson" scan --no-progress "$tmp/cut.jsonl.gz"
