@@ -73,9 +73,17 @@ CREATE INDEX documents_run ON documents(run);
 CREATE INDEX identifiers_document ON identifiers(document);
 )sql";
 
-// v1 is the only step so far. A v2 appends {2, "ALTER TABLE documents ADD
-// COLUMN row_hash TEXT; ..."} here and raises kLedgerSchemaVersion.
-constexpr internal::Migration kMigrations[] = {{1, kSchemaV1}};
+// v2 (the crawler): what happened on the wire. http_status 0 and fetched 0
+// for a URL that was never requested (blocked before the fetch, or a dump
+// record); `signal` is the rule that blocked it ("robots.txt:4 Disallow:
+// /private/"), '' when none. Rows written by v1 read as not fetched.
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE documents ADD COLUMN http_status INTEGER NOT NULL DEFAULT 0 CHECK (http_status BETWEEN 0 AND 999);
+ALTER TABLE documents ADD COLUMN fetched INTEGER NOT NULL DEFAULT 0 CHECK (fetched IN (0, 1));
+ALTER TABLE documents ADD COLUMN signal TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr internal::Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}};
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kLedgerSchemaVersion);
 
 // A prepared statement, kept for the life of the ledger. Binds are
@@ -223,6 +231,9 @@ class SqliteLedger : public Ledger {
         d.Text(9, r.content_sha256);
         d.Text(10, r.output_file);
         d.Text(11, r.output_id);
+        d.Int(12, r.http_status);
+        d.Int(13, r.fetched ? 1 : 0);
+        d.Text(14, r.signal);
         if (d.Step() != SQLITE_DONE) return RollbackAt(i, rows.size());
       }
       const std::int64_t doc = sqlite3_last_insert_rowid(db_);
@@ -357,8 +368,8 @@ class SqliteLedger : public Ledger {
     if (Status st = CheckMeta(target); !st.ok()) return st;
     if (!insert_doc_.Prepare(db_,
                              "INSERT INTO documents(run, url, site, source_file, source_offset, considered_at, "
-                             "decision, reasons, content_sha256, output_file, output_id) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") ||
+                             "decision, reasons, content_sha256, output_file, output_id, http_status, fetched, signal) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") ||
         !insert_reason_.Prepare(db_,
                                 "INSERT INTO document_reasons(document, reason) VALUES (?, ?) "
                                 "ON CONFLICT DO NOTHING") ||

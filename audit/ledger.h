@@ -35,7 +35,7 @@
 namespace moisson::audit {
 
 // The schema version this binary writes (PRAGMA user_version, meta table).
-inline constexpr int kLedgerSchemaVersion = 1;
+inline constexpr int kLedgerSchemaVersion = 2;
 
 // One document considered by `filter` (and later `crawl`).
 struct LedgerRow {
@@ -53,6 +53,12 @@ struct LedgerRow {
   // document, with their type ("email", "phone", "handle", "ip", "nir", ...).
   // A digest listed twice for one document is stored once.
   std::vector<std::pair<std::string, std::string>> identifiers;  // (type, hex digest)
+  // The crawler's fetch (schema v2): the final HTTP status (0 when no
+  // response), whether a request was sent, and the rule that blocked the URL
+  // ("robots.txt:4 Disallow: /private/", "header X-Robots-Tag: noai"), "" when none.
+  int http_status = 0;
+  bool fetched = false;
+  std::string signal;
 };
 
 // A document that held a given identifier.

@@ -198,7 +198,7 @@ TEST_CASE("Ledger: rows stay after reopening; WAL mode; files mode 0600; schema 
   CHECK((sb.st_mode & 0777) == 0600);
   CHECK(Query(t.path, "PRAGMA journal_mode") == "wal");
   CHECK(Query(t.path, "PRAGMA user_version") == std::to_string(kLedgerSchemaVersion));
-  CHECK(Query(t.path, "SELECT value FROM meta WHERE key = 'schema_version'") == "1");
+  CHECK(Query(t.path, "SELECT value FROM meta WHERE key = 'schema_version'") == std::to_string(kLedgerSchemaVersion));
   CHECK(StartsWith(Query(t.path, "SELECT value FROM meta WHERE key = 'created_by'"), "moisson "));
   CHECK_FALSE(Query(t.path, "SELECT value FROM meta WHERE key = 'created_at'").empty());
   CHECK(Query(t.path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
@@ -314,10 +314,10 @@ TEST_CASE("Ledger: an older schema is migrated step by step keeping its rows", "
     auto run = (*l)->BeginRun("filter", "k");
     REQUIRE((*l)->Append(*run, {Row("https://example.org/a", "keep", {{"email", Digest('7')}})}).ok());
   }
-  // A later moisson with one more step, as a v2 adding crawl columns would be.
+  // A later moisson with one more step.
   std::vector<internal::Migration> steps(v1.begin(), v1.end());
   steps.push_back({kLedgerSchemaVersion + 1,
-                   "ALTER TABLE documents ADD COLUMN http_status INTEGER; "
+                   "ALTER TABLE documents ADD COLUMN future_column INTEGER; "
                    "CREATE TABLE requests (id INTEGER PRIMARY KEY, kind TEXT NOT NULL);"});
   {
     auto l = internal::OpenSqliteWithMigrations(t.path, steps);
@@ -333,7 +333,7 @@ TEST_CASE("Ledger: an older schema is migrated step by step keeping its rows", "
   CHECK(Query(t.path, "SELECT value FROM meta WHERE key = 'schema_version'") == v2);
   CHECK(StartsWith(Query(t.path, "SELECT value FROM meta WHERE key = 'migrated_by'"), "moisson "));
   CHECK_FALSE(Query(t.path, "SELECT value FROM meta WHERE key = 'created_at'").empty());  // kept
-  CHECK(Query(t.path, "SELECT count(*) FROM documents WHERE http_status IS NULL") == "2");
+  CHECK(Query(t.path, "SELECT count(*) FROM documents WHERE future_column IS NULL") == "2");
   // This binary now refuses the file.
   auto old = Ledger::OpenSqlite(t.path);
   REQUIRE_FALSE(old.ok());
@@ -402,4 +402,31 @@ TEST_CASE("Ledger: lookups by digest and by site and URL use an index", "[ledger
                    "SEARCH documents USING COVERING INDEX documents_site_url"));
   CHECK(StartsWith(plan("SELECT digest FROM identifiers WHERE document = 3"),
                    "SEARCH identifiers USING COVERING INDEX identifiers_document"));
+}
+
+TEST_CASE("Ledger: a v1 file gains the crawl columns, its rows read as not fetched", "[ledger]") {
+  TempLedger t;
+  const auto all = internal::LedgerMigrations();
+  REQUIRE(all.size() >= 2);
+  {
+    auto l = internal::OpenSqliteWithMigrations(t.path, all.subspan(0, 1));
+    REQUIRE(l.ok());
+    auto run = (*l)->BeginRun("filter", "k");
+    REQUIRE((*l)->Append(*run, {Row("https://example.org/a", "keep", {{"email", Digest('7')}})}).ok());
+  }
+  CHECK(Query(t.path, "PRAGMA user_version") == "1");
+  auto l = Ledger::OpenSqlite(t.path);
+  REQUIRE(l.ok());
+  CHECK(Query(t.path, "PRAGMA user_version") == std::to_string(kLedgerSchemaVersion));
+  CHECK(Query(t.path, "SELECT http_status || ',' || fetched || ',' || signal FROM documents") == "0,0,");
+  auto run = (*l)->BeginRun("crawl", "k");
+  LedgerRow r = Row("https://example.org/b", "drop", {});
+  r.http_status = 200;
+  r.fetched = true;
+  r.signal = "header X-Robots-Tag: noai";
+  REQUIRE((*l)->Append(*run, {r}).ok());
+  CHECK(Query(t.path, "SELECT http_status || ',' || fetched || ',' || signal FROM documents WHERE url LIKE '%/b'") ==
+        "200,1,header X-Robots-Tag: noai");
+  r.http_status = 1000;
+  CHECK_FALSE((*l)->Append(*run, {r}).ok());
 }
