@@ -124,6 +124,12 @@ JsonWriter& JsonWriter::Bool(bool v) {
   out_.append(v ? "true" : "false");
   return *this;
 }
+JsonWriter& JsonWriter::Raw(std::string_view json) {
+  BeforeValue();
+  out_.append(json);
+  return *this;
+}
+
 JsonWriter& JsonWriter::Null() {
   BeforeValue();
   out_.append("null");

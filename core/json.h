@@ -34,6 +34,8 @@ class JsonWriter {
   JsonWriter& Double(double v);
   JsonWriter& Bool(bool v);
   JsonWriter& Null();
+  // A value that is already JSON text (the caller vouches for it).
+  JsonWriter& Raw(std::string_view json);
   // Convenience: a string, or null when absent.
   JsonWriter& OptString(const std::optional<std::string>& s) { return s ? String(*s) : Null(); }
   JsonWriter& OptInt(const std::optional<std::int64_t>& v) { return v ? Int(*v) : Null(); }

@@ -948,9 +948,84 @@ void CollectTitle(const GumboElement& e, ExtractedPage* page) {
   if (page->title.size() > kMaxTitleBytes) page->title.resize(Utf8Prefix(page->title, kMaxTitleBytes).size());
 }
 
+constexpr std::size_t kMaxLinks = 10000;
+
+bool HasToken(std::string_view list, std::string_view token) {
+  // Space- or comma-separated, ASCII case-insensitive.
+  std::size_t i = 0;
+  while (i < list.size()) {
+    while (i < list.size() && (IsAsciiWs(list[i]) || list[i] == ',')) ++i;
+    std::size_t j = i;
+    while (j < list.size() && !IsAsciiWs(list[j]) && list[j] != ',') ++j;
+    if (j > i && EqualsIgnoreCase(list.substr(i, j - i), token)) return true;
+    i = j;
+  }
+  return false;
+}
+
+// "isAccessibleForFree": false (or "False", "false" as a string) anywhere in
+// a JSON-LD block: schema.org's paywall marker, as Google documents it.
+bool JsonLdNotFree(std::string_view json) {
+  constexpr std::string_view kKey = "isAccessibleForFree";
+  for (std::size_t p = json.find(kKey); p != std::string_view::npos; p = json.find(kKey, p + 1)) {
+    std::size_t i = p + kKey.size();
+    if (i < json.size() && json[i] == '"') ++i;
+    while (i < json.size() && IsAsciiWs(json[i])) ++i;
+    if (i >= json.size() || json[i] != ':') continue;
+    ++i;
+    while (i < json.size() && IsAsciiWs(json[i])) ++i;
+    if (i < json.size() && json[i] == '"') ++i;
+    if (json.size() - i >= 5 && EqualsIgnoreCase(json.substr(i, 5), "false")) return true;
+  }
+  return false;
+}
+
+// What a crawler needs besides the text: links, <base>, login forms,
+// paywall markers, meta nofollow. Called on every element when asked for.
+void CollectCrawlHints(const GumboElement& e, ExtractedPage* page) {
+  switch (e.tag) {
+    case GUMBO_TAG_A:
+    case GUMBO_TAG_AREA: {
+      const char* href = Attr(e, "href");
+      if (href == nullptr || page->links.size() >= kMaxLinks) return;
+      if (const char* rel = Attr(e, "rel"); rel != nullptr && HasToken(rel, "nofollow")) return;
+      page->links.emplace_back(href);
+      return;
+    }
+    case GUMBO_TAG_BASE:
+      if (const char* href = Attr(e, "href"); href != nullptr && page->base_href.empty()) page->base_href = href;
+      return;
+    case GUMBO_TAG_INPUT:
+      if (const char* type = Attr(e, "type"); type != nullptr && EqualsIgnoreCase(type, "password")) {
+        page->password_input = true;
+      }
+      return;
+    case GUMBO_TAG_META: {
+      const char* name = Attr(e, "name");
+      const char* content = Attr(e, "content");
+      if (name != nullptr && content != nullptr && EqualsIgnoreCase(name, "robots") &&
+          (HasToken(content, "nofollow") || HasToken(content, "none"))) {
+        page->nofollow = true;
+      }
+      return;
+    }
+    case GUMBO_TAG_SCRIPT: {
+      const char* type = Attr(e, "type");
+      if (type == nullptr || !EqualsIgnoreCase(type, "application/ld+json")) return;
+      for (unsigned i = 0; i < e.children.length; ++i) {
+        const GumboNode* t = static_cast<const GumboNode*>(e.children.data[i]);
+        if (t->type == GUMBO_NODE_TEXT && JsonLdNotFree(t->v.text.text)) page->not_free = true;
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
 // Depth-first walk with an explicit stack (Gumbo's tree can be as deep as
 // the nesting bound, and deeper trees must not overflow the call stack).
-void Walk(const GumboNode* root, ExtractedPage* page) {
+void Walk(const GumboNode* root, ExtractedPage* page, bool crawl_hints) {
   TextBuilder tb(&page->text);
   struct Frame {
     const GumboNode* node;
@@ -979,6 +1054,7 @@ void Walk(const GumboNode* root, ExtractedPage* page) {
         break;
       case GUMBO_NODE_ELEMENT: {
         const GumboElement& e = c->v.element;
+        if (crawl_hints) CollectCrawlHints(e, page);
         switch (e.tag) {
           case GUMBO_TAG_META:
             CollectMeta(e, page);
@@ -1083,7 +1159,7 @@ ExtractedPage ExtractHtml(std::string_view html, const ExtractOptions& options) 
   GumboOutput* out = gumbo_parse_with_options(&gopts, utf8.data(), utf8.size());
   if (out == nullptr) return page;
   page.text.reserve(utf8.size() / 4);
-  Walk(out->document, &page);
+  Walk(out->document, &page, options.collect_links);
   gumbo_destroy_output(&gopts, out);
   // Gumbo's output is UTF-8 whatever its input; a last check costs little.
   if (!IsValidUtf8(page.text)) page.text = RepairedUtf8(page.text);

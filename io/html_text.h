@@ -83,6 +83,12 @@ struct ExtractedPage {
   // The charset the bytes were read as, by its WHATWG name ("utf-8",
   // "windows-1252", "iso-8859-15", "shift_jis", ...).
   std::string charset;
+  // For a crawler (ExtractOptions::collect_links only):
+  std::vector<std::string> links;  // href of <a> and <area> as written (no rel=nofollow), document order, at most 10,000
+  std::string base_href;           // the first <base href>, as written
+  bool nofollow = false;           // <meta name=robots> says nofollow or none
+  bool password_input = false;     // an <input type=password>: a login wall
+  bool not_free = false;           // JSON-LD says "isAccessibleForFree": false (a paywall)
   bool converted = false;        // true when the bytes were converted to UTF-8 with iconv
   bool truncated = false;        // true when the input was longer than max_input_bytes
   std::size_t dropped_tags = 0;  // start tags dropped by the nesting bound (0 on real pages)
@@ -93,6 +99,8 @@ struct ExtractOptions {
   std::string_view http_charset;
   // Input larger than this is cut (the text of the first max_input_bytes).
   std::size_t max_input_bytes = 16u << 20;
+  // Also fill links, base_href, nofollow, password_input and not_free.
+  bool collect_links = false;
 };
 
 // Never fails on bad markup (Gumbo parses any byte string the way a browser

@@ -215,7 +215,15 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
   if (html) {
     io::ExtractOptions opts;
     opts.http_charset = record.charset;
+    opts.collect_links = settings_.collect_links;
     page = io::ExtractHtml(record.content, opts);
+    if (settings_.collect_links) {
+      doc.links = std::move(page.links);
+      doc.base_href = std::move(page.base_href);
+      doc.nofollow = page.nofollow;
+      doc.password_input = page.password_input;
+      doc.not_free = page.not_free;
+    }
     doc.title = std::move(page.title);
     if (doc.lang.empty()) doc.lang = std::move(page.lang);
   }
@@ -268,6 +276,11 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
       if (policy::IsObjection(r)) doc.policy_reasons.push_back(r);
     }
     if (!d.collect) {
+      for (const auto& e : d.evidence) {
+        if (!e.honoured || !policy::IsObjection(e.effect)) continue;
+        doc.policy_signal = e.source + (e.line > 0 ? ":" + std::to_string(e.line) : std::string()) + " " + e.text;
+        break;
+      }
       for (const auto& r : doc.policy_reasons) AddReason(&doc.reasons, "policy." + r);
       dropped = true;
     }
@@ -391,7 +404,7 @@ void ReasonsJson(const ProcessedDocument& doc, JsonWriter* w) {
 
 }  // namespace
 
-std::string OutputJson(const ProcessedDocument& doc) {
+std::string OutputJson(const ProcessedDocument& doc, std::string_view fetch_json) {
   JsonWriter w;
   w.BeginObject()
       .Key("id").String(doc.id)
@@ -426,7 +439,11 @@ std::string OutputJson(const ProcessedDocument& doc) {
   w.Key("reasons").BeginArray();
   for (const auto& r : doc.policy_reasons) w.String(r);
   w.EndArray().EndObject();
-  w.Key("source").BeginObject().Key("file").String(doc.source_file).Key("offset").Int(static_cast<std::int64_t>(doc.offset)).EndObject();
+  if (fetch_json.empty()) {
+    w.Key("source").BeginObject().Key("file").String(doc.source_file).Key("offset").Int(static_cast<std::int64_t>(doc.offset)).EndObject();
+  } else {
+    w.Key("fetch").Raw(fetch_json);
+  }
   w.Key("text_sha256").String(doc.text_sha256);
   w.EndObject().EndObject();
   return w.Take();

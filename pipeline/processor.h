@@ -79,6 +79,15 @@ struct ProcessedDocument {
   bool policy_checked = false;
   bool policy_collect = true;
   std::vector<std::string> policy_reasons;
+  // The first honoured objection when the page's signals blocked it:
+  // "header X-Robots-Tag: noai", "page:12 <meta name=robots content=noai>"...
+  std::string policy_signal;
+  // For the crawler (ProcessorSettings::collect_links), from the HTML:
+  std::vector<std::string> links;  // hrefs as written, without rel=nofollow ones
+  std::string base_href;
+  bool nofollow = false;        // meta robots nofollow/none
+  bool password_input = false;  // a login form
+  bool not_free = false;        // isAccessibleForFree: false
 };
 
 struct ProcessorParts {
@@ -92,6 +101,7 @@ struct ProcessorParts {
 struct ProcessorSettings {
   ActionTable actions = ActionTable::Defaults();
   std::string phone_region = "FR";
+  bool collect_links = false;  // fill ProcessedDocument::links and the crawl hints
 };
 
 class Processor {
@@ -111,7 +121,9 @@ class Processor {
 };
 
 // The SPEC §6 output record of a kept or modified document (one JSON line).
-std::string OutputJson(const ProcessedDocument& doc);
+// `fetch_json`, when not empty, is a JSON object (the crawler's fetch
+// metadata) written as "fetch" in place of "source".
+std::string OutputJson(const ProcessedDocument& doc, std::string_view fetch_json = {});
 // `moisson scan`'s line: id, decision, reasons, detections; never text.
 std::string ScanJson(const ProcessedDocument& doc);
 // A --rejects line: id, url, reasons; never text.
