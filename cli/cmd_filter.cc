@@ -15,6 +15,7 @@
 #include "blocklists/optout.h"
 #include "blocklists/site_list.h"
 #include "cli/commands.h"
+#include "cli/parts.h"
 #include "core/json.h"
 #include "core/keyed_hash.h"
 #include "core/time_util.h"
@@ -48,15 +49,6 @@ struct FilterOptions {
   bool no_progress = false;
   // JSONL field names; empty = config.
   std::string text_field, id_field, url_field, date_field, lang_field, html_field;
-};
-
-// Everything the Processor points at, owned here for the run.
-struct Parts {
-  std::optional<filters::Detector> detector;
-  std::optional<ProjectKey> key;
-  std::optional<blocklists::OptOutRegistry> registry;
-  std::optional<blocklists::SiteMatcher> site_lists;
-  std::optional<policy::PolicyEngine> policy;
 };
 
 std::string HumanBytes(double b) {
@@ -141,64 +133,18 @@ int Run(const FilterOptions& o) {
   Config config;
   if (!LoadConfigOrReport(*o.global, &config)) return kExitUsage;
 
-  auto actions = pipeline::ActionTable::FromConfig(config);
-  if (!actions.ok()) return Fail(cmd, actions.status().message(), kExitUsage);
-
   Parts parts;
-  auto detector = filters::Detector::Create(config.filters.data_dir);
-  if (!detector.ok()) return Fail(cmd, detector.status().message(), kExitUsage);
-  parts.detector.emplace(std::move(detector).value());
-
-  const std::string key_path = !o.key.empty() ? o.key : config.project.key;
-  if (!key_path.empty()) {
-    auto key = ProjectKey::Load(key_path);
-    if (!key.ok()) return Fail(cmd, key.status().message(), kExitUsage);
-    parts.key.emplace(std::move(key).value());
-  }
-  if (!o.scan && !parts.key) {
-    return Fail(cmd,
-                "a project key is needed to pseudonymise identifiers and index them in the ledger: create one with "
-                "`moisson keygen --out FILE` and give it with --key or [project] key",
-                kExitUsage);
-  }
-
-  const std::string registry_path = !o.registry.empty() ? o.registry : config.project.optout_registry;
-  if (!registry_path.empty()) {
-    if (access(registry_path.c_str(), F_OK) != 0) {
-      return Fail(cmd, registry_path + ": opt-out registry not found (a typo here would silently ignore opt-outs)",
-                  kExitUsage);
-    }
-    if (!parts.key) return Fail(cmd, "the opt-out registry needs the project key (--key or [project] key)", kExitUsage);
-    auto reg = blocklists::OptOutRegistry::Open(registry_path, *parts.key);
-    if (!reg.ok()) return Fail(cmd, reg.status().message(), kExitUsage);
-    if (reg->foreign_key_entries() > 0) {
-      std::cerr << "moisson " << cmd << ": warning: " << reg->foreign_key_entries()
-                << " opt-out entries were hashed with another key and are not matched\n";
-    }
-    parts.registry.emplace(std::move(reg).value());
-  }
-  if (config.filters.site_lists && !config.blocklists.categories.empty()) {
-    blocklists::SiteListBuilder b;
-    std::vector<blocklists::ListLoadReport> reports;
-    if (Status st = blocklists::AddConfiguredCategories(config.blocklists, false, &b, &reports); !st.ok()) {
-      return Fail(cmd, st.message(), kExitUsage);
-    }
-    auto m = std::move(b).Build();
-    if (!m.ok()) return Fail(cmd, m.status().message(), kExitUsage);
-    parts.site_lists.emplace(std::move(m).value());
-  }
-  if (config.filters.page_signals) parts.policy.emplace(config);
-
-  pipeline::ProcessorParts pp;
-  pp.detector = &*parts.detector;
-  pp.key = parts.key ? &*parts.key : nullptr;
-  pp.registry = parts.registry ? &*parts.registry : nullptr;
-  pp.site_lists = parts.site_lists ? &*parts.site_lists : nullptr;
-  pp.policy = parts.policy ? &*parts.policy : nullptr;
+  PartsRequest req;
+  req.key_path = !o.key.empty() ? o.key : config.project.key;
+  req.registry_path = !o.registry.empty() ? o.registry : config.project.optout_registry;
+  req.require_key = !o.scan;
+  req.site_lists = config.filters.site_lists;
+  req.page_signals = config.filters.page_signals;
+  if (Status st = LoadParts(config, req, &parts); !st.ok()) return Fail(cmd, st.message(), kExitUsage);
   pipeline::ProcessorSettings settings;
-  settings.actions = actions.value();
+  settings.actions = parts.actions;
   settings.phone_region = config.optout.phone_region;
-  const pipeline::Processor processor(pp, settings);
+  const pipeline::Processor processor(parts.ProcessorParts(), settings);
 
   io::ReaderOptions ro;
   auto field = [](const std::string& flag, const std::string& conf) { return flag.empty() ? conf : flag; };

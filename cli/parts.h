@@ -1,0 +1,45 @@
+// What the filter chain needs, loaded from the config and command-line
+// overrides: shared by `filter`, `scan` and `crawl`.
+#ifndef MOISSON_CLI_PARTS_H_
+#define MOISSON_CLI_PARTS_H_
+
+#include <optional>
+#include <string>
+
+#include "blocklists/optout.h"
+#include "blocklists/site_list.h"
+#include "core/config.h"
+#include "core/keyed_hash.h"
+#include "core/status.h"
+#include "filters/detector.h"
+#include "pipeline/processor.h"
+#include "policy/policy.h"
+
+namespace moisson::cli {
+
+// Everything the Processor points at, owned here for the run.
+struct Parts {
+  std::optional<filters::Detector> detector;
+  std::optional<ProjectKey> key;
+  std::optional<blocklists::OptOutRegistry> registry;
+  std::optional<blocklists::SiteMatcher> site_lists;
+  std::optional<policy::PolicyEngine> policy;
+  pipeline::ActionTable actions = pipeline::ActionTable::Defaults();
+
+  pipeline::ProcessorParts ProcessorParts() const;
+};
+
+struct PartsRequest {
+  std::string key_path;       // "" = none
+  std::string registry_path;  // "" = none
+  bool require_key = false;
+  bool site_lists = true;     // load [blocklists] categories
+  bool page_signals = true;   // a policy engine for the pages' own signals
+};
+
+// Loads the parts; on error the Status says what and where (usage errors).
+Status LoadParts(const Config& config, const PartsRequest& request, Parts* parts);
+
+}  // namespace moisson::cli
+
+#endif  // MOISSON_CLI_PARTS_H_
