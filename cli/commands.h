@@ -31,6 +31,7 @@ void AddBlocklistCommands(CLI::App* app, const GlobalOptions* global, Runner* ru
 void AddOptoutCommands(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddKeygenCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddFilterCommands(CLI::App* app, const GlobalOptions* global, Runner* run);
+void AddCrawlCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
 
 // Loads --config (or defaults); on error prints it and returns false.
 bool LoadConfigOrReport(const GlobalOptions& global, Config* out);

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   AddOptoutCommands(&app, &global, &run);
   AddKeygenCommand(&app, &global, &run);
   AddFilterCommands(&app, &global, &run);
+  AddCrawlCommand(&app, &global, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -232,3 +232,33 @@ TEST_CASE("HTML metadata: policy meta tags carry their line in the input", "[htm
   REQUIRE(p.policy_meta.size() == 1);
   CHECK(p.policy_meta[0].line == 4);
 }
+
+TEST_CASE("Crawl hints: links, base, nofollow, login forms and paywalls come from the same parse", "[html][crawl]") {
+  const std::string html =
+      "<html><head><base href='/root/'><meta name='Robots' content='index, NoFollow'>"
+      "<script type='application/ld+json'>{\"@type\":\"NewsArticle\",\"isAccessibleForFree\" : \"False\"}</script>"
+      "</head><body><a href='a.html'>a</a><a rel='external nofollow' href='skip.html'>s</a>"
+      "<map><area href='/map'></map><a>no href</a><form><input type='PASSWORD'></form></body></html>";
+  ExtractOptions opts;
+  opts.collect_links = true;
+  const ExtractedPage p = ExtractHtml(html, opts);
+  CHECK(p.links == std::vector<std::string>{"a.html", "/map"});
+  CHECK(p.base_href == "/root/");
+  CHECK(p.nofollow);
+  CHECK(p.password_input);
+  CHECK(p.not_free);
+  // Off by default: the filter path pays nothing for it.
+  const ExtractedPage q = ExtractHtml(html);
+  CHECK(q.links.empty());
+  CHECK_FALSE(q.password_input);
+  // A free article, no form, meta robots without nofollow.
+  const ExtractedPage r = ExtractHtml(
+      "<meta name=robots content=noindex><script type=application/ld+json>{\"isAccessibleForFree\": true}</script>"
+      "<a href=x>x</a>",
+      opts);
+  CHECK_FALSE(r.nofollow);
+  CHECK_FALSE(r.not_free);
+  CHECK_FALSE(r.password_input);
+  CHECK(r.links == std::vector<std::string>{"x"});
+  CHECK(ExtractHtml("<meta name=robots content=none>", opts).nofollow);
+}

@@ -1,0 +1,1023 @@
+#include "crawler/crawler.h"
+
+#include <openssl/sha.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "blocklists/host.h"
+#include "core/json.h"
+#include "core/keyed_hash.h"
+#include "core/strings.h"
+#include "core/time_util.h"
+#include "core/url.h"
+#include "crawler/fetcher.h"
+#include "crawler/outputs.h"
+#include "crawler/seen_set.h"
+#include "crawler/state.h"
+#include "crawler/url_norm.h"
+
+namespace moisson::crawler {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+// ---- options as text (kept in the state for --resume) -------------------------
+
+std::string CrawlOptions::ToText() const {
+  std::ostringstream o;
+  for (const auto& s : seeds) o << "seed " << s << "\n";
+  for (const auto& d : allow_domains) o << "allow_domain " << d << "\n";
+  o << "allow_private " << allow_private << "\n"
+    << "delay " << delay << "\n"
+    << "max_crawl_delay " << max_crawl_delay << "\n"
+    << "concurrency " << concurrency << "\n"
+    << "per_host " << per_host << "\n"
+    << "max_depth " << max_depth << "\n"
+    << "max_pages " << max_pages << "\n"
+    << "max_pages_per_site " << max_pages_per_site << "\n"
+    << "max_retries " << max_retries << "\n"
+    << "max_retry_after " << max_retry_after << "\n"
+    << "max_body_bytes " << max_body_bytes << "\n"
+    << "max_decode_ratio " << max_decode_ratio << "\n"
+    << "timeout " << timeout << "\n"
+    << "low_speed_seconds " << low_speed_seconds << "\n"
+    << "warc " << warc << "\n"
+    << "zstd " << zstd << "\n"
+    << "shard_bytes " << shard_bytes << "\n"
+    << "checkpoint_seconds " << checkpoint_seconds << "\n";
+  for (const auto& t : content_types) o << "content_type " << t << "\n";
+  return o.str();
+}
+
+Status CrawlOptions::FromText(std::string_view text, const std::string& source) {
+  seeds.clear();
+  allow_domains.clear();
+  content_types.clear();
+  std::istringstream in{std::string(text)};
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    const std::size_t sp = line.find(' ');
+    if (sp == std::string::npos) return Status::AtLine(source, n, "malformed crawl option");
+    const std::string k = line.substr(0, sp);
+    const std::string v = line.substr(sp + 1);
+    try {
+      if (k == "seed") seeds.push_back(v);
+      else if (k == "allow_domain") allow_domains.push_back(v);
+      else if (k == "content_type") content_types.push_back(v);
+      else if (k == "allow_private") allow_private = v == "1";
+      else if (k == "warc") warc = v == "1";
+      else if (k == "zstd") zstd = v == "1";
+      else if (k == "delay") delay = std::stod(v);
+      else if (k == "max_crawl_delay") max_crawl_delay = std::stod(v);
+      else if (k == "concurrency") concurrency = std::stoi(v);
+      else if (k == "per_host") per_host = std::stoi(v);
+      else if (k == "max_depth") max_depth = std::stoi(v);
+      else if (k == "max_pages") max_pages = std::stoull(v);
+      else if (k == "max_pages_per_site") max_pages_per_site = std::stoull(v);
+      else if (k == "max_retries") max_retries = std::stoi(v);
+      else if (k == "max_retry_after") max_retry_after = std::stod(v);
+      else if (k == "max_body_bytes") max_body_bytes = std::stoull(v);
+      else if (k == "max_decode_ratio") max_decode_ratio = std::stod(v);
+      else if (k == "timeout") timeout = std::stod(v);
+      else if (k == "low_speed_seconds") low_speed_seconds = std::stod(v);
+      else if (k == "shard_bytes") shard_bytes = std::stoull(v);
+      else if (k == "checkpoint_seconds") checkpoint_seconds = std::stod(v);
+      else return Status::AtLine(source, n, "unknown crawl option '" + k + "'");
+    } catch (const std::exception&) {
+      return Status::AtLine(source, n, "bad value for crawl option '" + k + "'");
+    }
+  }
+  return Status::Ok();
+}
+
+std::string CrawlStats::Json() const {
+  JsonWriter w;
+  auto i = [](std::uint64_t v) { return static_cast<std::int64_t>(v); };
+  w.BeginObject()
+      .Key("finished").Bool(finished)
+      .Key("stopped_by").String(stop_reason)
+      .Key("admitted").Int(i(admitted))
+      .Key("fetched").Int(i(fetched))
+      .Key("kept").Int(i(kept))
+      .Key("modified").Int(i(modified))
+      .Key("dropped").Int(i(dropped))
+      .Key("blocked").Int(i(blocked))
+      .Key("errors").Int(i(errors))
+      .Key("redirects").Int(i(redirects))
+      .Key("retries").Int(i(retries))
+      .Key("policy_requests").Int(i(policy_requests))
+      .Key("bytes").Int(i(bytes))
+      .Key("queued").Int(i(queued))
+      .Key("hosts").Int(i(hosts))
+      .Key("seconds").Double(seconds)
+      .Key("cpu_seconds").Double(cpu_seconds)
+      .Key("pages_per_second").Double(seconds > 0 ? fetched / seconds : 0);
+  w.Key("by_reason").BeginObject();
+  for (const auto& [r, n] : by_reason) w.Key(r).Int(i(n));
+  w.EndObject().EndObject();
+  return w.Take();
+}
+
+namespace {
+
+constexpr int kMaxRedirects = 5;
+constexpr std::size_t kMaxPolicyFileBytes = 4u << 20;
+
+std::string UrlId(std::string_view url) {
+  Digest md;
+  SHA256(reinterpret_cast<const unsigned char*>(url.data()), url.size(), md.data());
+  return "u" + HexPrefix(md, 8);
+}
+
+double CpuSeconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+// Cache-Control max-age / no-store of a robots.txt response.
+void CacheControl(const FetchResult& r, std::optional<std::chrono::seconds>* max_age, bool* no_store) {
+  *no_store = false;
+  const std::string cc = AsciiLower(r.Header("cache-control"));
+  if (cc.find("no-store") != std::string::npos) *no_store = true;
+  const std::size_t p = cc.find("max-age=");
+  if (p != std::string::npos) {
+    long v = 0;
+    std::size_t i = p + 8;
+    bool any = false;
+    while (i < cc.size() && cc[i] >= '0' && cc[i] <= '9' && v < 100000000) {
+      v = v * 10 + (cc[i++] - '0');
+      any = true;
+    }
+    if (any) *max_age = std::chrono::seconds(v);
+  }
+}
+
+bool XRobotsNofollow(const FetchResult& r) {
+  for (const auto& [n, v] : r.headers) {
+    if (!EqualsIgnoreCase(n, "x-robots-tag")) continue;
+    const std::string lv = AsciiLower(v);
+    // Only the directives for everyone (no "agent:" prefix) or for our token are read by the policy
+    // engine; for links a conservative reading: any nofollow/none stops following.
+    if (lv.find("nofollow") != std::string::npos || lv.find("none") != std::string::npos) return true;
+  }
+  return false;
+}
+
+// "robots.txt:4 Disallow: /private/": the first honoured objection.
+std::string BlockingSignal(const policy::Decision& d) {
+  for (const auto& e : d.evidence) {
+    if (!e.honoured || !policy::IsObjection(e.effect)) continue;
+    return e.source + (e.line > 0 ? ":" + std::to_string(e.line) : std::string()) + " " + e.text;
+  }
+  if (!d.robots.fetch_reason.empty() && d.robots.fetch != "parse") return d.robots.source + " " + d.robots.fetch_reason;
+  return "";
+}
+
+class Crawl {
+ public:
+  Crawl(const CrawlParts& parts, const CrawlOptions& options, std::function<void(const CrawlStats&)> on_status)
+      : parts_(parts),
+        opts_(options),
+        on_status_(std::move(on_status)),
+        fetcher_(io_, MakeFetcherOptions(parts, options)),
+        pool_(options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency())),
+        pump_timer_(io_),
+        checkpoint_timer_(io_),
+        status_timer_(io_),
+        grace_timer_(io_),
+        signals_(io_, SIGINT, SIGTERM) {}
+
+  ~Crawl() { pool_.join(); }
+
+  Result<CrawlStats> Run();
+
+ private:
+  enum class Phase : std::uint8_t { kRobots, kAiTxt, kTdmrep, kReady };
+  struct Item {
+    std::int64_t id = 0;
+    std::string url;
+    int depth = 0;
+    int hops = 0;
+    int tries = 0;
+  };
+  struct Host {
+    std::string origin;
+    std::string site;
+    std::deque<Item> queue;
+    int in_flight = 0;
+    Clock::time_point next = Clock::now();
+    double delay = 1;
+    double base_delay = 1;
+    bool scheduled = false;
+    Clock::time_point scheduled_at;
+    Phase phase = Phase::kRobots;
+    bool policy_in_flight = false;
+    std::string origin_url;  // "https://example.org" (the port when not the default)
+    std::string robots_url;
+    int robots_hops = 0;
+    HostRow row;  // what was fetched
+    std::shared_ptr<const policy::SitePolicy> site_policy;
+  };
+  enum class Admission { kAdmitted, kBlocked, kSeen, kOutOfScope, kTooDeep, kBudget, kInvalid };
+
+  static FetcherOptions MakeFetcherOptions(const CrawlParts& parts, const CrawlOptions& o) {
+    FetcherOptions f;
+    f.user_agent = parts.user_agent;
+    f.allow_private = o.allow_private;
+    f.max_body_bytes = o.max_body_bytes;
+    f.max_decode_ratio = o.max_decode_ratio;
+    f.timeout_ms = static_cast<long>(o.timeout * 1000);
+    f.connect_timeout_ms = std::min<long>(f.timeout_ms, 10000);
+    f.low_speed_seconds = std::max<long>(1, static_cast<long>(o.low_speed_seconds));
+    f.keep_raw_heads = o.warc;
+    f.ca_file = o.ca_file;
+    return f;
+  }
+
+  Status Open();
+  Status LoadState();
+  Admission Admit(const std::string& url, int depth, int hops, bool seed, std::int64_t resume_id = 0);
+  Host* HostFor(const HttpUrl& u, const std::string& site);
+  void Reschedule(Host* h);
+  void Pump();
+  void ArmPump();
+  bool Dispatch(Host* h);  // false when no request was sent
+  void StartPolicyFetch(Host* h);
+  void OnPolicyFetched(Host* h, FetchResult r);
+  void FinishPolicy(Host* h);
+  void ApplyPolicy(Host* h);
+  void StartPageFetch(Host* h, Item item);
+  void OnPageFetched(Host* h, Item item, FetchResult r);
+  void OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipeline::ProcessedDocument doc,
+                   std::string body);
+  void Record(const Item& item, const std::string& site, const char* decision, std::vector<std::string> reasons,
+              int status, bool fetched, std::string signal);
+  void MarkDone(std::int64_t id) { pending_.done.push_back(id); }
+  Status Checkpoint();
+  void OnCheckpointTimer();
+  void OnStatusTimer();
+  void MaybeFinish();
+  void Fail(Status st);
+  void Stop(const char* why);
+  CrawlStats Snapshot();
+  bool InScope(const std::string& host, const std::string& site) const;
+
+  const CrawlParts& parts_;
+  CrawlOptions opts_;
+  std::function<void(const CrawlStats&)> on_status_;
+  asio::io_context io_;
+  Fetcher fetcher_;
+  asio::thread_pool pool_;
+  asio::steady_timer pump_timer_, checkpoint_timer_, status_timer_, grace_timer_;
+  asio::signal_set signals_;
+
+  std::unique_ptr<CrawlState> state_;
+  std::unique_ptr<ShardWriter> shards_;
+  std::unique_ptr<WarcWriter> warc_;
+  std::int64_t run_ = 0;
+  SeenSet seen_;
+  std::unordered_map<std::string, std::unique_ptr<Host>> hosts_;
+  std::set<std::pair<Clock::time_point, Host*>> ready_;
+  std::unordered_set<std::string> scope_sites_;
+  std::unordered_map<std::string, std::uint64_t> site_admitted_;
+  std::int64_t next_id_ = 1;
+  int in_flight_ = 0;
+  int processing_ = 0;
+  std::uint64_t queued_ = 0;
+  CheckpointData pending_;
+  std::vector<audit::LedgerRow> pending_rows_;
+  std::unordered_set<Host*> dirty_hosts_;
+  CrawlStats stats_;
+  Clock::time_point started_ = Clock::now();
+  double cpu_at_start_ = CpuSeconds();
+  bool stopping_ = false;
+  bool done_ = false;
+  Status error_;
+};
+
+Status Crawl::Open() {
+  if (::mkdir(opts_.out_dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    return Status::Io(opts_.out_dir + ": cannot create the output folder");
+  }
+  const std::string state_path = opts_.out_dir + "/crawl-state.sqlite";
+  auto st = CrawlState::Open(state_path, !opts_.resume);
+  if (!st.ok()) return st.status();
+  state_ = std::move(st).value();
+  if (opts_.resume) {
+    auto text = state_->Meta("options");
+    if (!text.ok()) return text.status();
+    if (!text.value()) return Status::InvalidArgument(state_path + ": no crawl options recorded");
+    const bool progress = opts_.progress;
+    const int threads = opts_.threads;
+    const std::string ca = opts_.ca_file;
+    if (Status s = opts_.FromText(**text, state_path + " (options)"); !s.ok()) return s;
+    opts_.progress = progress;
+    opts_.threads = threads;
+    opts_.ca_file = ca;
+    opts_.resume = true;
+  } else {
+    pending_.meta.emplace_back("options", opts_.ToText());
+  }
+  for (const auto& d : opts_.allow_domains) {
+    auto h = blocklists::NormaliseHost(d);
+    if (!h.ok()) return Status::InvalidArgument("--allow-domain " + d + ": " + h.status().message());
+    scope_sites_.insert(h.value());
+  }
+  // Outputs, at the positions the last checkpoint recorded.
+  auto position = [&](const char* key) -> Result<std::optional<ShardPosition>> {
+    auto v = state_->Meta(key);
+    if (!v.ok()) return v.status();
+    if (!v.value()) return std::optional<ShardPosition>();
+    ShardPosition p;
+    unsigned long long bytes = 0;
+    unsigned shard = 0;
+    if (std::sscanf(v.value()->c_str(), "%u %llu", &shard, &bytes) != 2) {
+      return Status::InvalidArgument(state_->path() + ": bad output position '" + *v.value() + "'");
+    }
+    p.shard = shard;
+    p.bytes = bytes;
+    return std::optional<ShardPosition>(p);
+  };
+  ShardOptions so;
+  so.dir = opts_.out_dir;
+  so.prefix = "pages";
+  so.zstd = opts_.zstd;
+  so.max_shard_bytes = opts_.shard_bytes;
+  auto pos = position("shards");
+  if (!pos.ok()) return pos.status();
+  auto sw = ShardWriter::Open(so, pos.value());
+  if (!sw.ok()) return sw.status();
+  shards_ = std::move(sw).value();
+  if (opts_.warc) {
+    ShardOptions wo = so;
+    wo.dir = opts_.out_dir + "/warc";
+    wo.prefix = "crawl";
+    wo.zstd = false;
+    auto wpos = position("warc");
+    if (!wpos.ok()) return wpos.status();
+    auto ww = WarcWriter::Open(wo, wpos.value(), parts_.user_agent);
+    if (!ww.ok()) return ww.status();
+    warc_ = std::move(ww).value();
+  }
+  auto r = parts_.ledger->BeginRun(opts_.resume ? "crawl --resume" : "crawl", parts_.key_id);
+  if (!r.ok()) return r.status();
+  run_ = r.value();
+  return LoadState();
+}
+
+Status Crawl::LoadState() {
+  // Seeds define the scope, then the state's URLs (a resumed crawl) or the seeds themselves.
+  for (const auto& s : opts_.seeds) {
+    auto n = NormaliseUrl(s);
+    if (!n.ok()) return Status::InvalidArgument("seed " + s + ": " + n.status().message());
+    auto u = ParseHttpUrl(n.value());
+    if (!u.ok()) return u.status();
+    auto h = blocklists::NormaliseHost(u->host);
+    if (!h.ok()) return Status::InvalidArgument("seed " + s + ": " + h.status().message());
+    const std::string site = blocklists::SiteOf(h.value());
+    scope_sites_.insert(site.empty() ? h.value() : site);
+  }
+  if (!opts_.resume) {
+    for (const auto& s : opts_.seeds) Admit(NormaliseUrl(s).value(), 0, 0, true);
+    return Status::Ok();
+  }
+  auto hosts = state_->Hosts();
+  if (!hosts.ok()) return hosts.status();
+  const std::int64_t now = std::time(nullptr);
+  std::vector<HostRow> fresh;
+  for (auto& row : hosts.value()) {
+    if (row.fetched_at + row.lifetime > now) fresh.push_back(std::move(row));
+  }
+  std::vector<UrlRow> todo;
+  Status st = state_->ForEachUrl([&](UrlRow&& r) {
+    next_id_ = std::max(next_id_, r.id + 1);
+    seen_.Insert(r.url);
+    ++stats_.admitted;
+    if (auto u = ParseHttpUrl(r.url); u.ok()) {
+      if (auto h = blocklists::NormaliseHost(u->host); h.ok()) ++site_admitted_[blocklists::SiteOf(h.value())];
+    }
+    if (!r.done) todo.push_back(std::move(r));
+  });
+  if (!st.ok()) return st;
+  for (auto& r : todo) Admit(r.url, r.depth, r.hops, true, r.id);
+  // Policy files still fresh are reused, not fetched again.
+  for (auto& row : fresh) {
+    auto it = hosts_.find(row.origin);
+    if (it == hosts_.end()) continue;
+    it->second->row = std::move(row);
+    ApplyPolicy(it->second.get());
+    Reschedule(it->second.get());
+  }
+  return Status::Ok();
+}
+
+bool Crawl::InScope(const std::string& host, const std::string& site) const {
+  if (scope_sites_.count(site) || scope_sites_.count(host)) return true;
+  for (const auto& d : scope_sites_) {
+    if (host.size() > d.size() && host.compare(host.size() - d.size(), d.size(), d) == 0 &&
+        host[host.size() - d.size() - 1] == '.') {
+      return true;
+    }
+  }
+  return false;
+}
+
+Crawl::Admission Crawl::Admit(const std::string& url, int depth, int hops, bool seed, std::int64_t resume_id) {
+  if (depth > opts_.max_depth) return Admission::kTooDeep;
+  auto u = ParseHttpUrl(url);
+  if (!u.ok()) return Admission::kInvalid;
+  auto h = blocklists::NormaliseHost(u->host);
+  if (!h.ok()) return Admission::kInvalid;
+  std::string site = blocklists::SiteOf(h.value());
+  if (site.empty()) site = h.value();
+  Item item;
+  item.url = url;
+  item.depth = depth;
+  item.hops = hops;
+  if (resume_id == 0) {
+    if (!seed && !InScope(h.value(), site)) return Admission::kOutOfScope;
+    if (opts_.max_pages > 0 && stats_.admitted >= opts_.max_pages) return Admission::kBudget;
+    if (opts_.max_pages_per_site > 0 && site_admitted_[site] >= opts_.max_pages_per_site) return Admission::kBudget;
+    if (!seen_.Insert(url)) return Admission::kSeen;
+    item.id = next_id_++;
+    pending_.new_urls.push_back({item.id, url, depth, hops, false});
+    ++stats_.admitted;
+    ++site_admitted_[site];
+  } else {
+    item.id = resume_id;
+  }
+  // Before any DNS lookup: the site lists, then the opt-out registry.
+  if (parts_.site_lists) {
+    if (auto hit = parts_.site_lists->Match(url)) {
+      Record(item, site, "drop", {"blocklist." + hit->category}, 0, false, hit->source + " " + hit->entry);
+      MarkDone(item.id);
+      return Admission::kBlocked;
+    }
+  }
+  if (parts_.registry) {
+    switch (parts_.registry->MatchUrl(url)) {
+      case blocklists::OptOutRegistry::UrlOptOut::kSiteOwner:
+        Record(item, site, "drop", {"optout.site"}, 0, false, "opt-out registry (site owner)");
+        MarkDone(item.id);
+        return Admission::kBlocked;
+      case blocklists::OptOutRegistry::UrlOptOut::kPerson:
+        Record(item, site, "drop", {"optout.person"}, 0, false, "opt-out registry (person, URL prefix)");
+        MarkDone(item.id);
+        return Admission::kBlocked;
+      case blocklists::OptOutRegistry::UrlOptOut::kNone:
+        break;
+    }
+  }
+  Host* host = HostFor(u.value(), site);
+  host->queue.push_back(std::move(item));
+  ++queued_;
+  Reschedule(host);
+  return Admission::kAdmitted;
+}
+
+Crawl::Host* Crawl::HostFor(const HttpUrl& u, const std::string& site) {
+  std::string origin = u.scheme + "://" + u.host + ":" + std::to_string(u.port);
+  auto it = hosts_.find(origin);
+  if (it != hosts_.end()) return it->second.get();
+  auto h = std::make_unique<Host>();
+  h->origin = origin;
+  h->site = site;
+  h->delay = h->base_delay = opts_.delay;
+  h->origin_url = u.Origin();
+  h->robots_url = h->origin_url + "/robots.txt";
+  h->row.origin = origin;
+  Host* p = h.get();
+  hosts_.emplace(std::move(origin), std::move(h));
+  ++stats_.hosts;
+  return p;
+}
+
+void Crawl::Reschedule(Host* h) {
+  if (h->scheduled) {
+    ready_.erase({h->scheduled_at, h});
+    h->scheduled = false;
+  }
+  if (stopping_ || done_ || h->queue.empty() || h->in_flight >= opts_.per_host || h->policy_in_flight) return;
+  if (h->phase != Phase::kReady && h->in_flight > 0) return;  // policy files first, one at a time
+  h->scheduled = true;
+  h->scheduled_at = h->next;
+  ready_.insert({h->next, h});
+  ArmPump();
+}
+
+void Crawl::ArmPump() {
+  if (ready_.empty()) return;
+  const auto when = ready_.begin()->first;
+  if (when <= Clock::now()) {
+    asio::post(io_, [this] { Pump(); });
+    return;
+  }
+  pump_timer_.expires_at(when);
+  pump_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) Pump();
+  });
+}
+
+void Crawl::Pump() {
+  if (stopping_ || done_) return;
+  const auto now = Clock::now();
+  while (!ready_.empty() && in_flight_ < opts_.concurrency) {
+    auto first = ready_.begin();
+    if (first->first > now) break;
+    Host* h = first->second;
+    ready_.erase(first);
+    h->scheduled = false;
+    Dispatch(h);
+    Reschedule(h);
+  }
+  if (!ready_.empty() && in_flight_ < opts_.concurrency) {
+    const auto when = ready_.begin()->first;
+    if (when > now) {
+      pump_timer_.expires_at(when);
+      pump_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec) Pump();
+      });
+    }
+  }
+  MaybeFinish();
+}
+
+bool Crawl::Dispatch(Host* h) {
+  const std::int64_t now = std::time(nullptr);
+  if (h->phase == Phase::kReady && h->row.fetched_at + h->row.lifetime <= now) {  // the cache entry expired
+    h->phase = Phase::kRobots;
+    h->robots_url = h->origin_url + "/robots.txt";
+    h->robots_hops = 0;
+  }
+  if (h->phase != Phase::kReady) {
+    StartPolicyFetch(h);
+    return true;
+  }
+  // Politeness is per request sent: URLs the policy refuses cost nothing.
+  while (!h->queue.empty()) {
+    Item item = std::move(h->queue.front());
+    h->queue.pop_front();
+    --queued_;
+    const policy::Decision d = parts_.policy->Decide(*h->site_policy, item.url, policy::PageSignals{});
+    if (!d.collect) {
+      std::vector<std::string> reasons;
+      for (const auto& r : d.reasons) {
+        if (policy::IsObjection(r)) reasons.push_back("policy." + r);
+      }
+      if (reasons.empty()) reasons.push_back("policy.refused");
+      Record(item, h->site, "drop", std::move(reasons), 0, false, BlockingSignal(d));
+      MarkDone(item.id);
+      continue;
+    }
+    StartPageFetch(h, std::move(item));
+    return true;
+  }
+  return false;
+}
+
+void Crawl::StartPolicyFetch(Host* h) {
+  FetchRequest req;
+  switch (h->phase) {
+    case Phase::kRobots: req.url = h->robots_url; break;
+    case Phase::kAiTxt: req.url = h->origin_url + "/ai.txt"; break;
+    case Phase::kTdmrep: req.url = h->origin_url + "/.well-known/tdmrep.json"; break;
+    case Phase::kReady: return;
+  }
+  req.max_body_bytes = kMaxPolicyFileBytes;
+  ++h->in_flight;
+  ++in_flight_;
+  h->policy_in_flight = true;
+  ++stats_.policy_requests;
+  fetcher_.Start(std::move(req), [this, h](FetchResult r) { OnPolicyFetched(h, std::move(r)); });
+}
+
+void Crawl::OnPolicyFetched(Host* h, FetchResult r) {
+  --h->in_flight;
+  --in_flight_;
+  h->policy_in_flight = false;
+  h->next = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(h->delay));
+  stats_.bytes += r.received_bytes;
+  if (r.error == FetchError::kCancelled) {
+    MaybeFinish();
+    return;
+  }
+  const bool ok = r.error == FetchError::kNone;
+  switch (h->phase) {
+    case Phase::kRobots: {
+      const std::string location = r.Header("location");
+      if (ok && r.status >= 300 && r.status < 400 && !location.empty() && h->robots_hops < kMaxRedirects) {
+        auto target = ResolveUrl(r.url, location);
+        if (target.ok()) {
+          ++h->robots_hops;
+          h->robots_url = target.value();
+          Reschedule(h);
+          return;
+        }
+      }
+      HostRow& row = h->row;
+      row.robots_status = r.status;
+      row.robots_network_error = !ok && r.error != FetchError::kTimeout;
+      row.robots_timed_out = r.error == FetchError::kTimeout;
+      row.robots_redirects = h->robots_hops + (r.status >= 300 && r.status < 400 ? 1 : 0);
+      row.robots_body = ok && r.status >= 200 && r.status < 300 ? std::move(r.body) : std::string();
+      std::optional<std::chrono::seconds> max_age;
+      bool no_store = false;
+      CacheControl(r, &max_age, &no_store);
+      std::string why;
+      const policy::RobotsFetch f{row.robots_status, row.robots_network_error, row.robots_timed_out,
+                                  row.robots_redirects};
+      const auto verdict = policy::ClassifyRobotsFetch(f, &why);
+      auto life = policy::RobotsCacheLifetime(max_age, no_store).count();
+      // Used at least a minute within a crawl (no-store would mean three requests per page); an
+      // unreachable robots.txt is asked again after ten minutes rather than a day.
+      life = std::max<std::int64_t>(life, 60);
+      if (verdict == policy::RobotsFetchVerdict::kDisallowAll) life = std::min<std::int64_t>(life, 600);
+      row.lifetime = life;
+      h->phase = Phase::kAiTxt;
+      break;
+    }
+    case Phase::kAiTxt:
+      h->row.ai_txt.reset();
+      if (ok && r.status >= 200 && r.status < 300) h->row.ai_txt = std::move(r.body);
+      h->phase = Phase::kTdmrep;
+      break;
+    case Phase::kTdmrep:
+      h->row.tdmrep.reset();
+      if (ok && r.status >= 200 && r.status < 300) h->row.tdmrep = std::move(r.body);
+      h->row.fetched_at = std::time(nullptr);
+      ApplyPolicy(h);
+      dirty_hosts_.insert(h);
+      break;
+    case Phase::kReady:
+      break;
+  }
+  Reschedule(h);
+  MaybeFinish();
+}
+
+void Crawl::ApplyPolicy(Host* h) {
+  const HostRow& row = h->row;
+  const policy::RobotsFetch f{row.robots_status, row.robots_network_error, row.robots_timed_out,
+                              row.robots_redirects};
+  std::optional<std::string_view> ai, tdm;
+  if (row.ai_txt) ai = *row.ai_txt;
+  if (row.tdmrep) tdm = *row.tdmrep;
+  h->site_policy =
+      std::make_shared<const policy::SitePolicy>(parts_.policy->LoadSite(f, row.robots_body, ai, tdm));
+  h->phase = Phase::kReady;
+  double delay = opts_.delay;
+  if (h->site_policy->robots_verdict == policy::RobotsFetchVerdict::kParse) {
+    const auto hints = policy::CrawlHintsFor(h->site_policy->robots, parts_.policy->product_token());
+    if (auto mi = hints.MinInterval()) delay = std::max(delay, std::min(*mi, opts_.max_crawl_delay));
+  }
+  h->delay = h->base_delay = delay;
+}
+
+void Crawl::StartPageFetch(Host* h, Item item) {
+  FetchRequest req;
+  req.url = item.url;
+  req.content_types = opts_.content_types;
+  ++h->in_flight;
+  ++in_flight_;
+  fetcher_.Start(std::move(req), [this, h, item = std::move(item)](FetchResult r) mutable {
+    OnPageFetched(h, std::move(item), std::move(r));
+  });
+}
+
+void Crawl::OnPageFetched(Host* h, Item item, FetchResult r) {
+  --h->in_flight;
+  --in_flight_;
+  const auto now = Clock::now();
+  auto after = [now](double s) {
+    return now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+  };
+  h->next = after(h->delay);
+  stats_.bytes += r.received_bytes;
+  if (r.error == FetchError::kCancelled) {  // stopping: it stays queued in the state and is fetched on resume
+    MaybeFinish();
+    return;
+  }
+  const bool transient = r.error == FetchError::kTimeout || r.error == FetchError::kNetwork ||
+                         (r.error == FetchError::kNone && (r.status == 429 || r.status == 503));
+  if (transient && item.tries < opts_.max_retries && !stopping_) {
+    ++item.tries;
+    ++stats_.retries;
+    double wait = h->base_delay * std::pow(2.0, item.tries);
+    if (r.status == 429 || r.status == 503) {
+      const double ra = ParseRetryAfter(r.Header("retry-after"));
+      if (ra >= 0) wait = std::max(wait, std::min(ra, opts_.max_retry_after));
+      // The host asked us to slow down: the delay doubles (up to the Crawl-delay cap) for the rest of the crawl.
+      h->delay = std::min(std::max(h->delay * 2, 0.001), std::max(opts_.max_crawl_delay, h->base_delay));
+    }
+    h->next = after(std::max(wait, h->delay));
+    h->queue.push_front(std::move(item));
+    ++queued_;
+    Reschedule(h);
+    return;
+  }
+  if (r.error == FetchError::kNone) ++stats_.fetched;
+  auto finish = [&](std::vector<std::string> reasons, std::string signal, bool fetched) {
+    Record(item, h->site, "drop", std::move(reasons), r.status, fetched, std::move(signal));
+    MarkDone(item.id);
+    Reschedule(h);
+    MaybeFinish();
+  };
+  if (r.error != FetchError::kNone) {
+    ++stats_.errors;
+    finish({std::string("fetch.") + FetchErrorCode(r.error)}, r.error_detail,
+           r.error != FetchError::kAddressRefused);
+    return;
+  }
+  if (r.status >= 300 && r.status < 400 && r.status != 304) {
+    ++stats_.redirects;
+    const std::string location = r.Header("location");
+    auto target = ResolveUrl(item.url, location);
+    if (location.empty() || !target.ok()) {
+      finish({"redirect.invalid"}, "", true);
+      return;
+    }
+    std::string reason = "redirect";
+    if (item.hops + 1 > kMaxRedirects) {
+      reason = "redirect.too_many";
+    } else {
+      switch (Admit(target.value(), item.depth, item.hops + 1, false)) {
+        case Admission::kAdmitted: break;
+        case Admission::kBlocked: reason = "redirect.blocked"; break;
+        case Admission::kSeen: reason = "redirect.seen"; break;
+        case Admission::kOutOfScope: reason = "redirect.out_of_scope"; break;
+        default: reason = "redirect.refused"; break;
+      }
+    }
+    finish({reason}, "Location: " + target.value(), true);
+    return;
+  }
+  if (r.status == 401 || r.status == 403 || r.status == 407 || r.status == 451) {
+    finish({"access.denied"}, "HTTP " + std::to_string(r.status), true);  // R7: never retried
+    return;
+  }
+  if (r.status < 200 || r.status >= 300) {
+    finish({"http." + std::to_string(r.status)}, "", true);
+    return;
+  }
+  // The filter chain, off the loop.
+  ++processing_;
+  Reschedule(h);
+  asio::post(pool_, [this, h, item = std::move(item), r = std::move(r)]() mutable {
+    io::InputRecord rec;
+    rec.id = UrlId(item.url);
+    rec.url = item.url;
+    rec.date = UtcNowIso8601();
+    rec.kind = (r.content_type == "text/plain") ? io::ContentKind::kText : io::ContentKind::kHtml;
+    rec.content = std::move(r.body);
+    rec.charset = r.charset;
+    rec.headers = r.headers;
+    pipeline::ProcessedDocument doc = parts_.processor->Process(rec);
+    if (doc.date.empty()) doc.date = rec.date;
+    std::string body = opts_.warc ? std::move(rec.content) : std::string();
+    asio::post(io_, [this, h, item = std::move(item), r = std::move(r), doc = std::move(doc),
+                     body = std::move(body)]() mutable {
+      OnProcessed(h, item, r, std::move(doc), std::move(body));
+    });
+  });
+}
+
+void Crawl::OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipeline::ProcessedDocument doc,
+                        std::string body) {
+  --processing_;
+  // Links first: a page we do not keep can still lead to pages we may keep.
+  if (!doc.nofollow && !XRobotsNofollow(meta)) {
+    std::string base = item.url;
+    if (!doc.base_href.empty()) {
+      if (auto b = ResolveUrl(item.url, doc.base_href); b.ok()) base = std::move(b).value();
+    }
+    for (const auto& href : doc.links) {
+      auto target = ResolveUrl(base, href);
+      if (target.ok()) Admit(target.value(), item.depth + 1, 0, false);
+    }
+  }
+  // R7: freely accessible only.
+  if (doc.verdict != pipeline::Verdict::kDrop && (doc.password_input || doc.not_free)) {
+    doc.verdict = pipeline::Verdict::kDrop;
+    doc.reasons = {doc.password_input ? "access.login_wall" : "access.paywall"};
+    doc.text.clear();
+    doc.title.clear();
+  }
+  audit::LedgerRow row;
+  row.url = item.url;
+  row.site = doc.site.empty() ? h->site : doc.site;
+  row.considered_at = doc.date;
+  row.decision = pipeline::VerdictName(doc.verdict);
+  row.reasons = doc.reasons;
+  row.content_sha256 = doc.text_sha256;
+  for (const auto& id : doc.identifiers) row.identifiers.emplace_back(id.type, id.hex_digest);
+  row.http_status = meta.status;
+  row.fetched = true;
+  row.signal = doc.policy_signal;
+  if (doc.verdict != pipeline::Verdict::kDrop) {
+    JsonWriter f;
+    f.BeginObject()
+        .Key("status").Int(meta.status)
+        .Key("content_type").String(meta.content_type)
+        .Key("ip").String(meta.ip)
+        .Key("bytes").Int(static_cast<std::int64_t>(meta.received_bytes))
+        .Key("depth").Int(item.depth)
+        .EndObject();
+    if (Status st = shards_->Write(pipeline::OutputJson(doc, f.str())); !st.ok()) return Fail(st);
+    row.output_file = shards_->CurrentPath();
+    row.output_id = doc.id;
+    if (warc_ && doc.verdict == pipeline::Verdict::kKeep) {
+      WarcExchange x;
+      x.target_uri = item.url;
+      x.date = doc.date;
+      x.ip_address = meta.ip;
+      x.request_head = meta.request_head;
+      x.response_head = meta.response_head;
+      x.payload = body;
+      if (Status st = warc_->Write(x); !st.ok()) return Fail(st);
+    }
+    (doc.verdict == pipeline::Verdict::kKeep ? stats_.kept : stats_.modified)++;
+  } else {
+    ++stats_.dropped;
+    for (const auto& r : row.reasons) ++stats_.by_reason[r];
+  }
+  pending_rows_.push_back(std::move(row));
+  MarkDone(item.id);
+  MaybeFinish();
+}
+
+void Crawl::Record(const Item& item, const std::string& site, const char* decision, std::vector<std::string> reasons,
+                   int status, bool fetched, std::string signal) {
+  if (!fetched) ++stats_.blocked;
+  for (const auto& r : reasons) ++stats_.by_reason[r];
+  audit::LedgerRow row;
+  row.url = item.url;
+  row.site = site;
+  row.decision = decision;
+  row.reasons = std::move(reasons);
+  row.http_status = status;
+  row.fetched = fetched;
+  // The ledger refuses commas in reasons, not in signals; keep signals short and on one line.
+  for (char& c : signal) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  if (signal.size() > 512) signal.resize(512);
+  row.signal = std::move(signal);
+  pending_rows_.push_back(std::move(row));
+}
+
+Status Crawl::Checkpoint() {
+  // 1. outputs durable up to here; 2. the ledger rows; 3. the state that says so.
+  auto pos = shards_->Checkpoint();
+  if (!pos.ok()) return pos.status();
+  pending_.meta.emplace_back("shards", std::to_string(pos->shard) + " " + std::to_string(pos->bytes));
+  if (warc_) {
+    auto wpos = warc_->Checkpoint();
+    if (!wpos.ok()) return wpos.status();
+    pending_.meta.emplace_back("warc", std::to_string(wpos->shard) + " " + std::to_string(wpos->bytes));
+  }
+  if (!pending_rows_.empty()) {
+    if (Status st = parts_.ledger->Append(run_, pending_rows_); !st.ok()) return st;
+    pending_rows_.clear();
+  }
+  for (Host* h : dirty_hosts_) pending_.hosts.push_back(h->row);
+  dirty_hosts_.clear();
+  pending_.meta.emplace_back("stats", Snapshot().Json());
+  if (Status st = state_->Commit(pending_); !st.ok()) return st;
+  pending_ = CheckpointData();
+  return Status::Ok();
+}
+
+void Crawl::OnCheckpointTimer() {
+  if (done_) return;
+  if (Status st = Checkpoint(); !st.ok()) return Fail(st);
+  checkpoint_timer_.expires_after(std::chrono::milliseconds(static_cast<long>(opts_.checkpoint_seconds * 1000)));
+  checkpoint_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) OnCheckpointTimer();
+  });
+}
+
+CrawlStats Crawl::Snapshot() {
+  stats_.queued = queued_;
+  stats_.in_flight = static_cast<std::uint64_t>(in_flight_);
+  stats_.seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+  stats_.cpu_seconds = CpuSeconds() - cpu_at_start_;
+  return stats_;
+}
+
+void Crawl::OnStatusTimer() {
+  if (done_) return;
+  if (on_status_) on_status_(Snapshot());
+  status_timer_.expires_after(std::chrono::seconds(1));
+  status_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) OnStatusTimer();
+  });
+}
+
+void Crawl::Fail(Status st) {
+  if (!error_.ok()) return;
+  error_ = std::move(st);
+  stopping_ = true;
+  done_ = true;
+  fetcher_.CancelAll();
+  io_.stop();
+}
+
+void Crawl::Stop(const char* why) {
+  if (stopping_) return;
+  stopping_ = true;
+  stats_.stop_reason = why;
+  for (auto& [o, h] : hosts_) Reschedule(h.get());  // takes them out of the ready set
+  // In-flight requests get a few seconds to finish; then they are cancelled (and fetched on resume).
+  grace_timer_.expires_after(std::chrono::seconds(5));
+  grace_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) fetcher_.CancelAll();
+  });
+  MaybeFinish();
+}
+
+void Crawl::MaybeFinish() {
+  if (done_ || in_flight_ > 0 || processing_ > 0) return;
+  if (!stopping_ && queued_ > 0) return;
+  done_ = true;
+  stats_.finished = !stopping_;
+  pending_.meta.emplace_back("finished", stats_.finished ? "1" : "0");
+  if (Status st = Checkpoint(); !st.ok()) {
+    error_ = st;
+  } else if (Status c = shards_->Close(); !c.ok()) {
+    error_ = c;
+  } else if (warc_) {
+    if (Status w = warc_->Close(); !w.ok()) error_ = w;
+  }
+  if (error_.ok()) {
+    if (Status e = parts_.ledger->EndRun(run_, Snapshot().Json()); !e.ok()) error_ = e;
+  }
+  pump_timer_.cancel();
+  checkpoint_timer_.cancel();
+  status_timer_.cancel();
+  grace_timer_.cancel();
+  signals_.cancel();
+  io_.stop();
+}
+
+Result<CrawlStats> Crawl::Run() {
+  if (Status st = Open(); !st.ok()) return st;
+  signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    Stop(sig == SIGINT ? "SIGINT" : "SIGTERM");
+    // A second signal does not wait for the requests in flight.
+    signals_.async_wait([this](const boost::system::error_code& ec2, int) {
+      if (!ec2) fetcher_.CancelAll();
+    });
+  });
+  checkpoint_timer_.expires_after(std::chrono::milliseconds(static_cast<long>(opts_.checkpoint_seconds * 1000)));
+  checkpoint_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) OnCheckpointTimer();
+  });
+  if (on_status_) {
+    status_timer_.expires_after(std::chrono::seconds(1));
+    status_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) OnStatusTimer();
+    });
+  }
+  asio::post(io_, [this] { Pump(); });
+  io_.run();
+  pool_.join();
+  if (!error_.ok()) return error_;
+  return Snapshot();
+}
+
+}  // namespace
+
+Result<CrawlStats> RunCrawl(const CrawlParts& parts, const CrawlOptions& options,
+                            const std::function<void(const CrawlStats&)>& on_status) {
+  if (parts.processor == nullptr || parts.policy == nullptr || parts.ledger == nullptr) {
+    return Status::Internal("RunCrawl: processor, policy and ledger are required");
+  }
+  if (options.seeds.empty() && !options.resume) return Status::InvalidArgument("no seed URL to crawl");
+  if (options.out_dir.empty()) return Status::InvalidArgument("no output folder (-o DIR)");
+  Crawl c(parts, options, on_status);
+  return c.Run();
+}
+
+}  // namespace moisson::crawler

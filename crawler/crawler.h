@@ -1,0 +1,112 @@
+// `moisson crawl`: the collection stage (SPEC §1-2, R4-R8).
+//
+// One thread runs an Asio io_context: the frontier, politeness, the robots
+// cache and libcurl (Fetcher). Pages are parsed and filtered on a worker
+// pool (pipeline::Processor), and come back to the loop to be written. What
+// happens to each URL, in order:
+//   1. admitted: normalised (RFC 3986), never seen, in scope (the seeds'
+//      sites plus allow-listed domains, depth, page budget);
+//   2. before any DNS lookup: site lists and site-owner / person URL opt-outs;
+//   3. its origin's robots.txt, ai.txt and /.well-known/tdmrep.json, fetched
+//      once per origin and cached (RFC 9309 outcome rules, at most 24 h), and
+//      the policy engine's decision for the URL;
+//   4. fetched politely (one request in flight per host, a delay between two,
+//      Crawl-delay up to a cap, 429/503 back-off with Retry-After), with the
+//      Fetcher's safety limits; each redirect hop is a new URL that goes
+//      through 1-3 again (at most 5 hops);
+//   5. after the fetch: access refused (401/403/407/451, login forms,
+//      paywalls), then the filter chain, which reads X-Robots-Tag, TDMRep and
+//      Content-Usage headers and the page's meta tags;
+//   6. every URL of 2-5 gets a ledger row; kept and modified pages go to the
+//      JSONL shards (and, kept unmodified, to WARC when asked).
+// State is checkpointed to OUT/crawl-state.sqlite so that a crawl stopped by
+// a signal or killed resumes without refetching finished URLs or writing a
+// record twice (docs/crawling.md).
+#ifndef MOISSON_CRAWLER_CRAWLER_H_
+#define MOISSON_CRAWLER_CRAWLER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "audit/ledger.h"
+#include "blocklists/optout.h"
+#include "blocklists/site_list.h"
+#include "core/status.h"
+#include "pipeline/processor.h"
+#include "policy/policy.h"
+
+namespace moisson::crawler {
+
+struct CrawlOptions {
+  std::vector<std::string> seeds;
+  std::string out_dir;
+  bool resume = false;
+  bool allow_private = false;
+  double delay = 1.0;              // seconds between two requests to a host
+  double max_crawl_delay = 30.0;   // robots.txt Crawl-delay honoured up to this
+  int concurrency = 64;            // requests in flight, all hosts
+  int per_host = 1;                // requests in flight per host
+  int max_depth = 20;              // links from a seed
+  std::uint64_t max_pages = 0;     // URLs admitted in all; 0 = no limit
+  std::uint64_t max_pages_per_site = 0;
+  std::vector<std::string> allow_domains;  // in scope besides the seeds' sites
+  int max_retries = 3;             // for 429, 503, timeouts and network errors
+  double max_retry_after = 3600;   // longest Retry-After honoured (seconds)
+  std::size_t max_body_bytes = 10u << 20;
+  double max_decode_ratio = 100;
+  double timeout = 30;             // seconds per request
+  double low_speed_seconds = 15;   // abort below 1 KB/s for this long
+  std::vector<std::string> content_types = {"text/html", "application/xhtml+xml", "text/plain"};
+  bool warc = false;
+  bool zstd = false;
+  std::uint64_t shard_bytes = 256u << 20;
+  double checkpoint_seconds = 5;
+  int threads = 0;                 // filter workers; 0 = cores
+  bool progress = false;           // live status line on stderr
+  std::string ca_file;             // extra CA bundle (tests)
+  // Options a resumed crawl takes from its state: seeds, scope and limits.
+  std::string ToText() const;
+  Status FromText(std::string_view text, const std::string& source);
+};
+
+struct CrawlStats {
+  std::uint64_t admitted = 0;      // URLs in the frontier (all time)
+  std::uint64_t fetched = 0;       // page requests answered (any status)
+  std::uint64_t kept = 0, modified = 0, dropped = 0;
+  std::uint64_t blocked = 0;       // not fetched: lists, opt-outs, robots & co.
+  std::uint64_t errors = 0;        // network, timeouts, limits
+  std::uint64_t redirects = 0;
+  std::uint64_t policy_requests = 0;  // robots.txt, ai.txt, tdmrep.json
+  std::uint64_t retries = 0;
+  std::uint64_t bytes = 0;         // received on the wire
+  std::uint64_t queued = 0, hosts = 0, in_flight = 0;
+  double seconds = 0;
+  double cpu_seconds = 0;
+  std::map<std::string, std::uint64_t> by_reason;  // a URL counts once per reason
+  bool finished = false;           // frontier exhausted (not stopped)
+  std::string stop_reason;         // "", "SIGINT", "SIGTERM"
+  std::string Json() const;
+};
+
+struct CrawlParts {
+  const pipeline::Processor* processor = nullptr;     // required, with collect_links
+  const policy::PolicyEngine* policy = nullptr;       // required
+  const blocklists::SiteMatcher* site_lists = nullptr;
+  const blocklists::OptOutRegistry* registry = nullptr;
+  audit::Ledger* ledger = nullptr;                     // required
+  std::string key_id;                                  // project key id for the ledger run
+  std::string user_agent;
+};
+
+// Runs a crawl to its end or until SIGINT/SIGTERM. `on_status` (may be
+// empty) gets the live counters about once a second, on the loop's thread.
+Result<CrawlStats> RunCrawl(const CrawlParts& parts, const CrawlOptions& options,
+                            const std::function<void(const CrawlStats&)>& on_status);
+
+}  // namespace moisson::crawler
+
+#endif  // MOISSON_CRAWLER_CRAWLER_H_

@@ -1,0 +1,165 @@
+// Unit tests of the crawler's parts that need no network: the SSRF address
+// guard, Retry-After, the crawl state and the options kept for --resume.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <ctime>
+#include <string>
+
+#include "crawler/address.h"
+#include "crawler/crawler.h"
+#include "crawler/fetcher.h"
+#include "crawler/state.h"
+
+using namespace moisson;
+using namespace moisson::crawler;
+
+namespace {
+
+const char* V4(const char* text) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  REQUIRE(inet_pton(AF_INET, text, &a.sin_addr) == 1);
+  return NonPublicReason(reinterpret_cast<const sockaddr*>(&a), sizeof a);
+}
+
+const char* V6(const char* text) {
+  sockaddr_in6 a{};
+  a.sin6_family = AF_INET6;
+  REQUIRE(inet_pton(AF_INET6, text, &a.sin6_addr) == 1);
+  return NonPublicReason(reinterpret_cast<const sockaddr*>(&a), sizeof a);
+}
+
+std::string TempPath(const char* name) {
+  char dir[] = "/tmp/moisson-crawler-test-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  return std::string(dir) + "/" + name;
+}
+
+}  // namespace
+
+TEST_CASE("Address guard: loopback, private, link-local, multicast and reserved IPv4 are refused", "[crawler]") {
+  for (const char* a : {"127.0.0.1", "127.255.0.9", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1",
+                        "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1", "239.255.255.250", "240.0.0.1",
+                        "255.255.255.255", "198.18.0.1", "192.0.0.8"}) {
+    INFO(a);
+    CHECK(V4(a) != nullptr);
+  }
+  for (const char* a : {"8.8.8.8", "93.184.216.34", "172.32.0.1", "172.15.255.255", "100.128.0.1", "192.0.2.1",
+                        "1.1.1.1"}) {
+    INFO(a);
+    CHECK(V4(a) == nullptr);
+  }
+  CHECK(std::string(V4("127.0.0.1")) == "loopback");
+  CHECK(std::string(V4("169.254.169.254")) == "link-local");
+}
+
+TEST_CASE("Address guard: IPv6 and IPv4 inside IPv6 are judged by what they reach", "[crawler]") {
+  for (const char* a : {"::", "::1", "fc00::1", "fd12:3456::1", "fe80::1", "ff02::1", "::ffff:127.0.0.1",
+                        "::ffff:10.0.0.1", "64:ff9b::a00:1", "::127.0.0.1"}) {
+    INFO(a);
+    CHECK(V6(a) != nullptr);
+  }
+  for (const char* a : {"2001:4860:4860::8888", "2a00:1450::1", "::ffff:8.8.8.8", "64:ff9b::808:808"}) {
+    INFO(a);
+    CHECK(V6(a) == nullptr);
+  }
+  sockaddr s{};
+  s.sa_family = AF_UNIX;
+  CHECK(NonPublicReason(&s, sizeof s) != nullptr);
+  CHECK(NonPublicReason(nullptr, 0) != nullptr);
+}
+
+TEST_CASE("Retry-After: seconds, HTTP dates, garbage", "[crawler]") {
+  CHECK(ParseRetryAfter("120") == 120);
+  CHECK(ParseRetryAfter(" 0 ") == 0);
+  CHECK(ParseRetryAfter("") == -1);
+  CHECK(ParseRetryAfter("soon") == -1);
+  CHECK(ParseRetryAfter("-5") == -1);
+  CHECK(ParseRetryAfter("99999999999999") >= 1e9);
+  CHECK(ParseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT") == 0);  // in the past: now
+  char future[64];
+  const std::time_t t = std::time(nullptr) + 600;
+  std::strftime(future, sizeof future, "%a, %d %b %Y %H:%M:%S GMT", std::gmtime(&t));
+  const double d = ParseRetryAfter(future);
+  CHECK(d > 590);
+  CHECK(d <= 600);
+}
+
+TEST_CASE("Crawl state: a checkpoint is all or nothing and reads back", "[crawler]") {
+  const std::string path = TempPath("crawl-state.sqlite");
+  {
+    auto st = CrawlState::Open(path, true);
+    REQUIRE(st.ok());
+    CheckpointData c;
+    c.new_urls = {{1, "https://example.org/", 0, 0, false}, {2, "https://example.org/a", 1, 0, false}};
+    c.done = {1};
+    HostRow h;
+    h.origin = "https://example.org:443";
+    h.fetched_at = 1000;
+    h.lifetime = 86400;
+    h.robots_status = 200;
+    h.robots_body = std::string("User-agent: *\nDisallow: /x\n\0binary", 35);
+    h.tdmrep = "[]";
+    c.hosts = {h};
+    c.meta = {{"options", "seed https://example.org/\n"}};
+    REQUIRE((*st)->Commit(c).ok());
+    // A checkpoint that breaks (a URL id used twice) leaves nothing of itself.
+    CheckpointData bad;
+    bad.new_urls = {{3, "https://example.org/b", 1, 0, false}, {2, "https://example.org/dup", 1, 0, false}};
+    bad.done = {2};
+    const Status s = (*st)->Commit(bad);
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.message().find(path) == 0);
+  }
+  // A second crawl into the same folder is refused: resume it instead.
+  auto again = CrawlState::Open(path, true);
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.status().message().find("--resume") != std::string::npos);
+  auto st = CrawlState::Open(path, false);
+  REQUIRE(st.ok());
+  std::vector<UrlRow> rows;
+  REQUIRE((*st)->ForEachUrl([&](UrlRow&& r) { rows.push_back(std::move(r)); }).ok());
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].done);
+  CHECK_FALSE(rows[1].done);
+  CHECK(rows[1].depth == 1);
+  auto hosts = (*st)->Hosts();
+  REQUIRE(hosts.ok());
+  REQUIRE(hosts->size() == 1);
+  CHECK(hosts->at(0).robots_body.size() == 35);
+  CHECK_FALSE(hosts->at(0).ai_txt.has_value());
+  CHECK(hosts->at(0).tdmrep.value() == "[]");
+  CHECK((*st)->Meta("options").value().value() == "seed https://example.org/\n");
+  CHECK_FALSE((*st)->Meta("nothing").value().has_value());
+  CHECK_FALSE(CrawlState::Open(path + ".missing", false).ok());
+}
+
+TEST_CASE("Crawl options survive the round trip through the state", "[crawler]") {
+  CrawlOptions o;
+  o.seeds = {"https://a.example/", "https://b.example/x?y=1"};
+  o.allow_domains = {"cdn.example"};
+  o.delay = 0.25;
+  o.max_pages = 1000;
+  o.warc = true;
+  o.zstd = true;
+  o.allow_private = true;
+  o.content_types = {"text/html"};
+  CrawlOptions r;
+  REQUIRE(r.FromText(o.ToText(), "state").ok());
+  CHECK(r.seeds == o.seeds);
+  CHECK(r.allow_domains == o.allow_domains);
+  CHECK(r.delay == 0.25);
+  CHECK(r.max_pages == 1000);
+  CHECK(r.warc);
+  CHECK(r.zstd);
+  CHECK(r.allow_private);
+  CHECK(r.content_types == o.content_types);
+  const Status bad = r.FromText("delay 1\nfrobnicate 3\n", "state.sqlite (options)");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.message().find("state.sqlite (options):2") == 0);
+  CHECK_FALSE(r.FromText("delay fast\n", "s").ok());
+}
