@@ -184,6 +184,34 @@ bool XRobotsNofollow(const FetchResult& r) {
   return false;
 }
 
+// The response head as stored in WARC next to the body we hold: libcurl
+// decoded the body (gzip, br...) and de-chunked it, so Content-Encoding,
+// Transfer-Encoding and Content-Length no longer describe it; they are kept
+// under X-Moisson-Original-* names and a Content-Length of the stored body
+// is added.
+std::string StoredResponseHead(std::string_view head, std::size_t body_size) {
+  std::string out;
+  out.reserve(head.size() + 64);
+  std::size_t start = 0;
+  bool first = true;
+  while (start < head.size()) {
+    std::size_t end = head.find("\r\n", start);
+    if (end == std::string_view::npos) end = head.size();
+    std::string_view line = head.substr(start, end - start);
+    start = end + 2;
+    if (line.empty()) break;
+    if (!first && (StartsWithIgnoreCase(line, "content-encoding:") || StartsWithIgnoreCase(line, "transfer-encoding:") ||
+                   StartsWithIgnoreCase(line, "content-length:"))) {
+      out.append("X-Moisson-Original-").append(line).append("\r\n");
+      continue;
+    }
+    first = false;
+    out.append(line).append("\r\n");
+  }
+  out.append("Content-Length: ").append(std::to_string(body_size)).append("\r\n\r\n");
+  return out;
+}
+
 // "robots.txt:4 Disallow: /private/": the first honoured objection.
 std::string BlockingSignal(const policy::Decision& d) {
   for (const auto& e : d.evidence) {
@@ -324,21 +352,7 @@ Status Crawl::Open() {
   auto st = CrawlState::Open(state_path, !opts_.resume);
   if (!st.ok()) return st.status();
   state_ = std::move(st).value();
-  if (opts_.resume) {
-    auto text = state_->Meta("options");
-    if (!text.ok()) return text.status();
-    if (!text.value()) return Status::InvalidArgument(state_path + ": no crawl options recorded");
-    const bool progress = opts_.progress;
-    const int threads = opts_.threads;
-    const std::string ca = opts_.ca_file;
-    if (Status s = opts_.FromText(**text, state_path + " (options)"); !s.ok()) return s;
-    opts_.progress = progress;
-    opts_.threads = threads;
-    opts_.ca_file = ca;
-    opts_.resume = true;
-  } else {
-    pending_.meta.emplace_back("options", opts_.ToText());
-  }
+  if (!opts_.resume) pending_.meta.emplace_back("options", opts_.ToText());
   for (const auto& d : opts_.allow_domains) {
     auto h = blocklists::NormaliseHost(d);
     if (!h.ok()) return Status::InvalidArgument("--allow-domain " + d + ": " + h.status().message());
@@ -852,9 +866,14 @@ void Crawl::OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipe
       x.date = doc.date;
       x.ip_address = meta.ip;
       x.request_head = meta.request_head;
-      x.response_head = meta.response_head;
+      x.response_head = StoredResponseHead(meta.response_head, body.size());
       x.payload = body;
-      if (Status st = warc_->Write(x); !st.ok()) return Fail(st);
+      if (Status st = warc_->Write(x); !st.ok()) {
+        // A record the WARC writer refuses (a head it cannot store) is left
+        // out of the WARC, not the crawl; a write error stops the crawl.
+        if (st.code() != Status::Code::kInvalidArgument) return Fail(st);
+        ++stats_.by_reason["warc.skipped"];
+      }
     }
     (doc.verdict == pipeline::Verdict::kKeep ? stats_.kept : stats_.modified)++;
   } else {
@@ -1016,7 +1035,25 @@ Result<CrawlStats> RunCrawl(const CrawlParts& parts, const CrawlOptions& options
   }
   if (options.seeds.empty() && !options.resume) return Status::InvalidArgument("no seed URL to crawl");
   if (options.out_dir.empty()) return Status::InvalidArgument("no output folder (-o DIR)");
-  Crawl c(parts, options, on_status);
+  CrawlOptions o = options;
+  if (o.resume) {
+    // The crawl's own options (seeds, scope, limits, --allow-private...) come
+    // from its state, before anything is built from them.
+    const std::string path = o.out_dir + "/crawl-state.sqlite";
+    auto st = CrawlState::Open(path, false);
+    if (!st.ok()) return st.status();
+    auto text = (*st)->Meta("options");
+    if (!text.ok()) return text.status();
+    if (!text.value()) return Status::InvalidArgument(path + ": no crawl options recorded");
+    if (Status s = o.FromText(**text, path + " (options)"); !s.ok()) return s;
+    // What belongs to this run, not to the crawl.
+    o.progress = options.progress;
+    o.threads = options.threads;
+    o.ca_file = options.ca_file;
+    o.resume = true;
+    o.out_dir = options.out_dir;
+  }
+  Crawl c(parts, o, on_status);
   return c.Run();
 }
 

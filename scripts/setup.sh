@@ -17,7 +17,9 @@ packages=(
   libpsl-dev publicsuffix libidn2-dev libunistring-dev libsqlite3-dev libpq-dev libpqxx-dev
   zlib1g-dev libzstd-dev libbrotli-dev libphonenumber-dev libvectorscan-dev
   # baselines for bench/ (Scrapy's robots.txt parser; a Python PII pass)
-  python3 python3-protego python3-phonenumbers
+  python3 python3-protego python3-phonenumbers python3-scrapy
+  # servers for the crawler's integration tests
+  nginx-light
 )
 
 if [[ "${MOISSON_SKIP_APT:-0}" != 1 ]]; then
