@@ -87,11 +87,11 @@ void PrintSummary(const crawler::CrawlStats& s, const std::string& dir) {
   row("kept", s.kept, 4);
   row("modified", s.modified, 4);
   row("dropped by the filter chain", s.dropped, 4);
-  row("not fetched (lists, opt-outs, robots...)", s.blocked, 2);
+  row("not fetched (lists, robots...)", s.blocked, 2);
   row("fetch errors", s.errors, 2);
   row("redirects", s.redirects, 2);
   row("retries (429, 503, timeouts)", s.retries, 2);
-  row("robots.txt / ai.txt / tdmrep.json", s.policy_requests, 2);
+  row("robots.txt, ai.txt, tdmrep.json", s.policy_requests, 2);
   row("still queued", s.queued, 2);
   if (!s.by_reason.empty()) {
     std::printf("  reasons\n");
@@ -156,7 +156,11 @@ int Run(CrawlCliOptions& o) {
       return Fail(st.message(), kExitFailed);
     }
   }
-  if (!o.quiet) PrintSummary(stats.value(), c.out_dir);
+  if (!o.quiet) {
+    PrintSummary(stats.value(), c.out_dir);
+    std::printf("output: %s (pages-NNNNN.jsonl%s%s); ledger: %s\n", c.out_dir.c_str(), c.zstd ? ".zst" : "",
+                c.warc ? ", warc/" : "", ledger_path.c_str());
+  }
   if (stats->stop_reason == "SIGINT") return 130;
   if (stats->stop_reason == "SIGTERM") return 143;
   return kExitOk;
