@@ -184,7 +184,7 @@ void AddCrawlCommand(CLI::App* app, const GlobalOptions* global, Runner* run) {
       ->check(CLI::Range(0.0, 86400.0));
   s->add_option("--concurrency", c.concurrency, "requests in flight in all (default 64)")->check(CLI::Range(1, 4096));
   s->add_option("--per-host", c.per_host, "requests in flight per host (default 1)")->check(CLI::Range(1, 64));
-  s->add_option("--max-depth", c.max_depth, "links followed from a seed (default 20)")->check(CLI::Range(0, 1000));
+  s->add_option("--max-depth", c.max_depth, "links followed from a seed (default 20)")->check(CLI::Range(0, 100000000));
   s->add_option("--max-pages", c.max_pages, "URLs admitted in all (default: no limit)");
   s->add_option("--max-pages-per-site", c.max_pages_per_site, "URLs admitted per registrable domain (default: no limit)");
   s->add_option("--allow-domain", c.allow_domains, "also crawl this domain and its subdomains (repeatable)");

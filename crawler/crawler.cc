@@ -459,6 +459,7 @@ bool Crawl::InScope(const std::string& host, const std::string& site) const {
 
 Crawl::Admission Crawl::Admit(const std::string& url, int depth, int hops, bool seed, std::int64_t resume_id) {
   if (depth > opts_.max_depth) return Admission::kTooDeep;
+  if (resume_id == 0 && seen_.Contains(url)) return Admission::kSeen;  // most links: cheap way out
   auto u = ParseHttpUrl(url);
   if (!u.ok()) return Admission::kInvalid;
   auto h = blocklists::NormaliseHost(u->host);

@@ -17,7 +17,7 @@ packages=(
   libpsl-dev publicsuffix libidn2-dev libunistring-dev libsqlite3-dev libpq-dev libpqxx-dev
   zlib1g-dev libzstd-dev libbrotli-dev libphonenumber-dev libvectorscan-dev
   # baselines for bench/ (Scrapy's robots.txt parser; a Python PII pass)
-  python3 python3-protego python3-phonenumbers python3-scrapy
+  python3 python3-protego python3-phonenumbers python3-scrapy time
   # servers for the crawler's integration tests
   nginx-light
 )
