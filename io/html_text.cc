@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 
 #include "core/strings.h"
 #include "core/utf8.h"
@@ -950,6 +951,66 @@ void CollectTitle(const GumboElement& e, ExtractedPage* page) {
 
 constexpr std::size_t kMaxLinks = 10000;
 
+// Gumbo allocates every node, attribute, string buffer and vector through
+// its allocator, and frees each one in gumbo_destroy_output: for a 6 KB page,
+// hundreds of malloc/free pairs, a fifth of the parse. A per-thread bump
+// arena makes allocation a pointer increment and freeing a no-op; the arena
+// is rewound after each page. Blocks are kept for the next page up to
+// kArenaKeepBytes, so a huge page does not pin its memory afterwards.
+class GumboArena {
+ public:
+  static void* Allocate(void* self, std::size_t size) { return static_cast<GumboArena*>(self)->Take(size); }
+  static void Deallocate(void*, void*) {}
+
+  void* Take(std::size_t size) {
+    size = (size + 15) & ~std::size_t{15};
+    if (size > left_) NextBlock(size);
+    void* p = cur_;
+    cur_ += size;
+    left_ -= size;
+    return p;
+  }
+  // Forgets every allocation (call only when no Gumbo output is alive).
+  void Rewind() {
+    std::size_t kept = 0, n = 0;
+    while (n < blocks_.size() && kept + blocks_[n].size <= kArenaKeepBytes) kept += blocks_[n++].size;
+    blocks_.resize(n);
+    index_ = 0;
+    cur_ = nullptr;
+    left_ = 0;
+    if (!blocks_.empty()) Use(0);
+  }
+
+ private:
+  static constexpr std::size_t kBlockBytes = 256u << 10;
+  static constexpr std::size_t kArenaKeepBytes = 4u << 20;
+  struct Block {
+    std::unique_ptr<char[]> data;
+    std::size_t size;
+  };
+  void Use(std::size_t i) {
+    index_ = i;
+    cur_ = blocks_[i].data.get();
+    left_ = blocks_[i].size;
+  }
+  // Moves to the next kept block if it is big enough, else inserts a new one there.
+  void NextBlock(std::size_t size) {
+    const std::size_t next = cur_ == nullptr ? 0 : index_ + 1;
+    if (next < blocks_.size() && blocks_[next].size >= size) {
+      Use(next);
+      return;
+    }
+    const std::size_t bytes = std::max(size, kBlockBytes);
+    blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(next),
+                   Block{std::unique_ptr<char[]>(new char[bytes]), bytes});
+    Use(next);
+  }
+  std::vector<Block> blocks_;
+  std::size_t index_ = 0;
+  char* cur_ = nullptr;
+  std::size_t left_ = 0;
+};
+
 bool HasToken(std::string_view list, std::string_view token) {
   // Space- or comma-separated, ASCII case-insensitive.
   std::size_t i = 0;
@@ -1154,13 +1215,21 @@ ExtractedPage ExtractHtml(std::string_view html, const ExtractOptions& options) 
   page.dropped_tags = NestingBound(utf8).Run(&bounded);
   if (page.dropped_tags > 0) utf8 = bounded;
 
+  thread_local GumboArena arena;
   GumboOptions gopts = kGumboDefaultOptions;
   gopts.max_errors = 0;  // the parse errors are not read; do not collect them
+  gopts.allocator = &GumboArena::Allocate;
+  gopts.deallocator = &GumboArena::Deallocate;
+  gopts.userdata = &arena;
   GumboOutput* out = gumbo_parse_with_options(&gopts, utf8.data(), utf8.size());
-  if (out == nullptr) return page;
+  if (out == nullptr) {
+    arena.Rewind();
+    return page;
+  }
   page.text.reserve(utf8.size() / 4);
   Walk(out->document, &page, options.collect_links);
   gumbo_destroy_output(&gopts, out);
+  arena.Rewind();
   // Gumbo's output is UTF-8 whatever its input; a last check costs little.
   if (!IsValidUtf8(page.text)) page.text = RepairedUtf8(page.text);
   return page;
