@@ -90,6 +90,7 @@ void PrintSummary(const crawler::CrawlStats& s, const std::string& dir) {
   row("not fetched (lists, robots...)", s.blocked, 2);
   row("fetch errors", s.errors, 2);
   row("redirects", s.redirects, 2);
+  if (s.sitemaps > 0) row("sitemaps read", s.sitemaps, 2);
   row("retries (429, 503, timeouts)", s.retries, 2);
   row("robots.txt, ai.txt, tdmrep.json", s.policy_requests, 2);
   row("still queued", s.queued, 2);
@@ -193,6 +194,7 @@ void AddCrawlCommand(CLI::App* app, const GlobalOptions* global, Runner* run) {
   s->add_option("--max-body-mib", o->max_body_mib, "largest body kept, MiB after decoding (default 10)")->check(CLI::Range(0.001, 1024.0));
   s->add_option("--shard-mib", o->shard_mib, "rotate output shards at this size (default 256)")->check(CLI::Range(0.001, 65536.0));
   s->add_flag("--zstd", c.zstd, "compress the shards (pages-NNNNN.jsonl.zst)");
+  s->add_flag("--sitemaps", c.sitemaps, "also read the sitemaps robots.txt lists (sitemaps.org; indexes two levels deep)");
   s->add_flag("--warc", c.warc, "also write WARC 1.1 request/response records of kept, unmodified pages");
   s->add_option("--threads", c.threads, "filter worker threads (default: one per core)")->check(CLI::Range(1, 256));
   s->add_option("--checkpoint-seconds", c.checkpoint_seconds, "seconds between two checkpoints (default 5)")

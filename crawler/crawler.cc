@@ -31,6 +31,7 @@
 #include "crawler/fetcher.h"
 #include "crawler/outputs.h"
 #include "crawler/seen_set.h"
+#include "crawler/sitemap.h"
 #include "crawler/state.h"
 #include "crawler/url_norm.h"
 
@@ -59,6 +60,7 @@ std::string CrawlOptions::ToText() const {
     << "max_decode_ratio " << max_decode_ratio << "\n"
     << "timeout " << timeout << "\n"
     << "low_speed_seconds " << low_speed_seconds << "\n"
+    << "sitemaps " << sitemaps << "\n"
     << "warc " << warc << "\n"
     << "zstd " << zstd << "\n"
     << "shard_bytes " << shard_bytes << "\n"
@@ -86,6 +88,7 @@ Status CrawlOptions::FromText(std::string_view text, const std::string& source) 
       else if (k == "content_type") content_types.push_back(v);
       else if (k == "allow_private") allow_private = v == "1";
       else if (k == "warc") warc = v == "1";
+      else if (k == "sitemaps") sitemaps = v == "1";
       else if (k == "zstd") zstd = v == "1";
       else if (k == "delay") delay = std::stod(v);
       else if (k == "max_crawl_delay") max_crawl_delay = std::stod(v);
@@ -124,6 +127,7 @@ std::string CrawlStats::Json() const {
       .Key("blocked").Int(i(blocked))
       .Key("errors").Int(i(errors))
       .Key("redirects").Int(i(redirects))
+      .Key("sitemaps").Int(i(sitemaps))
       .Key("retries").Int(i(retries))
       .Key("policy_requests").Int(i(policy_requests))
       .Key("bytes").Int(i(bytes))
@@ -245,9 +249,10 @@ class Crawl {
   struct Item {
     std::int64_t id = 0;
     std::string url;
-    int depth = 0;
+    int depth = 0;  // links from a seed; for a sitemap, its nesting in sitemap indexes
     int hops = 0;
     int tries = 0;
+    int kind = 0;  // 0 a page, 1 a sitemap
   };
   struct Host {
     std::string origin;
@@ -285,7 +290,9 @@ class Crawl {
 
   Status Open();
   Status LoadState();
-  Admission Admit(const std::string& url, int depth, int hops, bool seed, std::int64_t resume_id = 0);
+  Admission Admit(const std::string& url, int depth, int hops, bool seed, std::int64_t resume_id = 0,
+                  int kind = 0);
+  void OnSitemap(Host* h, const Item& item, const FetchResult& meta, Result<Sitemap> map);
   Host* HostFor(const HttpUrl& u, const std::string& site);
   void Reschedule(Host* h);
   void Pump();
@@ -427,6 +434,10 @@ Status Crawl::LoadState() {
   Status st = state_->ForEachUrl([&](UrlRow&& r) {
     next_id_ = std::max(next_id_, r.id + 1);
     seen_.Insert(r.url);
+    if (r.kind != 0) {
+      if (!r.done) todo.push_back(std::move(r));
+      return;
+    }
     ++stats_.admitted;
     if (auto u = ParseHttpUrl(r.url); u.ok()) {
       if (auto h = blocklists::NormaliseHost(u->host); h.ok()) ++site_admitted_[blocklists::SiteOf(h.value())];
@@ -434,7 +445,7 @@ Status Crawl::LoadState() {
     if (!r.done) todo.push_back(std::move(r));
   });
   if (!st.ok()) return st;
-  for (auto& r : todo) Admit(r.url, r.depth, r.hops, true, r.id);
+  for (auto& r : todo) Admit(r.url, r.depth, r.hops, true, r.id, r.kind);
   // Policy files still fresh are reused, not fetched again.
   for (auto& row : fresh) {
     auto it = hosts_.find(row.origin);
@@ -457,8 +468,9 @@ bool Crawl::InScope(const std::string& host, const std::string& site) const {
   return false;
 }
 
-Crawl::Admission Crawl::Admit(const std::string& url, int depth, int hops, bool seed, std::int64_t resume_id) {
-  if (depth > opts_.max_depth) return Admission::kTooDeep;
+Crawl::Admission Crawl::Admit(const std::string& url, int depth, int hops, bool seed, std::int64_t resume_id,
+                              int kind) {
+  if (kind == 0 && depth > opts_.max_depth) return Admission::kTooDeep;
   if (resume_id == 0 && seen_.Contains(url)) return Admission::kSeen;  // most links: cheap way out
   auto u = ParseHttpUrl(url);
   if (!u.ok()) return Admission::kInvalid;
@@ -470,15 +482,20 @@ Crawl::Admission Crawl::Admit(const std::string& url, int depth, int hops, bool 
   item.url = url;
   item.depth = depth;
   item.hops = hops;
+  item.kind = kind;
   if (resume_id == 0) {
     if (!seed && !InScope(h.value(), site)) return Admission::kOutOfScope;
-    if (opts_.max_pages > 0 && stats_.admitted >= opts_.max_pages) return Admission::kBudget;
-    if (opts_.max_pages_per_site > 0 && site_admitted_[site] >= opts_.max_pages_per_site) return Admission::kBudget;
+    if (kind == 0) {  // sitemaps are not pages: they do not use the budget
+      if (opts_.max_pages > 0 && stats_.admitted >= opts_.max_pages) return Admission::kBudget;
+      if (opts_.max_pages_per_site > 0 && site_admitted_[site] >= opts_.max_pages_per_site) return Admission::kBudget;
+    }
     if (!seen_.Insert(url)) return Admission::kSeen;
     item.id = next_id_++;
-    pending_.new_urls.push_back({item.id, url, depth, hops, false});
-    ++stats_.admitted;
-    ++site_admitted_[site];
+    pending_.new_urls.push_back({item.id, url, depth, hops, false, kind});
+    if (kind == 0) {
+      ++stats_.admitted;
+      ++site_admitted_[site];
+    }
   } else {
     item.id = resume_id;
   }
@@ -683,6 +700,11 @@ void Crawl::OnPolicyFetched(Host* h, FetchResult r) {
       h->row.fetched_at = std::time(nullptr);
       ApplyPolicy(h);
       dirty_hosts_.insert(h);
+      if (opts_.sitemaps && h->site_policy->robots_verdict == policy::RobotsFetchVerdict::kParse) {
+        for (const auto& rec : h->site_policy->robots.sitemaps()) {
+          if (auto u = ResolveUrl(h->robots_url, rec.value); u.ok()) Admit(u.value(), 0, 0, false, 0, 1);
+        }
+      }
       break;
     case Phase::kReady:
       break;
@@ -712,7 +734,11 @@ void Crawl::ApplyPolicy(Host* h) {
 void Crawl::StartPageFetch(Host* h, Item item) {
   FetchRequest req;
   req.url = item.url;
-  req.content_types = opts_.content_types;
+  if (item.kind == 1) {
+    req.max_body_bytes = kMaxSitemapBytes;  // any type: sitemaps come as XML, gzip or text
+  } else {
+    req.content_types = opts_.content_types;
+  }
   ++h->in_flight;
   ++in_flight_;
   fetcher_.Start(std::move(req), [this, h, item = std::move(item)](FetchResult r) mutable {
@@ -793,6 +819,18 @@ void Crawl::OnPageFetched(Host* h, Item item, FetchResult r) {
   }
   if (r.status < 200 || r.status >= 300) {
     finish({"http." + std::to_string(r.status)}, "", true);
+    return;
+  }
+  if (item.kind == 1) {  // a sitemap: parsed off the loop, its locations admitted
+    ++processing_;
+    Reschedule(h);
+    asio::post(pool_, [this, h, item = std::move(item), r = std::move(r)]() mutable {
+      Result<Sitemap> map = ParseSitemap(r.body, item.url);
+      r.body.clear();
+      asio::post(io_, [this, h, item = std::move(item), r = std::move(r), map = std::move(map)]() mutable {
+        OnSitemap(h, item, r, std::move(map));
+      });
+    });
     return;
   }
   // The filter chain, off the loop.
@@ -883,6 +921,31 @@ void Crawl::OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipe
   }
   pending_rows_.push_back(std::move(row));
   MarkDone(item.id);
+  MaybeFinish();
+}
+
+void Crawl::OnSitemap(Host* h, const Item& item, const FetchResult& meta, Result<Sitemap> map) {
+  --processing_;
+  if (!map.ok()) {
+    Record(item, h->site, "drop", {"sitemap.invalid"}, meta.status, true, map.status().message());
+  } else {
+    ++stats_.sitemaps;
+    std::size_t admitted = 0;
+    for (const auto& loc : map->locs) {
+      auto u = ResolveUrl(item.url, loc);
+      if (!u.ok()) continue;
+      // An index lists sitemaps (followed two levels deep); a urlset lists pages, one link from a seed.
+      const Admission a = map->index ? (item.depth < 2 ? Admit(u.value(), item.depth + 1, 0, false, 0, 1)
+                                                        : Admission::kTooDeep)
+                                     : Admit(u.value(), 1, 0, false);
+      if (a == Admission::kAdmitted || a == Admission::kBlocked) ++admitted;
+    }
+    Record(item, h->site, "drop", {map->index ? "sitemap.index" : "sitemap"}, meta.status, true,
+           std::to_string(map->locs.size()) + " locations, " + std::to_string(admitted) + " admitted" +
+               (map->truncated ? " (truncated)" : ""));
+  }
+  MarkDone(item.id);
+  Reschedule(h);
   MaybeFinish();
 }
 

@@ -61,6 +61,7 @@ struct CrawlOptions {
   double timeout = 30;             // seconds per request
   double low_speed_seconds = 15;   // abort below 1 KB/s for this long
   std::vector<std::string> content_types = {"text/html", "application/xhtml+xml", "text/plain"};
+  bool sitemaps = false;           // read the Sitemap: files robots.txt lists
   bool warc = false;
   bool zstd = false;
   std::uint64_t shard_bytes = 256u << 20;
@@ -80,6 +81,7 @@ struct CrawlStats {
   std::uint64_t blocked = 0;       // not fetched: lists, opt-outs, robots & co.
   std::uint64_t errors = 0;        // network, timeouts, limits
   std::uint64_t redirects = 0;
+  std::uint64_t sitemaps = 0;      // sitemap files read
   std::uint64_t policy_requests = 0;  // robots.txt, ai.txt, tdmrep.json
   std::uint64_t retries = 0;
   std::uint64_t bytes = 0;         // received on the wire

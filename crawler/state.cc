@@ -15,7 +15,8 @@ CREATE TABLE urls (
   url TEXT NOT NULL,
   depth INTEGER NOT NULL,
   hops INTEGER NOT NULL,
-  done INTEGER NOT NULL DEFAULT 0
+  done INTEGER NOT NULL DEFAULT 0,
+  kind INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE hosts (
   origin TEXT PRIMARY KEY,
@@ -121,7 +122,7 @@ Result<std::optional<std::string>> CrawlState::Meta(std::string_view key) const 
 }
 
 Status CrawlState::ForEachUrl(const std::function<void(UrlRow&&)>& f) const {
-  Stmt s(db_, "SELECT id, url, depth, hops, done FROM urls ORDER BY id");
+  Stmt s(db_, "SELECT id, url, depth, hops, done, kind FROM urls ORDER BY id");
   if (!s.ok()) return Error("read");
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) {
@@ -131,6 +132,7 @@ Status CrawlState::ForEachUrl(const std::function<void(UrlRow&&)>& f) const {
     r.depth = static_cast<int>(s.ColInt(2));
     r.hops = static_cast<int>(s.ColInt(3));
     r.done = s.ColInt(4) != 0;
+    r.kind = static_cast<int>(s.ColInt(5));
     f(std::move(r));
   }
   return rc == SQLITE_DONE ? Status::Ok() : Error("read");
@@ -169,7 +171,7 @@ Status CrawlState::Commit(const CheckpointData& data) {
     return st;
   };
   {
-    Stmt ins(db_, "INSERT INTO urls(id, url, depth, hops, done) VALUES (?, ?, ?, ?, ?)");
+    Stmt ins(db_, "INSERT INTO urls(id, url, depth, hops, done, kind) VALUES (?, ?, ?, ?, ?, ?)");
     if (!ins.ok()) return fail("checkpoint");
     for (const UrlRow& r : data.new_urls) {
       ins.Int(1, r.id);
@@ -177,6 +179,7 @@ Status CrawlState::Commit(const CheckpointData& data) {
       ins.Int(3, r.depth);
       ins.Int(4, r.hops);
       ins.Int(5, r.done ? 1 : 0);
+      ins.Int(6, r.kind);
       if (ins.Step() != SQLITE_DONE) return fail("checkpoint (urls)");
       ins.Reset();
     }

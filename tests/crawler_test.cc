@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include "crawler/address.h"
 #include "crawler/crawler.h"
 #include "crawler/fetcher.h"
+#include "crawler/sitemap.h"
 #include "crawler/state.h"
 
 using namespace moisson;
@@ -162,4 +164,57 @@ TEST_CASE("Crawl options survive the round trip through the state", "[crawler]")
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.message().find("state.sqlite (options):2") == 0);
   CHECK_FALSE(r.FromText("delay fast\n", "s").ok());
+}
+
+TEST_CASE("Sitemaps: urlset and index locations with entities and CDATA", "[crawler][sitemap]") {
+  auto m = ParseSitemap(
+      "<?xml version='1.0'?>\n<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+      "<url><loc> https://a.example/x?p=1&amp;q=2 </loc></url>"
+      "<url><loc><![CDATA[https://a.example/cdata]]></loc></url>"
+      "<url><loc>https://a.example/caf&#233;/&#x263A;</loc></url>"
+      "<url><loc></loc></url><url><loc/></url>"
+      "<url><sm:loc>https://a.example/ns</sm:loc></url>"
+      "<url><location>https://a.example/not-a-loc</location></url></urlset>",
+      "s.xml");
+  REQUIRE(m.ok());
+  CHECK_FALSE(m->index);
+  CHECK(m->locs == std::vector<std::string>{"https://a.example/x?p=1&q=2", "https://a.example/cdata",
+                                            "https://a.example/caf\xC3\xA9/\xE2\x98\xBA", "https://a.example/ns"});
+  auto idx = ParseSitemap("<sitemapindex><sitemap><loc>https://a.example/s1.xml</loc></sitemap></sitemapindex>", "i");
+  REQUIRE(idx.ok());
+  CHECK(idx->index);
+  CHECK(idx->locs == std::vector<std::string>{"https://a.example/s1.xml"});
+}
+
+TEST_CASE("Sitemaps: gzip bodies inflate and bad input names the sitemap", "[crawler][sitemap]") {
+  const std::string xml = "<urlset><url><loc>https://a.example/z</loc></url></urlset>";
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string gz(256, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(xml.data()));
+  z.avail_in = static_cast<uInt>(xml.size());
+  z.next_out = reinterpret_cast<Bytef*>(gz.data());
+  z.avail_out = static_cast<uInt>(gz.size());
+  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+  gz.resize(gz.size() - z.avail_out);
+  deflateEnd(&z);
+  auto m = ParseSitemap(gz, "s.xml.gz");
+  REQUIRE(m.ok());
+  CHECK(m->locs == std::vector<std::string>{"https://a.example/z"});
+  auto cut = ParseSitemap(gz.substr(0, gz.size() / 2), "https://a.example/s.xml.gz");
+  REQUIRE_FALSE(cut.ok());
+  CHECK(cut.status().message().find("https://a.example/s.xml.gz: ") == 0);
+  auto html = ParseSitemap("<html><body>not found</body></html>", "https://a.example/sitemap.xml");
+  REQUIRE_FALSE(html.ok());
+  CHECK(html.status().message().find("not a sitemap") != std::string::npos);
+}
+
+TEST_CASE("Sitemaps: at most 50000 locations are read", "[crawler][sitemap]") {
+  std::string xml = "<urlset>";
+  for (int i = 0; i < 50010; ++i) xml += "<url><loc>https://a.example/" + std::to_string(i) + "</loc></url>";
+  xml += "</urlset>";
+  auto m = ParseSitemap(xml, "big.xml");
+  REQUIRE(m.ok());
+  CHECK(m->locs.size() == kMaxSitemapUrls);
+  CHECK(m->truncated);
 }
