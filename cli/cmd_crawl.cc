@@ -10,7 +10,9 @@
 #include "cli/commands.h"
 #include "cli/parts.h"
 #include "core/file_util.h"
+#include "core/status.h"
 #include "crawler/crawler.h"
+#include "crawler/url_norm.h"
 #include "pipeline/processor.h"
 
 namespace moisson::cli {
@@ -36,29 +38,24 @@ int Fail(const std::string& msg, int code) {
 // One URL per line; '#' starts a comment; blank lines skipped. A line that is
 // not an http(s) URL is an error naming the file and line.
 Status ReadSeeds(const std::string& path, std::vector<std::string>* out) {
-  auto text = ReadFileToString(path);
-  if (!text.ok()) return text.status();
-  std::size_t start = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Io(path + ": cannot read the seed file");
+  std::string line;
   int line_no = 0;
-  const std::string& t = text.value();
-  while (start <= t.size()) {
-    std::size_t end = t.find('\n', start);
-    if (end == std::string::npos) end = t.size();
+  while (std::getline(in, line)) {
     ++line_no;
-    std::string line = t.substr(start, end - start);
-    start = end + 1;
     if (const auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
     while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.pop_back();
     std::size_t b = 0;
     while (b < line.size() && (line[b] == ' ' || line[b] == '\t')) ++b;
     line.erase(0, b);
     if (line.empty()) continue;
-    if (line.rfind("http://", 0) != 0 && line.rfind("https://", 0) != 0) {
-      return Status::AtLine(path, line_no, "not an http(s) URL");
+    if (auto n = crawler::NormaliseUrl(line); !n.ok()) {
+      return Status::AtLine(path, line_no, "not a seed URL: " + n.status().message());
     }
     out->push_back(line);
-    if (end == t.size()) break;
   }
+  if (in.bad()) return Status::Io(path + ": read error");
   return Status::Ok();
 }
 

@@ -44,7 +44,7 @@ using Clock = std::chrono::steady_clock;
 
 std::string CrawlOptions::ToText() const {
   std::ostringstream o;
-  for (const auto& s : seeds) o << "seed " << s << "\n";
+  for (const auto& s : scope_sites) o << "scope_site " << s << "\n";
   for (const auto& d : allow_domains) o << "allow_domain " << d << "\n";
   o << "allow_private " << allow_private << "\n"
     << "delay " << delay << "\n"
@@ -70,7 +70,7 @@ std::string CrawlOptions::ToText() const {
 }
 
 Status CrawlOptions::FromText(std::string_view text, const std::string& source) {
-  seeds.clear();
+  scope_sites.clear();
   allow_domains.clear();
   content_types.clear();
   std::istringstream in{std::string(text)};
@@ -83,7 +83,7 @@ Status CrawlOptions::FromText(std::string_view text, const std::string& source) 
     const std::string k = line.substr(0, sp);
     const std::string v = line.substr(sp + 1);
     try {
-      if (k == "seed") seeds.push_back(v);
+      if (k == "scope_site") scope_sites.push_back(v);
       else if (k == "allow_domain") allow_domains.push_back(v);
       else if (k == "content_type") content_types.push_back(v);
       else if (k == "allow_private") allow_private = v == "1";
@@ -359,7 +359,24 @@ Status Crawl::Open() {
   auto st = CrawlState::Open(state_path, !opts_.resume);
   if (!st.ok()) return st.status();
   state_ = std::move(st).value();
-  if (!opts_.resume) pending_.meta.emplace_back("options", opts_.ToText());
+  if (!opts_.resume) {
+    // The seeds' sites are the crawl's scope, kept with its options.
+    std::unordered_set<std::string> sites;
+    for (const auto& s : opts_.seeds) {
+      auto n = NormaliseUrl(s);
+      if (!n.ok()) return Status::InvalidArgument("seed " + s + ": " + n.status().message());
+      auto u = ParseHttpUrl(n.value());
+      if (!u.ok()) return u.status();
+      auto h = blocklists::NormaliseHost(u->host);
+      if (!h.ok()) return Status::InvalidArgument("seed " + s + ": " + h.status().message());
+      std::string site = blocklists::SiteOf(h.value());
+      if (sites.insert(site.empty() ? h.value() : site).second) {
+        opts_.scope_sites.push_back(site.empty() ? h.value() : std::move(site));
+      }
+    }
+    pending_.meta.emplace_back("options", opts_.ToText());
+  }
+  scope_sites_.insert(opts_.scope_sites.begin(), opts_.scope_sites.end());
   for (const auto& d : opts_.allow_domains) {
     auto h = blocklists::NormaliseHost(d);
     if (!h.ok()) return Status::InvalidArgument("--allow-domain " + d + ": " + h.status().message());
@@ -408,17 +425,7 @@ Status Crawl::Open() {
 }
 
 Status Crawl::LoadState() {
-  // Seeds define the scope, then the state's URLs (a resumed crawl) or the seeds themselves.
-  for (const auto& s : opts_.seeds) {
-    auto n = NormaliseUrl(s);
-    if (!n.ok()) return Status::InvalidArgument("seed " + s + ": " + n.status().message());
-    auto u = ParseHttpUrl(n.value());
-    if (!u.ok()) return u.status();
-    auto h = blocklists::NormaliseHost(u->host);
-    if (!h.ok()) return Status::InvalidArgument("seed " + s + ": " + h.status().message());
-    const std::string site = blocklists::SiteOf(h.value());
-    scope_sites_.insert(site.empty() ? h.value() : site);
-  }
+  // A new crawl starts from its seeds (checked in Open); a resumed one from its state.
   if (!opts_.resume) {
     for (const auto& s : opts_.seeds) Admit(NormaliseUrl(s).value(), 0, 0, true);
     return Status::Ok();
@@ -1101,7 +1108,7 @@ Result<CrawlStats> RunCrawl(const CrawlParts& parts, const CrawlOptions& options
   if (options.out_dir.empty()) return Status::InvalidArgument("no output folder (-o DIR)");
   CrawlOptions o = options;
   if (o.resume) {
-    // The crawl's own options (seeds, scope, limits, --allow-private...) come
+    // The crawl's own options (scope, limits, --allow-private...) come
     // from its state, before anything is built from them.
     const std::string path = o.out_dir + "/crawl-state.sqlite";
     auto st = CrawlState::Open(path, false);

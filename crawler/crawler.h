@@ -44,6 +44,10 @@ namespace moisson::crawler {
 struct CrawlOptions {
   std::vector<std::string> seeds;
   std::string out_dir;
+  // Registrable domains (or IP addresses) of the seeds, filled by the crawl
+  // from `seeds` and kept in its state (the seeds themselves are URLs of the
+  // state, not options, so a million seeds do not bloat the options).
+  std::vector<std::string> scope_sites;
   bool resume = false;
   bool allow_private = false;
   double delay = 1.0;              // seconds between two requests to a host
@@ -69,7 +73,7 @@ struct CrawlOptions {
   int threads = 0;                 // filter workers; 0 = cores
   bool progress = false;           // live status line on stderr
   std::string ca_file;             // extra CA bundle (tests)
-  // Options a resumed crawl takes from its state: seeds, scope and limits.
+  // Options a resumed crawl takes from its state: scope and limits.
   std::string ToText() const;
   Status FromText(std::string_view text, const std::string& source);
 };

@@ -290,6 +290,21 @@ gzip -c "$ex/forum.jsonl" | head -c 900 > "$tmp/cut.jsonl.gz"
 run "$moisson" scan --no-progress "$tmp/cut.jsonl.gz"
 check "a truncated gzip is reported with the file" 1 "$(grep -c "$tmp/cut.jsonl.gz" <<<"$err" | awk '{print ($1 >= 1)}')"
 
+# --- crawl: usage errors name the file and line; nothing is fetched ------------
+printf 'https://www.example.org/\n# a comment\n\nftp://www.example.org/x\n' > "$tmp/seeds.txt"
+run "$moisson" crawl --seeds "$tmp/seeds.txt" -o "$tmp/crawl1" --key "$tmp/f.key" --ledger "$tmp/cl.db" --no-progress
+check "a bad seed line is a usage error naming file and line" \
+  "2 moisson crawl: $tmp/seeds.txt:4: not a seed URL: unsupported URL scheme 'ftp': only http and https are crawled 0" \
+  "$code $err $(ls -d "$tmp"/crawl1 2>/dev/null | wc -l)"
+run "$moisson" crawl -o "$tmp/crawl2" --key "$tmp/f.key" --ledger "$tmp/cl.db"
+check "a crawl without seeds is a usage error" "2 moisson crawl: no seed URL: give URLs or --seeds FILE" "$code $err"
+run "$moisson" crawl https://www.example.org/ --key "$tmp/f.key" --ledger "$tmp/cl.db"
+check "a crawl without an output folder is a usage error" "2 moisson crawl: no output folder: -o DIR" "$code $err"
+run "$moisson" crawl https://www.example.org/ -o "$tmp/crawl3" --ledger "$tmp/cl.db"
+check "a crawl without a key is a usage error" 2 "$code"
+run "$moisson" crawl --resume "$tmp" --key "$tmp/f.key" --ledger "$tmp/cl.db"
+check "resuming a folder without a crawl state fails naming it" "1 moisson crawl: $tmp/crawl-state.sqlite: no crawl state to resume" "$code $err"
+
 # --- the layering check itself fails on a wrong-way include -------------------
 mkdir -p "$tmp/tree/core"
 echo '#include "policy/robots.h"' > "$tmp/tree/core/bad.cc"

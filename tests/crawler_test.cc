@@ -142,7 +142,7 @@ TEST_CASE("Crawl state: a checkpoint is all or nothing and reads back", "[crawle
 
 TEST_CASE("Crawl options survive the round trip through the state", "[crawler]") {
   CrawlOptions o;
-  o.seeds = {"https://a.example/", "https://b.example/x?y=1"};
+  o.scope_sites = {"a.example", "b.example", "192.0.2.1"};
   o.allow_domains = {"cdn.example"};
   o.delay = 0.25;
   o.max_pages = 1000;
@@ -152,7 +152,7 @@ TEST_CASE("Crawl options survive the round trip through the state", "[crawler]")
   o.content_types = {"text/html"};
   CrawlOptions r;
   REQUIRE(r.FromText(o.ToText(), "state").ok());
-  CHECK(r.seeds == o.seeds);
+  CHECK(r.scope_sites == o.scope_sites);
   CHECK(r.allow_domains == o.allow_domains);
   CHECK(r.delay == 0.25);
   CHECK(r.max_pages == 1000);
