@@ -269,6 +269,7 @@ class Crawl {
     std::string origin_url;  // "https://example.org" (the port when not the default)
     std::string robots_url;
     int robots_hops = 0;
+    int robots_tries = 0;  // retries of a robots.txt answered 429/503 or not at all
     HostRow row;  // what was fetched
     std::shared_ptr<const policy::SitePolicy> site_policy;
   };
@@ -664,6 +665,22 @@ void Crawl::OnPolicyFetched(Host* h, FetchResult r) {
   const bool ok = r.error == FetchError::kNone;
   switch (h->phase) {
     case Phase::kRobots: {
+      // 429, 503, timeouts and network errors are retried like pages before robots.txt is judged
+      // unreachable (which disallows the whole origin).
+      const bool transient = r.error == FetchError::kTimeout || r.error == FetchError::kNetwork ||
+                             (ok && (r.status == 429 || r.status == 503));
+      if (transient && h->robots_tries < opts_.max_retries && !stopping_) {
+        ++h->robots_tries;
+        ++stats_.retries;
+        double wait = h->base_delay * std::pow(2.0, h->robots_tries);
+        const double ra = ParseRetryAfter(r.Header("retry-after"));
+        if (ra >= 0) wait = std::max(wait, std::min(ra, opts_.max_retry_after));
+        h->next = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait));
+        Reschedule(h);
+        MaybeFinish();
+        return;
+      }
+      h->robots_tries = 0;
       const std::string location = r.Header("location");
       if (ok && r.status >= 300 && r.status < 400 && !location.empty() && h->robots_hops < kMaxRedirects) {
         auto target = ResolveUrl(r.url, location);
