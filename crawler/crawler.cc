@@ -272,6 +272,7 @@ class Crawl {
     int robots_tries = 0;  // retries of a robots.txt answered 429/503 or not at all
     HostRow row;  // what was fetched
     std::shared_ptr<const policy::SitePolicy> site_policy;
+    std::shared_ptr<const policy::SitePolicy> robots_only;  // while ai.txt and tdmrep.json are asked
   };
   enum class Admission { kAdmitted, kBlocked, kSeen, kOutOfScope, kTooDeep, kBudget, kInvalid };
 
@@ -302,6 +303,7 @@ class Crawl {
   void StartPolicyFetch(Host* h);
   void OnPolicyFetched(Host* h, FetchResult r);
   void FinishPolicy(Host* h);
+  void SkipRefusedPolicyFiles(Host* h);
   void ApplyPolicy(Host* h);
   void StartPageFetch(Host* h, Item item);
   void OnPageFetched(Host* h, Item item, FetchResult r);
@@ -710,31 +712,66 @@ void Crawl::OnPolicyFetched(Host* h, FetchResult r) {
       life = std::max<std::int64_t>(life, 60);
       if (verdict == policy::RobotsFetchVerdict::kDisallowAll) life = std::min<std::int64_t>(life, 600);
       row.lifetime = life;
+      h->row.ai_txt.reset();
+      h->row.tdmrep.reset();
+      if (verdict != policy::RobotsFetchVerdict::kParse) {
+        // Unreachable: the origin is refused whole (nothing else is asked); not published: nothing
+        // forbids reading ai.txt and tdmrep.json.
+        if (verdict == policy::RobotsFetchVerdict::kDisallowAll) {
+          FinishPolicy(h);
+          break;
+        }
+        h->robots_only.reset();
+      } else {
+        h->robots_only = std::make_shared<const policy::SitePolicy>(
+            parts_.policy->LoadSite(f, row.robots_body, std::nullopt, std::nullopt));
+      }
       h->phase = Phase::kAiTxt;
+      SkipRefusedPolicyFiles(h);
       break;
     }
     case Phase::kAiTxt:
-      h->row.ai_txt.reset();
       if (ok && r.status >= 200 && r.status < 300) h->row.ai_txt = std::move(r.body);
       h->phase = Phase::kTdmrep;
+      SkipRefusedPolicyFiles(h);
       break;
     case Phase::kTdmrep:
-      h->row.tdmrep.reset();
       if (ok && r.status >= 200 && r.status < 300) h->row.tdmrep = std::move(r.body);
-      h->row.fetched_at = std::time(nullptr);
-      ApplyPolicy(h);
-      dirty_hosts_.insert(h);
-      if (opts_.sitemaps && h->site_policy->robots_verdict == policy::RobotsFetchVerdict::kParse) {
-        for (const auto& rec : h->site_policy->robots.sitemaps()) {
-          if (auto u = ResolveUrl(h->robots_url, rec.value); u.ok()) Admit(u.value(), 0, 0, false, 0, 1);
-        }
-      }
+      FinishPolicy(h);
       break;
     case Phase::kReady:
       break;
   }
   Reschedule(h);
   MaybeFinish();
+}
+
+// ai.txt and tdmrep.json are URLs of the origin like any other: when its
+// robots.txt refuses them (a "Disallow: /"), they are not requested and
+// count as not published.
+void Crawl::SkipRefusedPolicyFiles(Host* h) {
+  while (h->phase == Phase::kAiTxt || h->phase == Phase::kTdmrep) {
+    const std::string url =
+        h->origin_url + (h->phase == Phase::kAiTxt ? "/ai.txt" : "/.well-known/tdmrep.json");
+    if (!h->robots_only || parts_.policy->Decide(*h->robots_only, url, policy::PageSignals{}).collect) return;
+    if (h->phase == Phase::kAiTxt) {
+      h->phase = Phase::kTdmrep;
+    } else {
+      FinishPolicy(h);
+    }
+  }
+}
+
+void Crawl::FinishPolicy(Host* h) {
+  h->robots_only.reset();
+  h->row.fetched_at = std::time(nullptr);
+  ApplyPolicy(h);
+  dirty_hosts_.insert(h);
+  if (opts_.sitemaps && h->site_policy->robots_verdict == policy::RobotsFetchVerdict::kParse) {
+    for (const auto& rec : h->site_policy->robots.sitemaps()) {
+      if (auto u = ResolveUrl(h->robots_url, rec.value); u.ok()) Admit(u.value(), 0, 0, false, 0, 1);
+    }
+  }
 }
 
 void Crawl::ApplyPolicy(Host* h) {

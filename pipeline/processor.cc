@@ -199,6 +199,53 @@ void Processor::Identify(std::string_view text, const AppliedDetection& ad, Proc
   }
 }
 
+namespace {
+
+// `text` with its redacted and pseudonymised spans replaced. Overlapping
+// spans merge: the first one (longest, then strongest action, at equal start)
+// stands for the union. `*changed` says whether anything was replaced.
+std::string ApplySpans(std::string_view text, const std::vector<AppliedDetection>& detections,
+                       const std::vector<std::string>& tokens, bool* changed) {
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < detections.size(); ++i) {
+    const auto& ad = detections[i];
+    if ((ad.action == Action::kRedact || ad.action == Action::kPseudonymise) && ad.detection.end > ad.detection.start &&
+        ad.detection.end <= text.size()) {
+      order.push_back(i);
+    }
+  }
+  *changed = !order.empty();
+  if (order.empty()) return std::string();
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const auto& x = detections[a];
+    const auto& y = detections[b];
+    if (x.detection.start != y.detection.start) return x.detection.start < y.detection.start;
+    if (x.detection.end != y.detection.end) return x.detection.end > y.detection.end;
+    return x.action > y.action;
+  });
+  std::string out;
+  out.reserve(text.size());
+  std::size_t pos = 0;
+  for (std::size_t i : order) {
+    const auto& ad = detections[i];
+    if (ad.detection.start < pos) {  // overlaps what was just replaced
+      pos = std::max<std::size_t>(pos, ad.detection.end);
+      continue;
+    }
+    out.append(text.substr(pos, ad.detection.start - pos));
+    if (ad.action == Action::kPseudonymise && !tokens[i].empty()) {
+      out.append(tokens[i]);
+    } else {
+      out.append("[").append(filters::CategoryId(ad.detection.category)).append("]");
+    }
+    pos = ad.detection.end;
+  }
+  out.append(text.substr(pos));
+  return out;
+}
+
+}  // namespace
+
 ProcessedDocument Processor::Process(const io::InputRecord& record) const {
   ProcessedDocument doc;
   doc.id = record.id;
@@ -289,6 +336,7 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
     // Not collected: the text is not analysed further (CNIL: process no more
     // than needed) and is not kept.
     doc.verdict = Verdict::kDrop;
+    doc.title.clear();
     std::sort(doc.reasons.begin(), doc.reasons.end());
     return doc;
   }
@@ -307,6 +355,15 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
   }
   doc.detections.reserve(found.size());
   for (const Detection& d : found) doc.detections.push_back({d, settings_.actions[d.category]});
+  // The title is page content too (it is written out): the same detectors and
+  // actions. Its detections are not listed in the output (their offsets would
+  // point into another string) but count for the verdict, reasons and ledger.
+  std::vector<AppliedDetection> title_detections;
+  if (!doc.title.empty()) {
+    for (const Detection& d : parts_.detector->Detect(doc.title, ctx)) {
+      title_detections.push_back({d, settings_.actions[d.category]});
+    }
+  }
 
   // 4. Identifiers: digests for the ledger, tokens, the person opt-out.
   bool opted_out = false;
@@ -321,62 +378,51 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
       Identify(text, ad, &doc, &opted_out, ad.action == Action::kPseudonymise ? &tokens[i] : nullptr);
     }
   }
+  std::vector<std::string> title_tokens(title_detections.size());
+  for (std::size_t i = 0; i < title_detections.size(); ++i) {
+    const AppliedDetection& ad = title_detections[i];
+    const Category c = ad.detection.category;
+    const bool identifier = c == Category::kIdEmail || c == Category::kIdPhone || c == Category::kIdHandle ||
+                            c == Category::kIdIp || c == Category::kIdNir;
+    if (ad.detection.end <= ad.detection.start || ad.detection.end > doc.title.size()) continue;
+    if (identifier || ad.action == Action::kPseudonymise) {
+      Identify(doc.title, ad, &doc, &opted_out, ad.action == Action::kPseudonymise ? &title_tokens[i] : nullptr);
+    }
+  }
 
   // 5. Verdict.
   if (opted_out) AddReason(&doc.reasons, "optout.person");
-  for (const auto& ad : doc.detections) {
-    if (ad.action == Action::kDrop) AddReason(&doc.reasons, std::string(filters::CategoryId(ad.detection.category)));
+  for (const auto* list : {&doc.detections, &title_detections}) {
+    for (const auto& ad : *list) {
+      if (ad.action == Action::kDrop) AddReason(&doc.reasons, std::string(filters::CategoryId(ad.detection.category)));
+    }
   }
   if (!doc.reasons.empty()) {
     doc.verdict = Verdict::kDrop;
+    doc.title.clear();
     std::sort(doc.reasons.begin(), doc.reasons.end());
     return doc;
   }
 
-  // 6. Actions on spans. Overlapping spans merge: the first one (longest,
-  // then strongest action, at equal start) stands for the union.
-  std::vector<std::size_t> order;
-  for (std::size_t i = 0; i < doc.detections.size(); ++i) {
-    const auto& ad = doc.detections[i];
-    if (ad.action == Action::kFlag || ad.action == Action::kRedact || ad.action == Action::kPseudonymise) {
-      AddReason(&doc.reasons, std::string(filters::CategoryId(ad.detection.category)));
-    }
-    if ((ad.action == Action::kRedact || ad.action == Action::kPseudonymise) && ad.detection.end > ad.detection.start &&
-        ad.detection.end <= text.size()) {
-      order.push_back(i);
+  // 6. Actions on spans, in the text and in the title.
+  for (const auto* list : {&doc.detections, &title_detections}) {
+    for (const auto& ad : *list) {
+      if (ad.action == Action::kFlag || ad.action == Action::kRedact || ad.action == Action::kPseudonymise) {
+        AddReason(&doc.reasons, std::string(filters::CategoryId(ad.detection.category)));
+      }
     }
   }
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const auto& x = doc.detections[a];
-    const auto& y = doc.detections[b];
-    if (x.detection.start != y.detection.start) return x.detection.start < y.detection.start;
-    if (x.detection.end != y.detection.end) return x.detection.end > y.detection.end;
-    return x.action > y.action;
-  });
-  if (order.empty()) {
-    doc.text = html ? std::move(page.text) : std::string(text);
-  } else {
-    std::string out;
-    out.reserve(text.size());
-    std::size_t pos = 0;
-    for (std::size_t i : order) {
-      const auto& ad = doc.detections[i];
-      if (ad.detection.start < pos) {  // overlaps what was just replaced
-        pos = std::max<std::size_t>(pos, ad.detection.end);
-        continue;
-      }
-      out.append(text.substr(pos, ad.detection.start - pos));
-      if (ad.action == Action::kPseudonymise && !tokens[i].empty()) {
-        out.append(tokens[i]);
-      } else {
-        out.append("[").append(filters::CategoryId(ad.detection.category)).append("]");
-      }
-      pos = ad.detection.end;
-    }
-    out.append(text.substr(pos));
+  bool changed = false;
+  std::string out = ApplySpans(text, doc.detections, tokens, &changed);
+  if (changed) {
     doc.text = std::move(out);
-    doc.verdict = Verdict::kModify;
+  } else {
+    doc.text = html ? std::move(page.text) : std::string(text);
   }
+  bool title_changed = false;
+  std::string title = ApplySpans(doc.title, title_detections, title_tokens, &title_changed);
+  if (title_changed) doc.title = std::move(title);
+  if (changed || title_changed) doc.verdict = Verdict::kModify;
   std::sort(doc.reasons.begin(), doc.reasons.end());
   return doc;
 }

@@ -342,3 +342,29 @@ TEST_CASE("The output record counts spans per category acted upon", "[pipeline]"
                   "{\"category\":\"id.email\",\"action\":\"pseudonymise\",\"count\":2}]") != std::string::npos);
   CHECK(line.find("a@example.org") == std::string::npos);
 }
+
+TEST_CASE("Processor: the page title goes through the same detectors and actions as the text", "[pipeline]") {
+  const ProjectKey key = TestKey();
+  ProcessorParts parts;
+  parts.detector = &SharedDetector();
+  parts.key = &key;
+  const Processor p(parts, {});
+  io::InputRecord r = Text("");
+  r.url = "https://www.example.org/contact";
+  r.kind = io::ContentKind::kHtml;
+  r.content = "<html><head><title>Contact jeanne.martin@example.org</title></head><body><p>Bonjour.</p></body></html>";
+  const ProcessedDocument d = p.Process(r);
+  CHECK(d.verdict == Verdict::kModify);
+  CHECK(d.title.find("jeanne.martin") == std::string::npos);
+  CHECK(d.title.find("[id.email:") != std::string::npos);
+  CHECK(d.text == "Bonjour.");
+  REQUIRE(d.identifiers.size() == 1);
+  CHECK(d.identifiers[0].type == "email");
+  CHECK(pipeline::OutputJson(d).find("jeanne.martin") == std::string::npos);
+  // A title that reveals health data drops the page, title and all.
+  r.content = "<title>Je suis diabétique depuis l'an dernier</title><p>Des conseils pour le vélo ?</p>";
+  const ProcessedDocument h = p.Process(r);
+  CHECK(h.verdict == Verdict::kDrop);
+  CHECK(h.title.empty());
+  CHECK(Has(h.reasons, "sensitive.health"));
+}

@@ -453,17 +453,13 @@ class RobotsTest(CrawlCase, unittest.TestCase):
     def test_disallow_all(self):
         self.assertNothingButPolicy("all", "policy.robots.disallow")
 
-    # BUG: robots.txt "Disallow: /" disallows /ai.txt and /.well-known/tdmrep.json too (only
-    # /robots.txt is implicitly allowed, RFC 9309 2.2.2), yet the crawler requests both; nothing
-    # on the origin may be crawled anyway, so they should not be requested.
-    @unittest.expectedFailure
+    # robots.txt "Disallow: /" disallows /ai.txt and /.well-known/tdmrep.json too (only
+    # /robots.txt is implicitly allowed, RFC 9309 2.2.2): they are not requested.
     def test_disallow_all_requests_nothing_else(self):
         self.assertOnlyRobotsRequested("all")
 
-    # BUG: when robots.txt is unreachable (5xx, 429, timeout) the crawler still requests
-    # /ai.txt and /.well-known/tdmrep.json from the origin; "complete disallow" should mean no
-    # further request at all to that origin (until robots.txt is asked again).
-    @unittest.expectedFailure
+    # An unreachable robots.txt (5xx, 429, timeout, too many redirects) means complete disallow:
+    # no further request to that origin (until robots.txt is asked again).
     def test_robots_unreachable_requests_nothing_else(self):
         for name in ("r500", "r503", "r429", "hang", "chain6", "loop"):
             with self.subTest(name):
@@ -1188,12 +1184,8 @@ class PersonalDataTest(CrawlCase, unittest.TestCase):
         self.assertIn(b"WARC-Type: response", self.warc)
         self.assertNotIn("Écrivez à".encode() + b" " + EMAIL.encode(), self.warc)
 
-    # BUG: the <title> is never run through the detectors and actions (pipeline/processor.cc:
-    # doc.title = page.title): the output's "title" field holds an e-mail address raw while the
-    # same address in "text" is pseudonymised (/titled, decision modify); a page whose only
-    # address is in its <title> (/title-only) is even kept unmodified, so the address is in the
-    # JSONL title and in the WARC response record. `moisson filter` shares the processor.
-    @unittest.expectedFailure
+    # The <title> goes through the detectors and actions like the text (it was once written raw):
+    # a page whose only address is in its title is modified, so it is not in the WARC either.
     def test_title_holds_no_address(self):
         p = self.crawl.page(self.urls["main"] + "/titled")
         self.assertIsNotNone(p, self.crawl.describe())
