@@ -908,9 +908,24 @@ void Crawl::OnPageFetched(Host* h, Item item, FetchResult r) {
     rec.headers = r.headers;
     pipeline::ProcessedDocument doc = parts_.processor->Process(rec);
     if (doc.date.empty()) doc.date = rec.date;
+    // Links are resolved here, off the loop (the loop only admits them): a
+    // page we do not keep can still lead to pages we may keep.
+    std::vector<std::string> links;
+    if (!doc.nofollow && !XRobotsNofollow(r)) {
+      std::string base = item.url;
+      if (!doc.base_href.empty()) {
+        if (auto b = ResolveUrl(item.url, doc.base_href); b.ok()) base = std::move(b).value();
+      }
+      links.reserve(doc.links.size());
+      for (const auto& href : doc.links) {
+        if (auto target = ResolveUrl(base, href); target.ok()) links.push_back(std::move(target).value());
+      }
+    }
+    doc.links.clear();
     std::string body = opts_.warc ? std::move(rec.content) : std::string();
     asio::post(io_, [this, h, item = std::move(item), r = std::move(r), doc = std::move(doc),
-                     body = std::move(body)]() mutable {
+                     body = std::move(body), links = std::move(links)]() mutable {
+      for (const auto& link : links) Admit(link, item.depth + 1, 0, false);
       OnProcessed(h, item, r, std::move(doc), std::move(body));
     });
   });
@@ -919,17 +934,6 @@ void Crawl::OnPageFetched(Host* h, Item item, FetchResult r) {
 void Crawl::OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipeline::ProcessedDocument doc,
                         std::string body) {
   --processing_;
-  // Links first: a page we do not keep can still lead to pages we may keep.
-  if (!doc.nofollow && !XRobotsNofollow(meta)) {
-    std::string base = item.url;
-    if (!doc.base_href.empty()) {
-      if (auto b = ResolveUrl(item.url, doc.base_href); b.ok()) base = std::move(b).value();
-    }
-    for (const auto& href : doc.links) {
-      auto target = ResolveUrl(base, href);
-      if (target.ok()) Admit(target.value(), item.depth + 1, 0, false);
-    }
-  }
   // R7: freely accessible only.
   if (doc.verdict != pipeline::Verdict::kDrop && (doc.password_input || doc.not_free)) {
     doc.verdict = pipeline::Verdict::kDrop;
