@@ -351,6 +351,9 @@ class Crawl {
   double cpu_at_start_ = CpuSeconds();
   bool stopping_ = false;
   bool done_ = false;
+  bool pump_posted_ = false;
+  bool pump_armed_ = false;
+  Clock::time_point pump_armed_at_;
   Status error_;
 };
 
@@ -568,20 +571,31 @@ void Crawl::Reschedule(Host* h) {
   ArmPump();
 }
 
+// One pending Pump at a time: a posted one when a host is due now, else one
+// timer for the earliest host (re-armed only when an earlier host appears).
 void Crawl::ArmPump() {
-  if (ready_.empty()) return;
+  if (ready_.empty() || done_) return;
   const auto when = ready_.begin()->first;
   if (when <= Clock::now()) {
-    asio::post(io_, [this] { Pump(); });
+    if (!pump_posted_) {
+      pump_posted_ = true;
+      asio::post(io_, [this] { Pump(); });
+    }
     return;
   }
+  if (pump_armed_ && pump_armed_at_ <= when) return;
+  pump_armed_ = true;
+  pump_armed_at_ = when;
   pump_timer_.expires_at(when);
   pump_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) Pump();
+    if (ec) return;  // re-armed or cancelled
+    pump_armed_ = false;
+    Pump();
   });
 }
 
 void Crawl::Pump() {
+  pump_posted_ = false;
   if (stopping_ || done_) return;
   const auto now = Clock::now();
   while (!ready_.empty() && in_flight_ < opts_.concurrency) {
@@ -593,15 +607,7 @@ void Crawl::Pump() {
     Dispatch(h);
     Reschedule(h);
   }
-  if (!ready_.empty() && in_flight_ < opts_.concurrency) {
-    const auto when = ready_.begin()->first;
-    if (when > now) {
-      pump_timer_.expires_at(when);
-      pump_timer_.async_wait([this](const boost::system::error_code& ec) {
-        if (!ec) Pump();
-      });
-    }
-  }
+  if (in_flight_ < opts_.concurrency) ArmPump();
   MaybeFinish();
 }
 
@@ -657,6 +663,7 @@ void Crawl::StartPolicyFetch(Host* h) {
 void Crawl::OnPolicyFetched(Host* h, FetchResult r) {
   --h->in_flight;
   --in_flight_;
+  ArmPump();  // a slot is free for the other hosts
   h->policy_in_flight = false;
   h->next = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(h->delay));
   stats_.bytes += r.received_bytes;
@@ -810,6 +817,7 @@ void Crawl::StartPageFetch(Host* h, Item item) {
 void Crawl::OnPageFetched(Host* h, Item item, FetchResult r) {
   --h->in_flight;
   --in_flight_;
+  ArmPump();  // a slot is free for the other hosts
   const auto now = Clock::now();
   auto after = [now](double s) {
     return now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
