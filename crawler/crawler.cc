@@ -240,7 +240,10 @@ class Crawl {
         grace_timer_(io_),
         signals_(io_, SIGINT, SIGTERM) {}
 
-  ~Crawl() { pool_.join(); }
+  ~Crawl() {
+    pool_.join();
+    commit_pool_.join();
+  }
 
   Result<CrawlStats> Run();
 
@@ -312,7 +315,12 @@ class Crawl {
   void Record(const Item& item, const std::string& site, const char* decision, std::vector<std::string> reasons,
               int status, bool fetched, std::string signal);
   void MarkDone(std::int64_t id) { pending_.done.push_back(id); }
-  Status Checkpoint();
+  struct CheckpointJob {
+    std::vector<audit::LedgerRow> rows;
+    CheckpointData data;
+  };
+  Result<std::shared_ptr<CheckpointJob>> PrepareCheckpoint();
+  Status CommitCheckpoint(const CheckpointJob& job);
   void OnCheckpointTimer();
   void OnStatusTimer();
   void MaybeFinish();
@@ -327,6 +335,7 @@ class Crawl {
   asio::io_context io_;
   Fetcher fetcher_;
   asio::thread_pool pool_;
+  asio::thread_pool commit_pool_{1};  // the ledger and state writes of checkpoints
   asio::steady_timer pump_timer_, checkpoint_timer_, status_timer_, grace_timer_;
   asio::signal_set signals_;
 
@@ -351,6 +360,8 @@ class Crawl {
   double cpu_at_start_ = CpuSeconds();
   bool stopping_ = false;
   bool done_ = false;
+  bool checkpointing_ = false;   // a checkpoint is being committed
+  bool finish_waiting_ = false;  // the crawl ended while it was
   bool pump_posted_ = false;
   bool pump_armed_ = false;
   Clock::time_point pump_armed_at_;
@@ -1042,8 +1053,13 @@ void Crawl::Record(const Item& item, const std::string& site, const char* decisi
   pending_rows_.push_back(std::move(row));
 }
 
-Status Crawl::Checkpoint() {
-  // 1. outputs durable up to here; 2. the ledger rows; 3. the state that says so.
+// A checkpoint in three steps: 1. the outputs made durable up to here (on the
+// loop: the writers are the loop's); 2. the ledger rows of the pages finished
+// since the last one; 3. the state transaction that records those pages as
+// done and the output positions. 2 and 3 run on the commit thread so that
+// the loop keeps fetching while SQLite writes; one checkpoint at a time.
+Result<std::shared_ptr<Crawl::CheckpointJob>> Crawl::PrepareCheckpoint() {
+  auto job = std::make_shared<CheckpointJob>();
   auto pos = shards_->Checkpoint();
   if (!pos.ok()) return pos.status();
   pending_.meta.emplace_back("shards", std::to_string(pos->shard) + " " + std::to_string(pos->bytes));
@@ -1052,21 +1068,41 @@ Status Crawl::Checkpoint() {
     if (!wpos.ok()) return wpos.status();
     pending_.meta.emplace_back("warc", std::to_string(wpos->shard) + " " + std::to_string(wpos->bytes));
   }
-  if (!pending_rows_.empty()) {
-    if (Status st = parts_.ledger->Append(run_, pending_rows_); !st.ok()) return st;
-    pending_rows_.clear();
-  }
   for (Host* h : dirty_hosts_) pending_.hosts.push_back(h->row);
   dirty_hosts_.clear();
   pending_.meta.emplace_back("stats", Snapshot().Json());
-  if (Status st = state_->Commit(pending_); !st.ok()) return st;
+  job->rows = std::move(pending_rows_);
+  job->data = std::move(pending_);
+  pending_rows_.clear();
   pending_ = CheckpointData();
-  return Status::Ok();
+  return job;
+}
+
+Status Crawl::CommitCheckpoint(const CheckpointJob& job) {
+  if (!job.rows.empty()) {
+    if (Status st = parts_.ledger->Append(run_, job.rows); !st.ok()) return st;
+  }
+  return state_->Commit(job.data);
 }
 
 void Crawl::OnCheckpointTimer() {
   if (done_) return;
-  if (Status st = Checkpoint(); !st.ok()) return Fail(st);
+  if (!checkpointing_) {
+    auto job = PrepareCheckpoint();
+    if (!job.ok()) return Fail(job.status());
+    checkpointing_ = true;
+    asio::post(commit_pool_, [this, job = std::move(job).value()] {
+      Status st = CommitCheckpoint(*job);
+      asio::post(io_, [this, st = std::move(st)] {
+        checkpointing_ = false;
+        if (!st.ok()) return Fail(st);
+        if (finish_waiting_) {
+          finish_waiting_ = false;
+          MaybeFinish();
+        }
+      });
+    });
+  }
   checkpoint_timer_.expires_after(std::chrono::milliseconds(static_cast<long>(opts_.checkpoint_seconds * 1000)));
   checkpoint_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) OnCheckpointTimer();
@@ -1115,10 +1151,17 @@ void Crawl::Stop(const char* why) {
 void Crawl::MaybeFinish() {
   if (done_ || in_flight_ > 0 || processing_ > 0) return;
   if (!stopping_ && queued_ > 0) return;
+  if (checkpointing_) {  // the last checkpoint comes after the one being committed
+    finish_waiting_ = true;
+    return;
+  }
   done_ = true;
   stats_.finished = !stopping_;
   pending_.meta.emplace_back("finished", stats_.finished ? "1" : "0");
-  if (Status st = Checkpoint(); !st.ok()) {
+  auto job = PrepareCheckpoint();
+  if (!job.ok()) {
+    error_ = job.status();
+  } else if (Status st = CommitCheckpoint(*job.value()); !st.ok()) {
     error_ = st;
   } else if (Status c = shards_->Close(); !c.ok()) {
     error_ = c;
@@ -1159,6 +1202,7 @@ Result<CrawlStats> Crawl::Run() {
   asio::post(io_, [this] { Pump(); });
   io_.run();
   pool_.join();
+  commit_pool_.join();
   if (!error_.ok()) return error_;
   return Snapshot();
 }
