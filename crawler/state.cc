@@ -42,6 +42,8 @@ class Stmt {
   void Text(int i, std::string_view v) {
     sqlite3_bind_text(s_, i, v.data() ? v.data() : "", static_cast<int>(v.size()), SQLITE_STATIC);
   }
+  // SQLITE_STATIC: the bytes must outlive the next Step().
+  void Blob(int i, std::string_view v) { sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC); }
   void Blob(int i, const std::optional<std::string>& v) {
     if (v) {
       sqlite3_bind_blob(s_, i, v->data(), static_cast<int>(v->size()), SQLITE_STATIC);
@@ -202,7 +204,7 @@ Status CrawlState::Commit(const CheckpointData& data) {
       host.Int(5, h.robots_network_error);
       host.Int(6, h.robots_timed_out);
       host.Int(7, h.robots_redirects);
-      host.Blob(8, std::optional<std::string>(h.robots_body));
+      host.Blob(8, std::string_view(h.robots_body));
       host.Blob(9, h.ai_txt);
       host.Blob(10, h.tdmrep);
       if (host.Step() != SQLITE_DONE) return fail("checkpoint (hosts)");
