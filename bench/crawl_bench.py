@@ -14,8 +14,8 @@
    concurrency, robots.txt obeyed, text extracted and searched for e-mails
    and phones (the equivalent work).
 5. Then the frontier's memory: a seed file of --queued URLs (default
-   1,000,000) on a host that answers slowly, so they stay queued; the peak
-   RSS once they are all admitted.
+   1,000,000) on a host that never answers a page, so they stay queued; the
+   RSS once a checkpoint has recorded them all, and the peak before that.
 
 Prints a table and one JSON line. Figures go to docs/benchmarks.md.
 Usage: /usr/bin/python3 bench/crawl_bench.py [--pages N] [--concurrency C] [--queued Q] [--moisson BIN]
@@ -27,6 +27,7 @@ import os
 import resource
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -103,25 +104,35 @@ def queued_memory(binary, tmp, n):
         shutil.rmtree(out, ignore_errors=True)
         cmd = ["/usr/bin/time", "-f", "%M", binary, "crawl", "--seeds", seeds, "-o", out, "--allow-private",
                "--key", key, "--ledger", os.path.join(tmp, "queued-ledger.sqlite"), "--delay", "1",
-               "--timeout", "600", "--checkpoint-seconds", "3600", "-q"]
+               "--timeout", "600", "-q"]
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        # Admission happens before the first request; wait for the first page request.
-        deadline = time.time() + 600
-        while time.time() < deadline and not any(r["path"].startswith("/q/") for r in srv.requests()):
-            time.sleep(0.2)
+        # Admission happens before the first request; wait until a checkpoint has recorded every
+        # URL in the crawl state (then the frontier holds them all, waiting).
+        state = os.path.join(out, "crawl-state.sqlite")
+        deadline = time.time() + 900
+        while time.time() < deadline:
+            time.sleep(0.5)
+            try:
+                with sqlite3.connect("file:%s?mode=ro" % state, uri=True) as db:
+                    if db.execute("SELECT count(*) FROM urls").fetchone()[0] >= n:
+                        break
+            except sqlite3.Error:
+                pass
         time.sleep(1)
-        # /usr/bin/time's child is moisson: read its RSS now.
+        # /usr/bin/time's child is moisson: read its RSS now, and its peak so far.
         child = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True, text=True).stdout.split()
-        rss_now = 0
+        rss_now = peak = 0
         for pid in child:
             with open("/proc/%s/status" % pid) as f:
                 for line in f:
                     if line.startswith("VmRSS:"):
                         rss_now = int(line.split()[1]) / 1024.0
+                    if line.startswith("VmHWM:"):
+                        peak = int(line.split()[1]) / 1024.0
         for pid in child:
             os.kill(int(pid), signal.SIGKILL)
         p.communicate(timeout=60)
-        return {"queued": n, "rss_mb": rss_now}
+        return {"queued": n, "rss_mb": rss_now, "peak_rss_mb": peak}
 
 
 def main():
@@ -154,7 +165,8 @@ def main():
         print("moisson / Scrapy: %.1fx pages/s, %.1fx less CPU per page" % (result["ratio_pages_per_second"],
                                                                          result["ratio_cpu_per_page"]))
     if q:
-        print("frontier: %d URLs queued, RSS %.0f MB" % (q["queued"], q["rss_mb"]))
+        print("frontier: %d URLs queued, RSS %.0f MB (peak while admitting them: %.0f MB)" % (
+            q["queued"], q["rss_mb"], q["peak_rss_mb"]))
     print(json.dumps(result))
 
 

@@ -146,7 +146,9 @@ int Run(CrawlCliOptions& o) {
   const bool show = !o.quiet && !o.no_progress && (o.progress || isatty(STDERR_FILENO));
   std::function<void(const crawler::CrawlStats&)> on_status;
   if (show) on_status = DrawStatus;
-  auto stats = crawler::RunCrawl(cp, c, on_status);
+  const std::string out_dir = c.out_dir;
+  const bool zstd = c.zstd, warc = c.warc;
+  auto stats = crawler::RunCrawl(cp, std::move(c), on_status);
   if (show) std::fputc('\n', stderr);
   if (!stats.ok()) return Fail(stats.status().message(), kExitFailed);
   if (!o.stats_json.empty()) {
@@ -155,9 +157,9 @@ int Run(CrawlCliOptions& o) {
     }
   }
   if (!o.quiet) {
-    PrintSummary(stats.value(), c.out_dir);
-    std::printf("output: %s (pages-NNNNN.jsonl%s%s); ledger: %s\n", c.out_dir.c_str(), c.zstd ? ".zst" : "",
-                c.warc ? ", warc/" : "", ledger_path.c_str());
+    PrintSummary(stats.value(), out_dir);
+    std::printf("output: %s (pages-NNNNN.jsonl%s%s); ledger: %s\n", out_dir.c_str(), zstd ? ".zst" : "",
+                warc ? ", warc/" : "", ledger_path.c_str());
   }
   if (stats->stop_reason == "SIGINT") return 130;
   if (stats->stop_reason == "SIGTERM") return 143;

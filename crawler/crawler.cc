@@ -228,12 +228,12 @@ std::string BlockingSignal(const policy::Decision& d) {
 
 class Crawl {
  public:
-  Crawl(const CrawlParts& parts, const CrawlOptions& options, std::function<void(const CrawlStats&)> on_status)
+  Crawl(const CrawlParts& parts, CrawlOptions options, std::function<void(const CrawlStats&)> on_status)
       : parts_(parts),
-        opts_(options),
+        opts_(std::move(options)),
         on_status_(std::move(on_status)),
-        fetcher_(io_, MakeFetcherOptions(parts, options)),
-        pool_(options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency())),
+        fetcher_(io_, MakeFetcherOptions(parts, opts_)),
+        pool_(opts_.threads > 0 ? opts_.threads : std::max(1u, std::thread::hardware_concurrency())),
         pump_timer_(io_),
         checkpoint_timer_(io_),
         status_timer_(io_),
@@ -445,6 +445,7 @@ Status Crawl::LoadState() {
   // A new crawl starts from its seeds (checked in Open); a resumed one from its state.
   if (!opts_.resume) {
     for (const auto& s : opts_.seeds) Admit(NormaliseUrl(s).value(), 0, 0, true);
+    std::vector<std::string>().swap(opts_.seeds);  // in the frontier and the state now
     return Status::Ok();
   }
   auto hosts = state_->Hosts();
@@ -1209,14 +1210,14 @@ Result<CrawlStats> Crawl::Run() {
 
 }  // namespace
 
-Result<CrawlStats> RunCrawl(const CrawlParts& parts, const CrawlOptions& options,
+Result<CrawlStats> RunCrawl(const CrawlParts& parts, CrawlOptions options,
                             const std::function<void(const CrawlStats&)>& on_status) {
   if (parts.processor == nullptr || parts.policy == nullptr || parts.ledger == nullptr) {
     return Status::Internal("RunCrawl: processor, policy and ledger are required");
   }
   if (options.seeds.empty() && !options.resume) return Status::InvalidArgument("no seed URL to crawl");
   if (options.out_dir.empty()) return Status::InvalidArgument("no output folder (-o DIR)");
-  CrawlOptions o = options;
+  CrawlOptions o = std::move(options);
   if (o.resume) {
     // The crawl's own options (scope, limits, --allow-private...) come
     // from its state, before anything is built from them.
@@ -1226,15 +1227,16 @@ Result<CrawlStats> RunCrawl(const CrawlParts& parts, const CrawlOptions& options
     auto text = (*st)->Meta("options");
     if (!text.ok()) return text.status();
     if (!text.value()) return Status::InvalidArgument(path + ": no crawl options recorded");
+    const CrawlOptions run = o;
     if (Status s = o.FromText(**text, path + " (options)"); !s.ok()) return s;
     // What belongs to this run, not to the crawl.
-    o.progress = options.progress;
-    o.threads = options.threads;
-    o.ca_file = options.ca_file;
+    o.progress = run.progress;
+    o.threads = run.threads;
+    o.ca_file = run.ca_file;
     o.resume = true;
-    o.out_dir = options.out_dir;
+    o.out_dir = run.out_dir;
   }
-  Crawl c(parts, o, on_status);
+  Crawl c(parts, std::move(o), on_status);
   return c.Run();
 }
 

@@ -110,7 +110,9 @@ struct CrawlParts {
 
 // Runs a crawl to its end or until SIGINT/SIGTERM. `on_status` (may be
 // empty) gets the live counters about once a second, on the loop's thread.
-Result<CrawlStats> RunCrawl(const CrawlParts& parts, const CrawlOptions& options,
+// `options` is taken by value: a million seeds are moved in, admitted, and
+// their strings freed.
+Result<CrawlStats> RunCrawl(const CrawlParts& parts, CrawlOptions options,
                             const std::function<void(const CrawlStats&)>& on_status);
 
 }  // namespace moisson::crawler
