@@ -1,6 +1,7 @@
 #include "io/html_text.h"
 
 #include <gumbo.h>
+#include <myhtml/api.h>
 #include <iconv.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "core/strings.h"
 #include "core/utf8.h"
@@ -711,19 +713,19 @@ std::size_t NestingBound::Run(std::string* out) {
 
 // ---- the tree walk -------------------------------------------------------------
 
-bool IsBlock(GumboTag t) {
+bool IsBlock(myhtml_tag_id_t t) {
   switch (t) {
-    case GUMBO_TAG_ADDRESS: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_ASIDE: case GUMBO_TAG_BLOCKQUOTE:
-    case GUMBO_TAG_BODY: case GUMBO_TAG_CAPTION: case GUMBO_TAG_CENTER: case GUMBO_TAG_DD: case GUMBO_TAG_DETAILS:
-    case GUMBO_TAG_DIR: case GUMBO_TAG_DIV: case GUMBO_TAG_DL: case GUMBO_TAG_DT:
-    case GUMBO_TAG_FIELDSET: case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_FIGURE: case GUMBO_TAG_FOOTER:
-    case GUMBO_TAG_FORM: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
-    case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_HEADER: case GUMBO_TAG_HGROUP: case GUMBO_TAG_HR:
-    case GUMBO_TAG_LEGEND: case GUMBO_TAG_LI: case GUMBO_TAG_MAIN: case GUMBO_TAG_MENU: case GUMBO_TAG_NAV:
-    case GUMBO_TAG_OL: case GUMBO_TAG_P: case GUMBO_TAG_PRE: case GUMBO_TAG_SECTION: case GUMBO_TAG_LISTING:
-    case GUMBO_TAG_XMP: case GUMBO_TAG_PLAINTEXT: case GUMBO_TAG_SUMMARY: case GUMBO_TAG_TABLE:
-    case GUMBO_TAG_TBODY: case GUMBO_TAG_TFOOT: case GUMBO_TAG_THEAD: case GUMBO_TAG_TR: case GUMBO_TAG_UL:
-    case GUMBO_TAG_HTML:
+    case MyHTML_TAG_ADDRESS: case MyHTML_TAG_ARTICLE: case MyHTML_TAG_ASIDE: case MyHTML_TAG_BLOCKQUOTE:
+    case MyHTML_TAG_BODY: case MyHTML_TAG_CAPTION: case MyHTML_TAG_CENTER: case MyHTML_TAG_DD: case MyHTML_TAG_DETAILS:
+    case MyHTML_TAG_DIR: case MyHTML_TAG_DIV: case MyHTML_TAG_DL: case MyHTML_TAG_DT:
+    case MyHTML_TAG_FIELDSET: case MyHTML_TAG_FIGCAPTION: case MyHTML_TAG_FIGURE: case MyHTML_TAG_FOOTER:
+    case MyHTML_TAG_FORM: case MyHTML_TAG_H1: case MyHTML_TAG_H2: case MyHTML_TAG_H3: case MyHTML_TAG_H4:
+    case MyHTML_TAG_H5: case MyHTML_TAG_H6: case MyHTML_TAG_HEADER: case MyHTML_TAG_HGROUP: case MyHTML_TAG_HR:
+    case MyHTML_TAG_LEGEND: case MyHTML_TAG_LI: case MyHTML_TAG_MAIN: case MyHTML_TAG_MENU: case MyHTML_TAG_NAV:
+    case MyHTML_TAG_OL: case MyHTML_TAG_P: case MyHTML_TAG_PRE: case MyHTML_TAG_SECTION: case MyHTML_TAG_LISTING:
+    case MyHTML_TAG_XMP: case MyHTML_TAG_PLAINTEXT: case MyHTML_TAG_SUMMARY: case MyHTML_TAG_TABLE:
+    case MyHTML_TAG_TBODY: case MyHTML_TAG_TFOOT: case MyHTML_TAG_THEAD: case MyHTML_TAG_TR: case MyHTML_TAG_UL:
+    case MyHTML_TAG_HTML:
       return true;
     default:
       return false;
@@ -734,20 +736,20 @@ bool IsBlock(GumboTag t) {
 // fallback content for scripts, plugins and media, embedded SVG and MathML
 // (icon labels and formula markup, rarely prose), and form controls (their
 // text is a value or a list of choices, like an <input>'s value).
-bool IsSkipped(GumboTag t) {
+bool IsSkipped(myhtml_tag_id_t t) {
   switch (t) {
-    case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_NOSCRIPT:
-    case GUMBO_TAG_HEAD: case GUMBO_TAG_SVG: case GUMBO_TAG_MATH: case GUMBO_TAG_IFRAME: case GUMBO_TAG_OBJECT:
-    case GUMBO_TAG_APPLET: case GUMBO_TAG_EMBED: case GUMBO_TAG_NOEMBED: case GUMBO_TAG_NOFRAMES:
-    case GUMBO_TAG_AUDIO: case GUMBO_TAG_VIDEO: case GUMBO_TAG_CANVAS: case GUMBO_TAG_SELECT:
-    case GUMBO_TAG_DATALIST: case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_TITLE:
+    case MyHTML_TAG_SCRIPT: case MyHTML_TAG_STYLE: case MyHTML_TAG_TEMPLATE: case MyHTML_TAG_NOSCRIPT:
+    case MyHTML_TAG_HEAD: case MyHTML_TAG_SVG: case MyHTML_TAG_MATH: case MyHTML_TAG_IFRAME: case MyHTML_TAG_OBJECT:
+    case MyHTML_TAG_APPLET: case MyHTML_TAG_EMBED: case MyHTML_TAG_NOEMBED: case MyHTML_TAG_NOFRAMES:
+    case MyHTML_TAG_AUDIO: case MyHTML_TAG_VIDEO: case MyHTML_TAG_CANVAS: case MyHTML_TAG_SELECT:
+    case MyHTML_TAG_DATALIST: case MyHTML_TAG_TEXTAREA: case MyHTML_TAG_TITLE:
       return true;
     default:
       return false;
   }
 }
 
-bool IsPre(GumboTag t) { return t == GUMBO_TAG_PRE || t == GUMBO_TAG_LISTING || t == GUMBO_TAG_XMP || t == GUMBO_TAG_PLAINTEXT; }
+bool IsPre(myhtml_tag_id_t t) { return t == MyHTML_TAG_PRE || t == MyHTML_TAG_LISTING || t == MyHTML_TAG_XMP || t == MyHTML_TAG_PLAINTEXT; }
 
 // Whitespace that collapses outside <pre>: the HTML standard's ASCII
 // whitespace, plus no-break spaces (U+00A0, U+202F), which French typography
@@ -836,39 +838,53 @@ class TextBuilder {
   bool space_ = false;
 };
 
-const char* Attr(const GumboElement& e, const char* name) {
-  const GumboAttribute* a = gumbo_get_attribute(&e.attributes, name);
-  return a ? a->value : nullptr;
+using Node = myhtml_tree_node_t;
+
+// An attribute's value (character references decoded), or nullopt when the
+// element does not have it. Names are lower case (the tokenizer folds them).
+std::optional<std::string_view> Attr(Node* n, const char* name) {
+  myhtml_tree_attr_t* a = myhtml_attribute_by_key(n, name, std::strlen(name));
+  if (a == nullptr) return std::nullopt;
+  std::size_t len = 0;
+  const char* v = myhtml_attribute_value(a, &len);
+  return v == nullptr ? std::string_view() : std::string_view(v, len);
+}
+
+std::string_view NodeText(Node* n) {
+  std::size_t len = 0;
+  const char* t = myhtml_node_text(n, &len);
+  return t == nullptr ? std::string_view() : std::string_view(t, len);
 }
 
 // An inline style that hides the element: "display:none" or
 // "visibility:hidden", any case and spacing. Cheap enough for every element
 // with a style attribute; stylesheets are not read.
-bool StyleHides(const char* style) {
+bool StyleHides(std::string_view style) {
   char compact[64];
   std::size_t n = 0;
-  for (const char* p = style; *p != '\0'; ++p) {
-    if (IsAsciiWs(*p)) continue;
-    if (*p == ';') {
+  for (std::size_t i = 0; i < style.size(); ++i) {
+    const char c = style[i];
+    if (IsAsciiWs(c)) continue;
+    if (c == ';') {
       n = 0;
       continue;
     }
     if (n == sizeof compact) continue;  // a long declaration is not one of ours
-    compact[n++] = AsciiLowerChar(*p);
+    compact[n++] = AsciiLowerChar(c);
     const std::string_view d(compact, n);
     if (d == "display:none" || d == "visibility:hidden") {
-      const char next = p[1];
+      const char next = i + 1 < style.size() ? style[i + 1] : '\0';
       if (next == '\0' || next == ';' || next == '!' || IsAsciiWs(next)) return true;
     }
   }
   return false;
 }
 
-bool IsHidden(const GumboElement& e) {
-  if (e.attributes.length == 0) return false;
-  if (gumbo_get_attribute(&e.attributes, "hidden") != nullptr) return true;
-  const char* style = Attr(e, "style");
-  return style != nullptr && StyleHides(style);
+bool IsHidden(Node* n) {
+  if (myhtml_node_attribute_first(n) == nullptr) return false;
+  if (Attr(n, "hidden")) return true;
+  const auto style = Attr(n, "style");
+  return style && StyleHides(*style);
 }
 
 bool IsGeoPosition(std::string_view n) {
@@ -912,104 +928,63 @@ bool IsPolicyName(std::string_view n) {
 
 constexpr std::size_t kMaxPolicyMeta = 64, kMaxGeoMeta = 32, kMaxTitleBytes = 2048;
 
-void CollectMeta(const GumboElement& e, ExtractedPage* page) {
-  const char* content = Attr(e, "content");
-  if (content == nullptr) return;
-  const char* name = Attr(e, "name");
-  const char* prop = Attr(e, "property");
-  for (const char* n : {name, prop}) {
-    if (n == nullptr) continue;
-    const std::string_view trimmed = TrimAsciiSpace(n);
+// 1-based line of a byte offset of the parsed input, counted incrementally
+// (nodes come in document order, so offsets mostly grow).
+class LineCounter {
+ public:
+  explicit LineCounter(std::string_view text) : text_(text) {}
+  int LineAt(std::size_t offset) {
+    offset = std::min(offset, text_.size());
+    if (offset < pos_) {
+      pos_ = 0;
+      line_ = 1;
+    }
+    for (; pos_ < offset; ++pos_) line_ += text_[pos_] == '\n';
+    return line_;
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  int line_ = 1;
+};
+
+void CollectMeta(Node* e, LineCounter* lines, ExtractedPage* page) {
+  const auto content = Attr(e, "content");
+  if (!content) return;
+  const std::optional<std::string_view> names[2] = {Attr(e, "name"), Attr(e, "property")};
+  for (int k = 0; k < 2; ++k) {
+    if (!names[k]) continue;
+    const std::string_view trimmed = TrimAsciiSpace(*names[k]);
     if (trimmed.size() > 64) continue;
     char buf[64];
     for (std::size_t i = 0; i < trimmed.size(); ++i) buf[i] = AsciiLowerChar(trimmed[i]);
     const std::string_view lname(buf, trimmed.size());
     if (IsGeoName(lname)) {
       if (page->geo.size() < kMaxGeoMeta) {
-        page->geo.push_back({std::string(lname), std::string(Utf8Prefix(content, 256)), IsGeoPosition(lname)});
+        page->geo.push_back({std::string(lname), std::string(Utf8Prefix(*content, 256)), IsGeoPosition(lname)});
       }
       break;  // name="geo.position" property="geo.position" is one tag
     }
-    if (n == name && IsPolicyName(lname) && page->policy_meta.size() < kMaxPolicyMeta) {
-      page->policy_meta.push_back(
-          {std::string(lname), std::string(Utf8Prefix(content, 2048)), static_cast<int>(e.start_pos.line)});
+    if (k == 0 && IsPolicyName(lname) && page->policy_meta.size() < kMaxPolicyMeta) {
+      const int line = lines->LineAt(myhtml_node_raw_position(e).begin);
+      page->policy_meta.push_back({std::string(lname), std::string(Utf8Prefix(*content, 2048)), line});
     }
   }
 }
 
-// The text of a <title> (Gumbo gives RCDATA as one text node), whitespace collapsed.
-void CollectTitle(const GumboElement& e, ExtractedPage* page) {
+// The text of a <title> (RCDATA: one text node), whitespace collapsed.
+void CollectTitle(Node* e, ExtractedPage* page) {
   if (!page->title.empty()) return;
   TextBuilder tb(&page->title);
-  for (unsigned i = 0; i < e.children.length; ++i) {
-    const GumboNode* t = static_cast<const GumboNode*>(e.children.data[i]);
-    if (t->type == GUMBO_NODE_TEXT || t->type == GUMBO_NODE_WHITESPACE) tb.Text(t->v.text.text, false);
+  for (Node* t = myhtml_node_child(e); t != nullptr; t = myhtml_node_next(t)) {
+    if (myhtml_node_tag_id(t) == MyHTML_TAG__TEXT) tb.Text(NodeText(t), false);
   }
   tb.Finish();
   if (page->title.size() > kMaxTitleBytes) page->title.resize(Utf8Prefix(page->title, kMaxTitleBytes).size());
 }
 
 constexpr std::size_t kMaxLinks = 10000;
-
-// Gumbo allocates every node, attribute, string buffer and vector through
-// its allocator, and frees each one in gumbo_destroy_output: for a 6 KB page,
-// hundreds of malloc/free pairs, a fifth of the parse. A per-thread bump
-// arena makes allocation a pointer increment and freeing a no-op; the arena
-// is rewound after each page. Blocks are kept for the next page up to
-// kArenaKeepBytes, so a huge page does not pin its memory afterwards.
-class GumboArena {
- public:
-  static void* Allocate(void* self, std::size_t size) { return static_cast<GumboArena*>(self)->Take(size); }
-  static void Deallocate(void*, void*) {}
-
-  void* Take(std::size_t size) {
-    size = (size + 15) & ~std::size_t{15};
-    if (size > left_) NextBlock(size);
-    void* p = cur_;
-    cur_ += size;
-    left_ -= size;
-    return p;
-  }
-  // Forgets every allocation (call only when no Gumbo output is alive).
-  void Rewind() {
-    std::size_t kept = 0, n = 0;
-    while (n < blocks_.size() && kept + blocks_[n].size <= kArenaKeepBytes) kept += blocks_[n++].size;
-    blocks_.resize(n);
-    index_ = 0;
-    cur_ = nullptr;
-    left_ = 0;
-    if (!blocks_.empty()) Use(0);
-  }
-
- private:
-  static constexpr std::size_t kBlockBytes = 256u << 10;
-  static constexpr std::size_t kArenaKeepBytes = 4u << 20;
-  struct Block {
-    std::unique_ptr<char[]> data;
-    std::size_t size;
-  };
-  void Use(std::size_t i) {
-    index_ = i;
-    cur_ = blocks_[i].data.get();
-    left_ = blocks_[i].size;
-  }
-  // Moves to the next kept block if it is big enough, else inserts a new one there.
-  void NextBlock(std::size_t size) {
-    const std::size_t next = cur_ == nullptr ? 0 : index_ + 1;
-    if (next < blocks_.size() && blocks_[next].size >= size) {
-      Use(next);
-      return;
-    }
-    const std::size_t bytes = std::max(size, kBlockBytes);
-    blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(next),
-                   Block{std::unique_ptr<char[]>(new char[bytes]), bytes});
-    Use(next);
-  }
-  std::vector<Block> blocks_;
-  std::size_t index_ = 0;
-  char* cur_ = nullptr;
-  std::size_t left_ = 0;
-};
 
 bool HasToken(std::string_view list, std::string_view token) {
   // Space- or comma-separated, ASCII case-insensitive.
@@ -1043,39 +1018,36 @@ bool JsonLdNotFree(std::string_view json) {
 
 // What a crawler needs besides the text: links, <base>, login forms,
 // paywall markers, meta nofollow. Called on every element when asked for.
-void CollectCrawlHints(const GumboElement& e, ExtractedPage* page) {
-  switch (e.tag) {
-    case GUMBO_TAG_A:
-    case GUMBO_TAG_AREA: {
-      const char* href = Attr(e, "href");
-      if (href == nullptr || page->links.size() >= kMaxLinks) return;
-      if (const char* rel = Attr(e, "rel"); rel != nullptr && HasToken(rel, "nofollow")) return;
-      page->links.emplace_back(href);
+void CollectCrawlHints(Node* e, myhtml_tag_id_t tag, ExtractedPage* page) {
+  switch (tag) {
+    case MyHTML_TAG_A:
+    case MyHTML_TAG_AREA: {
+      const auto href = Attr(e, "href");
+      if (!href || page->links.size() >= kMaxLinks) return;
+      if (const auto rel = Attr(e, "rel"); rel && HasToken(*rel, "nofollow")) return;
+      page->links.emplace_back(*href);
       return;
     }
-    case GUMBO_TAG_BASE:
-      if (const char* href = Attr(e, "href"); href != nullptr && page->base_href.empty()) page->base_href = href;
+    case MyHTML_TAG_BASE:
+      if (const auto href = Attr(e, "href"); href && page->base_href.empty()) page->base_href = std::string(*href);
       return;
-    case GUMBO_TAG_INPUT:
-      if (const char* type = Attr(e, "type"); type != nullptr && EqualsIgnoreCase(type, "password")) {
-        page->password_input = true;
-      }
+    case MyHTML_TAG_INPUT:
+      if (const auto type = Attr(e, "type"); type && EqualsIgnoreCase(*type, "password")) page->password_input = true;
       return;
-    case GUMBO_TAG_META: {
-      const char* name = Attr(e, "name");
-      const char* content = Attr(e, "content");
-      if (name != nullptr && content != nullptr && EqualsIgnoreCase(name, "robots") &&
-          (HasToken(content, "nofollow") || HasToken(content, "none"))) {
+    case MyHTML_TAG_META: {
+      const auto name = Attr(e, "name");
+      const auto content = Attr(e, "content");
+      if (name && content && EqualsIgnoreCase(*name, "robots") &&
+          (HasToken(*content, "nofollow") || HasToken(*content, "none"))) {
         page->nofollow = true;
       }
       return;
     }
-    case GUMBO_TAG_SCRIPT: {
-      const char* type = Attr(e, "type");
-      if (type == nullptr || !EqualsIgnoreCase(type, "application/ld+json")) return;
-      for (unsigned i = 0; i < e.children.length; ++i) {
-        const GumboNode* t = static_cast<const GumboNode*>(e.children.data[i]);
-        if (t->type == GUMBO_NODE_TEXT && JsonLdNotFree(t->v.text.text)) page->not_free = true;
+    case MyHTML_TAG_SCRIPT: {
+      const auto type = Attr(e, "type");
+      if (!type || !EqualsIgnoreCase(*type, "application/ld+json")) return;
+      for (Node* t = myhtml_node_child(e); t != nullptr; t = myhtml_node_next(t)) {
+        if (myhtml_node_tag_id(t) == MyHTML_TAG__TEXT && JsonLdNotFree(NodeText(t))) page->not_free = true;
       }
       return;
     }
@@ -1084,74 +1056,117 @@ void CollectCrawlHints(const GumboElement& e, ExtractedPage* page) {
   }
 }
 
-// Depth-first walk with an explicit stack (Gumbo's tree can be as deep as
-// the nesting bound, and deeper trees must not overflow the call stack).
-void Walk(const GumboNode* root, ExtractedPage* page, bool crawl_hints) {
+// Depth-first walk with an explicit stack (the tree can be as deep as the
+// nesting bound, and deeper trees must not overflow the call stack).
+void Walk(Node* root, std::string_view input, ExtractedPage* page, bool crawl_hints) {
   TextBuilder tb(&page->text);
+  LineCounter lines(input);
   struct Frame {
-    const GumboNode* node;
-    unsigned next;  // next child to visit
+    Node* node;
+    Node* next;  // next child to visit
     bool pre;
   };
   std::vector<Frame> stack;
   stack.reserve(64);
-  stack.push_back({root, 0, false});
+  stack.push_back({root, myhtml_node_child(root), false});
   while (!stack.empty()) {
     Frame& f = stack.back();
-    const GumboNode* n = f.node;
-    const GumboVector& children = n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : n->v.element.children;
-    if (f.next >= children.length) {
-      if (n->type == GUMBO_NODE_ELEMENT && IsBlock(n->v.element.tag)) tb.Block();
+    if (f.next == nullptr) {
+      if (f.node != root && IsBlock(myhtml_node_tag_id(f.node))) tb.Block();
       stack.pop_back();
       continue;
     }
-    const GumboNode* c = static_cast<const GumboNode*>(children.data[f.next++]);
+    Node* c = f.next;
+    f.next = myhtml_node_next(c);
     const bool pre = f.pre;  // `f` may dangle after a push_back below
-    switch (c->type) {
-      case GUMBO_NODE_TEXT:
-      case GUMBO_NODE_CDATA:
-      case GUMBO_NODE_WHITESPACE:
-        tb.Text(c->v.text.text, pre);
-        break;
-      case GUMBO_NODE_ELEMENT: {
-        const GumboElement& e = c->v.element;
-        if (crawl_hints) CollectCrawlHints(e, page);
-        switch (e.tag) {
-          case GUMBO_TAG_META:
-            CollectMeta(e, page);
-            continue;
-          case GUMBO_TAG_TITLE:
-            if (e.tag_namespace == GUMBO_NAMESPACE_HTML) CollectTitle(e, page);
-            continue;
-          case GUMBO_TAG_HEAD:
-            // Not text, but its <meta> and <title> matter.
-            stack.push_back({c, 0, false});
-            continue;
-          case GUMBO_TAG_BR:
-            tb.Newline();
-            continue;
-          case GUMBO_TAG_HTML:
-            if (page->lang.empty()) {
-              if (const char* lang = Attr(e, "lang")) page->lang = std::string(Utf8Prefix(lang, 64));
-            }
-            break;
-          default:
-            break;
-        }
-        if (IsSkipped(e.tag) || IsHidden(e)) break;
-        if (e.tag == GUMBO_TAG_TD || e.tag == GUMBO_TAG_TH) tb.Cell();
-        if (IsBlock(e.tag)) tb.Block();
-        stack.push_back({c, 0, pre || IsPre(e.tag)});
-        break;
-      }
-      case GUMBO_NODE_TEMPLATE:  // <template> content is inert
-      case GUMBO_NODE_COMMENT:
-      case GUMBO_NODE_DOCUMENT:
+    const myhtml_tag_id_t tag = myhtml_node_tag_id(c);
+    switch (tag) {
+      case MyHTML_TAG__TEXT:
+        tb.Text(NodeText(c), pre);
+        continue;
+      case MyHTML_TAG__COMMENT:
+      case MyHTML_TAG__DOCTYPE:
+      case MyHTML_TAG__UNDEF:
+      case MyHTML_TAG__END_OF_FILE:
+        continue;
+      default:
         break;
     }
+    if (crawl_hints) CollectCrawlHints(c, tag, page);
+    switch (tag) {
+      case MyHTML_TAG_META:
+        CollectMeta(c, &lines, page);
+        continue;
+      case MyHTML_TAG_TITLE:
+        if (myhtml_node_namespace(c) == MyHTML_NAMESPACE_HTML) CollectTitle(c, page);
+        continue;
+      case MyHTML_TAG_HEAD:
+        // Not text, but its <meta> and <title> matter.
+        stack.push_back({c, myhtml_node_child(c), false});
+        continue;
+      case MyHTML_TAG_BR:
+        tb.Newline();
+        continue;
+      case MyHTML_TAG_HTML:
+        if (page->lang.empty()) {
+          if (const auto lang = Attr(c, "lang")) page->lang = std::string(Utf8Prefix(*lang, 64));
+        }
+        break;
+      default:
+        break;
+    }
+    if (IsSkipped(tag) || IsHidden(c)) continue;
+    if (tag == MyHTML_TAG_TD || tag == MyHTML_TAG_TH) tb.Cell();
+    if (IsBlock(tag)) tb.Block();
+    stack.push_back({c, myhtml_node_child(c), pre || IsPre(tag)});
   }
   tb.Finish();
 }
+
+// One parser per thread (myhtml objects are not shared), reused page after
+// page; a tree that grew past kTreeResetBytes of input is rebuilt so that one
+// huge page does not pin its memory.
+class Parser {
+ public:
+  Parser() { Create(); }
+  ~Parser() { Destroy(); }
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+  // The document node of `html` (UTF-8), or nullptr when myhtml fails.
+  Node* Parse(std::string_view html) {
+    if (tree_ == nullptr) return nullptr;
+    if (grown_ > kTreeResetBytes) {
+      Destroy();
+      Create();
+      if (tree_ == nullptr) return nullptr;
+    }
+    grown_ = std::max(grown_, html.size());
+    if (myhtml_parse(tree_, MyENCODING_UTF_8, html.data(), html.size()) != MyHTML_STATUS_OK) return nullptr;
+    return myhtml_tree_get_document(tree_);
+  }
+
+ private:
+  static constexpr std::size_t kTreeResetBytes = 4u << 20;
+  void Create() {
+    grown_ = 0;
+    myhtml_ = myhtml_create();
+    if (myhtml_ == nullptr || myhtml_init(myhtml_, MyHTML_OPTIONS_PARSE_MODE_SINGLE, 1, 0) != MyHTML_STATUS_OK) {
+      Destroy();
+      return;
+    }
+    tree_ = myhtml_tree_create();
+    if (tree_ == nullptr || myhtml_tree_init(tree_, myhtml_) != MyHTML_STATUS_OK) Destroy();
+  }
+  void Destroy() {
+    if (tree_ != nullptr) myhtml_tree_destroy(tree_);
+    if (myhtml_ != nullptr) myhtml_destroy(myhtml_);
+    tree_ = nullptr;
+    myhtml_ = nullptr;
+  }
+  myhtml_t* myhtml_ = nullptr;
+  myhtml_tree_t* tree_ = nullptr;
+  std::size_t grown_ = 0;
+};
 
 }  // namespace
 
@@ -1215,22 +1230,12 @@ ExtractedPage ExtractHtml(std::string_view html, const ExtractOptions& options) 
   page.dropped_tags = NestingBound(utf8).Run(&bounded);
   if (page.dropped_tags > 0) utf8 = bounded;
 
-  thread_local GumboArena arena;
-  GumboOptions gopts = kGumboDefaultOptions;
-  gopts.max_errors = 0;  // the parse errors are not read; do not collect them
-  gopts.allocator = &GumboArena::Allocate;
-  gopts.deallocator = &GumboArena::Deallocate;
-  gopts.userdata = &arena;
-  GumboOutput* out = gumbo_parse_with_options(&gopts, utf8.data(), utf8.size());
-  if (out == nullptr) {
-    arena.Rewind();
-    return page;
-  }
+  thread_local Parser parser;
+  Node* document = parser.Parse(utf8);
+  if (document == nullptr) return page;
   page.text.reserve(utf8.size() / 4);
-  Walk(out->document, &page, options.collect_links);
-  gumbo_destroy_output(&gopts, out);
-  arena.Rewind();
-  // Gumbo's output is UTF-8 whatever its input; a last check costs little.
+  Walk(document, utf8, &page, options.collect_links);
+  // The parser's output is UTF-8 whatever its input; a last check costs little.
   if (!IsValidUtf8(page.text)) page.text = RepairedUtf8(page.text);
   return page;
 }

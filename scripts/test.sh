@@ -17,5 +17,5 @@ cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DMOISSON_BUILD_TESTS=ON -DMOISSON_SANITIZE=ON -DMOISSON_FUZZ=ON -DMOISSON_FUZZ_SECONDS="${MOISSON_FUZZ_SECONDS:-10}"
 cmake --build build/sanitize -j"$jobs"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:suppressions=$PWD/fuzz/asan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/sanitize --output-on-failure -j"$jobs"
