@@ -1,4 +1,5 @@
-// HTML to text with Gumbo, for the filter chain.
+// HTML to text with myhtml (libmodest, an HTML5 tree builder), for the filter
+// chain and the crawler.
 //
 // What counts as text: what a reader sees, with block structure.
 //   - Block elements (p, div, li, h1-h6, tr, table, ul/ol, dl/dt/dd, section,
@@ -15,7 +16,7 @@
 //     controls' values and choices (input, select, datalist, textarea), and
 //     hidden elements: the `hidden` attribute, an inline style with
 //     display:none or visibility:hidden (stylesheets are not read).
-//   - Entities are decoded (Gumbo does, as a browser would).
+//   - Entities are decoded (the parser does, as a browser would).
 //
 // Charsets: a byte order mark wins (as in the HTML standard and browsers),
 // then ExtractOptions::http_charset, then <meta charset> or <meta
@@ -24,10 +25,10 @@
 // which case windows-1252. Labels follow the WHATWG Encoding Standard
 // (iso-8859-1 and us-ascii mean windows-1252, shift_jis means CP932, gb2312
 // means GBK ...); unknown labels are ignored and the next source is asked.
-// Anything not UTF-8 is converted with glibc iconv before Gumbo (which reads
+// Anything not UTF-8 is converted with glibc iconv before parsing (which reads
 // only UTF-8); bytes the charset does not map become U+FFFD.
 //
-// Bounds: input beyond max_input_bytes is cut. Gumbo's tree builder takes
+// Bounds: input beyond max_input_bytes is cut. An HTML5 tree builder takes
 // time proportional to nesting depth times the number of tags, so a
 // pre-scan keeps an approximate stack of open elements (with the implied end
 // tags of p, li, dt/dd, option and table parts) and drops start tags that
@@ -103,7 +104,7 @@ struct ExtractOptions {
   bool collect_links = false;
 };
 
-// Never fails on bad markup (Gumbo parses any byte string the way a browser
+// Never fails on bad markup (the parser reads any byte string the way a browser
 // would); invalid UTF-8 in the result is replaced by U+FFFD. `html` is only
 // read during the call.
 ExtractedPage ExtractHtml(std::string_view html, const ExtractOptions& options = {});

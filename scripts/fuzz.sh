@@ -8,10 +8,10 @@ cd "$(dirname "$0")/.."
 seconds=${1:-300}
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(robots tdmrep structured_field headers html_meta config lists snapshot optout jsonl warc html_text detect chain)
+[[ ${#targets[@]} -gt 0 ]] || targets=(robots tdmrep structured_field headers html_meta config lists snapshot optout jsonl warc html_text detect chain url_norm crawl_text sitemap)
 for t in "${targets[@]}"; do
   mkdir -p "fuzz-out/$t"
   echo "== fuzz_$t for ${seconds}s"
-  build/sanitize/fuzz/fuzz_"$t" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 \
+  ASAN_OPTIONS=suppressions=$PWD/fuzz/asan.supp build/sanitize/fuzz/fuzz_"$t" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 \
     -artifact_prefix="fuzz-out/$t/" -print_final_stats=1 "fuzz-out/$t" "fuzz/corpus/$t" 2>&1 | tail -12
 done
