@@ -936,9 +936,10 @@ void Crawl::OnPageFetched(Host* h, Item item, FetchResult r) {
       if (!doc.base_href.empty()) {
         if (auto b = ResolveUrl(item.url, doc.base_href); b.ok()) base = std::move(b).value();
       }
+      const UrlResolver resolver(base);
       links.reserve(doc.links.size());
       for (const auto& href : doc.links) {
-        if (auto target = ResolveUrl(base, href); target.ok()) links.push_back(std::move(target).value());
+        if (auto target = resolver.Resolve(href); target.ok()) links.push_back(std::move(target).value());
       }
     }
     doc.links.clear();

@@ -335,12 +335,23 @@ void Fetcher::Watch(const std::shared_ptr<Socket>& sock) {
 int Fetcher::TimerCallback(CURLM*, long timeout_ms, void* userp) {
   auto* f = static_cast<Fetcher*>(userp);
   if (timeout_ms < 0) {
+    f->timer_armed_ = false;
     f->timer_.cancel();
     return 0;
   }
-  f->timer_.expires_after(std::chrono::milliseconds(timeout_ms));
+  // libcurl moves its deadline on nearly every call; each re-arm of the Asio
+  // timer is a timerfd_settime system call (a tenth of the crawl's CPU). Only
+  // an earlier deadline re-arms it: with a later one, the armed timer fires
+  // early, libcurl finds nothing due and gives its deadline again.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  if (f->timer_armed_ && deadline >= f->timer_deadline_) return 0;
+  f->timer_armed_ = true;
+  f->timer_deadline_ = deadline;
+  f->timer_.expires_at(deadline);
   f->timer_.async_wait([f](const boost::system::error_code& ec) {
-    if (!ec) f->OnTimeout();
+    if (ec) return;  // re-armed or cancelled
+    f->timer_armed_ = false;
+    f->OnTimeout();
   });
   return 0;
 }

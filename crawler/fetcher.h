@@ -23,6 +23,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -119,6 +120,8 @@ class Fetcher {
   FetcherOptions options_;
   CURLM* multi_ = nullptr;
   boost::asio::steady_timer timer_;
+  bool timer_armed_ = false;
+  std::chrono::steady_clock::time_point timer_deadline_;
   std::unordered_map<curl_socket_t, std::shared_ptr<Socket>> sockets_;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers_;
   std::vector<CURL*> idle_handles_;  // reused easy handles (their connection state is in the multi)

@@ -260,9 +260,66 @@ Result<std::string> NormaliseUrl(std::string_view url) {
   return ParseAndAssemble(AbsoluteFrom(scheme, rest));
 }
 
+namespace {
+
+// "/seg/seg.html": '/' then unreserved characters and slashes, no "//" at the
+// start (that is a network path), no "." or ".." segment.
+bool IsPlainAbsolutePath(std::string_view r) {
+  if (r.empty() || r[0] != '/' || (r.size() > 1 && r[1] == '/')) return false;
+  for (char c : r) {
+    if (!(c == '/' || IsUnreservedChar(static_cast<unsigned char>(c)))) return false;
+  }
+  std::size_t seg = 0;  // start of the current segment
+  for (std::size_t i = 0; i <= r.size(); ++i) {
+    if (i == r.size() || r[i] == '/') {
+      const std::string_view s = r.substr(seg, i - seg);
+      if (s == "." || s == "..") return false;
+      seg = i + 1;
+    }
+  }
+  return true;
+}
+
+Result<std::string> ResolveNormalised(const std::string& b, std::string_view ref);
+
+}  // namespace
+
+UrlResolver::UrlResolver(std::string_view base) : base_(NormaliseUrl(base)) {
+  if (base_.ok()) {
+    const std::size_t authority = base_->find("://");
+    origin_end_ = authority == std::string::npos ? 0 : base_->find('/', authority + 3);
+    if (origin_end_ == std::string::npos) origin_end_ = base_->size();
+  }
+}
+
+Result<std::string> UrlResolver::Resolve(std::string_view ref) const {
+  if (!base_.ok()) return Status::InvalidArgument("base " + base_.status().message());
+  if (ref.size() <= kMaxUrlBytes && origin_end_ > 0 && IsPlainAbsolutePath(ref) &&
+      origin_end_ + ref.size() <= kMaxUrlBytes) {
+    std::string out;
+    out.reserve(origin_end_ + ref.size());
+    out.append(*base_, 0, origin_end_).append(ref);
+    return out;
+  }
+  return ResolveNormalised(*base_, ref);
+}
+
 Result<std::string> ResolveUrl(std::string_view base, std::string_view ref) {
+  return UrlResolver(base).Resolve(ref);
+}
+
+namespace internal {
+Result<std::string> ResolveUrlSlow(std::string_view base, std::string_view ref) {
   Result<std::string> b = NormaliseUrl(base);
   if (!b.ok()) return Status::InvalidArgument("base " + b.status().message());
+  return ResolveNormalised(*b, ref);
+}
+}  // namespace internal
+
+namespace {
+
+Result<std::string> ResolveNormalised(const std::string& base, std::string_view ref) {
+  const std::string* b = &base;
   if (ref.size() > kMaxUrlBytes) return TooLong();
   std::string r = Prepare(ref);
   std::string scheme;
@@ -280,7 +337,7 @@ Result<std::string> ResolveUrl(std::string_view base, std::string_view ref) {
   }
   // libcurl 7.88 resolves "" (and "#f", whose fragment Prepare cut) to the
   // base's directory; RFC 3986 5.2.2 says the base itself.
-  if (r.empty()) return b;
+  if (r.empty()) return base;
   CurlUrl u(curl_url());
   if (!u) return Status::Internal("libcurl: out of memory");
   if (curl_url_set(u.get(), CURLUPART_URL, b->c_str(), 0) != CURLUE_OK ||
@@ -289,5 +346,7 @@ Result<std::string> ResolveUrl(std::string_view base, std::string_view ref) {
   }
   return Settle(Assemble(u.get()), {});  // always read once more
 }
+
+}  // namespace
 
 }  // namespace moisson::crawler

@@ -14,6 +14,7 @@
 #include "crawler/crawler.h"
 #include "crawler/fetcher.h"
 #include "crawler/sitemap.h"
+#include "crawler/url_norm.h"
 #include "crawler/state.h"
 
 using namespace moisson;
@@ -217,4 +218,23 @@ TEST_CASE("Sitemaps: at most 50000 locations are read", "[crawler][sitemap]") {
   REQUIRE(m.ok());
   CHECK(m->locs.size() == kMaxSitemapUrls);
   CHECK(m->truncated);
+}
+
+TEST_CASE("UrlResolver: the plain-path shortcut gives what full resolution gives", "[crawler][url]") {
+  const std::string base = "HTTPS://Example.ORG:443/dir/page.html?x=1";
+  const UrlResolver r(base);
+  for (const char* ref : {"/p/012/00123.html", "/", "/a//b", "/a/./b", "/a/../b", "/.", "/..", "/a/.", "/a/..",
+                          "//evil.example/x", "/a b", "/a%41", "/a?b=1", "/a#f", "/~user/x-y_z.html", "/é",
+                          "/.hidden/..x", "relative.html", "", "#top", "/a\tb"}) {
+    INFO(ref);
+    const auto fast = r.Resolve(ref);
+    const auto slow = internal::ResolveUrlSlow(base, ref);
+    REQUIRE(fast.ok() == slow.ok());
+    if (fast.ok()) CHECK(*fast == *slow);
+  }
+  CHECK(r.Resolve("/p/1.html").value() == "https://example.org/p/1.html");
+  const UrlResolver port("http://127.0.0.1:8080/x/");
+  CHECK(port.Resolve("/y").value() == "http://127.0.0.1:8080/y");
+  const UrlResolver bad("mailto:someone");
+  CHECK_FALSE(bad.Resolve("/x").ok());
 }
