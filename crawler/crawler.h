@@ -72,7 +72,7 @@ struct CrawlOptions {
   double checkpoint_seconds = 5;
   int threads = 0;                 // filter workers; 0 = cores
   bool progress = false;           // live status line on stderr
-  std::string ca_file;             // extra CA bundle (tests)
+  std::string ca_file;             // CA bundle used instead of the system's (tests)
   // Options a resumed crawl takes from its state: scope and limits.
   std::string ToText() const;
   Status FromText(std::string_view text, const std::string& source);

@@ -45,7 +45,7 @@ struct FetcherOptions {
   long low_speed_seconds = 15;               // ... for this long
   bool keep_raw_heads = false;               // fill request_head / response_head (WARC)
   bool use_env_proxy = false;
-  std::string ca_file;                       // extra CA bundle (tests); "" = system
+  std::string ca_file;                       // CA bundle used instead of the system's (tests); "" = system
 };
 
 enum class FetchError : std::uint8_t {

@@ -19,7 +19,7 @@ packages=(
   # baselines for bench/ (Scrapy's robots.txt parser; a Python PII pass)
   python3 python3-protego python3-phonenumbers python3-scrapy time
   # servers for the crawler's integration tests
-  nginx-light
+  nginx-light openssl
 )
 
 if [[ "${MOISSON_SKIP_APT:-0}" != 1 ]]; then

@@ -7,7 +7,7 @@ target_link_libraries(moisson_crawler_tests PRIVATE moisson_crawler moisson_catc
 catch_discover_tests(moisson_crawler_tests)
 
 # Integration: real servers on 127.0.0.1 (Debian's nginx and tests/crawl/servers.py).
-foreach(t resume crawl sitemaps frontier)
+foreach(t resume crawl sitemaps frontier tls)
   add_test(NAME crawl_${t} COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/crawl/test_${t}.py)
   set_tests_properties(crawl_${t} PROPERTIES ENVIRONMENT "MOISSON_BIN=$<TARGET_FILE:moisson>" TIMEOUT 300 RUN_SERIAL TRUE
                        LABELS integration)
