@@ -1,13 +1,16 @@
 #include "audit/ledger.h"
 
 #include <fcntl.h>
+#include <openssl/sha.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <ctime>
+#include <map>
 
 #include "audit/ledger_internal.h"
 #include "core/time_util.h"
@@ -83,7 +86,16 @@ ALTER TABLE documents ADD COLUMN fetched INTEGER NOT NULL DEFAULT 0 CHECK (fetch
 ALTER TABLE documents ADD COLUMN signal TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr internal::Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}};
+// v3: the hash chain (docs/ledger.md, "Integrity"). Rows of older files get
+// their hashes once, in id order, in the migration's transaction
+// (ChainUnhashedRows); `meta` keeps the head of the chain so that rows cut
+// from the end are noticed too.
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE documents ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN row_hash TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr internal::Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}};
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kLedgerSchemaVersion);
 
 // A prepared statement, kept for the life of the ledger. Binds are
@@ -143,6 +155,56 @@ bool IsHex64(std::string_view s) {
   return true;
 }
 
+// The chain's first prev_hash.
+constexpr std::string_view kGenesis = "0000000000000000000000000000000000000000000000000000000000000000";
+
+// What a row's hash covers, field by field, each as "<length>:<bytes>," so
+// that no two rows serialise alike: its id and run, every column of
+// documents but the hashes, and its identifier digests (sorted by digest,
+// with the type stored for each) — the content the ledger vouches for.
+struct ChainedRow {
+  std::int64_t id = 0, run = 0;
+  std::string_view url, site, source_file, considered_at, decision, reasons, content_sha256, output_file, output_id,
+      signal;
+  std::int64_t source_offset = 0, http_status = 0, fetched = 0;
+  std::vector<std::pair<std::string, std::string>> identifiers;  // (digest, type), sorted by digest
+};
+
+void Field(std::string* out, std::string_view v) {
+  out->append(std::to_string(v.size())).push_back(':');
+  out->append(v).push_back(',');
+}
+
+std::string RowHash(std::string_view prev_hash, const ChainedRow& r) {
+  std::string buf = "moisson-ledger-row-v1,";
+  buf.reserve(512);
+  Field(&buf, prev_hash);
+  Field(&buf, std::to_string(r.id));
+  Field(&buf, std::to_string(r.run));
+  for (std::string_view v : {r.url, r.site, r.source_file}) Field(&buf, v);
+  Field(&buf, std::to_string(r.source_offset));
+  for (std::string_view v : {r.considered_at, r.decision, r.reasons, r.content_sha256, r.output_file, r.output_id}) {
+    Field(&buf, v);
+  }
+  Field(&buf, std::to_string(r.http_status));
+  Field(&buf, std::to_string(r.fetched));
+  Field(&buf, r.signal);
+  Field(&buf, std::to_string(r.identifiers.size()));
+  for (const auto& [digest, type] : r.identifiers) {
+    Field(&buf, digest);
+    Field(&buf, type);
+  }
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(buf.data()), buf.size(), md);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex(64, '0');
+  for (int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
+    hex[2 * i] = kHex[md[i] >> 4];
+    hex[2 * i + 1] = kHex[md[i] & 15];
+  }
+  return hex;
+}
+
 std::vector<std::string> SplitReasons(const std::string& joined) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -158,7 +220,8 @@ std::vector<std::string> SplitReasons(const std::string& joined) {
 class SqliteLedger : public Ledger {
  public:
   ~SqliteLedger() override {
-    for (Stmt* s : {&insert_doc_, &insert_reason_, &insert_id_, &find_, &count_, &begin_run_, &end_run_}) {
+    for (Stmt* s : {&insert_doc_, &insert_reason_, &insert_id_, &find_, &count_, &begin_run_, &end_run_, &last_row_,
+                    &set_head_}) {
       s->Finalize();
     }
     sqlite3_close_v2(db_);
@@ -199,6 +262,20 @@ class SqliteLedger : public Ledger {
     // swallow this one: end it first.
     if (!sqlite3_get_autocommit(db_)) Exec("ROLLBACK");
     if (!Exec("BEGIN IMMEDIATE")) return Error("append");
+    // The chain continues from the last row, read under the write lock: several
+    // writers (processes) take turns, each extending the same line.
+    std::int64_t id = 0;
+    std::string prev(kGenesis);
+    {
+      ResetOnExit reset(last_row_);
+      const int rc = last_row_.Step();
+      if (rc == SQLITE_ROW) {
+        id = last_row_.ColInt(0);
+        prev = last_row_.Col(1);
+      } else if (rc != SQLITE_DONE) {
+        return Rollback("append (chain)");
+      }
+    }
     std::string now;
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const LedgerRow& r = rows[i];
@@ -217,6 +294,29 @@ class SqliteLedger : public Ledger {
         reasons_buf_ += x;
       }
       if (r.considered_at.empty() && now.empty()) now = UtcNowIso8601();
+      ChainedRow c;
+      c.id = ++id;
+      c.run = run;
+      c.url = r.url;
+      c.site = r.site;
+      c.source_file = r.source_file;
+      c.source_offset = static_cast<std::int64_t>(r.source_offset);
+      c.considered_at = r.considered_at.empty() ? std::string_view(now) : std::string_view(r.considered_at);
+      c.decision = r.decision;
+      c.reasons = reasons_buf_;
+      c.content_sha256 = r.content_sha256;
+      c.output_file = r.output_file;
+      c.output_id = r.output_id;
+      c.http_status = r.http_status;
+      c.fetched = r.fetched ? 1 : 0;
+      c.signal = r.signal;
+      {
+        // As stored: one type per digest (the first given), sorted by digest.
+        std::map<std::string_view, std::string_view> ids;
+        for (const auto& [type, digest] : r.identifiers) ids.emplace(digest, type);
+        for (const auto& [digest, type] : ids) c.identifiers.emplace_back(std::string(digest), std::string(type));
+      }
+      std::string hash = RowHash(prev, c);
       {
         ResetOnExit reset(insert_doc_);
         Stmt& d = insert_doc_;
@@ -234,9 +334,13 @@ class SqliteLedger : public Ledger {
         d.Int(12, r.http_status);
         d.Int(13, r.fetched ? 1 : 0);
         d.Text(14, r.signal);
+        d.Int(15, c.id);
+        d.Text(16, prev);
+        d.Text(17, hash);
         if (d.Step() != SQLITE_DONE) return RollbackAt(i, rows.size());
       }
-      const std::int64_t doc = sqlite3_last_insert_rowid(db_);
+      const std::int64_t doc = c.id;
+      prev = std::move(hash);
       for (const std::string& x : r.reasons) {
         ResetOnExit reset(insert_reason_);
         insert_reason_.Int(1, doc);
@@ -251,8 +355,92 @@ class SqliteLedger : public Ledger {
         if (insert_id_.Step() != SQLITE_DONE) return RollbackAt(i, rows.size());
       }
     }
+    {
+      ResetOnExit reset(set_head_);
+      const std::string head = std::to_string(id) + " " + prev;
+      set_head_.Text(1, head);
+      if (set_head_.Step() != SQLITE_DONE) return Rollback("append (chain head)");
+    }
     if (!Exec("COMMIT")) return Rollback("append (commit)");
     return Status::Ok();
+  }
+
+  Result<ChainReport> VerifyChain() const override {
+    ChainReport rep;
+    // One read transaction: the rows, their identifiers and the head agree.
+    if (!const_cast<SqliteLedger*>(this)->Exec("BEGIN")) return Error("verify");
+    struct EndRead {
+      const SqliteLedger* l;
+      ~EndRead() { const_cast<SqliteLedger*>(l)->Exec("COMMIT"); }
+    } end{this};
+    std::string head;
+    {
+      Stmt h;
+      if (!h.Prepare(db_, "SELECT value FROM meta WHERE key = 'chain_head'")) return Error("verify");
+      if (h.Step() == SQLITE_ROW) head = h.Col(0);
+    }
+    Stmt rows, ids;
+    if (!rows.Prepare(db_, "SELECT id, run, url, site, source_file, source_offset, considered_at, decision, reasons, "
+                           "content_sha256, output_file, output_id, http_status, fetched, signal, prev_hash, row_hash "
+                           "FROM documents ORDER BY id") ||
+        !ids.Prepare(db_, "SELECT digest, type FROM identifiers WHERE document = ? ORDER BY digest")) {
+      return Error("verify");
+    }
+    std::string prev(kGenesis);
+    std::int64_t prev_id = 0;
+    int rc;
+    while ((rc = rows.Step()) == SQLITE_ROW) {
+      ++rep.rows;
+      const std::string f[] = {rows.Col(2), rows.Col(3), rows.Col(4), rows.Col(6), rows.Col(7), rows.Col(8),
+                               rows.Col(9), rows.Col(10), rows.Col(11), rows.Col(14)};
+      ChainedRow c;
+      c.id = rows.ColInt(0);
+      c.run = rows.ColInt(1);
+      c.url = f[0];
+      c.site = f[1];
+      c.source_file = f[2];
+      c.source_offset = rows.ColInt(5);
+      c.considered_at = f[3];
+      c.decision = f[4];
+      c.reasons = f[5];
+      c.content_sha256 = f[6];
+      c.output_file = f[7];
+      c.output_id = f[8];
+      c.http_status = rows.ColInt(12);
+      c.fetched = rows.ColInt(13);
+      c.signal = f[9];
+      const std::string row_prev = rows.Col(15), row_hash = rows.Col(16);
+      ids.Int(1, c.id);
+      while (ids.Step() == SQLITE_ROW) c.identifiers.emplace_back(ids.Col(0), ids.Col(1));
+      ids.Reset();
+      if (row_prev != prev) {
+        rep.ok = false;
+        rep.bad_row = c.id;
+        rep.problem = prev_id == 0 ? "row " + std::to_string(c.id) +
+                                         " is first but does not start the chain: rows were removed before it"
+                                   : "row " + std::to_string(c.id) + " does not follow row " + std::to_string(prev_id) +
+                                         ": rows were removed, inserted or moved between them";
+        return rep;
+      }
+      if (RowHash(prev, c) != row_hash) {
+        rep.ok = false;
+        rep.bad_row = c.id;
+        rep.problem = "row " + std::to_string(c.id) + " was changed: its content does not match its hash";
+        return rep;
+      }
+      prev = row_hash;
+      prev_id = c.id;
+    }
+    if (rc != SQLITE_DONE) return Error("verify");
+    rep.head = rep.rows == 0 ? std::string() : std::to_string(prev_id) + " " + prev;
+    if (head != rep.head) {
+      rep.ok = false;
+      rep.problem = head.empty() ? "the ledger records no chain head but holds rows"
+                                 : "the chain ends at row " + (prev_id ? std::to_string(prev_id) : std::string("0")) +
+                                       " but the ledger's head names row " + head.substr(0, head.find(' ')) +
+                                       ": rows were removed from the end (or the head was edited)";
+    }
+    return rep;
   }
 
   Status EndRun(std::int64_t run, std::string_view summary_json) override {
@@ -363,13 +551,21 @@ class SqliteLedger : public Ledger {
         Exec("ROLLBACK");
         return st;
       }
+      if (version > 0 && version < 3 && target >= 3) {
+        if (Status st = ChainOlderRows(); !st.ok()) {
+          Exec("ROLLBACK");
+          return st;
+        }
+      }
       if (!Exec("COMMIT")) return Rollback("migrate");
     }
     if (Status st = CheckMeta(target); !st.ok()) return st;
     if (!insert_doc_.Prepare(db_,
                              "INSERT INTO documents(run, url, site, source_file, source_offset, considered_at, "
-                             "decision, reasons, content_sha256, output_file, output_id, http_status, fetched, signal) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") ||
+                             "decision, reasons, content_sha256, output_file, output_id, http_status, fetched, signal, id, "
+                             "prev_hash, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") ||
+        !last_row_.Prepare(db_, "SELECT id, row_hash FROM documents ORDER BY id DESC LIMIT 1") ||
+        !set_head_.Prepare(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES ('chain_head', ?)") ||
         !insert_reason_.Prepare(db_,
                                 "INSERT INTO document_reasons(document, reason) VALUES (?, ?) "
                                 "ON CONFLICT DO NOTHING") ||
@@ -425,6 +621,61 @@ class SqliteLedger : public Ledger {
     return Status::Ok();
   }
 
+  // The v3 step: rows written before the chain get their hashes, in id
+  // order, inside the migration's transaction.
+  Status ChainOlderRows() {
+    Stmt rows, ids, upd, head;
+    if (!rows.Prepare(db_, "SELECT id, run, url, site, source_file, source_offset, considered_at, decision, reasons, "
+                           "content_sha256, output_file, output_id, http_status, fetched, signal "
+                           "FROM documents ORDER BY id") ||
+        !ids.Prepare(db_, "SELECT digest, type FROM identifiers WHERE document = ? ORDER BY digest") ||
+        !upd.Prepare(db_, "UPDATE documents SET prev_hash = ?, row_hash = ? WHERE id = ?") ||
+        !head.Prepare(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES ('chain_head', ?)")) {
+      return Error("migrate (hash chain)");
+    }
+    std::string prev(kGenesis);
+    std::int64_t last = 0;
+    int rc;
+    while ((rc = rows.Step()) == SQLITE_ROW) {
+      const std::string f[] = {rows.Col(2), rows.Col(3), rows.Col(4), rows.Col(6), rows.Col(7), rows.Col(8),
+                               rows.Col(9), rows.Col(10), rows.Col(11), rows.Col(14)};
+      ChainedRow c;
+      c.id = rows.ColInt(0);
+      c.run = rows.ColInt(1);
+      c.url = f[0];
+      c.site = f[1];
+      c.source_file = f[2];
+      c.source_offset = rows.ColInt(5);
+      c.considered_at = f[3];
+      c.decision = f[4];
+      c.reasons = f[5];
+      c.content_sha256 = f[6];
+      c.output_file = f[7];
+      c.output_id = f[8];
+      c.http_status = rows.ColInt(12);
+      c.fetched = rows.ColInt(13);
+      c.signal = f[9];
+      ids.Int(1, c.id);
+      while (ids.Step() == SQLITE_ROW) c.identifiers.emplace_back(ids.Col(0), ids.Col(1));
+      ids.Reset();
+      std::string hash = RowHash(prev, c);
+      upd.Text(1, prev);
+      upd.Text(2, hash);
+      upd.Int(3, c.id);
+      if (upd.Step() != SQLITE_DONE) return Error("migrate (hash chain)");
+      upd.Reset();
+      prev = std::move(hash);
+      last = c.id;
+    }
+    if (rc != SQLITE_DONE) return Error("migrate (hash chain)");
+    if (last > 0) {
+      const std::string h = std::to_string(last) + " " + prev;
+      head.Text(1, h);
+      if (head.Step() != SQLITE_DONE) return Error("migrate (hash chain)");
+    }
+    return Status::Ok();
+  }
+
   // user_version and meta say the same thing, and the tables are there: a
   // half-copied or hand-edited file is refused here rather than at the first
   // Append.
@@ -441,7 +692,7 @@ class SqliteLedger : public Ledger {
   std::string path_;
   sqlite3* db_ = nullptr;
   std::string reasons_buf_;
-  Stmt insert_doc_, insert_reason_, insert_id_, begin_run_, end_run_;
+  Stmt insert_doc_, insert_reason_, insert_id_, begin_run_, end_run_, last_row_, set_head_;
   // Reads are const for callers; the cached statements are not.
   mutable Stmt find_, count_;
 };

@@ -35,7 +35,7 @@
 namespace moisson::audit {
 
 // The schema version this binary writes (PRAGMA user_version, meta table).
-inline constexpr int kLedgerSchemaVersion = 2;
+inline constexpr int kLedgerSchemaVersion = 3;
 
 // One document considered by `filter` (and later `crawl`).
 struct LedgerRow {
@@ -78,6 +78,16 @@ struct IdentifierHit {
   std::int64_t run = 0;    // runs.id
 };
 
+// What `moisson audit verify` reports: the hash chain from the first row to
+// the head recorded in `meta`, and where it breaks.
+struct ChainReport {
+  std::int64_t rows = 0;       // rows checked
+  bool ok = true;
+  std::int64_t bad_row = 0;    // id of the first row that breaks the chain (0 when ok, or at the end)
+  std::string problem;         // what is wrong, naming rows by id; never a stored value
+  std::string head;            // "<id> <row_hash>" of the last row: keep it elsewhere to anchor the chain
+};
+
 class Ledger {
  public:
   virtual ~Ledger() = default;
@@ -110,6 +120,10 @@ class Ledger {
   virtual Result<std::vector<IdentifierHit>> FindIdentifier(std::string_view hex_digest) const = 0;
   // Number of documents in the ledger, all runs.
   virtual Result<std::int64_t> RowCount() const = 0;
+  // Recomputes every row's hash in id order (docs/ledger.md, "Integrity"):
+  // an edited row, a row removed, inserted or moved, and rows cut from the
+  // end are each found and named. Reads in one snapshot.
+  virtual Result<ChainReport> VerifyChain() const = 0;
 };
 
 }  // namespace moisson::audit

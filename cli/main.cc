@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   AddKeygenCommand(&app, &global, &run);
   AddFilterCommands(&app, &global, &run);
   AddCrawlCommand(&app, &global, &run);
+  AddAuditCommands(&app, &global, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

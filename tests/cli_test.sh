@@ -269,6 +269,17 @@ tok1=$(grep -o '\[id\.email:[0-9a-f]*\]' "$tmp/out.jsonl" | sort -u)
 run "$moisson" filter --no-progress --key "$tmp/f.key" --ledger "$tmp/l.db" "$ex/forum.jsonl" -o "$tmp/out3.jsonl"
 check "filter: same key, same tokens" "$tok1" "$(grep -o '\[id\.email:[0-9a-f]*\]' "$tmp/out3.jsonl" | sort -u)"
 
+# audit verify: the ledger written by three filter runs holds one intact chain;
+# an edited row is named, exit 1.
+run "$moisson" audit verify --ledger "$tmp/l.db"
+check "audit verify: an untouched ledger" "0 1" "$code $(grep -c 'rows, hash chain intact; head [0-9]* [0-9a-f]\{64\}$' <<<"$out")"
+cp "$tmp/l.db" "$tmp/edited.db"
+/usr/bin/python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE documents SET decision = (CASE decision WHEN \"drop\" THEN \"keep\" ELSE \"drop\" END) WHERE id = 2"); c.commit()' "$tmp/edited.db"
+run "$moisson" audit verify --ledger "$tmp/edited.db"
+check "audit verify: an edited row is named" "1 $tmp/edited.db: chain broken after checking 2 rows: row 2 was changed: its content does not match its hash" "$code $out"
+run "$moisson" audit verify --ledger "$tmp/none.db"
+check "audit verify: a missing ledger is a usage error" "2 moisson audit verify: $tmp/none.db: no such ledger" "$code $err"
+
 # Errors: no key, a missing registry, a bad category, an unwritable output.
 run "$moisson" filter --no-progress --ledger "$tmp/l.db" "$ex/forum.jsonl" -o "$tmp/nokey.jsonl"
 check "filter without a key is a usage error" "2 0" "$code $(ls "$tmp"/nokey.jsonl* 2>/dev/null | wc -l)"

@@ -415,8 +415,9 @@ TEST_CASE("Ledger: a v1 file gains the crawl columns and its rows read as not fe
   // Turn it into the file a v1 moisson wrote: no crawl columns, version 1.
   Exec(t.path,
        "ALTER TABLE documents DROP COLUMN http_status; ALTER TABLE documents DROP COLUMN fetched; "
-       "ALTER TABLE documents DROP COLUMN signal; PRAGMA user_version = 1; "
-       "UPDATE meta SET value = '1' WHERE key = 'schema_version';");
+       "ALTER TABLE documents DROP COLUMN signal; ALTER TABLE documents DROP COLUMN prev_hash; "
+       "ALTER TABLE documents DROP COLUMN row_hash; DELETE FROM meta WHERE key = 'chain_head'; "
+       "PRAGMA user_version = 1; UPDATE meta SET value = '1' WHERE key = 'schema_version';");
   CHECK(Query(t.path, "PRAGMA user_version") == "1");
   auto l = Ledger::OpenSqlite(t.path);
   REQUIRE(l.ok());
@@ -432,4 +433,127 @@ TEST_CASE("Ledger: a v1 file gains the crawl columns and its rows read as not fe
         "200,1,header X-Robots-Tag: noai");
   r.http_status = 1000;
   CHECK_FALSE((*l)->Append(*run, {r}).ok());
+  // The old row was chained by the migration; the new one continues the chain.
+  auto rep = (*l)->VerifyChain();
+  REQUIRE(rep.ok());
+  CHECK(rep->ok);
+  CHECK(rep->rows == 2);
+}
+
+namespace {
+
+// A ledger of five rows (two with identifiers) for the tamper tests.
+std::unique_ptr<Ledger> FiveRows(const std::string& path) {
+  auto l = Ledger::OpenSqlite(path);
+  REQUIRE(l.ok());
+  auto run = (*l)->BeginRun("filter", "k");
+  std::vector<LedgerRow> rows;
+  for (int i = 1; i <= 5; ++i) {
+    rows.push_back(Row("https://example.org/" + std::to_string(i), i == 3 ? "drop" : "keep",
+                       i % 2 == 0 ? std::vector<std::pair<std::string, std::string>>{{"email", Digest('a' + i)}}
+                                  : std::vector<std::pair<std::string, std::string>>{}));
+  }
+  REQUIRE((*l)->Append(*run, {rows[0], rows[1]}).ok());
+  REQUIRE((*l)->Append(*run, {rows[2], rows[3], rows[4]}).ok());
+  return std::move(l).value();
+}
+
+ChainReport Verify(const std::string& path) {
+  auto l = Ledger::OpenSqlite(path);
+  REQUIRE(l.ok());
+  auto rep = (*l)->VerifyChain();
+  REQUIRE(rep.ok());
+  return rep.value();
+}
+
+}  // namespace
+
+TEST_CASE("Ledger chain: an untouched ledger verifies and names its head", "[ledger][chain]") {
+  TempLedger t;
+  FiveRows(t.path);
+  const ChainReport rep = Verify(t.path);
+  CHECK(rep.ok);
+  CHECK(rep.rows == 5);
+  CHECK(rep.problem.empty());
+  CHECK(rep.head.substr(0, 2) == "5 ");
+  CHECK(rep.head.size() == 2 + 64);
+  CHECK(Query(t.path, "SELECT value FROM meta WHERE key = 'chain_head'") == rep.head);
+}
+
+TEST_CASE("Ledger chain: an edited row is found and named", "[ledger][chain]") {
+  TempLedger t;
+  FiveRows(t.path);
+  Exec(t.path.c_str(), "UPDATE documents SET decision = 'keep' WHERE id = 3");
+  ChainReport rep = Verify(t.path);
+  CHECK_FALSE(rep.ok);
+  CHECK(rep.bad_row == 3);
+  CHECK(rep.problem == "row 3 was changed: its content does not match its hash");
+}
+
+TEST_CASE("Ledger chain: an identifier changed or removed is an edit of its row", "[ledger][chain]") {
+  TempLedger t;
+  FiveRows(t.path);
+  Exec(t.path, ("UPDATE identifiers SET digest = '" + Digest('z') + "' WHERE document = 4").c_str());
+  CHECK(Verify(t.path).bad_row == 4);
+  TempLedger u;
+  FiveRows(u.path);
+  Exec(u.path, "DELETE FROM identifiers WHERE document = 2");
+  CHECK(Verify(u.path).bad_row == 2);
+}
+
+TEST_CASE("Ledger chain: removed rows are found in the middle at the start and at the end", "[ledger][chain]") {
+  TempLedger mid;
+  FiveRows(mid.path);
+  Exec(mid.path, "DELETE FROM document_reasons WHERE document = 3; DELETE FROM documents WHERE id = 3");
+  ChainReport rep = Verify(mid.path);
+  CHECK_FALSE(rep.ok);
+  CHECK(rep.bad_row == 4);
+  CHECK(rep.problem == "row 4 does not follow row 2: rows were removed, inserted or moved between them");
+
+  TempLedger first;
+  FiveRows(first.path);
+  Exec(first.path, "DELETE FROM document_reasons WHERE document = 1; DELETE FROM documents WHERE id = 1");
+  rep = Verify(first.path);
+  CHECK(rep.bad_row == 2);
+  CHECK(rep.problem == "row 2 is first but does not start the chain: rows were removed before it");
+
+  TempLedger last;
+  FiveRows(last.path);
+  Exec(last.path, "DELETE FROM document_reasons WHERE document = 5; DELETE FROM documents WHERE id = 5");
+  rep = Verify(last.path);
+  CHECK_FALSE(rep.ok);
+  CHECK(rep.problem.find("the chain ends at row 4 but the ledger's head names row 5") == 0);
+}
+
+TEST_CASE("Ledger chain: rows swapped or renumbered are found", "[ledger][chain]") {
+  TempLedger t;
+  FiveRows(t.path);
+  // Swap the URLs of rows 1 and 2 (a reordering of their content).
+  Exec(t.path,
+       "UPDATE documents SET url = CASE id WHEN 1 THEN 'https://example.org/2' ELSE 'https://example.org/1' END "
+       "WHERE id IN (1, 2)");
+  CHECK(Verify(t.path).bad_row == 1);
+  TempLedger u;
+  FiveRows(u.path);
+  Exec(u.path, "PRAGMA foreign_keys = OFF; UPDATE documents SET id = 9 WHERE id = 2");
+  const ChainReport rep = Verify(u.path);
+  CHECK_FALSE(rep.ok);
+  CHECK(rep.bad_row == 3);  // row 3 no longer follows row 1
+}
+
+TEST_CASE("Ledger chain: two ledger objects appending in turn extend one chain", "[ledger][chain]") {
+  TempLedger t;
+  auto a = Ledger::OpenSqlite(t.path);
+  auto b = Ledger::OpenSqlite(t.path);
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  auto ra = (*a)->BeginRun("crawl", "k");
+  auto rb = (*b)->BeginRun("crawl", "k");
+  for (int i = 0; i < 6; ++i) {
+    Ledger& l = i % 2 == 0 ? **a : **b;
+    REQUIRE(l.Append(i % 2 == 0 ? *ra : *rb, {Row("https://example.org/x" + std::to_string(i), "keep", {})}).ok());
+  }
+  const ChainReport rep = Verify(t.path);
+  CHECK(rep.ok);
+  CHECK(rep.rows == 6);
 }
