@@ -365,6 +365,37 @@ class SqliteLedger : public Ledger {
     return Status::Ok();
   }
 
+  Result<std::vector<IdentifierHit>> FindUrlPrefix(std::string_view prefix) const override {
+    Stmt q;
+    if (!q.Prepare(db_, "SELECT id, url, considered_at, decision, output_file, output_id, site, source_file, "
+                        "source_offset, reasons, '', run FROM documents WHERE url >= ?1 AND url < ?2 ORDER BY id")) {
+      return Error("find");
+    }
+    // Every string that starts with `prefix` sorts between it and prefix + U+10FFFF.
+    const std::string upper = std::string(prefix) + "\xF4\x8F\xBF\xBF";
+    q.Text(1, prefix);
+    q.Text(2, upper);
+    std::vector<IdentifierHit> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      IdentifierHit h;
+      h.row = q.ColInt(0);
+      h.url = q.Col(1);
+      h.considered_at = q.Col(2);
+      h.decision = q.Col(3);
+      h.output_file = q.Col(4);
+      h.output_id = q.Col(5);
+      h.site = q.Col(6);
+      h.source_file = q.Col(7);
+      h.source_offset = static_cast<std::uint64_t>(q.ColInt(8));
+      h.reasons = SplitReasons(q.Col(9));
+      h.run = q.ColInt(11);
+      out.push_back(std::move(h));
+    }
+    if (rc != SQLITE_DONE) return Error("find");
+    return out;
+  }
+
   Result<ChainReport> VerifyChain() const override {
     ChainReport rep;
     // One read transaction: the rows, their identifiers and the head agree.

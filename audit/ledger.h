@@ -118,6 +118,9 @@ class Ledger {
 
   // Documents that held the identifier with this hex digest, oldest first.
   virtual Result<std::vector<IdentifierHit>> FindIdentifier(std::string_view hex_digest) const = 0;
+  // Documents whose URL starts with `prefix` (byte-wise), oldest first; `type`
+  // is empty in the hits. A full scan (no index serves a bare URL prefix).
+  virtual Result<std::vector<IdentifierHit>> FindUrlPrefix(std::string_view prefix) const = 0;
   // Number of documents in the ledger, all runs.
   virtual Result<std::int64_t> RowCount() const = 0;
   // Recomputes every row's hash in id order (docs/ledger.md, "Integrity"):

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   AddFilterCommands(&app, &global, &run);
   AddCrawlCommand(&app, &global, &run);
   AddAuditCommands(&app, &global, &run);
+  AddRightsCommands(&app, &global, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

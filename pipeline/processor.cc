@@ -450,6 +450,59 @@ void ReasonsJson(const ProcessedDocument& doc, JsonWriter* w) {
 
 }  // namespace
 
+Result<std::string> IdentifierDigest(const ProjectKey& key, std::string_view type, std::string_view value,
+                                     std::string_view phone_region) {
+  using blocklists::OptOutType;
+  if (value.empty()) return Status::InvalidArgument("an empty " + std::string(type) + " was given");
+  auto registry_form = [&](OptOutType t) -> std::optional<Digest> {
+    auto forms = blocklists::NormaliseIdentifier(t, value, "", std::string(phone_region));
+    if (!forms.ok() || forms->empty()) return std::nullopt;
+    return blocklists::OptOutDigest(key, t, forms->front());
+  };
+  if (type == "email") {
+    const auto d = registry_form(OptOutType::kEmail);
+    return DigestHex(d ? *d : TypedHmac(key, "email", AsciiLower(value)));
+  }
+  if (type == "phone") {
+    const auto d = registry_form(OptOutType::kPhone);
+    return DigestHex(d ? *d : TypedHmac(key, "phone", value));
+  }
+  if (type == "handle") {
+    std::string_view name = value;
+    if (name.find("://") != std::string_view::npos) {
+      while (!name.empty() && name.back() == '/') name.remove_suffix(1);
+      if (const auto slash = name.rfind('/'); slash != std::string_view::npos) name.remove_prefix(slash + 1);
+    } else if (const auto colon = name.rfind(':'); colon != std::string_view::npos) {
+      name.remove_prefix(colon + 1);
+    }
+    if (!name.empty() && name.front() == '@') name.remove_prefix(1);
+    if (name.empty()) return Status::InvalidArgument("a handle needs a name (platform:name or @name)");
+    return DigestHex(TypedHmac(key, "handle", "*:" + AsciiLower(name)));
+  }
+  if (type == "ip") {
+    std::string s(value);
+    unsigned char buf[16];
+    char out[INET6_ADDRSTRLEN];
+    if (inet_pton(AF_INET, s.c_str(), buf) == 1 && inet_ntop(AF_INET, buf, out, sizeof out)) {
+      s = out;
+    } else if (inet_pton(AF_INET6, s.c_str(), buf) == 1 && inet_ntop(AF_INET6, buf, out, sizeof out)) {
+      s = out;
+    } else {
+      return Status::InvalidArgument("not an IPv4 or IPv6 address");
+    }
+    return DigestHex(TypedHmac(key, "ip", s));
+  }
+  if (type == "nir") {
+    std::string s;
+    for (char c : value) {
+      if (c != ' ' && c != '.' && c != '-') s.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c);
+    }
+    return DigestHex(TypedHmac(key, "nir", s));
+  }
+  return Status::InvalidArgument("unknown identifier type '" + std::string(type) +
+                                 "' (email, phone, handle, ip, nir)");
+}
+
 std::string OutputJson(const ProcessedDocument& doc, std::string_view fetch_json) {
   JsonWriter w;
   w.BeginObject()

@@ -120,6 +120,14 @@ class Processor {
   policy::SitePolicy no_site_policy_;  // dumps carry no robots.txt: "not published"
 };
 
+// The ledger digest of an identifier as Process() indexes it, for rights
+// requests ("which documents held my e-mail?"): `type` is "email", "phone",
+// "handle" ("platform:name", "@name", a profile URL or a bare name: handles
+// are indexed whatever the platform), "ip" or "nir". Errors name the type,
+// never the value.
+Result<std::string> IdentifierDigest(const ProjectKey& key, std::string_view type, std::string_view value,
+                                     std::string_view phone_region);
+
 // The SPEC §6 output record of a kept or modified document (one JSON line).
 // `fetch_json`, when not empty, is a JSON object (the crawler's fetch
 // metadata) written as "fetch" in place of "source".

@@ -280,6 +280,18 @@ check "audit verify: an edited row is named" "1 $tmp/edited.db: chain broken aft
 run "$moisson" audit verify --ledger "$tmp/none.db"
 check "audit verify: a missing ledger is a usage error" "2 moisson audit verify: $tmp/none.db: no such ledger" "$code $err"
 
+# rights find: the records that held an e-mail (looked up by its keyed digest,
+# any spelling), never echoing it; a URL prefix; one identifier at a time.
+run "$moisson" rights find --key "$tmp/f.key" --ledger "$tmp/l.db" --email "Claire.Morel@EXAMPLE.fr"
+check "rights find: records of an e-mail" "0 1 0" \
+  "$code $(awk -F'\t' 'NF == 5 && $2 ~ /^20[0-9][0-9]-/ {n++} END {print (n >= 2)}' <<<"$out") $(grep -ci 'claire' <<<"$out$err")"
+run "$moisson" rights find --key "$tmp/f.key" --ledger "$tmp/l.db" --email "nobody@example.net"
+check "rights find: an unknown e-mail has no record" "0 0 records in $tmp/l.db" "$code$out $err"
+run "$moisson" rights find --ledger "$tmp/l.db" --url-prefix "https://forum.velo-club.example/" --json
+check "rights find: a URL prefix" "0 1" "$code $(grep -c '"url":"https://forum.velo-club.example/' <<<"$out" | awk '{print ($1 >= 2)}')"
+run "$moisson" rights find --key "$tmp/f.key" --ledger "$tmp/l.db" --email a@example.org --phone 0612345678
+check "rights find: two identifiers at once is a usage error" 2 "$code"
+
 # Errors: no key, a missing registry, a bad category, an unwritable output.
 run "$moisson" filter --no-progress --ledger "$tmp/l.db" "$ex/forum.jsonl" -o "$tmp/nokey.jsonl"
 check "filter without a key is a usage error" "2 0" "$code $(ls "$tmp"/nokey.jsonl* 2>/dev/null | wc -l)"

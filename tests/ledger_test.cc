@@ -557,3 +557,23 @@ TEST_CASE("Ledger chain: two ledger objects appending in turn extend one chain",
   CHECK(rep.ok);
   CHECK(rep.rows == 6);
 }
+
+TEST_CASE("Ledger: records are found by URL prefix byte-wise", "[ledger][rights]") {
+  TempLedger t;
+  auto l = Ledger::OpenSqlite(t.path);
+  REQUIRE(l.ok());
+  auto run = (*l)->BeginRun("crawl", "k");
+  REQUIRE((*l)->Append(*run, {Row("https://example.org/people/ana", "keep", {}),
+                              Row("https://example.org/people/anabel", "drop", {}),
+                              Row("https://example.org/peoplex", "keep", {}),
+                              Row("https://example.org/people/\xC3\xA9lodie", "keep", {}),
+                              Row("https://other.example/people/ana", "keep", {})})
+              .ok());
+  auto hits = (*l)->FindUrlPrefix("https://example.org/people/");
+  REQUIRE(hits.ok());
+  REQUIRE(hits->size() == 3);
+  CHECK(hits->at(0).url == "https://example.org/people/ana");
+  CHECK(hits->at(2).url == "https://example.org/people/\xC3\xA9lodie");
+  CHECK((*l)->FindUrlPrefix("https://example.org/people/ana")->size() == 2);
+  CHECK((*l)->FindUrlPrefix("https://nowhere.example/")->empty());
+}

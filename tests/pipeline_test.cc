@@ -368,3 +368,38 @@ TEST_CASE("Processor: the page title goes through the same detectors and actions
   CHECK(h.title.empty());
   CHECK(Has(h.reasons, "sensitive.health"));
 }
+
+TEST_CASE("IdentifierDigest finds what Process indexed for each identifier type", "[pipeline][rights]") {
+  const ProjectKey key = TestKey();
+  ProcessorParts parts;
+  parts.detector = &SharedDetector();
+  parts.key = &key;
+  const Processor p(parts, {});
+  const auto doc = p.Process(Text(
+      "Écrivez à Claire.Morel@Example.fr ou appelez le 06 12 34 56 78. Sur Twitter je suis @ClaireM_velo. "
+      "Mon serveur répond sur 192.168.1.20."));
+  auto digest_of = [&](const char* type) {
+    for (const auto& id : doc.identifiers) {
+      if (id.type == type) return id.hex_digest;
+    }
+    return std::string();
+  };
+  REQUIRE_FALSE(digest_of("email").empty());
+  CHECK(IdentifierDigest(key, "email", "claire.morel@example.fr", "FR").value() == digest_of("email"));
+  CHECK(IdentifierDigest(key, "email", "Claire.Morel@EXAMPLE.FR", "FR").value() == digest_of("email"));
+  REQUIRE_FALSE(digest_of("phone").empty());
+  CHECK(IdentifierDigest(key, "phone", "+33612345678", "FR").value() == digest_of("phone"));
+  CHECK(IdentifierDigest(key, "phone", "06.12.34.56.78", "FR").value() == digest_of("phone"));
+  REQUIRE_FALSE(digest_of("handle").empty());
+  CHECK(IdentifierDigest(key, "handle", "twitter:claireM_velo", "FR").value() == digest_of("handle"));
+  CHECK(IdentifierDigest(key, "handle", "@ClaireM_velo", "FR").value() == digest_of("handle"));
+  CHECK(IdentifierDigest(key, "handle", "https://x.com/ClaireM_velo/", "FR").value() == digest_of("handle"));
+  REQUIRE_FALSE(digest_of("ip").empty());
+  CHECK(IdentifierDigest(key, "ip", "192.168.1.20", "FR").value() == digest_of("ip"));
+  // Errors name the type, never the value.
+  const auto bad = IdentifierDigest(key, "ip", "not-an-address", "FR");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message().find("not-an-address") == std::string::npos);
+  CHECK_FALSE(IdentifierDigest(key, "passport", "X", "FR").ok());
+  CHECK_FALSE(IdentifierDigest(key, "handle", "twitter:", "FR").ok());
+}
