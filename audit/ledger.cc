@@ -368,7 +368,8 @@ class SqliteLedger : public Ledger {
   Result<std::vector<IdentifierHit>> FindUrlPrefix(std::string_view prefix) const override {
     Stmt q;
     if (!q.Prepare(db_, "SELECT id, url, considered_at, decision, output_file, output_id, site, source_file, "
-                        "source_offset, reasons, '', run FROM documents WHERE url >= ?1 AND url < ?2 ORDER BY id")) {
+                        "source_offset, reasons, '', run, http_status, fetched, signal FROM documents "
+                        "WHERE url >= ?1 AND url < ?2 ORDER BY id")) {
       return Error("find");
     }
     // Every string that starts with `prefix` sorts between it and prefix + U+10FFFF.
@@ -390,9 +391,54 @@ class SqliteLedger : public Ledger {
       h.source_offset = static_cast<std::uint64_t>(q.ColInt(8));
       h.reasons = SplitReasons(q.Col(9));
       h.run = q.ColInt(11);
+      h.http_status = static_cast<int>(q.ColInt(12));
+      h.fetched = q.ColInt(13) != 0;
+      h.signal = q.Col(14);
       out.push_back(std::move(h));
     }
     if (rc != SQLITE_DONE) return Error("find");
+    return out;
+  }
+
+  Result<std::vector<SiteSummary>> Sites() const override {
+    Stmt q;
+    if (!q.Prepare(db_,
+                   "SELECT site, min(considered_at), max(considered_at), count(*), sum(fetched), "
+                   "sum(decision = 'keep'), sum(decision = 'modify'), sum(decision = 'drop'), "
+                   "sum(reasons LIKE 'policy.%' OR reasons LIKE '%,policy.%' OR reasons LIKE 'blocklist.%' OR "
+                   "reasons LIKE '%,blocklist.%' OR reasons LIKE '%optout.site%') "
+                   "FROM documents GROUP BY site ORDER BY site")) {
+      return Error("sites");
+    }
+    std::vector<SiteSummary> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      SiteSummary x;
+      x.site = q.Col(0);
+      x.first = q.Col(1);
+      x.last = q.Col(2);
+      x.considered = q.ColInt(3);
+      x.fetched = q.ColInt(4);
+      x.kept = q.ColInt(5);
+      x.modified = q.ColInt(6);
+      x.dropped = q.ColInt(7);
+      x.objections = q.ColInt(8);
+      out.push_back(std::move(x));
+    }
+    if (rc != SQLITE_DONE) return Error("sites");
+    Stmt cats;
+    if (!cats.Prepare(db_, "SELECT DISTINCT d.site, substr(r.reason, 11) FROM document_reasons r "
+                           "JOIN documents d ON d.id = r.document WHERE r.reason LIKE 'blocklist.%' "
+                           "ORDER BY 1, 2")) {
+      return Error("sites");
+    }
+    std::size_t i = 0;
+    while ((rc = cats.Step()) == SQLITE_ROW) {
+      const std::string site = cats.Col(0);
+      while (i < out.size() && out[i].site < site) ++i;
+      if (i < out.size() && out[i].site == site) out[i].categories.push_back(cats.Col(1));
+    }
+    if (rc != SQLITE_DONE) return Error("sites");
     return out;
   }
 
@@ -506,6 +552,9 @@ class SqliteLedger : public Ledger {
       h.reasons = SplitReasons(find_.Col(9));
       h.type = find_.Col(10);
       h.run = find_.ColInt(11);
+      h.http_status = static_cast<int>(find_.ColInt(12));
+      h.fetched = find_.ColInt(13) != 0;
+      h.signal = find_.Col(14);
       hits.push_back(std::move(h));
     }
     if (rc != SQLITE_DONE) return Error("find");
@@ -605,7 +654,8 @@ class SqliteLedger : public Ledger {
                             "ON CONFLICT DO NOTHING") ||
         !find_.Prepare(db_,
                        "SELECT d.id, d.url, d.considered_at, d.decision, d.output_file, d.output_id, d.site, "
-                       "d.source_file, d.source_offset, d.reasons, i.type, d.run FROM identifiers i "
+                       "d.source_file, d.source_offset, d.reasons, i.type, d.run, d.http_status, d.fetched, d.signal "
+                       "FROM identifiers i "
                        "JOIN documents d ON d.id = i.document WHERE i.digest = ? ORDER BY d.id") ||
         !count_.Prepare(db_, "SELECT count(*) FROM documents") ||
         !begin_run_.Prepare(db_,

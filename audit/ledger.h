@@ -76,6 +76,20 @@ struct IdentifierHit {
   std::vector<std::string> reasons;
   std::string type;        // the identifier's type, as appended
   std::int64_t run = 0;    // runs.id
+  int http_status = 0;     // the crawl's fetch (schema v2)
+  bool fetched = false;
+  std::string signal;
+};
+
+// One registrable domain in `moisson audit sites`: counts, never URLs.
+struct SiteSummary {
+  std::string site;
+  std::string first, last;        // earliest and latest considered_at
+  std::int64_t considered = 0;    // rows
+  std::int64_t fetched = 0;       // pages requested (crawl)
+  std::int64_t kept = 0, modified = 0, dropped = 0;
+  std::int64_t objections = 0;    // rows refused by the site's signals or lists (policy.*, blocklist.*, optout.site)
+  std::vector<std::string> categories;  // site-list categories its URLs matched (blocklist.<category>)
 };
 
 // What `moisson audit verify` reports: the hash chain from the first row to
@@ -121,6 +135,8 @@ class Ledger {
   // Documents whose URL starts with `prefix` (byte-wise), oldest first; `type`
   // is empty in the hits. A full scan (no index serves a bare URL prefix).
   virtual Result<std::vector<IdentifierHit>> FindUrlPrefix(std::string_view prefix) const = 0;
+  // One summary per registrable domain ("" for documents without a URL), by site.
+  virtual Result<std::vector<SiteSummary>> Sites() const = 0;
   // Number of documents in the ledger, all runs.
   virtual Result<std::int64_t> RowCount() const = 0;
   // Recomputes every row's hash in id order (docs/ledger.md, "Integrity"):

@@ -280,6 +280,18 @@ check "audit verify: an edited row is named" "1 $tmp/edited.db: chain broken aft
 run "$moisson" audit verify --ledger "$tmp/none.db"
 check "audit verify: a missing ledger is a usage error" "2 moisson audit verify: $tmp/none.db: no such ledger" "$code $err"
 
+# audit sites: registrable domains with counts, never a URL; audit url: one URL's rows.
+run "$moisson" audit sites --ledger "$tmp/l.db"
+check "audit sites: CSV header" "site,categories,first,last,considered,fetched,kept,modified,dropped,objections" "$(head -1 <<<"$out")"
+check "audit sites: a site listed, no URL anywhere" "0 1 0" \
+  "$code $(grep -c '^velo-club.example,' <<<"$out") $(grep -c 'http\|/' <<<"$out")"
+run "$moisson" audit sites --ledger "$tmp/l.db" --format json
+check "audit sites: JSON lines" "0 1" "$code $(grep -c '"site":"velo-club.example","categories":\[\]' <<<"$out")"
+run "$moisson" audit url --ledger "$tmp/l.db" "https://forum.velo-club.example/topic/415-reprise" --json
+check "audit url: every row of the URL" "0 1" "$code $(grep -c '"decision"' <<<"$out" | awk '{print ($1 >= 3)}')"
+run "$moisson" audit url --ledger "$tmp/l.db" "https://forum.velo-club.example/topic/none"
+check "audit url: an unknown URL" "1 moisson audit url: no row for this URL" "$code $err"
+
 # rights find: the records that held an e-mail (looked up by its keyed digest,
 # any spelling), never echoing it; a URL prefix; one identifier at a time.
 run "$moisson" rights find --key "$tmp/f.key" --ledger "$tmp/l.db" --email "Claire.Morel@EXAMPLE.fr"

@@ -577,3 +577,46 @@ TEST_CASE("Ledger: records are found by URL prefix byte-wise", "[ledger][rights]
   CHECK((*l)->FindUrlPrefix("https://example.org/people/ana")->size() == 2);
   CHECK((*l)->FindUrlPrefix("https://nowhere.example/")->empty());
 }
+
+TEST_CASE("Ledger: sites are summarised by registrable domain with their list categories", "[ledger][audit]") {
+  TempLedger t;
+  auto l = Ledger::OpenSqlite(t.path);
+  REQUIRE(l.ok());
+  auto run = (*l)->BeginRun("crawl", "k");
+  LedgerRow a = Row("https://www.example.org/a", "keep", {});
+  a.site = "example.org";
+  a.fetched = true;
+  a.http_status = 200;
+  a.considered_at = "2026-01-02T00:00:00Z";
+  LedgerRow b = Row("https://www.example.org/b", "drop", {});
+  b.site = "example.org";
+  b.reasons = {"policy.robots.disallow"};
+  b.considered_at = "2026-01-01T00:00:00Z";
+  LedgerRow c = Row("https://adult.example/x", "drop", {});
+  c.site = "adult.example";
+  c.reasons = {"blocklist.adult"};
+  LedgerRow d = Row("https://www.example.org/c", "modify", {});
+  d.site = "example.org";
+  d.fetched = true;
+  d.reasons = {"id.email"};
+  d.considered_at = "2026-01-03T00:00:00Z";
+  REQUIRE((*l)->Append(*run, {a, b, c, d}).ok());
+  auto sites = (*l)->Sites();
+  REQUIRE(sites.ok());
+  REQUIRE(sites->size() == 2);
+  const SiteSummary& adult = sites->at(0);
+  CHECK(adult.site == "adult.example");
+  CHECK(adult.categories == std::vector<std::string>{"adult"});
+  CHECK(adult.objections == 1);
+  const SiteSummary& ex = sites->at(1);
+  CHECK(ex.site == "example.org");
+  CHECK(ex.first == "2026-01-01T00:00:00Z");
+  CHECK(ex.last == "2026-01-03T00:00:00Z");
+  CHECK(ex.considered == 3);
+  CHECK(ex.fetched == 2);
+  CHECK(ex.kept == 1);
+  CHECK(ex.modified == 1);
+  CHECK(ex.dropped == 1);
+  CHECK(ex.objections == 1);
+  CHECK(ex.categories.empty());
+}
