@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <ctime>
 #include <map>
@@ -203,6 +204,36 @@ std::string RowHash(std::string_view prev_hash, const ChainedRow& r) {
     hex[2 * i + 1] = kHex[md[i] & 15];
   }
   return hex;
+}
+
+// The columns the chain covers, in the order of kChainedColumns, read from
+// the current row of `rows` into `f` (which `c` then points into), and the
+// row's identifiers from `ids` (digest, type; by digest).
+constexpr const char* kChainedColumns =
+    "id, run, url, site, source_file, source_offset, considered_at, decision, reasons, content_sha256, "
+    "output_file, output_id, http_status, fetched, signal";
+
+void ReadChainedRow(Stmt& rows, Stmt& ids, std::array<std::string, 10>* f, ChainedRow* c) {
+  *f = {rows.Col(2), rows.Col(3), rows.Col(4), rows.Col(6), rows.Col(7), rows.Col(8), rows.Col(9), rows.Col(10),
+        rows.Col(11), rows.Col(14)};
+  c->id = rows.ColInt(0);
+  c->run = rows.ColInt(1);
+  c->url = (*f)[0];
+  c->site = (*f)[1];
+  c->source_file = (*f)[2];
+  c->source_offset = rows.ColInt(5);
+  c->considered_at = (*f)[3];
+  c->decision = (*f)[4];
+  c->reasons = (*f)[5];
+  c->content_sha256 = (*f)[6];
+  c->output_file = (*f)[7];
+  c->output_id = (*f)[8];
+  c->http_status = rows.ColInt(12);
+  c->fetched = rows.ColInt(13);
+  c->signal = (*f)[9];
+  ids.Int(1, c->id);
+  while (ids.Step() == SQLITE_ROW) c->identifiers.emplace_back(ids.Col(0), ids.Col(1));
+  ids.Reset();
 }
 
 std::vector<std::string> SplitReasons(const std::string& joined) {
@@ -457,9 +488,8 @@ class SqliteLedger : public Ledger {
       if (h.Step() == SQLITE_ROW) head = h.Col(0);
     }
     Stmt rows, ids;
-    if (!rows.Prepare(db_, "SELECT id, run, url, site, source_file, source_offset, considered_at, decision, reasons, "
-                           "content_sha256, output_file, output_id, http_status, fetched, signal, prev_hash, row_hash "
-                           "FROM documents ORDER BY id") ||
+    if (!rows.Prepare(db_, (std::string("SELECT ") + kChainedColumns +
+                            ", prev_hash, row_hash FROM documents ORDER BY id").c_str()) ||
         !ids.Prepare(db_, "SELECT digest, type FROM identifiers WHERE document = ? ORDER BY digest")) {
       return Error("verify");
     }
@@ -468,28 +498,10 @@ class SqliteLedger : public Ledger {
     int rc;
     while ((rc = rows.Step()) == SQLITE_ROW) {
       ++rep.rows;
-      const std::string f[] = {rows.Col(2), rows.Col(3), rows.Col(4), rows.Col(6), rows.Col(7), rows.Col(8),
-                               rows.Col(9), rows.Col(10), rows.Col(11), rows.Col(14)};
+      std::array<std::string, 10> f;
       ChainedRow c;
-      c.id = rows.ColInt(0);
-      c.run = rows.ColInt(1);
-      c.url = f[0];
-      c.site = f[1];
-      c.source_file = f[2];
-      c.source_offset = rows.ColInt(5);
-      c.considered_at = f[3];
-      c.decision = f[4];
-      c.reasons = f[5];
-      c.content_sha256 = f[6];
-      c.output_file = f[7];
-      c.output_id = f[8];
-      c.http_status = rows.ColInt(12);
-      c.fetched = rows.ColInt(13);
-      c.signal = f[9];
+      ReadChainedRow(rows, ids, &f, &c);
       const std::string row_prev = rows.Col(15), row_hash = rows.Col(16);
-      ids.Int(1, c.id);
-      while (ids.Step() == SQLITE_ROW) c.identifiers.emplace_back(ids.Col(0), ids.Col(1));
-      ids.Reset();
       if (row_prev != prev) {
         rep.ok = false;
         rep.bad_row = c.id;
@@ -706,9 +718,7 @@ class SqliteLedger : public Ledger {
   // order, inside the migration's transaction.
   Status ChainOlderRows() {
     Stmt rows, ids, upd, head;
-    if (!rows.Prepare(db_, "SELECT id, run, url, site, source_file, source_offset, considered_at, decision, reasons, "
-                           "content_sha256, output_file, output_id, http_status, fetched, signal "
-                           "FROM documents ORDER BY id") ||
+    if (!rows.Prepare(db_, (std::string("SELECT ") + kChainedColumns + " FROM documents ORDER BY id").c_str()) ||
         !ids.Prepare(db_, "SELECT digest, type FROM identifiers WHERE document = ? ORDER BY digest") ||
         !upd.Prepare(db_, "UPDATE documents SET prev_hash = ?, row_hash = ? WHERE id = ?") ||
         !head.Prepare(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES ('chain_head', ?)")) {
@@ -718,27 +728,9 @@ class SqliteLedger : public Ledger {
     std::int64_t last = 0;
     int rc;
     while ((rc = rows.Step()) == SQLITE_ROW) {
-      const std::string f[] = {rows.Col(2), rows.Col(3), rows.Col(4), rows.Col(6), rows.Col(7), rows.Col(8),
-                               rows.Col(9), rows.Col(10), rows.Col(11), rows.Col(14)};
+      std::array<std::string, 10> f;
       ChainedRow c;
-      c.id = rows.ColInt(0);
-      c.run = rows.ColInt(1);
-      c.url = f[0];
-      c.site = f[1];
-      c.source_file = f[2];
-      c.source_offset = rows.ColInt(5);
-      c.considered_at = f[3];
-      c.decision = f[4];
-      c.reasons = f[5];
-      c.content_sha256 = f[6];
-      c.output_file = f[7];
-      c.output_id = f[8];
-      c.http_status = rows.ColInt(12);
-      c.fetched = rows.ColInt(13);
-      c.signal = f[9];
-      ids.Int(1, c.id);
-      while (ids.Step() == SQLITE_ROW) c.identifiers.emplace_back(ids.Col(0), ids.Col(1));
-      ids.Reset();
+      ReadChainedRow(rows, ids, &f, &c);
       std::string hash = RowHash(prev, c);
       upd.Text(1, prev);
       upd.Text(2, hash);

@@ -90,14 +90,14 @@ check "lint first finding" "$tmp/bad.txt:1: error: rule before any user-agent li
 site="$src/examples/site"
 run "$moisson" --config "$src/examples/moisson.toml" policy explain --json \
   --url https://www.example.org/articles/vendanges-2024 --robots "$site/robots.txt" \
-  --tdmrep "$site/.well-known/tdmrep.json" --html "$site/article.html"
+  --tdmrep "$site/.well-known/tdmrep.json" --html "$site/articles/vendanges-2024.html"
 check "explain exit" 0 "$code"
 verdict=$(/usr/bin/python3 -c '
 import json,sys
 d=json.loads(sys.stdin.read())
 print(d["collect"], d["ai_train"], d["reasons"][0], d["signals"]["tdm"]["reservation"], d["signals"]["tdm"]["source"],
       d["signals"]["robots"]["allowed"], d["signals"]["content_signal"]["ai-train"], sorted(d["signals"]))' <<<"$out")
-check "explain json verdict" "False disallowed tdm.reservation 1 article.html True allowed ['ai_agents', 'ai_txt', 'content_signal', 'content_usage', 'robots', 'tdm', 'x_robots']" "$verdict"
+check "explain json verdict" "False disallowed tdm.reservation 1 vendanges-2024.html True allowed ['ai_agents', 'ai_txt', 'content_signal', 'content_usage', 'robots', 'tdm', 'x_robots']" "$verdict"
 run "$moisson" policy explain --json --url https://www.example.org/photos/cat.jpg --robots "$site/robots.txt" --ai-txt "$site/ai.txt"
 verdict=$(/usr/bin/python3 -c '
 import json,sys
