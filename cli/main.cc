@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   AddCrawlCommand(&app, &global, &run);
   AddAuditCommands(&app, &global, &run);
   AddRightsCommands(&app, &global, &run);
+  AddPublishCommand(&app, &global, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -292,6 +292,16 @@ check "audit url: every row of the URL" "0 1" "$code $(grep -c '"decision"' <<<"
 run "$moisson" audit url --ledger "$tmp/l.db" "https://forum.velo-club.example/topic/none"
 check "audit url: an unknown URL" "1 moisson audit url: no row for this URL" "$code $err"
 
+# publish: the five transparency files, with sites and counts but no URL and no
+# identifier of the dataset (the default config names no controller).
+run "$moisson" publish --ledger "$tmp/l.db" -o "$tmp/pub"
+check "publish: exit and files" "0 5" "$code $(ls "$tmp/pub" | grep -c 'scraped_sites.csv\|site_categories.md\|registry_sheet.md\|training_data_summary.md\|exclusion_policy.md')"
+check "publish: a collected site is listed" 1 "$(grep -c '^velo-club.example,' "$tmp/pub/scraped_sites.csv")"
+check "publish: no URL and no e-mail address in any file" "0 0" \
+  "$(cat "$tmp"/pub/* | grep -c '://') $(cat "$tmp"/pub/* | grep -c '@')"
+check "publish: the exclusion policy names the lists and their licences" "1 1" \
+  "$(grep -c '^| curated/health_forums.domains |' "$tmp/pub/exclusion_policy.md") $(grep -c 'CC BY-SA 4.0' "$tmp/pub/exclusion_policy.md")"
+
 # rights find: the records that held an e-mail (looked up by its keyed digest,
 # any spelling), never echoing it; a URL prefix; one identifier at a time.
 run "$moisson" rights find --key "$tmp/f.key" --ledger "$tmp/l.db" --email "Claire.Morel@EXAMPLE.fr"

@@ -1,0 +1,222 @@
+// moisson publish -o DIR: the transparency documents the CNIL asks a scraper
+// to make public (fiche 8.2, R9), built from the config and the ledger. They
+// name registrable domains and counts only: never a URL of the dataset, never
+// an identifier. Each file is written atomically.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "audit/ledger.h"
+#include "blocklists/defaults.h"
+#include "cli/commands.h"
+#include "core/file_util.h"
+#include "core/time_util.h"
+#include "core/version.h"
+
+namespace moisson::cli {
+namespace {
+
+struct PublishOptions {
+  const GlobalOptions* global = nullptr;
+  std::string out_dir;
+  std::string ledger;
+  int top = 100;
+};
+
+int Fail(const std::string& msg, int code) {
+  std::cerr << "moisson publish: " << msg << "\n";
+  return code;
+}
+
+std::string Csv(std::string_view v) {
+  if (v.find_first_of(",\"\n") == std::string_view::npos) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+std::string Md(std::string_view v) {  // a table cell: no pipes or line breaks
+  std::string out;
+  for (char c : v) out += (c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c));
+  return out;
+}
+
+std::string OrUnset(const std::string& v) { return v.empty() ? "(not set in the configuration)" : v; }
+
+// The shipped lists' manifest lines for the configured categories.
+std::string ListVersions(const Config& config) {
+  const std::string dir = config.blocklists.data_dir.empty() ? blocklists::BuiltInDataDir() : config.blocklists.data_dir;
+  std::ifstream in(dir + "/MANIFEST.md");
+  std::string out, line;
+  while (std::getline(in, line)) {
+    if (line.rfind("| ", 0) != 0 || line.rfind("| file", 0) == 0) continue;
+    for (const auto& c : config.blocklists.categories) {
+      if (line.find("/" + c + "/") != std::string::npos || line.find("/" + c + ".") != std::string::npos ||
+          (c == "adult" && line.find("pornography") != std::string::npos)) {
+        out += line + "\n";
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+int Run(const PublishOptions& o) {
+  Config config;
+  if (!LoadConfigOrReport(*o.global, &config)) return kExitUsage;
+  const std::string path = !o.ledger.empty() ? o.ledger : config.project.ledger;
+  if (access(path.c_str(), F_OK) != 0) return Fail(path + ": no such ledger", kExitUsage);
+  auto l = audit::Ledger::OpenSqlite(path);
+  if (!l.ok()) return Fail(l.status().message(), kExitFailed);
+  auto sites = (*l)->Sites();
+  if (!sites.ok()) return Fail(sites.status().message(), kExitFailed);
+  auto chain = (*l)->VerifyChain();
+  if (!chain.ok()) return Fail(chain.status().message(), kExitFailed);
+  if (::mkdir(o.out_dir.c_str(), 0755) != 0 && errno != EEXIST) return Fail(o.out_dir + ": cannot create", kExitFailed);
+  const std::string today = UtcNowIso8601().substr(0, 10);
+
+  // Sites with something collected, by volume.
+  std::vector<const audit::SiteSummary*> collected;
+  std::int64_t total_docs = 0, total_considered = 0;
+  std::map<std::string, std::int64_t> by_category;
+  std::string first, last;
+  for (const auto& x : sites.value()) {
+    total_considered += x.considered;
+    if (first.empty() || (!x.first.empty() && x.first < first)) first = x.first;
+    if (x.last > last) last = x.last;
+    if (x.categories.empty()) ++by_category["(no list category)"];
+    for (const auto& c : x.categories) ++by_category[c];
+    if (x.kept + x.modified > 0 && !x.site.empty()) {
+      collected.push_back(&x);
+      total_docs += x.kept + x.modified;
+    }
+  }
+  std::sort(collected.begin(), collected.end(), [](const auto* a, const auto* b) {
+    return a->kept + a->modified != b->kept + b->modified ? a->kept + a->modified > b->kept + b->modified
+                                                          : a->site < b->site;
+  });
+
+  std::ostringstream sites_csv;
+  sites_csv << "site,first_seen,last_seen,documents_collected,documents_considered\n";
+  for (const auto* x : collected) {
+    sites_csv << Csv(x->site) << "," << x->first << "," << x->last << "," << (x->kept + x->modified) << ","
+              << x->considered << "\n";
+  }
+
+  std::ostringstream cats;
+  cats << "# Categories of the sites considered\n\n"
+       << "Sites counted by the site-list category their pages matched (excluded by default: "
+       << "docs/blocklists.md); sites on no list are counted apart. " << sites->size() << " sites in all.\n\n"
+       << "| category | sites |\n|---|---:|\n";
+  for (const auto& [c, n] : by_category) cats << "| " << Md(c) << " | " << n << " |\n";
+
+  std::ostringstream sheet;
+  sheet << "# Processing registry sheet: collection of web data to train AI systems\n\n"
+        << "Produced by moisson " << MOISSON_VERSION << " on " << today << ", after the CNIL's recommendations "
+        << "on web scraping (fiche 8.2).\n\n"
+        << "| item | |\n|---|---|\n"
+        << "| Controller | " << Md(OrUnset(config.controller.name)) << " |\n"
+        << "| Contact for rights requests | " << Md(OrUnset(config.controller.contact)) << " |\n"
+        << "| Privacy policy | " << Md(OrUnset(config.controller.privacy_policy_url)) << " |\n"
+        << "| Purpose | building training data for AI systems |\n"
+        << "| Sources | public web pages collected by moisson's crawler, and existing web dumps |\n"
+        << "| Sites collected from | " << collected.size() << " registrable domains (scraped_sites.csv) |\n"
+        << "| Period | " << (first.empty() ? "-" : first.substr(0, 10)) << " to "
+        << (last.empty() ? "-" : last.substr(0, 10)) << " |\n"
+        << "| Categories excluded | " << Md([&] {
+             std::string s;
+             for (const auto& c : config.blocklists.categories) s += (s.empty() ? "" : ", ") + c;
+             return s.empty() ? std::string("none") : s;
+           }()) << " |\n"
+        << "| Data excluded or transformed | sensitive data (GDPR art. 9) and data about minors dropped; banking and "
+           "geolocation data redacted; e-mails, phone numbers, handles and IP addresses pseudonymised "
+           "(docs/filtering.md) |\n"
+        << "| Objections honoured | robots.txt (own and AI crawlers' groups), ai.txt, TDMRep, noai/noindex, IETF "
+           "Content-Usage, Content-Signal; site owners' and persons' opt-outs |\n\n"
+        << "## How to exercise your rights\n\n"
+        << "Write to " << Md(OrUnset(config.controller.contact))
+        << " giving the identifier you want us to look for (an e-mail address, a phone number, a social-network "
+           "handle) or the address of your pages. We look it up without having stored it (only keyed hashes are "
+           "kept), tell you which pages held it and when, and on request remove those records from the dataset and "
+           "add you to our opt-out list so that future collection drops them.\n";
+
+  std::ostringstream summary;
+  summary << "# Training data summary\n\n"
+          << "In the spirit of the EU AI Act's template for the public summary of training content.\n\n"
+          << "- Documents in the dataset: " << total_docs << " (of " << total_considered
+          << " considered; the others were refused by their sites' signals, excluded lists or opt-outs, or "
+             "dropped by the filters)\n"
+          << "- Registrable domains contributing: " << collected.size() << "\n"
+          << "- Collection period: " << (first.empty() ? "-" : first.substr(0, 10)) << " to "
+          << (last.empty() ? "-" : last.substr(0, 10)) << "\n"
+          << "- Ledger: " << chain->rows << " rows, hash chain " << (chain->ok ? "intact" : "BROKEN")
+          << (chain->head.empty() ? "" : ", head " + chain->head) << "\n\n"
+          << "## Top domains by volume\n\n| domain | documents | share |\n|---|---:|---:|\n";
+  for (int i = 0; i < o.top && i < static_cast<int>(collected.size()); ++i) {
+    const auto* x = collected[i];
+    const double share = total_docs > 0 ? 100.0 * static_cast<double>(x->kept + x->modified) / total_docs : 0.0;
+    char pct[32];
+    std::snprintf(pct, sizeof pct, "%.1f %%", share);
+    summary << "| " << Md(x->site) << " | " << (x->kept + x->modified) << " | " << pct << " |\n";
+  }
+
+  std::ostringstream policy;
+  policy << "# Exclusion policy\n\n"
+         << "What moisson refuses to collect, and the lists it uses (as of " << today << ").\n\n"
+         << "## Signals honoured before and after each fetch\n\n"
+         << "- robots.txt for moisson's token (always), with RFC 9309's outcome rules (unreachable: nothing "
+            "collected)\n"
+         << "- robots.txt groups of known AI crawlers: " << (config.policy.honour.ai_agents ? "yes" : "no") << "\n"
+         << "- ai.txt: " << (config.policy.honour.ai_txt ? "yes" : "no") << "; TDMRep: "
+         << (config.policy.honour.tdmrep ? "yes" : "no") << "; IETF Content-Usage: "
+         << (config.policy.honour.content_usage ? "yes" : "no") << "; Content-Signal: "
+         << (config.policy.honour.content_signal ? "yes" : "no") << "; noai: " << (config.policy.honour.noai ? "yes" : "no")
+         << "; noindex (not manifestly public): " << (config.policy.honour.noindex ? "yes" : "no") << "\n"
+         << "- pages behind a login, a paywall, or answering 401/403/407/451 are never collected\n\n"
+         << "## Site categories excluded\n\n";
+  for (const auto& c : config.blocklists.categories) policy << "- " << c << "\n";
+  policy << "\n## List files (entries, SHA-256)\n\n| file | entries | sha256 |\n|---|---:|---|\n"
+         << ListVersions(config)
+         << "\n## Licences\n\n"
+         << "- UT1 blacklists, Université Toulouse 1 Capitole (Fabrice Prigent): CC BY-SA 4.0\n"
+         << "- Sinfonietta hostfiles: MIT, Copyright (c) 2016 Sinfonietta\n"
+         << "- health forums and minors' social networks: curated by the moisson project\n";
+
+  const std::pair<const char*, std::string> files[] = {
+      {"scraped_sites.csv", sites_csv.str()},     {"site_categories.md", cats.str()},
+      {"registry_sheet.md", sheet.str()},         {"training_data_summary.md", summary.str()},
+      {"exclusion_policy.md", policy.str()}};
+  for (const auto& [name, text] : files) {
+    if (Status st = WriteFileAtomically(o.out_dir + "/" + name, text); !st.ok()) return Fail(st.message(), kExitFailed);
+  }
+  std::cout << "publish: " << collected.size() << " sites, " << total_docs << " documents; wrote";
+  for (const auto& [name, text] : files) std::cout << " " << name;
+  std::cout << " to " << o.out_dir << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddPublishCommand(CLI::App* app, const GlobalOptions* global, Runner* run) {
+  auto o = std::make_shared<PublishOptions>();
+  o->global = global;
+  CLI::App* p = app->add_subcommand(
+      "publish", "Write the transparency documents: scraped sites, categories, registry sheet, training-data "
+                 "summary, exclusion policy (no URL, no identifier)");
+  p->add_option("-o,--output", o->out_dir, "folder to write them to")->required();
+  p->add_option("--ledger", o->ledger, "provenance ledger (default: [project] ledger)");
+  p->add_option("--top", o->top, "domains listed in the training-data summary (default 100)")->check(CLI::Range(1, 100000));
+  p->callback([o, run] { *run = [o] { return Run(*o); }; });
+}
+
+}  // namespace moisson::cli
