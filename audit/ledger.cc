@@ -473,6 +473,18 @@ class SqliteLedger : public Ledger {
     return out;
   }
 
+  Result<std::vector<std::pair<std::string, std::int64_t>>> ReasonCounts() const override {
+    Stmt q;
+    if (!q.Prepare(db_, "SELECT reason, count(*) FROM document_reasons GROUP BY reason ORDER BY reason")) {
+      return Error("reasons");
+    }
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out.emplace_back(q.Col(0), q.ColInt(1));
+    if (rc != SQLITE_DONE) return Error("reasons");
+    return out;
+  }
+
   Result<ChainReport> VerifyChain() const override {
     ChainReport rep;
     // One read transaction: the rows, their identifiers and the head agree.

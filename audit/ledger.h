@@ -137,6 +137,8 @@ class Ledger {
   virtual Result<std::vector<IdentifierHit>> FindUrlPrefix(std::string_view prefix) const = 0;
   // One summary per registrable domain ("" for documents without a URL), by site.
   virtual Result<std::vector<SiteSummary>> Sites() const = 0;
+  // How many documents carry each reason (category ids and reason codes), by reason.
+  virtual Result<std::vector<std::pair<std::string, std::int64_t>>> ReasonCounts() const = 0;
   // Number of documents in the ledger, all runs.
   virtual Result<std::int64_t> RowCount() const = 0;
   // Recomputes every row's hash in id order (docs/ledger.md, "Integrity"):

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   AddAuditCommands(&app, &global, &run);
   AddRightsCommands(&app, &global, &run);
   AddPublishCommand(&app, &global, &run);
+  AddDatasheetCommand(&app, &global, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -302,6 +302,12 @@ check "publish: no URL and no e-mail address in any file" "0 0" \
 check "publish: the exclusion policy names the lists and their licences" "1 1" \
   "$(grep -c '^| curated/health_forums.domains |' "$tmp/pub/exclusion_policy.md") $(grep -c 'CC BY-SA 4.0' "$tmp/pub/exclusion_policy.md")"
 
+# datasheet: Gebru et al.'s headings, counts from the ledger, no URL or e-mail.
+run "$moisson" datasheet --ledger "$tmp/l.db" --name "Forum test" -o "$tmp/datasheet.md"
+check "datasheet: the seven headings" "0 7" "$code $(grep -c '^## \(Motivation\|Composition\|Collection process\|Preprocessing, cleaning, labelling\|Uses\|Distribution\|Maintenance\)$' "$tmp/datasheet.md")"
+check "datasheet: reasons counted and no URL or e-mail" "1 0 0" \
+  "$(grep -c '^| sensitive.health | [1-9]' "$tmp/datasheet.md") $(grep -c '://' "$tmp/datasheet.md") $(grep -c '@' "$tmp/datasheet.md")"
+
 # rights find: the records that held an e-mail (looked up by its keyed digest,
 # any spelling), never echoing it; a URL prefix; one identifier at a time.
 run "$moisson" rights find --key "$tmp/f.key" --ledger "$tmp/l.db" --email "Claire.Morel@EXAMPLE.fr"

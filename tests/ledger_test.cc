@@ -620,3 +620,20 @@ TEST_CASE("Ledger: sites are summarised by registrable domain with their list ca
   CHECK(ex.objections == 1);
   CHECK(ex.categories.empty());
 }
+
+TEST_CASE("Ledger: documents are counted per reason", "[ledger][audit]") {
+  TempLedger t;
+  auto l = Ledger::OpenSqlite(t.path);
+  REQUIRE(l.ok());
+  auto run = (*l)->BeginRun("filter", "k");
+  LedgerRow a = Row("https://example.org/a", "drop", {});
+  a.reasons = {"sensitive.health", "minor"};
+  LedgerRow b = Row("https://example.org/b", "drop", {});
+  b.reasons = {"sensitive.health"};
+  REQUIRE((*l)->Append(*run, {a, b, Row("https://example.org/c", "keep", {})}).ok());
+  auto counts = (*l)->ReasonCounts();
+  REQUIRE(counts.ok());
+  const std::vector<std::pair<std::string, std::int64_t>> want = {
+      {"id.email", 1}, {"id.phone", 1}, {"minor", 1}, {"sensitive.health", 2}};
+  CHECK(counts.value() == want);
+}
