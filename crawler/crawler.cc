@@ -216,16 +216,6 @@ std::string StoredResponseHead(std::string_view head, std::size_t body_size) {
   return out;
 }
 
-// "robots.txt:4 Disallow: /private/": the first honoured objection.
-std::string BlockingSignal(const policy::Decision& d) {
-  for (const auto& e : d.evidence) {
-    if (!e.honoured || !policy::IsObjection(e.effect)) continue;
-    return e.source + (e.line > 0 ? ":" + std::to_string(e.line) : std::string()) + " " + e.text;
-  }
-  if (!d.robots.fetch_reason.empty() && d.robots.fetch != "parse") return d.robots.source + " " + d.robots.fetch_reason;
-  return "";
-}
-
 class Crawl {
  public:
   Crawl(const CrawlParts& parts, CrawlOptions options, std::function<void(const CrawlStats&)> on_status)
@@ -646,7 +636,7 @@ bool Crawl::Dispatch(Host* h) {
         if (policy::IsObjection(r)) reasons.push_back("policy." + r);
       }
       if (reasons.empty()) reasons.push_back("policy.refused");
-      Record(item, h->site, "drop", std::move(reasons), 0, false, BlockingSignal(d));
+      Record(item, h->site, "drop", std::move(reasons), 0, false, policy::BlockingSignal(d));
       MarkDone(item.id);
       continue;
     }

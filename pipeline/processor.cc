@@ -323,11 +323,7 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
       if (policy::IsObjection(r)) doc.policy_reasons.push_back(r);
     }
     if (!d.collect) {
-      for (const auto& e : d.evidence) {
-        if (!e.honoured || !policy::IsObjection(e.effect)) continue;
-        doc.policy_signal = e.source + (e.line > 0 ? ":" + std::to_string(e.line) : std::string()) + " " + e.text;
-        break;
-      }
+      doc.policy_signal = policy::BlockingSignal(d);
       for (const auto& r : doc.policy_reasons) AddReason(&doc.reasons, "policy." + r);
       dropped = true;
     }

@@ -128,6 +128,15 @@ SitePolicy PolicyEngine::LoadSite(const RobotsFetch& robots_fetch, std::string_v
   return site;
 }
 
+std::string BlockingSignal(const Decision& d) {
+  for (const auto& e : d.evidence) {
+    if (!e.honoured || !IsObjection(e.effect)) continue;
+    return e.source + (e.line > 0 ? ":" + std::to_string(e.line) : std::string()) + " " + e.text;
+  }
+  if (!d.robots.fetch_reason.empty() && d.robots.fetch != "parse") return d.robots.source + " " + d.robots.fetch_reason;
+  return "";
+}
+
 bool IsObjection(std::string_view x) {
   return x == "robots.disallow" || x == "robots.unreachable" || x == "ai_agent.disallow" || x == "ai_txt.disallow" ||
          x == "tdm.reservation" || x == "content_usage.train-ai=n" || x == "content_signal.ai-train=no" ||

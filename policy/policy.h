@@ -166,6 +166,12 @@ struct Decision {
 // noindex); false for permissions and neutral outcomes (docs/reasons.md).
 bool IsObjection(std::string_view reason);
 
+// The rule that refused collection, as the ledger's `signal` column records
+// it: "source:line text" of the first honoured objection ("robots.txt:4
+// Disallow: /private/", "page:2 noindex"), else the robots.txt fetch outcome
+// when it decided ("robots.txt HTTP 503: unreachable"), else "".
+std::string BlockingSignal(const Decision& d);
+
 class PolicyEngine {
  public:
   // Copies what it needs from `config`; the config may go away afterwards.
