@@ -248,6 +248,39 @@ std::vector<std::string> SplitReasons(const std::string& joined) {
   return out;
 }
 
+// The columns of an IdentifierHit, in ReadHit's order (type is '' for hits
+// that are not found through an identifier).
+constexpr const char* kHitColumns =
+    "d.id, d.url, d.considered_at, d.decision, d.output_file, d.output_id, d.site, d.source_file, d.source_offset, "
+    "d.reasons, %s, d.run, d.http_status, d.fetched, d.signal";
+
+IdentifierHit ReadHit(const Stmt& q) {
+  IdentifierHit h;
+  h.row = q.ColInt(0);
+  h.url = q.Col(1);
+  h.considered_at = q.Col(2);
+  h.decision = q.Col(3);
+  h.output_file = q.Col(4);
+  h.output_id = q.Col(5);
+  h.site = q.Col(6);
+  h.source_file = q.Col(7);
+  h.source_offset = static_cast<std::uint64_t>(q.ColInt(8));
+  h.reasons = SplitReasons(q.Col(9));
+  h.type = q.Col(10);
+  h.run = q.ColInt(11);
+  h.http_status = static_cast<int>(q.ColInt(12));
+  h.fetched = q.ColInt(13) != 0;
+  h.signal = q.Col(14);
+  return h;
+}
+
+// "SELECT <hit columns> " with the identifier type column `type`.
+std::string SelectHits(const char* type) {
+  std::string cols = kHitColumns;
+  cols.replace(cols.find("%s"), 2, type);
+  return "SELECT " + cols + " ";
+}
+
 class SqliteLedger : public Ledger {
  public:
   ~SqliteLedger() override {
@@ -398,9 +431,7 @@ class SqliteLedger : public Ledger {
 
   Result<std::vector<IdentifierHit>> FindUrlPrefix(std::string_view prefix) const override {
     Stmt q;
-    if (!q.Prepare(db_, "SELECT id, url, considered_at, decision, output_file, output_id, site, source_file, "
-                        "source_offset, reasons, '', run, http_status, fetched, signal FROM documents "
-                        "WHERE url >= ?1 AND url < ?2 ORDER BY id")) {
+    if (!q.Prepare(db_, (SelectHits("''") + "FROM documents d WHERE d.url >= ?1 AND d.url < ?2 ORDER BY d.id").c_str())) {
       return Error("find");
     }
     // Every string that starts with `prefix` sorts between it and prefix + U+10FFFF.
@@ -410,22 +441,7 @@ class SqliteLedger : public Ledger {
     std::vector<IdentifierHit> out;
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) {
-      IdentifierHit h;
-      h.row = q.ColInt(0);
-      h.url = q.Col(1);
-      h.considered_at = q.Col(2);
-      h.decision = q.Col(3);
-      h.output_file = q.Col(4);
-      h.output_id = q.Col(5);
-      h.site = q.Col(6);
-      h.source_file = q.Col(7);
-      h.source_offset = static_cast<std::uint64_t>(q.ColInt(8));
-      h.reasons = SplitReasons(q.Col(9));
-      h.run = q.ColInt(11);
-      h.http_status = static_cast<int>(q.ColInt(12));
-      h.fetched = q.ColInt(13) != 0;
-      h.signal = q.Col(14);
-      out.push_back(std::move(h));
+      out.push_back(ReadHit(q));
     }
     if (rc != SQLITE_DONE) return Error("find");
     return out;
@@ -563,23 +579,7 @@ class SqliteLedger : public Ledger {
     std::vector<IdentifierHit> hits;
     int rc;
     while ((rc = find_.Step()) == SQLITE_ROW) {
-      IdentifierHit h;
-      h.row = find_.ColInt(0);
-      h.url = find_.Col(1);
-      h.considered_at = find_.Col(2);
-      h.decision = find_.Col(3);
-      h.output_file = find_.Col(4);
-      h.output_id = find_.Col(5);
-      h.site = find_.Col(6);
-      h.source_file = find_.Col(7);
-      h.source_offset = static_cast<std::uint64_t>(find_.ColInt(8));
-      h.reasons = SplitReasons(find_.Col(9));
-      h.type = find_.Col(10);
-      h.run = find_.ColInt(11);
-      h.http_status = static_cast<int>(find_.ColInt(12));
-      h.fetched = find_.ColInt(13) != 0;
-      h.signal = find_.Col(14);
-      hits.push_back(std::move(h));
+      hits.push_back(ReadHit(find_));
     }
     if (rc != SQLITE_DONE) return Error("find");
     return hits;
@@ -676,11 +676,9 @@ class SqliteLedger : public Ledger {
         !insert_id_.Prepare(db_,
                             "INSERT INTO identifiers(digest, type, document) VALUES (?, ?, ?) "
                             "ON CONFLICT DO NOTHING") ||
-        !find_.Prepare(db_,
-                       "SELECT d.id, d.url, d.considered_at, d.decision, d.output_file, d.output_id, d.site, "
-                       "d.source_file, d.source_offset, d.reasons, i.type, d.run, d.http_status, d.fetched, d.signal "
-                       "FROM identifiers i "
-                       "JOIN documents d ON d.id = i.document WHERE i.digest = ? ORDER BY d.id") ||
+        !find_.Prepare(db_, (SelectHits("i.type") +
+                             "FROM identifiers i JOIN documents d ON d.id = i.document WHERE i.digest = ? ORDER BY d.id")
+                                .c_str()) ||
         !count_.Prepare(db_, "SELECT count(*) FROM documents") ||
         !begin_run_.Prepare(db_,
                             "INSERT INTO runs(command, started_at, key_id, moisson_version) VALUES (?, ?, ?, ?)") ||
