@@ -77,7 +77,6 @@ struct Fetcher::Transfer {
   FetchResult result;
   std::size_t max_body = 0;
   bool body_started = false;
-  curl_slist* headers_out = nullptr;
   char errbuf[CURL_ERROR_SIZE] = {};
 };
 
@@ -183,7 +182,6 @@ Fetcher::Fetcher(asio::io_context& io, FetcherOptions options)
 Fetcher::~Fetcher() {
   for (auto& [easy, t] : transfers_) {
     curl_multi_remove_handle(multi_, easy);
-    curl_slist_free_all(t->headers_out);
     curl_easy_cleanup(easy);
   }
   transfers_.clear();
@@ -412,7 +410,6 @@ void Fetcher::Finish(Transfer* t, CURLcode code) {
   }
   if (r.error != FetchError::kNone) r.body.clear();  // nothing of an aborted body is kept
   curl_multi_remove_handle(multi_, easy);
-  curl_slist_free_all(t->headers_out);
   auto node = transfers_.extract(easy);
   if (idle_handles_.size() < 512) {
     idle_handles_.push_back(easy);
