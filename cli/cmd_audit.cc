@@ -7,6 +7,7 @@
 
 #include "audit/ledger.h"
 #include "cli/commands.h"
+#include "cli/ledger_reports.h"
 #include "core/json.h"
 
 namespace moisson::cli {
@@ -21,35 +22,21 @@ struct AuditOptions {
 };
 
 // Opens the ledger named by --ledger or [project] ledger; prints why not.
-std::unique_ptr<audit::Ledger> OpenLedger(const AuditOptions& o, const char* cmd, int* code) {
+std::unique_ptr<audit::Ledger> OpenLedger(const AuditOptions& o, const char* cmd, int* code, std::string* path = nullptr) {
   Config config;
   if (!LoadConfigOrReport(*o.global, &config)) {
     *code = kExitUsage;
     return nullptr;
   }
-  const std::string path = !o.ledger.empty() ? o.ledger : config.project.ledger;
-  if (access(path.c_str(), F_OK) != 0) {
-    std::cerr << "moisson audit " << cmd << ": " << path << ": no such ledger\n";
-    *code = kExitUsage;
-    return nullptr;
-  }
-  auto l = audit::Ledger::OpenSqlite(path);
+  const std::string p = !o.ledger.empty() ? o.ledger : config.project.ledger;
+  if (path != nullptr) *path = p;
+  auto l = OpenExistingLedger(p);
   if (!l.ok()) {
     std::cerr << "moisson audit " << cmd << ": " << l.status().message() << "\n";
-    *code = kExitFailed;
+    *code = LedgerOpenExitCode(l.status());
     return nullptr;
   }
   return std::move(l).value();
-}
-
-std::string CsvField(std::string_view v) {
-  if (v.find_first_of(",\"\n") == std::string_view::npos) return std::string(v);
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  return out + "\"";
 }
 
 std::string Join(const std::vector<std::string>& v, char sep) {
@@ -118,13 +105,7 @@ int Url(const AuditOptions& o) {
     if (h.url != o.url) continue;
     ++n;
     if (o.json) {
-      JsonWriter w;
-      w.BeginObject().Key("row").Int(h.row).Key("run").Int(h.run).Key("considered_at").String(h.considered_at)
-          .Key("decision").String(h.decision).Key("reasons").BeginArray();
-      for (const auto& r : h.reasons) w.String(r);
-      w.EndArray().Key("fetched").Bool(h.fetched).Key("http_status").Int(h.http_status).Key("signal").String(h.signal)
-          .Key("output_file").String(h.output_file).Key("output_id").String(h.output_id).EndObject();
-      std::cout << w.str() << "\n";
+      std::cout << HitJson(h) << "\n";
     } else {
       std::cout << h.row << "\t" << h.considered_at << "\t" << h.decision << "\t"
                 << (h.reasons.empty() ? "-" : Join(h.reasons, ',')) << "\t"
@@ -140,11 +121,9 @@ int Url(const AuditOptions& o) {
 }
 
 int Verify(const AuditOptions& o) {
-  Config config;
-  if (!LoadConfigOrReport(*o.global, &config)) return kExitUsage;
-  const std::string path = !o.ledger.empty() ? o.ledger : config.project.ledger;
   int code = kExitOk;
-  auto l = OpenLedger(o, "verify", &code);
+  std::string path;
+  auto l = OpenLedger(o, "verify", &code, &path);
   if (!l) return code;
   auto rep = l->VerifyChain();
   if (!rep.ok()) {

@@ -12,6 +12,7 @@
 
 #include "audit/ledger.h"
 #include "cli/commands.h"
+#include "cli/ledger_reports.h"
 #include "core/file_util.h"
 #include "core/time_util.h"
 #include "core/version.h"
@@ -41,9 +42,8 @@ int Run(const DatasheetOptions& o) {
   auto actions = pipeline::ActionTable::FromConfig(config);
   if (!actions.ok()) return Fail(actions.status().message(), kExitUsage);
   const std::string path = !o.ledger.empty() ? o.ledger : config.project.ledger;
-  if (access(path.c_str(), F_OK) != 0) return Fail(path + ": no such ledger", kExitUsage);
-  auto l = audit::Ledger::OpenSqlite(path);
-  if (!l.ok()) return Fail(l.status().message(), kExitFailed);
+  auto l = OpenExistingLedger(path);
+  if (!l.ok()) return Fail(l.status().message(), LedgerOpenExitCode(l.status()));
   auto sites = (*l)->Sites();
   auto reasons = (*l)->ReasonCounts();
   auto chain = (*l)->VerifyChain();

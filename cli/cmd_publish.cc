@@ -16,6 +16,7 @@
 #include "audit/ledger.h"
 #include "blocklists/defaults.h"
 #include "cli/commands.h"
+#include "cli/ledger_reports.h"
 #include "core/file_util.h"
 #include "core/time_util.h"
 #include "core/version.h"
@@ -33,16 +34,6 @@ struct PublishOptions {
 int Fail(const std::string& msg, int code) {
   std::cerr << "moisson publish: " << msg << "\n";
   return code;
-}
-
-std::string Csv(std::string_view v) {
-  if (v.find_first_of(",\"\n") == std::string_view::npos) return std::string(v);
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  return out + "\"";
 }
 
 std::string Md(std::string_view v) {  // a table cell: no pipes or line breaks
@@ -75,9 +66,8 @@ int Run(const PublishOptions& o) {
   Config config;
   if (!LoadConfigOrReport(*o.global, &config)) return kExitUsage;
   const std::string path = !o.ledger.empty() ? o.ledger : config.project.ledger;
-  if (access(path.c_str(), F_OK) != 0) return Fail(path + ": no such ledger", kExitUsage);
-  auto l = audit::Ledger::OpenSqlite(path);
-  if (!l.ok()) return Fail(l.status().message(), kExitFailed);
+  auto l = OpenExistingLedger(path);
+  if (!l.ok()) return Fail(l.status().message(), LedgerOpenExitCode(l.status()));
   auto sites = (*l)->Sites();
   if (!sites.ok()) return Fail(sites.status().message(), kExitFailed);
   auto chain = (*l)->VerifyChain();
@@ -109,7 +99,7 @@ int Run(const PublishOptions& o) {
   std::ostringstream sites_csv;
   sites_csv << "site,first_seen,last_seen,documents_collected,documents_considered\n";
   for (const auto* x : collected) {
-    sites_csv << Csv(x->site) << "," << x->first << "," << x->last << "," << (x->kept + x->modified) << ","
+    sites_csv << CsvField(x->site) << "," << x->first << "," << x->last << "," << (x->kept + x->modified) << ","
               << x->considered << "\n";
   }
 

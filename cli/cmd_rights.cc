@@ -10,7 +10,7 @@
 
 #include "audit/ledger.h"
 #include "cli/commands.h"
-#include "core/json.h"
+#include "cli/ledger_reports.h"
 #include "core/keyed_hash.h"
 #include "pipeline/processor.h"
 
@@ -45,9 +45,8 @@ int Find(const RightsOptions& o) {
     return Fail("give exactly one of --email, --phone, --handle, --ip, --nir, --url-prefix", kExitUsage);
   }
   const std::string ledger_path = !o.ledger.empty() ? o.ledger : config.project.ledger;
-  if (access(ledger_path.c_str(), F_OK) != 0) return Fail(ledger_path + ": no such ledger", kExitUsage);
-  auto ledger = audit::Ledger::OpenSqlite(ledger_path);
-  if (!ledger.ok()) return Fail(ledger.status().message(), kExitFailed);
+  auto ledger = OpenExistingLedger(ledger_path);
+  if (!ledger.ok()) return Fail(ledger.status().message(), LedgerOpenExitCode(ledger.status()));
   Result<std::vector<audit::IdentifierHit>> hits = std::vector<audit::IdentifierHit>();
   if (type == "url-prefix") {
     hits = (*ledger)->FindUrlPrefix(value);
@@ -63,20 +62,7 @@ int Find(const RightsOptions& o) {
   if (!hits.ok()) return Fail(hits.status().message(), kExitFailed);
   for (const auto& h : hits.value()) {
     if (o.json) {
-      JsonWriter w;
-      w.BeginObject()
-          .Key("row").Int(h.row)
-          .Key("run").Int(h.run)
-          .Key("url").String(h.url)
-          .Key("site").String(h.site)
-          .Key("considered_at").String(h.considered_at)
-          .Key("decision").String(h.decision)
-          .Key("reasons").BeginArray();
-      for (const auto& r : h.reasons) w.String(r);
-      w.EndArray().Key("output_file").String(h.output_file).Key("output_id").String(h.output_id);
-      if (!h.source_file.empty()) w.Key("source_file").String(h.source_file).Key("source_offset").Int(static_cast<std::int64_t>(h.source_offset));
-      w.EndObject();
-      std::cout << w.str() << "\n";
+      std::cout << HitJson(h) << "\n";
     } else {
       std::cout << h.row << "\t" << h.considered_at << "\t" << h.decision << "\t" << h.url << "\t"
                 << (h.output_file.empty() ? "-" : h.output_file + "#" + h.output_id) << "\n";

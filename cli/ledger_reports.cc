@@ -1,0 +1,51 @@
+#include "cli/ledger_reports.h"
+
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "core/json.h"
+
+namespace moisson::cli {
+
+Result<std::unique_ptr<audit::Ledger>> OpenExistingLedger(const std::string& path) {
+  if (access(path.c_str(), F_OK) != 0) return Status::NotFound(path + ": no such ledger");
+  return audit::Ledger::OpenSqlite(path);
+}
+
+int LedgerOpenExitCode(const Status& st) { return st.code() == Status::Code::kNotFound ? kExitUsage : kExitFailed; }
+
+std::string CsvField(std::string_view v) {
+  if (v.find_first_of(",\"\n") == std::string_view::npos) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+std::string HitJson(const audit::IdentifierHit& h) {
+  JsonWriter w;
+  w.BeginObject()
+      .Key("row").Int(h.row)
+      .Key("run").Int(h.run)
+      .Key("url").String(h.url)
+      .Key("site").String(h.site)
+      .Key("considered_at").String(h.considered_at)
+      .Key("decision").String(h.decision)
+      .Key("reasons").BeginArray();
+  for (const auto& r : h.reasons) w.String(r);
+  w.EndArray()
+      .Key("fetched").Bool(h.fetched)
+      .Key("http_status").Int(h.http_status)
+      .Key("signal").String(h.signal)
+      .Key("output_file").String(h.output_file)
+      .Key("output_id").String(h.output_id);
+  if (!h.source_file.empty()) {
+    w.Key("source_file").String(h.source_file).Key("source_offset").Int(static_cast<std::int64_t>(h.source_offset));
+  }
+  w.EndObject();
+  return w.Take();
+}
+
+}  // namespace moisson::cli
