@@ -202,7 +202,8 @@ void AddCrawlCommand(CLI::App* app, const GlobalOptions* global, Runner* run) {
   s->add_option("--registry", o->registry, "person opt-out registry (default: [project] optout_registry)");
   s->add_option("--ledger", o->ledger, "provenance ledger (default: [project] ledger)");
   s->add_option("--stats-json", o->stats_json, "write the final counters here (JSON)");
-  s->add_option("--ca-file", c.ca_file, "trust these CA certificates (PEM) instead of the system's (tests, private PKI)");
+  s->add_option("--ca-file", c.ca_file, "trust these CA certificates (PEM) instead of the system's (tests, private PKI)")
+      ->check(CLI::ExistingFile);
   s->add_flag("-q,--quiet", o->quiet, "no status line and no summary");
   s->add_flag("--progress", o->progress, "show the status line even when stderr is not a terminal");
   s->add_flag("--no-progress", o->no_progress, "never show the status line");

@@ -308,6 +308,14 @@ check "datasheet: the seven headings" "0 7" "$code $(grep -c '^## \(Motivation\|
 check "datasheet: reasons counted and no URL or e-mail" "1 0 0" \
   "$(grep -c '^| sensitive.health | [1-9]' "$tmp/datasheet.md") $(grep -c '://' "$tmp/datasheet.md") $(grep -c '@' "$tmp/datasheet.md")"
 
+# The ledger reports never create a ledger: a missing one is a usage error naming it.
+for c in "publish -o $tmp/pub2" "datasheet" "rights find --url-prefix https://x.example/" "audit sites"; do
+  run "$moisson" $c --ledger "$tmp/missing.db"
+  check "$c: a missing ledger" "2 1 0" "$code $(grep -c "$tmp/missing.db: no such ledger" <<<"$err") $(ls "$tmp"/missing.db 2>/dev/null | wc -l)"
+done
+run "$moisson" crawl https://www.example.org/ -o "$tmp/crawl4" --key "$tmp/f.key" --ledger "$tmp/cl.db" --ca-file "$tmp/no-ca.pem"
+check "crawl: a missing --ca-file is a usage error, not an untrusted origin" "2 0" "$code $(ls -d "$tmp"/crawl4 2>/dev/null | wc -l)"
+
 # rights find: the records that held an e-mail (looked up by its keyed digest,
 # any spelling), never echoing it; a URL prefix; one identifier at a time.
 run "$moisson" rights find --key "$tmp/f.key" --ledger "$tmp/l.db" --email "Claire.Morel@EXAMPLE.fr"
