@@ -20,6 +20,12 @@
 namespace moisson::audit {
 namespace {
 
+using internal::ChainedRow;
+using internal::IsHex64;
+using internal::kGenesis;
+using internal::RowHash;
+using internal::SplitReasons;
+
 // Schema v1 (docs/ledger.md). One index on (site, url) serves both "the
 // documents of a site" and "the rows of a URL" (whose site the caller derives
 // with SiteOf): each random index costs about one page write per row once the
@@ -96,7 +102,38 @@ ALTER TABLE documents ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE documents ADD COLUMN row_hash TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr internal::Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}};
+// v4: rights requests and retention (docs/ledger.md, "Requests" and
+// "Retention"). Outside the chain: a request or a checkpoint changes nothing
+// that a row's hash covers. request_rows.document has no foreign key, so that
+// Purge can remove a document whose request stays.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE requests (
+  id INTEGER PRIMARY KEY,
+  ref TEXT NOT NULL UNIQUE CHECK (ref <> ''),
+  kind TEXT NOT NULL CHECK (kind IN ('export', 'erase')),
+  subject_type TEXT NOT NULL CHECK (subject_type <> ''),
+  subject_digest TEXT NOT NULL CHECK (length(subject_digest) = 64),
+  received_at TEXT NOT NULL,
+  completed_at TEXT
+);
+CREATE TABLE request_rows (
+  request INTEGER NOT NULL REFERENCES requests(id),
+  document INTEGER NOT NULL,
+  PRIMARY KEY (request, document)
+) WITHOUT ROWID;
+CREATE INDEX request_rows_document ON request_rows(document);
+CREATE TABLE chain_checkpoints (
+  first_id INTEGER PRIMARY KEY,
+  last_id INTEGER NOT NULL CHECK (last_id >= first_id),
+  prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
+  last_hash TEXT NOT NULL CHECK (length(last_hash) = 64),
+  rows INTEGER NOT NULL CHECK (rows > 0),
+  purged_at TEXT NOT NULL,
+  cutoff TEXT NOT NULL
+);
+)sql";
+
+constexpr internal::Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}};
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kLedgerSchemaVersion);
 
 // A prepared statement, kept for the life of the ledger. Binds are
@@ -146,66 +183,6 @@ class ResetOnExit {
   Stmt& s_;
 };
 
-// 64 lowercase hex digits (an SHA-256 or HMAC-SHA-256 in hex). Checked here
-// rather than with a GLOB constraint, which took about 6% of Append's time.
-bool IsHex64(std::string_view s) {
-  if (s.size() != 64) return false;
-  for (const char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
-// The chain's first prev_hash.
-constexpr std::string_view kGenesis = "0000000000000000000000000000000000000000000000000000000000000000";
-
-// What a row's hash covers, field by field, each as "<length>:<bytes>," so
-// that no two rows serialise alike: its id and run, every column of
-// documents but the hashes, and its identifier digests (sorted by digest,
-// with the type stored for each) — the content the ledger vouches for.
-struct ChainedRow {
-  std::int64_t id = 0, run = 0;
-  std::string_view url, site, source_file, considered_at, decision, reasons, content_sha256, output_file, output_id,
-      signal;
-  std::int64_t source_offset = 0, http_status = 0, fetched = 0;
-  std::vector<std::pair<std::string, std::string>> identifiers;  // (digest, type), sorted by digest
-};
-
-void Field(std::string* out, std::string_view v) {
-  out->append(std::to_string(v.size())).push_back(':');
-  out->append(v).push_back(',');
-}
-
-std::string RowHash(std::string_view prev_hash, const ChainedRow& r) {
-  std::string buf = "moisson-ledger-row-v1,";
-  buf.reserve(512);
-  Field(&buf, prev_hash);
-  Field(&buf, std::to_string(r.id));
-  Field(&buf, std::to_string(r.run));
-  for (std::string_view v : {r.url, r.site, r.source_file}) Field(&buf, v);
-  Field(&buf, std::to_string(r.source_offset));
-  for (std::string_view v : {r.considered_at, r.decision, r.reasons, r.content_sha256, r.output_file, r.output_id}) {
-    Field(&buf, v);
-  }
-  Field(&buf, std::to_string(r.http_status));
-  Field(&buf, std::to_string(r.fetched));
-  Field(&buf, r.signal);
-  Field(&buf, std::to_string(r.identifiers.size()));
-  for (const auto& [digest, type] : r.identifiers) {
-    Field(&buf, digest);
-    Field(&buf, type);
-  }
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(buf.data()), buf.size(), md);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(64, '0');
-  for (int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
-    hex[2 * i] = kHex[md[i] >> 4];
-    hex[2 * i + 1] = kHex[md[i] & 15];
-  }
-  return hex;
-}
-
 // The columns the chain covers, in the order of kChainedColumns, read from
 // the current row of `rows` into `f` (which `c` then points into), and the
 // row's identifiers from `ids` (digest, type; by digest).
@@ -236,23 +213,13 @@ void ReadChainedRow(Stmt& rows, Stmt& ids, std::array<std::string, 10>* f, Chain
   ids.Reset();
 }
 
-std::vector<std::string> SplitReasons(const std::string& joined) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < joined.size()) {
-    std::size_t comma = joined.find(',', start);
-    if (comma == std::string::npos) comma = joined.size();
-    out.emplace_back(joined, start, comma - start);
-    start = comma + 1;
-  }
-  return out;
-}
-
 // The columns of an IdentifierHit, in ReadHit's order (type is '' for hits
 // that are not found through an identifier).
 constexpr const char* kHitColumns =
     "d.id, d.url, d.considered_at, d.decision, d.output_file, d.output_id, d.site, d.source_file, d.source_offset, "
-    "d.reasons, %s, d.run, d.http_status, d.fetched, d.signal";
+    "d.reasons, %s, d.run, d.http_status, d.fetched, d.signal, "
+    "coalesce((SELECT min(q.completed_at) FROM request_rows rr JOIN requests q ON q.id = rr.request "
+    "WHERE rr.document = d.id AND q.kind = 'erase' AND q.completed_at IS NOT NULL), '')";
 
 IdentifierHit ReadHit(const Stmt& q) {
   IdentifierHit h;
@@ -271,6 +238,7 @@ IdentifierHit ReadHit(const Stmt& q) {
   h.http_status = static_cast<int>(q.ColInt(12));
   h.fetched = q.ColInt(13) != 0;
   h.signal = q.Col(14);
+  h.erased_at = q.Col(15);
   return h;
 }
 
@@ -328,14 +296,17 @@ class SqliteLedger : public Ledger {
     if (!Exec("BEGIN IMMEDIATE")) return Error("append");
     // The chain continues from the last row, read under the write lock: several
     // writers (processes) take turns, each extending the same line.
+    // The head in meta, not the last row: purged rows leave no row behind.
     std::int64_t id = 0;
     std::string prev(kGenesis);
     {
       ResetOnExit reset(last_row_);
       const int rc = last_row_.Step();
       if (rc == SQLITE_ROW) {
-        id = last_row_.ColInt(0);
-        prev = last_row_.Col(1);
+        if (!ParseHead(last_row_.Col(0), &id, &prev)) {
+          Exec("ROLLBACK");
+          return Status::InvalidArgument(path_ + ": damaged ledger (meta.chain_head is not \"<row> <hash>\")");
+        }
       } else if (rc != SQLITE_DONE) {
         return Rollback("append (chain)");
       }
@@ -521,14 +492,38 @@ class SqliteLedger : public Ledger {
         !ids.Prepare(db_, "SELECT digest, type FROM identifiers WHERE document = ? ORDER BY digest")) {
       return Error("verify");
     }
+    auto checkpoints = Checkpoints();
+    if (!checkpoints.ok()) return checkpoints.status();
+    std::size_t next_cp = 0;
     std::string prev(kGenesis);
     std::int64_t prev_id = 0;
+    // Purged stretches before row `id` (INT64_MAX: all that are left) take
+    // their place in the chain; false when one does not link.
+    auto pass_checkpoints = [&](std::int64_t id) {
+      for (; next_cp < checkpoints->size() && (*checkpoints)[next_cp].first_id < id; ++next_cp) {
+        const ChainCheckpoint& cp = (*checkpoints)[next_cp];
+        if (cp.prev_hash != prev) {
+          rep.ok = false;
+          rep.bad_row = cp.first_id;
+          rep.problem = "the purge checkpoint of rows " + std::to_string(cp.first_id) + "-" +
+                        std::to_string(cp.last_id) + " does not follow " +
+                        (prev_id ? "row " + std::to_string(prev_id) : std::string("the start of the chain")) +
+                        ": rows were removed, inserted or moved, or the checkpoint was edited";
+          return false;
+        }
+        rep.purged += cp.rows;
+        prev = cp.last_hash;
+        prev_id = cp.last_id;
+      }
+      return true;
+    };
     int rc;
     while ((rc = rows.Step()) == SQLITE_ROW) {
       ++rep.rows;
       std::array<std::string, 10> f;
       ChainedRow c;
       ReadChainedRow(rows, ids, &f, &c);
+      if (!pass_checkpoints(c.id)) return rep;
       const std::string row_prev = rows.Col(15), row_hash = rows.Col(16);
       if (row_prev != prev) {
         rep.ok = false;
@@ -549,7 +544,8 @@ class SqliteLedger : public Ledger {
       prev_id = c.id;
     }
     if (rc != SQLITE_DONE) return Error("verify");
-    rep.head = rep.rows == 0 ? std::string() : std::to_string(prev_id) + " " + prev;
+    if (!pass_checkpoints(INT64_MAX)) return rep;
+    rep.head = prev_id == 0 ? std::string() : std::to_string(prev_id) + " " + prev;
     if (head != rep.head) {
       rep.ok = false;
       rep.problem = head.empty() ? "the ledger records no chain head but holds rows"
@@ -591,8 +587,230 @@ class SqliteLedger : public Ledger {
     return count_.ColInt(0);
   }
 
+  Result<std::vector<RunInfo>> Runs() const override {
+    Stmt q;
+    if (!q.Prepare(db_, "SELECT id, command, started_at, coalesce(ended_at, ''), key_id, moisson_version, "
+                        "coalesce(summary, '') FROM runs ORDER BY id")) {
+      return Error("runs");
+    }
+    std::vector<RunInfo> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      out.push_back({q.ColInt(0), q.Col(1), q.Col(2), q.Col(3), q.Col(4), q.Col(5), q.Col(6)});
+    }
+    if (rc != SQLITE_DONE) return Error("runs");
+    return out;
+  }
+
+  Result<std::vector<TimelinePoint>> Timeline() const override {
+    Stmt q;
+    if (!q.Prepare(db_, "SELECT substr(considered_at, 1, 16) AS m, sum(decision = 'keep'), sum(decision = 'modify'), "
+                        "sum(decision = 'drop') FROM documents GROUP BY m ORDER BY m")) {
+      return Error("timeline");
+    }
+    std::vector<TimelinePoint> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out.push_back({q.Col(0), q.ColInt(1), q.ColInt(2), q.ColInt(3)});
+    if (rc != SQLITE_DONE) return Error("timeline");
+    return out;
+  }
+
+  Status RecordRequest(const RightsRequest& r) override {
+    if (r.ref.empty()) return Status::InvalidArgument(path_ + ": a rights request needs a reference");
+    if (r.kind != "export" && r.kind != "erase") {
+      return Status::InvalidArgument(path_ + ": unknown rights request kind (export or erase)");
+    }
+    if (!IsHex64(r.subject_digest)) {
+      return Status::InvalidArgument(path_ + ": a request's subject must be its keyed digest (64 lowercase hex "
+                                             "digits), never the clear identifier");
+    }
+    if (!sqlite3_get_autocommit(db_)) Exec("ROLLBACK");
+    if (!Exec("BEGIN IMMEDIATE")) return Error("request");
+    {
+      Stmt s;
+      if (!s.Prepare(db_, "SELECT kind, subject_type, subject_digest FROM requests WHERE ref = ?")) {
+        return Rollback("request");
+      }
+      s.Text(1, r.ref);
+      const int rc = s.Step();
+      if (rc == SQLITE_ROW) {
+        const bool same = s.Col(0) == r.kind && s.Col(1) == r.subject_type && s.Col(2) == r.subject_digest;
+        s.Reset();
+        Exec("ROLLBACK");
+        if (same) return Status::Ok();
+        return Status::InvalidArgument(path_ + ": request " + r.ref +
+                                       " is already recorded for another kind or subject: choose another --ref");
+      }
+      if (rc != SQLITE_DONE) return Rollback("request");
+    }
+    const std::string received = r.received_at.empty() ? UtcNowIso8601() : r.received_at;
+    Stmt ins, link;
+    if (!ins.Prepare(db_, "INSERT INTO requests(ref, kind, subject_type, subject_digest, received_at, completed_at) "
+                          "VALUES (?, ?, ?, ?, ?, NULLIF(?, ''))") ||
+        !link.Prepare(db_, "INSERT INTO request_rows(request, document) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+      return Rollback("request");
+    }
+    ins.Text(1, r.ref);
+    ins.Text(2, r.kind);
+    ins.Text(3, r.subject_type);
+    ins.Text(4, r.subject_digest);
+    ins.Text(5, received);
+    ins.Text(6, r.completed_at);
+    if (ins.Step() != SQLITE_DONE) return Rollback("request");
+    const std::int64_t id = sqlite3_last_insert_rowid(db_);
+    for (const std::int64_t doc : r.rows) {
+      link.Int(1, id);
+      link.Int(2, doc);
+      if (link.Step() != SQLITE_DONE) return Rollback("request");
+      link.Reset();
+    }
+    if (!Exec("COMMIT")) return Rollback("request (commit)");
+    return Status::Ok();
+  }
+
+  Status CompleteRequest(std::string_view ref, std::string_view completed_at) override {
+    Stmt u;
+    if (!u.Prepare(db_, "UPDATE requests SET completed_at = coalesce(completed_at, ?) WHERE ref = ?")) {
+      return Error("request");
+    }
+    const std::string when = completed_at.empty() ? UtcNowIso8601() : std::string(completed_at);
+    u.Text(1, when);
+    u.Text(2, ref);
+    if (u.Step() != SQLITE_DONE) return Error("request");
+    if (sqlite3_changes(db_) != 1) return Status::NotFound(path_ + ": no request " + std::string(ref));
+    return Status::Ok();
+  }
+
+  Result<std::optional<RightsRequest>> FindRequest(std::string_view ref) const override {
+    auto all = ReadRequests("WHERE ref = ?", ref);
+    if (!all.ok()) return all.status();
+    if (all->empty()) return std::optional<RightsRequest>();
+    return std::optional<RightsRequest>(std::move(all->front()));
+  }
+
+  Result<std::vector<RightsRequest>> Requests() const override { return ReadRequests("", {}); }
+
+  Result<std::vector<IdentifierHit>> RowsBefore(std::string_view before) const override {
+    Stmt q;
+    if (!q.Prepare(db_, (SelectHits("''") + "FROM documents d WHERE d.considered_at < ? ORDER BY d.id").c_str())) {
+      return Error("purge");
+    }
+    q.Text(1, before);
+    std::vector<IdentifierHit> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out.push_back(ReadHit(q));
+    if (rc != SQLITE_DONE) return Error("purge");
+    return out;
+  }
+
+  Result<std::int64_t> Purge(std::string_view before) override {
+    if (!sqlite3_get_autocommit(db_)) Exec("ROLLBACK");
+    if (!Exec("BEGIN IMMEDIATE")) return Error("purge");
+    std::vector<internal::PurgedRow> gone;
+    {
+      Stmt q;
+      if (!q.Prepare(db_, "SELECT id, prev_hash, row_hash FROM documents WHERE considered_at < ? ORDER BY id")) {
+        return Rollback("purge");
+      }
+      q.Text(1, before);
+      int rc;
+      while ((rc = q.Step()) == SQLITE_ROW) gone.push_back({q.ColInt(0), q.Col(1), q.Col(2)});
+      if (rc != SQLITE_DONE) return Rollback("purge");
+    }
+    if (gone.empty()) {
+      Exec("ROLLBACK");
+      return std::int64_t{0};
+    }
+    auto existing = Checkpoints();
+    if (!existing.ok()) {
+      Exec("ROLLBACK");
+      return existing.status();
+    }
+    const std::string now = UtcNowIso8601();
+    std::vector<ChainCheckpoint> merged = internal::MergeCheckpoints(std::move(*existing), gone, now, before);
+    for (const char* sql : {"DELETE FROM identifiers WHERE document IN (SELECT id FROM documents WHERE considered_at < ?1)",
+                            "DELETE FROM document_reasons WHERE document IN "
+                            "(SELECT id FROM documents WHERE considered_at < ?1)",
+                            "DELETE FROM request_rows WHERE document IN (SELECT id FROM documents WHERE considered_at < ?1)",
+                            "DELETE FROM documents WHERE considered_at < ?1", "DELETE FROM chain_checkpoints"}) {
+      Stmt d;
+      if (!d.Prepare(db_, sql)) return Rollback("purge");
+      if (std::strstr(sql, "?1")) d.Text(1, before);
+      if (d.Step() != SQLITE_DONE) return Rollback("purge");
+    }
+    Stmt ins;
+    if (!ins.Prepare(db_, "INSERT INTO chain_checkpoints(first_id, last_id, prev_hash, last_hash, rows, purged_at, cutoff) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      return Rollback("purge");
+    }
+    for (const ChainCheckpoint& cp : merged) {
+      ins.Int(1, cp.first_id);
+      ins.Int(2, cp.last_id);
+      ins.Text(3, cp.prev_hash);
+      ins.Text(4, cp.last_hash);
+      ins.Int(5, cp.rows);
+      ins.Text(6, cp.purged_at);
+      ins.Text(7, cp.before);
+      if (ins.Step() != SQLITE_DONE) return Rollback("purge");
+      ins.Reset();
+    }
+    if (!Exec("COMMIT")) return Rollback("purge (commit)");
+    return static_cast<std::int64_t>(gone.size());
+  }
+
+  Result<std::vector<ChainCheckpoint>> Checkpoints() const override {
+    Stmt q;
+    if (!q.Prepare(db_, "SELECT first_id, last_id, prev_hash, last_hash, rows, purged_at, cutoff "
+                        "FROM chain_checkpoints ORDER BY first_id")) {
+      return Error("checkpoints");
+    }
+    std::vector<ChainCheckpoint> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      out.push_back({q.ColInt(0), q.ColInt(1), q.Col(2), q.Col(3), q.ColInt(4), q.Col(5), q.Col(6)});
+    }
+    if (rc != SQLITE_DONE) return Error("checkpoints");
+    return out;
+  }
+
  private:
   SqliteLedger() = default;
+
+  static bool ParseHead(const std::string& head, std::int64_t* id, std::string* hash) {
+    const std::size_t sp = head.find(' ');
+    if (sp == std::string::npos || sp == 0 || !IsHex64(std::string_view(head).substr(sp + 1))) return false;
+    std::int64_t v = 0;
+    for (std::size_t i = 0; i < sp; ++i) {
+      if (head[i] < '0' || head[i] > '9' || v > (INT64_MAX - 9) / 10) return false;
+      v = v * 10 + (head[i] - '0');
+    }
+    *id = v;
+    *hash = head.substr(sp + 1);
+    return true;
+  }
+
+  Result<std::vector<RightsRequest>> ReadRequests(const char* where, std::string_view arg) const {
+    Stmt q, rows;
+    if (!q.Prepare(db_, (std::string("SELECT id, ref, kind, subject_type, subject_digest, received_at, "
+                                     "coalesce(completed_at, '') FROM requests ") +
+                         where + " ORDER BY received_at, ref").c_str()) ||
+        !rows.Prepare(db_, "SELECT document FROM request_rows WHERE request = ? ORDER BY document")) {
+      return Error("requests");
+    }
+    if (*where) q.Text(1, arg);
+    std::vector<RightsRequest> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      RightsRequest r{q.Col(1), q.Col(2), q.Col(3), q.Col(4), q.Col(5), q.Col(6), {}};
+      rows.Int(1, q.ColInt(0));
+      while (rows.Step() == SQLITE_ROW) r.rows.push_back(rows.ColInt(0));
+      rows.Reset();
+      out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return Error("requests");
+    return out;
+  }
+
 
   bool Exec(const char* sql) { return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
   Status Error(const char* what) const {
@@ -668,7 +886,7 @@ class SqliteLedger : public Ledger {
                              "INSERT INTO documents(run, url, site, source_file, source_offset, considered_at, "
                              "decision, reasons, content_sha256, output_file, output_id, http_status, fetched, signal, id, "
                              "prev_hash, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") ||
-        !last_row_.Prepare(db_, "SELECT id, row_hash FROM documents ORDER BY id DESC LIMIT 1") ||
+        !last_row_.Prepare(db_, "SELECT value FROM meta WHERE key = 'chain_head'") ||
         !set_head_.Prepare(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES ('chain_head', ?)") ||
         !insert_reason_.Prepare(db_,
                                 "INSERT INTO document_reasons(document, reason) VALUES (?, ?) "
@@ -795,6 +1013,14 @@ Result<std::unique_ptr<Ledger>> OpenSqliteWithMigrations(const std::string& path
 
 Result<std::unique_ptr<Ledger>> Ledger::OpenSqlite(const std::string& path) {
   return SqliteLedger::Open(path, kMigrations);
+}
+
+bool Ledger::IsPostgresName(std::string_view name) {
+  return name.starts_with("postgresql://") || name.starts_with("postgres://");
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& name) {
+  return IsPostgresName(name) ? OpenPostgres(name) : OpenSqlite(name);
 }
 
 }  // namespace moisson::audit

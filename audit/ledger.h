@@ -2,8 +2,8 @@
 // considered, so that a person can later ask which pages held their data and
 // a reviewer can see what was collected from which site.
 //
-// SQLite (WAL) now; the interface is abstract so that PostgreSQL can sit
-// behind it (a later issue). The schema is versioned and documented in
+// SQLite (WAL) for one machine, PostgreSQL for several (OpenPostgres), behind
+// one interface; Open picks one from the ledger's name. The schema is versioned and documented in
 // docs/ledger.md; a file written by a newer moisson is refused, an older one
 // is migrated in place (steps only add, never rewrite rows).
 //
@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,7 +36,7 @@
 namespace moisson::audit {
 
 // The schema version this binary writes (PRAGMA user_version, meta table).
-inline constexpr int kLedgerSchemaVersion = 3;
+inline constexpr int kLedgerSchemaVersion = 4;
 
 // One document considered by `filter` (and later `crawl`).
 struct LedgerRow {
@@ -79,6 +80,9 @@ struct IdentifierHit {
   int http_status = 0;     // the crawl's fetch (schema v2)
   bool fetched = false;
   std::string signal;
+  // When an erase request removed the record from the outputs (the earliest
+  // completed one naming this row), "" when none did (schema v4).
+  std::string erased_at;
 };
 
 // One registrable domain in `moisson audit sites`: counts, never URLs.
@@ -92,10 +96,48 @@ struct SiteSummary {
   std::vector<std::string> categories;  // site-list categories its URLs matched (blocklist.<category>)
 };
 
+// A run: one `filter` or `crawl` invocation (BeginRun, EndRun).
+struct RunInfo {
+  std::int64_t id = 0;
+  std::string command, started_at, ended_at;  // ended_at "" while running (or killed)
+  std::string key_id, moisson_version;
+  std::string summary;  // the JSON object EndRun recorded, "" when none
+};
+
+// Documents considered in one minute (the report's throughput chart).
+struct TimelinePoint {
+  std::string minute;  // the first 16 characters of considered_at: "2026-11-22T09:31"
+  std::int64_t kept = 0, modified = 0, dropped = 0;
+};
+
+// A person's request (schema v4; docs/rights.md). The subject is stored as
+// its keyed digest only, like the identifier index.
+struct RightsRequest {
+  std::string ref;             // the request's reference (`--ref`, or generated): unique in the ledger
+  std::string kind;            // "export" or "erase"
+  std::string subject_type;    // "email", "phone", "handle", "ip", "nir" or "url-prefix"
+  std::string subject_digest;  // 64 lowercase hex: the identifier's keyed digest (the prefix's, for url-prefix)
+  std::string received_at;     // UTC ISO 8601; "" = now (RecordRequest)
+  std::string completed_at;    // "" until CompleteRequest
+  std::vector<std::int64_t> rows;  // the ledger rows (documents.id) it concerns, ascending
+};
+
+// Rows removed by Purge, summed up so that the chain still links what
+// remains: one checkpoint per stretch of consecutive chained rows.
+struct ChainCheckpoint {
+  std::int64_t first_id = 0, last_id = 0;  // the stretch's first and last row ids
+  std::string prev_hash;                   // prev_hash of its first row
+  std::string last_hash;                   // row_hash of its last row
+  std::int64_t rows = 0;                   // rows removed in it
+  std::string purged_at;                   // when (the latest purge that extended it)
+  std::string before;                      // that purge's cut-off: rows considered before it went
+};
+
 // What `moisson audit verify` reports: the hash chain from the first row to
 // the head recorded in `meta`, and where it breaks.
 struct ChainReport {
   std::int64_t rows = 0;       // rows checked
+  std::int64_t purged = 0;     // rows removed by purge, linked through their checkpoints
   bool ok = true;
   std::int64_t bad_row = 0;    // id of the first row that breaks the chain (0 when ok, or at the end)
   std::string problem;         // what is wrong, naming rows by id; never a stored value
@@ -114,6 +156,17 @@ class Ledger {
   // whose meta table disagrees with its version is an error naming the file;
   // an older ledger is migrated in one transaction.
   static Result<std::unique_ptr<Ledger>> OpenSqlite(const std::string& path);
+  // Connects to a PostgreSQL ledger ("postgresql://user@host:port/db?...",
+  // libpq's URI or key=value connection string) and creates or migrates its
+  // tables in one transaction. Several processes on several machines may
+  // write it at once: Append takes a transaction-scoped lock so that each
+  // call extends the one chain. Errors name the server (host:port/db),
+  // never the password.
+  static Result<std::unique_ptr<Ledger>> OpenPostgres(const std::string& conninfo);
+  // OpenPostgres for a name starting with "postgresql://" or "postgres://",
+  // OpenSqlite for anything else (a file name).
+  static Result<std::unique_ptr<Ledger>> Open(const std::string& name);
+  static bool IsPostgresName(std::string_view name);
 
   // Starts a run (one `filter` or `crawl` invocation) made with the project
   // key `key_id` (ProjectKey::id(), not the secret); returns its id.
@@ -143,8 +196,45 @@ class Ledger {
   virtual Result<std::int64_t> RowCount() const = 0;
   // Recomputes every row's hash in id order (docs/ledger.md, "Integrity"):
   // an edited row, a row removed, inserted or moved, and rows cut from the
-  // end are each found and named. Reads in one snapshot.
+  // end are each found and named. Purged stretches are checked through their
+  // checkpoints (their prev_hash must be the running hash, then the running
+  // hash becomes their last_hash). Reads in one snapshot.
   virtual Result<ChainReport> VerifyChain() const = 0;
+
+  // Every run, by id.
+  virtual Result<std::vector<RunInfo>> Runs() const = 0;
+  // Documents per minute of considered_at, by minute (minutes without any
+  // are absent).
+  virtual Result<std::vector<TimelinePoint>> Timeline() const = 0;
+
+  // Records a rights request. The same ref recorded again with the same kind
+  // and subject is accepted and changes nothing (a retried request); with a
+  // different kind or subject it is InvalidArgument. `rows` are linked to the
+  // request (schema v4 tables requests and request_rows, outside the chain:
+  // they do not change what a row's hash covers).
+  virtual Status RecordRequest(const RightsRequest& request) = 0;
+  // Marks request `ref` done at `completed_at` ("" = now); a second call
+  // keeps the first time. For an erase, its rows now read with erased_at.
+  // NotFound for an unknown ref.
+  virtual Status CompleteRequest(std::string_view ref, std::string_view completed_at) = 0;
+  // The request with this ref, or nullopt.
+  virtual Result<std::optional<RightsRequest>> FindRequest(std::string_view ref) const = 0;
+  // Every request, by received_at then ref.
+  virtual Result<std::vector<RightsRequest>> Requests() const = 0;
+
+  // Retention (docs/ledger.md, "Retention"). The rows considered before
+  // `before` (UTC ISO 8601, compared as text), oldest first: what Purge
+  // would remove, with their outputs so that the caller deletes those first.
+  virtual Result<std::vector<IdentifierHit>> RowsBefore(std::string_view before) const = 0;
+  // Removes, in one transaction, the rows considered before `before` with
+  // their reasons, identifier digests and request links, and records a
+  // checkpoint for each stretch of consecutive chained rows removed (merged
+  // with an existing checkpoint that it touches), so that VerifyChain still
+  // proves the rows that remain. Returns how many rows went. Runs and
+  // requests stay (they hold no URL and no identifier).
+  virtual Result<std::int64_t> Purge(std::string_view before) = 0;
+  // The checkpoints, by first_id.
+  virtual Result<std::vector<ChainCheckpoint>> Checkpoints() const = 0;
 };
 
 }  // namespace moisson::audit

@@ -1,17 +1,63 @@
-// Private to audit/ and its tests: the schema migrations of the SQLite
-// ledger, exposed so that a test can play a newer binary (one more migration)
-// against a file written by this one, and check that rows survive.
+// Private to audit/ and its tests: the hash chain that every ledger backend
+// computes alike (SQLite, PostgreSQL), and the schema migrations of the
+// SQLite ledger, exposed so that a test can play a newer binary (one more
+// migration) against a file written by this one, and check that rows survive.
 #ifndef MOISSON_AUDIT_LEDGER_INTERNAL_H_
 #define MOISSON_AUDIT_LEDGER_INTERNAL_H_
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "audit/ledger.h"
 #include "core/status.h"
 
 namespace moisson::audit::internal {
+
+// 64 lowercase hex digits (an SHA-256 or HMAC-SHA-256 in hex). Checked in
+// code rather than with a GLOB constraint, which took about 6% of Append's time.
+bool IsHex64(std::string_view s);
+
+// The chain's first prev_hash.
+inline constexpr std::string_view kGenesis = "0000000000000000000000000000000000000000000000000000000000000000";
+
+// What a row's hash covers (docs/ledger.md, "Integrity"), field by field,
+// each as "<length>:<bytes>," so that no two rows serialise alike: its id and
+// run, every column of documents but the hashes, and its identifier digests
+// (sorted by digest, with the type stored for each) — the content the ledger
+// vouches for.
+struct ChainedRow {
+  std::int64_t id = 0, run = 0;
+  std::string_view url, site, source_file, considered_at, decision, reasons, content_sha256, output_file, output_id,
+      signal;
+  std::int64_t source_offset = 0, http_status = 0, fetched = 0;
+  std::vector<std::pair<std::string, std::string>> identifiers;  // (digest, type), sorted by digest
+};
+
+// The row's hash (64 lowercase hex) given the previous row's.
+std::string RowHash(std::string_view prev_hash, const ChainedRow& r);
+
+// "a,b,c" -> {"a", "b", "c"} (the stored form of LedgerRow::reasons).
+std::vector<std::string> SplitReasons(const std::string& joined);
+
+// A row that Purge removes: its place in the chain.
+struct PurgedRow {
+  std::int64_t id = 0;
+  std::string prev_hash, row_hash;
+};
+
+// The checkpoints after a purge: `existing` (by first_id) and the stretches of
+// `gone` (by id; consecutive when a row's prev_hash is the previous one's
+// row_hash), merged wherever one stretch's last hash is the next one's
+// prev_hash. New and extended checkpoints get `purged_at` and `before`.
+std::vector<ChainCheckpoint> MergeCheckpoints(std::vector<ChainCheckpoint> existing,
+                                              const std::vector<PurgedRow>& gone, const std::string& purged_at,
+                                              std::string_view before);
+
 
 // One step of the schema: `sql` brings a file at version `to_version - 1` to
 // `to_version`. Steps only add (tables, nullable columns, indexes); they never

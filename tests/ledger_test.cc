@@ -318,7 +318,7 @@ TEST_CASE("Ledger: an older schema is migrated step by step keeping its rows", "
   std::vector<internal::Migration> steps(v1.begin(), v1.end());
   steps.push_back({kLedgerSchemaVersion + 1,
                    "ALTER TABLE documents ADD COLUMN future_column INTEGER; "
-                   "CREATE TABLE requests (id INTEGER PRIMARY KEY, kind TEXT NOT NULL);"});
+                   "CREATE TABLE future_table (id INTEGER PRIMARY KEY, kind TEXT NOT NULL);"});
   {
     auto l = internal::OpenSqliteWithMigrations(t.path, steps);
     REQUIRE(l.ok());
@@ -417,6 +417,7 @@ TEST_CASE("Ledger: a v1 file gains the crawl columns and its rows read as not fe
        "ALTER TABLE documents DROP COLUMN http_status; ALTER TABLE documents DROP COLUMN fetched; "
        "ALTER TABLE documents DROP COLUMN signal; ALTER TABLE documents DROP COLUMN prev_hash; "
        "ALTER TABLE documents DROP COLUMN row_hash; DELETE FROM meta WHERE key = 'chain_head'; "
+       "DROP TABLE request_rows; DROP TABLE requests; DROP TABLE chain_checkpoints; "
        "PRAGMA user_version = 1; UPDATE meta SET value = '1' WHERE key = 'schema_version';");
   CHECK(Query(t.path, "PRAGMA user_version") == "1");
   auto l = Ledger::OpenSqlite(t.path);
