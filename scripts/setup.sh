@@ -20,6 +20,9 @@ packages=(
   python3 python3-protego python3-phonenumbers python3-scrapy time
   # servers for the crawler's integration tests
   nginx-light openssl
+  # the PostgreSQL ledger's tests (a server started on loopback) and the HTML
+  # report's test (headless Chromium)
+  postgresql chromium
 )
 
 if [[ "${MOISSON_SKIP_APT:-0}" != 1 ]]; then
