@@ -638,3 +638,197 @@ TEST_CASE("Ledger: documents are counted per reason", "[ledger][audit]") {
       {"id.email", 1}, {"id.phone", 1}, {"minor", 1}, {"sensitive.health", 2}};
   CHECK(counts.value() == want);
 }
+
+namespace {
+
+// Rows considered on days 1..n of November 2026, one per day, row i holding
+// identifier Digest('0' + i % 10).
+void DailyRows(const std::string& path, int n) {
+  auto l = Ledger::OpenSqlite(path);
+  REQUIRE(l.ok());
+  auto run = (*l)->BeginRun("filter", "k");
+  for (int i = 1; i <= n; ++i) {
+    LedgerRow r = Row("https://example.org/" + std::to_string(i), i % 3 == 0 ? "drop" : "keep",
+                      {{"email", Digest(static_cast<char>('0' + i % 10))}});
+    r.considered_at = "2026-11-" + std::string(i < 10 ? "0" : "") + std::to_string(i) + "T10:00:00Z";
+    REQUIRE((*l)->Append(*run, {r}).ok());
+  }
+}
+
+}  // namespace
+
+TEST_CASE("Ledger purge: old rows go with their index entries and the chain still verifies", "[ledger][purge]") {
+  TempLedger t;
+  DailyRows(t.path, 6);
+  auto l = Ledger::OpenSqlite(t.path);
+  REQUIRE(l.ok());
+  auto before = (*l)->RowsBefore("2026-11-04");
+  REQUIRE(before.ok());
+  REQUIRE(before->size() == 3);
+  CHECK(before->front().row == 1);
+  CHECK(before->back().url == "https://example.org/3");
+  auto n = (*l)->Purge("2026-11-04");
+  REQUIRE(n.ok());
+  CHECK(*n == 3);
+  CHECK((*l)->RowCount().value() == 3);
+  CHECK((*l)->FindIdentifier(Digest('2'))->empty());   // row 2's digest went with it
+  CHECK((*l)->FindIdentifier(Digest('5'))->size() == 1);
+  CHECK(Query(t.path, "SELECT count(*) FROM document_reasons WHERE document <= 3") == "0");
+  auto cps = (*l)->Checkpoints();
+  REQUIRE(cps->size() == 1);
+  CHECK(cps->front().first_id == 1);
+  CHECK(cps->front().last_id == 3);
+  CHECK(cps->front().rows == 3);
+  CHECK(cps->front().prev_hash == std::string(internal::kGenesis));
+  CHECK(cps->front().before == "2026-11-04");
+  const ChainReport rep = (*l)->VerifyChain().value();
+  CHECK(rep.ok);
+  CHECK(rep.rows == 3);
+  CHECK(rep.purged == 3);
+  CHECK(rep.head.substr(0, 2) == "6 ");
+  // Nothing left to purge: a second run is harmless.
+  CHECK((*l)->Purge("2026-11-04").value() == 0);
+  // Appending after a purge continues the chain.
+  auto run = (*l)->BeginRun("filter", "k");
+  REQUIRE((*l)->Append(*run, {Row("https://example.org/7", "keep")}).ok());
+  CHECK((*l)->VerifyChain()->ok);
+}
+
+TEST_CASE("Ledger purge: stretches merge and a purge of everything keeps the head", "[ledger][purge]") {
+  TempLedger t;
+  DailyRows(t.path, 5);
+  // Rows 2 and 4 are made older than the rest: two separate stretches.
+  Exec(t.path, "UPDATE documents SET considered_at = '2026-10-01T00:00:00Z' WHERE id IN (2, 4)");
+  // (That edit breaks their hashes; purging them removes exactly what was edited.)
+  auto l = Ledger::OpenSqlite(t.path);
+  REQUIRE(l.ok());
+  REQUIRE((*l)->Purge("2026-11-01").value() == 2);
+  auto cps = (*l)->Checkpoints().value();
+  REQUIRE(cps.size() == 2);
+  CHECK(cps[0].first_id == 2);
+  CHECK(cps[1].first_id == 4);
+  CHECK((*l)->VerifyChain()->ok);
+  // Row 3 goes next: the three stretches become one.
+  REQUIRE((*l)->Purge("2026-11-04").value() == 2);  // rows 1 and 3
+  cps = (*l)->Checkpoints().value();
+  REQUIRE(cps.size() == 1);
+  CHECK(cps[0].first_id == 1);
+  CHECK(cps[0].last_id == 4);
+  CHECK(cps[0].rows == 4);
+  CHECK((*l)->VerifyChain()->ok);
+  REQUIRE((*l)->Purge("2027").value() == 1);
+  CHECK((*l)->RowCount().value() == 0);
+  const ChainReport rep = (*l)->VerifyChain().value();
+  CHECK(rep.ok);
+  CHECK(rep.purged == 5);
+  CHECK(rep.head.substr(0, 2) == "5 ");
+}
+
+TEST_CASE("Ledger purge: an edited or removed checkpoint is found", "[ledger][purge][chain]") {
+  TempLedger t;
+  DailyRows(t.path, 5);
+  {
+    auto l = Ledger::OpenSqlite(t.path);
+    REQUIRE((*l)->Purge("2026-11-03").value() == 2);
+  }
+  Exec(t.path, ("UPDATE chain_checkpoints SET last_hash = '" + Digest('e') + "'").c_str());
+  ChainReport rep = Verify(t.path);
+  CHECK_FALSE(rep.ok);
+  CHECK(rep.bad_row == 3);
+  TempLedger u;
+  DailyRows(u.path, 5);
+  {
+    auto l = Ledger::OpenSqlite(u.path);
+    REQUIRE((*l)->Purge("2026-11-03").value() == 2);
+  }
+  Exec(u.path, "DELETE FROM chain_checkpoints");
+  rep = Verify(u.path);
+  CHECK_FALSE(rep.ok);
+  CHECK(rep.problem == "row 3 is first but does not start the chain: rows were removed before it");
+  // Rows removed by hand next to a checkpoint are still found.
+  TempLedger w;
+  DailyRows(w.path, 5);
+  {
+    auto l = Ledger::OpenSqlite(w.path);
+    REQUIRE((*l)->Purge("2026-11-03").value() == 2);
+  }
+  Exec(w.path, "DELETE FROM document_reasons WHERE document = 3; DELETE FROM identifiers WHERE document = 3; "
+               "DELETE FROM documents WHERE id = 3");
+  rep = Verify(w.path);
+  CHECK_FALSE(rep.ok);
+  CHECK(rep.bad_row == 4);
+  CHECK(rep.problem == "row 4 does not follow row 2: rows were removed, inserted or moved between them");
+}
+
+TEST_CASE("Ledger requests: recorded once, retried harmlessly, completed, and marking erased rows", "[ledger][rights]") {
+  TempLedger t;
+  DailyRows(t.path, 4);
+  auto l = Ledger::OpenSqlite(t.path);
+  REQUIRE(l.ok());
+  RightsRequest r{"REQ-1", "erase", "email", Digest('2'), "2026-12-01T08:00:00Z", "", {2}};
+  REQUIRE((*l)->RecordRequest(r).ok());
+  REQUIRE((*l)->RecordRequest(r).ok());  // a retry changes nothing
+  CHECK((*l)->Requests()->size() == 1);
+  RightsRequest other = r;
+  other.subject_digest = Digest('3');
+  auto st = (*l)->RecordRequest(other);
+  CHECK_FALSE(st.ok());
+  CHECK(st.message().find("REQ-1 is already recorded for another kind or subject") != std::string::npos);
+  CHECK(st.message().find(Digest('3')) == std::string::npos);
+  RightsRequest clear = r;
+  clear.ref = "REQ-2";
+  clear.subject_digest = "someone@example.org";
+  st = (*l)->RecordRequest(clear);
+  CHECK_FALSE(st.ok());
+  CHECK(st.message().find("someone") == std::string::npos);
+  CHECK(Query(t.path, "SELECT count(*) FROM requests") == "1");
+
+  CHECK((*l)->FindIdentifier(Digest('2'))->front().erased_at.empty());
+  REQUIRE((*l)->CompleteRequest("REQ-1", "2026-12-01T08:05:00Z").ok());
+  REQUIRE((*l)->CompleteRequest("REQ-1", "2026-12-09T00:00:00Z").ok());  // keeps the first time
+  auto found = (*l)->FindRequest("REQ-1");
+  REQUIRE(found.ok());
+  REQUIRE(found->has_value());
+  CHECK((*found)->completed_at == "2026-12-01T08:05:00Z");
+  CHECK((*found)->rows == std::vector<std::int64_t>{2});
+  CHECK((*l)->FindIdentifier(Digest('2'))->front().erased_at == "2026-12-01T08:05:00Z");
+  CHECK((*l)->FindIdentifier(Digest('3'))->front().erased_at.empty());
+  CHECK((*l)->CompleteRequest("NOPE", "").code() == Status::Code::kNotFound);
+  CHECK_FALSE((*l)->FindRequest("NOPE")->has_value());
+  // An export request marks nothing erased.
+  REQUIRE((*l)->RecordRequest({"REQ-3", "export", "email", Digest('3'), "", "", {3}}).ok());
+  REQUIRE((*l)->CompleteRequest("REQ-3", "").ok());
+  CHECK((*l)->FindIdentifier(Digest('3'))->front().erased_at.empty());
+  // Requests are outside the chain, and purge unlinks their rows but keeps them.
+  CHECK((*l)->VerifyChain()->ok);
+  REQUIRE((*l)->Purge("2026-11-03").value() == 2);
+  CHECK((*l)->FindRequest("REQ-1")->value().rows.empty());
+  CHECK((*l)->Requests()->size() == 2);
+}
+
+TEST_CASE("Ledger: runs and the per-minute timeline", "[ledger][audit]") {
+  TempLedger t;
+  DailyRows(t.path, 3);
+  auto l = Ledger::OpenSqlite(t.path);
+  REQUIRE(l.ok());
+  auto run2 = (*l)->BeginRun("crawl", "k2");
+  LedgerRow a = Row("https://example.org/m", "modify");
+  a.considered_at = "2026-11-03T10:00:59Z";
+  REQUIRE((*l)->Append(*run2, {a}).ok());
+  REQUIRE((*l)->EndRun(*run2, "{\"kept\":0}").ok());
+  auto runs = (*l)->Runs().value();
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[0].command == "filter");
+  CHECK(runs[0].ended_at.empty());
+  CHECK(runs[1].command == "crawl");
+  CHECK(runs[1].key_id == "k2");
+  CHECK(runs[1].summary == "{\"kept\":0}");
+  CHECK_FALSE(runs[1].ended_at.empty());
+  auto tl = (*l)->Timeline().value();
+  REQUIRE(tl.size() == 3);
+  CHECK(tl[0].minute == "2026-11-01T10:00");
+  CHECK(tl[0].kept == 1);
+  CHECK(tl[2].minute == "2026-11-03T10:00");
+  CHECK(tl[2].dropped == 1);
+  CHECK(tl[2].modified == 1);
+}
