@@ -742,11 +742,11 @@ Result<std::unique_ptr<RecordReader>> OpenReader(const std::string& path, const 
   return OpenReaderFromStream(std::move(s).value(), path, FormatFromName(path), options);
 }
 
-Result<std::unique_ptr<JsonlWriter>> JsonlWriter::Create(const std::string& path, int zstd_level) {
+Result<std::unique_ptr<JsonlWriter>> JsonlWriter::Create(const std::string& path, int zstd_level, int mode) {
   std::string tmp = path + ".tmp.XXXXXX";
   const int fd = ::mkstemp(tmp.data());
   if (fd < 0) return Status::Io(path + ": cannot create a temporary file beside it (" + std::strerror(errno) + ")");
-  ::fchmod(fd, 0644);
+  ::fchmod(fd, static_cast<mode_t>(mode));
   const bool zst = EndsWith(AsciiLower(path), ".zst") || EndsWith(AsciiLower(path), ".zstd");
   return std::unique_ptr<JsonlWriter>(new FileJsonlWriter(path, tmp, fd, zst ? std::max(1, zstd_level) : 0));
 }

@@ -111,7 +111,7 @@ class RecordReader {
 // magic bytes. Errors name the path (missing file, directory, ARC, unknown format).
 Result<std::unique_ptr<RecordReader>> OpenReader(const std::string& path, const ReaderOptions& options);
 
-// A JSONL output file written to PATH.tmp.XXXXXX (mode 0644, same directory)
+// A JSONL output file written to PATH.tmp.XXXXXX (mode `mode`, same directory)
 // and renamed over PATH by Commit() after fsync, so readers of PATH see the
 // old file or the whole new one. ".zst" at the end of the path compresses with
 // zstd at `zstd_level` (one frame, with checksum). Writes are buffered (1 MiB).
@@ -119,7 +119,7 @@ Result<std::unique_ptr<RecordReader>> OpenReader(const std::string& path, const 
 // Status naming PATH; after one, every call returns it.
 class JsonlWriter {
  public:
-  static Result<std::unique_ptr<JsonlWriter>> Create(const std::string& path, int zstd_level = 3);
+  static Result<std::unique_ptr<JsonlWriter>> Create(const std::string& path, int zstd_level = 3, int mode = 0644);
   virtual ~JsonlWriter() = default;
   // Appends one line; `line` must not contain '\n' (the writer adds it).
   virtual Status Write(std::string_view line) = 0;

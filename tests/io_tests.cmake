@@ -10,3 +10,8 @@ if(BROTLI_T_FOUND)
   target_compile_definitions(moisson_io_tests PRIVATE MOISSON_TEST_BROTLI=1)
 endif()
 catch_discover_tests(moisson_io_tests)
+
+# Output records by id (rights export, erase, purge).
+add_executable(moisson_jsonl_records_tests jsonl_records_test.cc)
+target_link_libraries(moisson_jsonl_records_tests PRIVATE moisson_io moisson_catch_main PkgConfig::ZSTD_T)
+catch_discover_tests(moisson_jsonl_records_tests)
