@@ -135,6 +135,7 @@ int Verify(const AuditOptions& o) {
     return kExitFailed;
   }
   std::cout << path << ": " << rep->rows << " rows, hash chain intact";
+  if (rep->purged > 0) std::cout << " (and " << rep->purged << " purged rows, linked through their checkpoints)";
   if (!rep->head.empty()) std::cout << "; head " << rep->head;
   std::cout << "\n";
   return kExitOk;

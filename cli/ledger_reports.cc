@@ -41,6 +41,7 @@ std::string HitJson(const audit::IdentifierHit& h) {
       .Key("signal").String(h.signal)
       .Key("output_file").String(h.output_file)
       .Key("output_id").String(h.output_id);
+  if (!h.erased_at.empty()) w.Key("erased_at").String(h.erased_at);
   if (!h.source_file.empty()) {
     w.Key("source_file").String(h.source_file).Key("source_offset").Int(static_cast<std::int64_t>(h.source_offset));
   }

@@ -23,7 +23,8 @@ std::string CsvField(std::string_view v);
 
 // One ledger row as a JSON object: row, run, url, site, considered_at,
 // decision, reasons, fetched, http_status, signal, output_file, output_id,
-// and source_file/source_offset for dump records.
+// erased_at when an erase removed it, and source_file/source_offset for dump
+// records.
 std::string HitJson(const audit::IdentifierHit& h);
 
 }  // namespace moisson::cli

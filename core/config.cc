@@ -125,6 +125,14 @@ const std::map<std::string, Field>& Schema() {
       {"project.key", StringField([](Config* c, std::string v) { c->project.key = std::move(v); })},
       {"project.optout_registry", StringField([](Config* c, std::string v) { c->project.optout_registry = std::move(v); })},
       {"project.ledger", StringField([](Config* c, std::string v) { c->project.ledger = std::move(v); })},
+      {"project.retention_days", {"a whole number of days", [](const toml::node& n, const std::string& where, Config* c) {
+         const std::int64_t v = *n.value<std::int64_t>();
+         if (v < 1 || v > 36500) {
+           return Status::AtLine(where, LineOf(n), "key 'project.retention_days' must be between 1 and 36500");
+         }
+         c->project.retention_days = static_cast<int>(v);
+         return Status::Ok();
+       }}},
       {"policy.honour.ai_agents", BoolField(&HonouredSignals::ai_agents)},
       {"policy.honour.ai_txt", BoolField(&HonouredSignals::ai_txt)},
       {"policy.honour.tdmrep", BoolField(&HonouredSignals::tdmrep)},
@@ -149,6 +157,7 @@ bool TypeMatches(const toml::node& n, const char* type_name) {
   const std::string t = type_name;
   if (t == "a string") return n.is_string();
   if (t == "a boolean") return n.is_boolean();
+  if (t == "a whole number of days") return n.is_integer();
   if (t == "an array of strings") return n.is_array();
   return false;
 }

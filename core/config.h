@@ -107,6 +107,7 @@ struct ProjectConfig {
   std::string key;              // project key (moisson keygen); needed to pseudonymise
   std::string optout_registry;  // person opt-out registry; "" = none
   std::string ledger = "moisson-ledger.sqlite";  // provenance ledger (SQLite)
+  int retention_days = 0;       // `moisson purge` removes what is older; 0 = not set
 };
 
 struct Config {

@@ -1,0 +1,163 @@
+// moisson purge: retention (CNIL fiche 7; docs/ledger.md, "Retention").
+// Output records and ledger rows considered more than N days ago are
+// removed; the ledger keeps, for each stretch of rows removed, a checkpoint
+// of the hash chain so that `audit verify` still proves the rows that remain,
+// and records the purge itself as a run with its counts.
+//
+// Order: outputs first, then the ledger. A purge interrupted in between is
+// finished by running it again (the ledger still lists the rows; records
+// already gone from the outputs are simply not found again).
+#include <unistd.h>
+
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <set>
+#include <unordered_set>
+
+#include "audit/ledger.h"
+#include "cli/commands.h"
+#include "cli/ledger_reports.h"
+#include "core/json.h"
+#include "io/jsonl_records.h"
+
+namespace moisson::cli {
+namespace {
+
+struct PurgeOptions {
+  const GlobalOptions* global = nullptr;
+  int older_than = 0;
+  std::string ledger, root;
+  bool dry_run = false;
+};
+
+int Fail(const std::string& msg, int code) {
+  std::cerr << "moisson purge: " << msg << "\n";
+  return code;
+}
+
+std::string IsoUtc(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Does the JSONL file hold at least one record?
+Result<bool> HasRecords(const std::string& path) {
+  bool any = false;
+  // The first record is enough: the callback stops the read there.
+  Status st = io::ForEachJsonlRecord(path, [&](std::string_view, std::string_view) {
+    any = true;
+    return Status::Internal("stop");
+  });
+  if (!st.ok() && !any) return st;
+  return any;
+}
+
+int Purge(const PurgeOptions& o) {
+  Config config;
+  if (!LoadConfigOrReport(*o.global, &config)) return kExitUsage;
+  const int days = o.older_than > 0 ? o.older_than : config.project.retention_days;
+  if (days <= 0) return Fail("how old is too old? give --older-than DAYS or set [project] retention_days", kExitUsage);
+  const std::string before = IsoUtc(std::time(nullptr) - static_cast<std::time_t>(days) * 86400);
+  const std::string ledger_path = !o.ledger.empty() ? o.ledger : config.project.ledger;
+  auto ledger = OpenExistingLedger(ledger_path);
+  if (!ledger.ok()) return Fail(ledger.status().message(), LedgerOpenExitCode(ledger.status()));
+  auto rows = (*ledger)->RowsBefore(before);
+  if (!rows.ok()) return Fail(rows.status().message(), kExitFailed);
+
+  std::map<std::string, std::unordered_set<std::string>> by_file;
+  std::set<std::string> sites;
+  for (const auto& h : *rows) {
+    sites.insert(h.site);
+    if (h.output_file.empty() || h.output_id.empty()) continue;
+    std::string f = h.output_file;
+    if (!o.root.empty() && f.front() != '/') f = (std::filesystem::path(o.root) / f).string();
+    by_file[f].insert(h.output_id);
+  }
+
+  std::uint64_t removed = 0;
+  std::size_t rewritten = 0, deleted = 0, missing = 0;
+  for (const auto& [file, ids] : by_file) {
+    if (access(file.c_str(), F_OK) != 0) {
+      ++missing;
+      continue;
+    }
+    if (o.dry_run) {
+      std::uint64_t n = 0;
+      Status st = io::ForEachJsonlRecord(file, [&](std::string_view, std::string_view id) {
+        n += !id.empty() && ids.count(std::string(id));
+        return Status::Ok();
+      });
+      if (!st.ok()) return Fail(st.message(), kExitFailed);
+      std::cout << "would remove " << n << " record" << (n == 1 ? "" : "s") << " from " << file << "\n";
+      removed += n;
+      continue;
+    }
+    auto n = io::RemoveJsonlRecords(file, ids);
+    if (!n.ok()) return Fail(n.status().message() + " (nothing was purged from the ledger: run the purge again)", kExitFailed);
+    removed += *n;
+    rewritten += *n > 0;
+    auto any = HasRecords(file);
+    if (!any.ok()) return Fail(any.status().message(), kExitFailed);
+    if (!*any) {
+      if (::unlink(file.c_str()) != 0) return Fail(file + ": cannot delete the emptied output", kExitFailed);
+      ++deleted;
+    }
+    std::cout << "removed " << *n << " record" << (*n == 1 ? "" : "s") << " from " << file
+              << (*any ? "" : " (now empty: deleted)") << "\n";
+  }
+
+  const std::int64_t n_rows = static_cast<std::int64_t>(rows->size());
+  if (o.dry_run) {
+    std::cout << "dry run: " << n_rows << " ledger row" << (n_rows == 1 ? "" : "s") << " from " << sites.size()
+              << " site" << (sites.size() == 1 ? "" : "s") << " considered before " << before << " (" << days
+              << " days), " << removed << " output record" << (removed == 1 ? "" : "s") << " in " << by_file.size()
+              << " file" << (by_file.size() == 1 ? "" : "s")
+              << (missing ? " (" + std::to_string(missing) + " already gone)" : std::string()) << "; nothing changed\n";
+    return kExitOk;
+  }
+  // The purge is itself logged in the ledger: a run with its counts.
+  auto run = (*ledger)->BeginRun("purge", "-");
+  if (!run.ok()) return Fail(run.status().message(), kExitFailed);
+  auto purged = (*ledger)->Purge(before);
+  if (!purged.ok()) return Fail(purged.status().message(), kExitFailed);
+  JsonWriter w;
+  w.BeginObject()
+      .Key("before").String(before)
+      .Key("retention_days").Int(days)
+      .Key("ledger_rows").Int(*purged)
+      .Key("output_records").Int(static_cast<std::int64_t>(removed))
+      .Key("files_rewritten").Int(static_cast<std::int64_t>(rewritten))
+      .Key("files_deleted").Int(static_cast<std::int64_t>(deleted))
+      .Key("files_already_gone").Int(static_cast<std::int64_t>(missing))
+      .EndObject();
+  const std::string summary = w.Take();
+  if (Status st = (*ledger)->EndRun(*run, summary); !st.ok()) return Fail(st.message(), kExitFailed);
+  std::cout << "purged " << *purged << " ledger row" << (*purged == 1 ? "" : "s") << " considered before " << before
+            << " (" << days << " days) and " << removed << " output record" << (removed == 1 ? "" : "s") << " ("
+            << rewritten << " file" << (rewritten == 1 ? "" : "s") << " rewritten, " << deleted << " deleted"
+            << (missing ? ", " + std::to_string(missing) + " already gone" : std::string())
+            << "); the hash chain keeps checkpoints for them: run 'moisson audit verify'\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddPurgeCommand(CLI::App* app, const GlobalOptions* global, Runner* run) {
+  auto o = std::make_shared<PurgeOptions>();
+  o->global = global;
+  CLI::App* c = app->add_subcommand(
+      "purge", "Delete output records and ledger rows past the retention period, keeping the chain's checkpoints");
+  c->add_option("--older-than", o->older_than, "days (default: [project] retention_days)")->check(CLI::Range(1, 36500));
+  c->add_flag("--dry-run", o->dry_run, "say what would go, change nothing");
+  c->add_option("--ledger", o->ledger, "provenance ledger (default: [project] ledger)");
+  c->add_option("--root", o->root, "directory the ledger's relative output paths are under (default: here)");
+  c->callback([o, run] { *run = [o] { return Purge(*o); }; });
+}
+
+}  // namespace moisson::cli
