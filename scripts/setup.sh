@@ -23,6 +23,8 @@ packages=(
   # the PostgreSQL ledger's tests (a server started on loopback) and the HTML
   # report's test (headless Chromium)
   postgresql chromium
+  # the rights tests read zstd outputs with the zstd tool
+  zstd
 )
 
 if [[ "${MOISSON_SKIP_APT:-0}" != 1 ]]; then
