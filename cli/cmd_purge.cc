@@ -82,7 +82,9 @@ int Purge(const PurgeOptions& o) {
 
   std::uint64_t removed = 0;
   std::size_t rewritten = 0, deleted = 0, missing = 0;
-  for (const auto& [file, ids] : by_file) {
+  for (const auto& entry : by_file) {
+    const std::string& file = entry.first;
+    const auto& ids = entry.second;  // (a structured binding cannot be captured by a lambda in C++20)
     if (access(file.c_str(), F_OK) != 0) {
       ++missing;
       continue;

@@ -176,7 +176,9 @@ int Export(const RightsOptions& o) {
   // The records themselves, read from the outputs the ledger names.
   std::map<std::int64_t, std::string> records;  // ledger row -> output line
   std::vector<std::string> missing;
-  for (const auto& [file, ids] : ByOutputFile(c)) {
+  for (const auto& entry : ByOutputFile(c)) {
+    const std::string& file = entry.first;
+    const auto& ids = entry.second;  // (a structured binding cannot be captured by a lambda in C++20)
     if (access(file.c_str(), F_OK) != 0) {
       missing.push_back(file);
       continue;
@@ -248,7 +250,9 @@ int Erase(const RightsOptions& o) {
   std::uint64_t removed = 0;
   std::vector<std::pair<std::string, std::uint64_t>> per_file;
   std::vector<std::string> missing;
-  for (const auto& [file, ids] : ByOutputFile(c)) {
+  for (const auto& entry : ByOutputFile(c)) {
+    const std::string& file = entry.first;
+    const auto& ids = entry.second;  // (a structured binding cannot be captured by a lambda in C++20)
     if (access(file.c_str(), F_OK) != 0) {
       missing.push_back(file);
       continue;
