@@ -36,6 +36,7 @@ void AddAuditCommands(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddRightsCommands(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddPublishCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddDatasheetCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
+void AddReportCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
 
 // Loads --config (or defaults); on error prints it and returns false.
 bool LoadConfigOrReport(const GlobalOptions& global, Config* out);

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   AddRightsCommands(&app, &global, &run);
   AddPublishCommand(&app, &global, &run);
   AddDatasheetCommand(&app, &global, &run);
+  AddReportCommand(&app, &global, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
