@@ -149,7 +149,12 @@ std::string NoData(const std::string& id, const std::string& title, const std::s
          std::to_string(kChartWidth / 2) + "\" y=\"40\" text-anchor=\"middle\" fill=\"#5f6670\">no data</text></svg>";
 }
 
+// Starts at `x`, or further left when it would not fit (7 px per character
+// is generous for 12 px text).
 std::string Legend(const std::vector<std::string>& classes, int x, int y) {
+  int width = 0;
+  for (const auto& c : classes) width += 16 + 7 * static_cast<int>(std::string_view(ClassLabel(c)).size()) + 18;
+  x = std::max(8, std::min(x, kChartWidth - 8 - (width - 18)));
   std::ostringstream o;
   o << "<g class=\"legend\">";
   for (const auto& c : classes) {
@@ -390,7 +395,9 @@ std::string SitesChart(const ReportInput& in) {
             FormatCount(other_sites) + " summed.";
   }
   const std::string svg =
-      HBarChart("chart-sites", "Top " + FormatCount(static_cast<std::int64_t>(top)) + " sites by documents considered",
+      HBarChart("chart-sites",
+                other_sites > 0 ? "Top " + FormatCount(static_cast<std::int64_t>(top)) + " sites by documents considered"
+                                : std::string("Sites by documents considered"),
                 desc, bars, {"keep", "modify", "drop"}, "documents considered");
   return Figure(svg,
                 "<b>2. Sites.</b> Registrable domains (never a URL) with the most documents considered, each split "

@@ -226,6 +226,7 @@ TEST_CASE("Thousands of sites: the top N, the others summed", "[report]") {
   const std::string sites = Chart(html, "chart-sites");
   CHECK(Count(sites, "<g class=\"bar") == 21);
   CHECK(sites.find("others (2,980 sites)") != std::string::npos);
+  CHECK(sites.find("<title id=\"chart-sites-t\">Top 20 sites by documents considered</title>") != std::string::npos);
   CHECK(sites.find(">" + FormatCount(other_docs) + "</text>") != std::string::npos);
   CHECK(sites.find("site19.example") != std::string::npos);
   CHECK(sites.find("site20.example") == std::string::npos);

@@ -45,6 +45,9 @@ MEASURE = """<script>
     c.desc = svg.querySelector(':scope > desc') ? svg.querySelector(':scope > desc').textContent : null;
     c.rects = svg.querySelectorAll('rect').length;
     c.texts = svg.querySelectorAll('text').length;
+    c.text_boxes = Array.prototype.map.call(svg.querySelectorAll('text'), function (t) {
+      var b = box(t); b.text = t.textContent; return b;
+    });
     c.nodata = svg.querySelector('text.nodata') ? box(svg.querySelector('text.nodata')) : null;
     c.bars = [];
     svg.querySelectorAll('g.bar').forEach(function (g) {
@@ -171,9 +174,12 @@ class ReportInChromium(unittest.TestCase):
         run(MOISSON, "keygen", "--out", key)
         many = os.path.join(cls.tmp, "many.jsonl")
         write_many_sites(many)
+        # One person's opt-out, so that the three families of signals are met.
+        registry = os.path.join(cls.tmp, "optout.db")
+        run(MOISSON, "optout", "add", "--registry", registry, "--key", key, "--email", "contact0@club0.example")
         cls.ledger = os.path.join(cls.tmp, "l.db")
         dumps = os.path.join(ROOT, "examples", "dumps")
-        run(MOISSON, "filter", "--no-progress", "--key", key, "--ledger", cls.ledger, "--dedup",
+        run(MOISSON, "filter", "--no-progress", "--key", key, "--registry", registry, "--ledger", cls.ledger, "--dedup",
             os.path.join(dumps, "forum.jsonl"), os.path.join(dumps, "pages.warc.gz"), many,
             "-o", os.path.join(cls.tmp, "out.jsonl"))
         cls.report = os.path.join(cls.tmp, "report.html")
@@ -206,6 +212,11 @@ class ReportInChromium(unittest.TestCase):
             self.assertTrue(c["title"] and c["desc"], c["id"] + " has no title or description")
             self.assertIsNone(c["nodata"], c["id"] + " says no data")
             self.assertGreater(c["texts"], len(c["bars"]), c["id"] + ": axis and labels are missing")
+            for t in c["text_boxes"]:  # no label, value or legend cut by the chart's edge
+                self.assertGreater(t["w"], 0, t)
+                self.assertGreaterEqual(t["x"], c["x"] - 1, "%s: %r sticks out left" % (c["id"], t["text"]))
+                self.assertLessEqual(t["x"] + t["w"], c["x"] + c["w"] + 1,
+                                     "%s: %r sticks out right" % (c["id"], t["text"]))
             for b in c["bars"]:
                 self.assertGreater(b["w"], 0, b)
                 self.assertGreater(b["h"], 0, b)
@@ -262,7 +273,7 @@ class ReportInChromium(unittest.TestCase):
     def test_signals_chart(self):
         _, reasons, _ = self.expected()
         signals = {r: n for r, n in reasons.items() if r.split(".")[0] in ("policy", "blocklist", "optout")}
-        self.assertTrue(signals, "the example data meets opt-out signals")
+        self.assertEqual({r.split(".")[0] for r in signals}, {"policy", "blocklist", "optout"})
         bars = self.charts["chart-signals"]["bars"]
         self.assertEqual({b["label"]: int(b["value"]) for b in bars}, signals)
 
