@@ -652,6 +652,11 @@ std::string ClipChars(std::string_view s, std::size_t max) {
 
 std::string SiteLabel(std::string_view site) {
   if (site.empty()) return "(no URL)";
+  // An IPv6 literal, as NormaliseHost spells it: "[2001:db8::1]".
+  if (site.size() > 2 && site.front() == '[' && site.back() == ']' &&
+      site.substr(1, site.size() - 2).find_first_not_of("0123456789abcdefABCDEF:.") == std::string_view::npos) {
+    return std::string(site);
+  }
   if (site.find_first_of(":/@") != std::string_view::npos) return "(not a domain name)";
   return std::string(site);
 }

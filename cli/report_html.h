@@ -8,7 +8,7 @@
 // to these before calling it, so no URL, identifier digest, request
 // reference or document text can reach the page. Every string is
 // HTML-escaped (sites come from the web), and a site that is not a domain
-// name (a ':', '/' or '@' in it) is not shown at all.
+// name (a ':', '/' or '@' in it, but for an IPv6 literal) is not shown.
 #ifndef MOISSON_CLI_REPORT_HTML_H_
 #define MOISSON_CLI_REPORT_HTML_H_
 
@@ -81,8 +81,9 @@ std::string HtmlEscape(std::string_view s);
 std::string ClipChars(std::string_view s, std::size_t max);
 
 // How a site is labelled: "(no URL)" for "", "(not a domain name)" for one
-// holding ':', '/' or '@' (so that an edited ledger cannot put a URL or an
-// e-mail address on the page), else the site itself (not yet escaped).
+// holding ':', '/' or '@' other than an IPv6 literal ("[::1]") (so that an
+// edited ledger cannot put a URL or an e-mail address on the page), else the
+// site itself (not yet escaped).
 std::string SiteLabel(std::string_view site);
 
 // "12,345".

@@ -72,6 +72,10 @@ TEST_CASE("SiteLabel shows domain names only", "[report]") {
   CHECK(SiteLabel("velo-club.example") == "velo-club.example");
   CHECK(SiteLabel("xn--caf-dma.fr") == "xn--caf-dma.fr");
   CHECK(SiteLabel("") == "(no URL)");
+  CHECK(SiteLabel("127.0.0.1") == "127.0.0.1");
+  CHECK(SiteLabel("[2001:db8::1]") == "[2001:db8::1]");
+  CHECK(SiteLabel("[::1]/x") == "(not a domain name)");
+  CHECK(SiteLabel("[http://x]") == "(not a domain name)");
   CHECK(SiteLabel("https://a.example/x") == "(not a domain name)");
   CHECK(SiteLabel("jeanne@example.org") == "(not a domain name)");
   CHECK(SiteLabel("<b>x</b>.example") == "(not a domain name)");
