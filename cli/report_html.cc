@@ -265,7 +265,9 @@ std::string HBarChart(const std::string& id, const std::string& title, const std
   return o.str();
 }
 
-// The same numbers as a table, folded under the chart (screen readers, copying).
+// The same numbers as a table, folded under the chart (screen readers,
+// copying): one column per segment class, then the total; with no class,
+// the documents alone.
 std::string DataTable(const std::vector<HBar>& bars, const std::vector<std::string>& columns,
                       const std::string& first_header) {
   if (bars.empty()) return "";
@@ -273,7 +275,7 @@ std::string DataTable(const std::vector<HBar>& bars, const std::vector<std::stri
   o << "<details><summary>The numbers</summary><table class=\"data\"><thead><tr><th>" << HtmlEscape(first_header)
     << "</th>";
   for (const auto& c : columns) o << "<th class=\"n\">" << HtmlEscape(ClassLabel(c)) << "</th>";
-  if (columns.size() > 1) o << "<th class=\"n\">total</th>";
+  o << "<th class=\"n\">" << (columns.empty() ? "documents" : "total") << "</th>";
   o << "</tr></thead><tbody>";
   for (const auto& b : bars) {
     o << "<tr><td>" << HtmlEscape(b.label) << "</td>";
@@ -282,7 +284,7 @@ std::string DataTable(const std::vector<HBar>& bars, const std::vector<std::stri
       for (const auto& s : b.segs) v += s.cls == c ? s.value : 0;
       o << "<td class=\"n\">" << FormatCount(v) << "</td>";
     }
-    if (columns.size() > 1) o << "<td class=\"n\">" << FormatCount(b.Total()) << "</td>";
+    o << "<td class=\"n\">" << FormatCount(b.Total()) << "</td>";
     o << "</tr>";
   }
   o << "</tbody></table></details>";
@@ -358,7 +360,7 @@ std::string DecisionsChart(const ReportInput& in, const Totals& t) {
                 "reason (a document may carry several, a kept one usually none), coloured by what the reason "
                 "does: a category takes its configured action (<code>[filters.actions]</code>), every other "
                 "code drops. Source: <code>Sites()</code> totals and <code>ReasonCounts()</code>.",
-                all == 0 ? "" : DataTable(rows, {"keep", "flag", "modify", "drop", "other"}, "reason"));
+                all == 0 ? "" : DataTable(rows, legend, "reason"));
 }
 
 std::string SitesChart(const ReportInput& in) {
@@ -450,7 +452,7 @@ std::string SignalsChart(const ReportInput& in) {
                 "or the origin's own signals (<code>policy.*</code>: robots.txt, ai.txt, TDMRep, noai, noindex, "
                 "Content-Usage...), the excluded site lists (<code>blocklist.&lt;category&gt;</code>) and the "
                 "opt-out registry (<code>optout.*</code>). Source: <code>ReasonCounts()</code>.",
-                DataTable(bars, {"policy", "blocklist", "optout", "other"}, "signal"));
+                DataTable(bars, {}, "signal"));
 }
 
 std::string TimelineChart(const ReportInput& in) {
