@@ -37,6 +37,7 @@ void AddRightsCommands(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddPublishCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddDatasheetCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddPurgeCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
+void AddReportCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
 
 // Loads --config (or defaults); on error prints it and returns false.
 bool LoadConfigOrReport(const GlobalOptions& global, Config* out);

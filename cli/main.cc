@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   AddPublishCommand(&app, &global, &run);
   AddDatasheetCommand(&app, &global, &run);
   AddPurgeCommand(&app, &global, &run);
+  AddReportCommand(&app, &global, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

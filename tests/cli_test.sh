@@ -370,5 +370,71 @@ echo '#include "policy/robots.h"' > "$tmp/tree/core/bad.cc"
 run bash "$src/scripts/check_layers.sh" "$tmp/tree"
 check "layering check catches core -> policy" 1 "$code"
 
+# --- report: one self-contained HTML page, written atomically, no URL, no identifier
+mkdir -p "$tmp/rep"
+run "$moisson" report --ledger "$tmp/l.db" -o "$tmp/rep/report.html" --title 'Forum <test> & "co"'
+check "report: exit and summary line" "0 1" \
+  "$code $(grep -c "^report: [0-9]* rows, [0-9]* sites, [0-9]* runs; wrote $tmp/rep/report.html$" <<<"$out")"
+page="$tmp/rep/report.html"
+check "report: four SVG charts, each with a title" "4 4" \
+  "$(grep -o '<svg class="chart"' "$page" | wc -l) $(grep -o '<title id="chart-[a-z]*-t">' "$page" | wc -l)"
+check "report: the title escaped, no script, a site named" "1 0 1" \
+  "$(grep -c '<title>Forum &lt;test&gt; &amp; &quot;co&quot;</title>' "$page") $(grep -c '<script' "$page") $(grep -c '>velo-club.example<' "$page")"
+check "report: the ledger holds URLs and e-mail digests, the page none" "1 1 0 0" \
+  "$(/usr/bin/python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(int(c.execute("SELECT count(*) FROM documents WHERE url LIKE \"https://%\"").fetchone()[0] > 0), int(c.execute("SELECT count(*) FROM identifiers").fetchone()[0] > 0))' "$tmp/l.db") $(grep -cE 'https?://' "$page") $(grep -cE '[[:alnum:]._%+-]+@[[:alnum:]-]+\.[[:alnum:].-]+' "$page")"
+head_hash=$("$moisson" audit verify --ledger "$tmp/l.db" | grep -oE '[0-9a-f]{64}$')
+check "report: the only digest on the page is the chain's head" "64 1" \
+  "${#head_hash} $([[ "$(grep -oE '[0-9a-f]{64}' "$page" | sort -u)" == "$head_hash" ]] && echo 1)"
+# Atomic: the new page replaces the old by a rename (a hard link to the old
+# file keeps the old bytes), no temporary file is left, and a refused run
+# leaves the old page as it was.
+printf 'old page\n' > "$tmp/rep/old.html"
+ln -f "$tmp/rep/old.html" "$tmp/rep/linked.html"
+run "$moisson" report --ledger "$tmp/l.db" -o "$tmp/rep/linked.html"
+check "report: replaced by a rename, never rewritten in place" "0 old page 4" \
+  "$code $(cat "$tmp/rep/old.html") $(grep -o '<svg class="chart"' "$tmp/rep/linked.html" | wc -l)"
+check "report: no temporary file left" "0" "$(ls -a "$tmp/rep" | grep -c 'tmp')"
+before=$(cksum <"$tmp/rep/linked.html")
+run "$moisson" report --ledger "$tmp/missing.db" -o "$tmp/rep/linked.html"
+check "report: a missing ledger is a usage error naming it; the old page stays" "2 moisson report: $tmp/missing.db: no such ledger 1" \
+  "$code $err $([[ "$(cksum <"$tmp/rep/linked.html")" == "$before" ]] && echo 1)"
+run "$moisson" report --ledger "$tmp/missing.db" -o "$tmp/rep/new.html"
+check "report: a missing ledger creates neither ledger nor page" "2 0 0" \
+  "$code $(ls "$tmp"/missing.db* 2>/dev/null | wc -l) $(ls "$tmp"/rep/new.html* 2>/dev/null | wc -l)"
+run "$moisson" report --ledger "$src/README.md" -o "$tmp/rep/new.html"
+check "report: a file that is not a ledger is named, no page" "1 1 0" \
+  "$code $(grep -c "^moisson report: $src/README.md: " <<<"$err") $(ls "$tmp"/rep/new.html* 2>/dev/null | wc -l)"
+run "$moisson" report --ledger "$tmp/l.db" -o "$tmp/l.db"
+check "report: refuses to write over the ledger" "2 1" "$code $(grep -c 'is the ledger itself' <<<"$err")"
+# A hostile ledger: site names from the web are escaped (or withheld when they
+# hold a URL or an address); rights requests are counted, their references and
+# subjects never shown; the edit breaks the chain and the page says so.
+cp "$tmp/l.db" "$tmp/hostile.db"
+/usr/bin/python3 - "$tmp/hostile.db" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("UPDATE documents SET site = ? WHERE site = 'velo-club.example'", ("<img src=x onerror=alert(1)>&\"'.example",))
+c.execute("UPDATE documents SET site = 'https://www.example.org/private/page' WHERE id = 1")
+c.execute("UPDATE documents SET site = 'jeanne.martin@example.org' WHERE id = 2")
+c.execute("INSERT INTO requests(ref, kind, subject_type, subject_digest, received_at, completed_at) VALUES "
+          "('REQ-jeanne.martin@example.org', 'erase', 'email', ?, '2026-11-22T10:00:00Z', '2026-11-23T10:00:00Z'), "
+          "('REQ-7', 'export', 'email', ?, '2026-11-22T11:00:00Z', NULL)", ("ab" * 32, "cd" * 32))
+c.commit()
+PY
+run "$moisson" report --ledger "$tmp/hostile.db" -o "$tmp/rep/hostile.html"
+page="$tmp/rep/hostile.html"
+check "report: a hostile site name is escaped" "0 1 0" \
+  "$code $(grep -c '&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#39;.example' "$page") $(grep -c '<img' "$page")"
+check "report: sites holding a URL or an address are withheld" "0 0 1" \
+  "$(grep -cE 'https?://' "$page") $(grep -c '@' "$page") $(grep -c '(not a domain name)' "$page")"
+check "report: requests counted, no reference or subject digest" "1 1 0 0 0" \
+  "$(grep -c '<tr><td>erase</td><td class="n">1</td><td class="n">1</td><td class="n">0</td></tr>' "$page") $(grep -c '<tr><td>export</td><td class="n">1</td><td class="n">0</td><td class="n">1</td></tr>' "$page") $(grep -c 'REQ-' "$page") $(grep -c 'abababab' "$page") $(grep -c 'cdcdcdcd' "$page")"
+check "report: a broken chain is said" "1" "$(grep -c "hash chain is broken:</b> row [0-9]* was changed" "$page")"
+# An empty ledger: every chart says so.
+: > "$tmp/empty.jsonl"
+"$moisson" filter --no-progress --key "$tmp/f.key" --ledger "$tmp/empty.db" "$tmp/empty.jsonl" -o "$tmp/empty-out.jsonl" >/dev/null 2>&1
+run "$moisson" report --ledger "$tmp/empty.db" -o "$tmp/rep/empty.html"
+check "report: an empty ledger, four charts with no data" "0 4" "$code $(grep -o 'class="nodata"' "$tmp/rep/empty.html" | wc -l)"
+
 echo "cli: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
