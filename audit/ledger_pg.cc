@@ -51,7 +51,12 @@ constexpr const char* kAdvisoryLock = "SELECT pg_advisory_xact_lock(307923668919
 // BIGSERIAL for runs and requests; documents.id is given by Append (the
 // chain's next id under the lock), never by a sequence, so that ids have no
 // holes left by rolled-back transactions; no index on (site, url) (a btree
-// entry is limited to about 2.7 kB, and a URL is not), the reports scan.
+// entry is limited to about 2.7 kB, and a URL is not), the reports scan; no
+// foreign keys from documents, document_reasons and identifiers: PostgreSQL
+// checks one with a trigger per row, which took 40 % of Append's time
+// (docs/benchmarks.md), and Append writes all three in one transaction after
+// checking the run, while Purge deletes a document's reasons and digests
+// with it; a row edited by hand is what the hash chain catches.
 constexpr const char* kPgSchemaV4 = R"sql(
 CREATE TABLE meta (key TEXT COLLATE "C" PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE runs (
@@ -65,7 +70,7 @@ CREATE TABLE runs (
 );
 CREATE TABLE documents (
   id BIGINT PRIMARY KEY,
-  run BIGINT NOT NULL REFERENCES runs(id),
+  run BIGINT NOT NULL,
   url TEXT COLLATE "C" NOT NULL,
   site TEXT COLLATE "C" NOT NULL,
   source_file TEXT COLLATE "C" NOT NULL,
@@ -83,14 +88,14 @@ CREATE TABLE documents (
   row_hash TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE document_reasons (
-  document BIGINT NOT NULL REFERENCES documents(id),
+  document BIGINT NOT NULL,
   reason TEXT COLLATE "C" NOT NULL CHECK (reason <> '' AND strpos(reason, ',') = 0),
   PRIMARY KEY (document, reason)
 );
 CREATE TABLE identifiers (
   digest TEXT COLLATE "C" NOT NULL CHECK (length(digest) = 64),
   type TEXT COLLATE "C" NOT NULL CHECK (type <> ''),
-  document BIGINT NOT NULL REFERENCES documents(id),
+  document BIGINT NOT NULL,
   PRIMARY KEY (digest, document)
 );
 CREATE INDEX documents_run ON documents(run);
