@@ -200,10 +200,13 @@ bool ParseHead(const std::string& head, std::int64_t* id, std::string* hash) {
   return true;
 }
 
+std::string ServerName(const std::string& conninfo);
+
 class PgLedger : public Ledger {
  public:
   static Result<std::unique_ptr<Ledger>> Open(const std::string& conninfo, std::span<const internal::Migration> steps) {
-    const std::string name = Ledger::DisplayName(conninfo);
+    // Always reduced, whatever the form (a key=value string holds its password in clear).
+    const std::string name = ServerName(conninfo);
     std::unique_ptr<PgLedger> l(new PgLedger());
     l->name_ = name;
     try {
@@ -809,8 +812,10 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenPostgres(const std::string& conninfo
   return PgLedger::Open(conninfo, kPgMigrations);
 }
 
-std::string Ledger::DisplayName(const std::string& name) {
-  if (!IsPostgresName(name)) return name;
+namespace {
+
+// A connection string (URI or key=value) as "postgresql://user@host:port/db".
+std::string ServerName(const std::string& conninfo) {
   // libpq's own parser: the URI's user, host, port and database, never its
   // password (nor any other parameter: they may hold secrets too).
   char* err = nullptr;
@@ -836,5 +841,9 @@ std::string Ledger::DisplayName(const std::string& name) {
   out += "/" + db;
   return out;
 }
+
+}  // namespace
+
+std::string Ledger::DisplayName(const std::string& name) { return IsPostgresName(name) ? ServerName(name) : name; }
 
 }  // namespace moisson::audit
