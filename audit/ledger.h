@@ -167,6 +167,10 @@ class Ledger {
   // OpenSqlite for anything else (a file name).
   static Result<std::unique_ptr<Ledger>> Open(const std::string& name);
   static bool IsPostgresName(std::string_view name);
+  // The ledger's name as messages show it: a file name as given; a
+  // PostgreSQL connection string as "postgresql://user@host:port/db",
+  // without its password or any other parameter.
+  static std::string DisplayName(const std::string& name);
 
   // Starts a run (one `filter` or `crawl` invocation) made with the project
   // key `key_id` (ProjectKey::id(), not the secret); returns its id.

@@ -29,7 +29,7 @@ std::unique_ptr<audit::Ledger> OpenLedger(const AuditOptions& o, const char* cmd
     return nullptr;
   }
   const std::string p = !o.ledger.empty() ? o.ledger : config.project.ledger;
-  if (path != nullptr) *path = p;
+  if (path != nullptr) *path = audit::Ledger::DisplayName(p);
   auto l = OpenExistingLedger(p);
   if (!l.ok()) {
     std::cerr << "moisson audit " << cmd << ": " << l.status().message() << "\n";

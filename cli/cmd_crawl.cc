@@ -131,7 +131,7 @@ int Run(CrawlCliOptions& o) {
   const pipeline::Processor processor(parts.ProcessorParts(), settings);
 
   const std::string ledger_path = !o.ledger.empty() ? o.ledger : config.project.ledger;
-  auto ledger = audit::Ledger::OpenSqlite(ledger_path);
+  auto ledger = audit::Ledger::Open(ledger_path);
   if (!ledger.ok()) return Fail(ledger.status().message(), kExitFailed);
 
   crawler::CrawlParts cp;
@@ -159,7 +159,7 @@ int Run(CrawlCliOptions& o) {
   if (!o.quiet) {
     PrintSummary(stats.value(), out_dir);
     std::printf("output: %s (pages-NNNNN.jsonl%s%s); ledger: %s\n", out_dir.c_str(), zstd ? ".zst" : "",
-                warc ? ", warc/" : "", ledger_path.c_str());
+                warc ? ", warc/" : "", audit::Ledger::DisplayName(ledger_path).c_str());
   }
   if (stats->stop_reason == "SIGINT") return 130;
   if (stats->stop_reason == "SIGTERM") return 143;

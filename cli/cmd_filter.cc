@@ -171,7 +171,7 @@ int Run(const FilterOptions& o) {
   std::int64_t run_id = 0;
   const std::string ledger_path = !o.ledger.empty() ? o.ledger : config.project.ledger;
   if (!o.scan) {
-    auto l = audit::Ledger::OpenSqlite(ledger_path);
+    auto l = audit::Ledger::Open(ledger_path);
     if (!l.ok()) return Fail(cmd, l.status().message(), kExitFailed);
     ledger = std::move(l).value();
     auto r = ledger->BeginRun("filter", parts.key->id());
@@ -260,7 +260,7 @@ int Run(const FilterOptions& o) {
     if (!o.scan) {
       os << "output: " << o.output << " (" << (s.kept + s.modified) << " records)";
       if (rejects) os << "; rejects: " << o.rejects;
-      os << "; ledger: " << ledger_path << " (run " << run_id << ")\n";
+      os << "; ledger: " << audit::Ledger::DisplayName(ledger_path) << " (run " << run_id << ")\n";
     }
   }
   return kExitOk;

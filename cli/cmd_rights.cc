@@ -152,7 +152,7 @@ int Find(const RightsOptions& o) {
   }
   if (!o.json) {
     const std::size_t n = c.subject_.hits.size();
-    std::cerr << n << " record" << (n == 1 ? "" : "s") << " in " << c.ledger_path_ << "\n";
+    std::cerr << n << " record" << (n == 1 ? "" : "s") << " in " << audit::Ledger::DisplayName(c.ledger_path_) << "\n";
   }
   return kExitOk;
 }
@@ -309,7 +309,7 @@ int Erase(const RightsOptions& o) {
             << per_file.size() << " file" << (per_file.size() == 1 ? "" : "s") << "\n";
   for (const auto& [file, n] : per_file) std::cout << "    " << file << ": " << n << "\n";
   std::cout << "  opt-out:        " << registry_note << "\n"
-            << "  ledger:         the request and its rows are recorded in " << c.ledger_path_
+            << "  ledger:         the request and its rows are recorded in " << audit::Ledger::DisplayName(c.ledger_path_)
             << "; the rows stay, marked erased, as proof of what was done\n";
   if (!dumps.empty()) {
     std::cout << "  source dumps:   " << dumps.size()

@@ -8,6 +8,9 @@
 namespace moisson::cli {
 
 Result<std::unique_ptr<audit::Ledger>> OpenExistingLedger(const std::string& path) {
+  // A PostgreSQL ledger is a server's database: Open connects (and creates
+  // the tables in an empty database, which then reads as an empty ledger).
+  if (audit::Ledger::IsPostgresName(path)) return audit::Ledger::Open(path);
   if (access(path.c_str(), F_OK) != 0) return Status::NotFound(path + ": no such ledger");
   return audit::Ledger::OpenSqlite(path);
 }

@@ -250,6 +250,9 @@ Result<Config> LoadConfig(const std::string& path) {
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
   for (std::string* p : {&c->project.key, &c->project.optout_registry, &c->project.ledger, &c->filters.data_dir,
                          &c->blocklists.data_dir}) {
+    // A PostgreSQL ledger (audit::Ledger::IsPostgresName; core cannot see
+    // audit/) is a connection URI, not a file.
+    if (p->starts_with("postgresql://") || p->starts_with("postgres://")) continue;
     if (!p->empty() && std::filesystem::path(*p).is_relative() && !dir.empty()) *p = (dir / *p).string();
   }
   return c;

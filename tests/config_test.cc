@@ -177,5 +177,13 @@ TEST_CASE("Config: project files are relative to the config file", "[config]") {
   CHECK(c->project.key == dir + "/out/k.key");
   CHECK(c->project.optout_registry == "/abs/reg.db");
   CHECK(c->project.ledger == dir + "/moisson-ledger.sqlite");
+  // A PostgreSQL ledger is a connection URI, not a file: left as written.
+  {
+    std::ofstream f(dir + "/pg.toml");
+    f << "[project]\nledger = \"postgresql://moisson@db.example:5432/ledger\"\n";
+  }
+  auto pg = LoadConfig(dir + "/pg.toml");
+  REQUIRE(pg.ok());
+  CHECK(pg->project.ledger == "postgresql://moisson@db.example:5432/ledger");
   (void)std::system(("rm -rf " + dir).c_str());
 }

@@ -832,3 +832,19 @@ TEST_CASE("Ledger: runs and the per-minute timeline", "[ledger][audit]") {
   CHECK(tl[2].dropped == 1);
   CHECK(tl[2].modified == 1);
 }
+
+TEST_CASE("Ledger::DisplayName shows a PostgreSQL ledger without its secrets", "[ledger]") {
+  CHECK(Ledger::DisplayName("out/ledger.sqlite") == "out/ledger.sqlite");
+  CHECK(Ledger::IsPostgresName("postgresql://h/db"));
+  CHECK(Ledger::IsPostgresName("postgres://h/db"));
+  CHECK_FALSE(Ledger::IsPostgresName("ledger-postgresql://.sqlite"));
+  const std::string uri = "postgresql://moisson:s3cret-pw@db.example:6543/ledger?sslmode=require&password=other-pw";
+  const std::string shown = Ledger::DisplayName(uri);
+  CHECK(shown == "postgresql://moisson@db.example:6543/ledger");
+  CHECK(shown.find("s3cret") == std::string::npos);
+  CHECK(shown.find("other-pw") == std::string::npos);
+  CHECK(Ledger::DisplayName("postgres://[::1]:5432/l") == "postgresql://[::1]:5432/l");
+  // Unparsable: no part of it is repeated.
+  const std::string bad = Ledger::DisplayName("postgresql://u:pw@host:port-not-a-number/db?nosuchparam=1");
+  CHECK(bad.find("pw") == std::string::npos);
+}
