@@ -496,6 +496,23 @@ TEST_CASE("PG ledger: a bad row fails the whole append, names the row number and
     comma.reasons = {"a,b"};
     CHECK_FALSE(l->Append(*run, {comma}).ok());
   }
+  SECTION("an out-of-range number, an identifier without a type") {
+    LedgerRow status = Row("https://example.org/" + url_marker, "keep");
+    status.http_status = 1000;
+    Status st = l->Append(*run, {good, status});
+    REQUIRE_FALSE(st.ok());
+    CHECK(NamesRow(st.message(), 2));
+    LedgerRow offset = Row("https://example.org/" + url_marker, "keep");
+    offset.source_offset = (1ull << 63) + 5;
+    st = l->Append(*run, {good, good, offset});
+    REQUIRE_FALSE(st.ok());
+    CHECK(NamesRow(st.message(), 3));
+    LedgerRow untyped = Row("https://example.org/" + url_marker, "keep", {{"", Digest('7')}});
+    st = l->Append(*run, {untyped});
+    REQUIRE_FALSE(st.ok());
+    CHECK(NamesRow(st.message(), 1));
+    CHECK_FALSE(Contains(st.message(), url_marker));
+  }
   SECTION("an unknown run") {
     const Status st = l->Append(*run + 100, {good});
     CHECK_FALSE(st.ok());
@@ -514,6 +531,31 @@ TEST_CASE("PG ledger: a bad row fails the whole append, names the row number and
   const ChainReport rep = Verify(db.uri);
   CHECK(rep.ok);
   CHECK(rep.rows == 1);
+}
+
+TEST_CASE("PG ledger: text PostgreSQL cannot hold (a NUL byte, invalid UTF-8) is refused by row or stored exactly",
+          "[ledger_pg]") {
+  const std::string url_marker = "zq-marker-url";
+  for (const std::string& url : {"https://example.org/" + url_marker + std::string("\0x", 2),
+                                 "https://example.org/" + url_marker + "\xC3\x28"}) {
+    PgDb db;
+    auto l = Open(db.uri);
+    auto run = l->BeginRun("filter", "k");
+    const Status st = l->Append(*run, {Row("https://example.org/ok", "keep"), Row(url, "keep")});
+    if (st.ok()) {
+      auto hits = l->FindUrlPrefix("https://example.org/" + url_marker);
+      REQUIRE(hits.ok());
+      REQUIRE(hits->size() == 1);
+      CHECK(hits->at(0).url == url);
+      CHECK(l->VerifyChain()->ok);
+    } else {
+      INFO("message: " << Redact(st.message(), {url_marker}));
+      CHECK(NamesRow(st.message(), 2));
+      CHECK_FALSE(Contains(st.message(), url_marker));
+      CHECK(l->RowCount().value() == 0);
+      REQUIRE(l->Append(*run, {Row("https://example.org/ok", "keep")}).ok());
+    }
+  }
 }
 
 TEST_CASE("PG ledger: a second ledger object sees each committed append", "[ledger_pg]") {
