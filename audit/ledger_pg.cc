@@ -819,10 +819,10 @@ std::string ServerName(const std::string& conninfo) {
   // libpq's own parser: the URI's user, host, port and database, never its
   // password (nor any other parameter: they may hold secrets too).
   char* err = nullptr;
-  PQconninfoOption* opts = PQconninfoParse(name.c_str(), &err);
+  PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
   if (!opts) {
     if (err) PQfreemem(err);
-    return "postgresql://(unparsable connection URI)";
+    return "postgresql://(unparsable connection string)";
   }
   std::string user, host, port, db;
   for (PQconninfoOption* o = opts; o->keyword; ++o) {
