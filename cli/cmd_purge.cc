@@ -22,6 +22,7 @@
 #include "cli/ledger_reports.h"
 #include "core/json.h"
 #include "io/jsonl_records.h"
+#include "io/warc_records.h"
 
 namespace moisson::cli {
 namespace {
@@ -114,6 +115,35 @@ int Purge(const PurgeOptions& o) {
               << (*any ? "" : " (now empty: deleted)") << "\n";
   }
 
+  // The WARC files of a `crawl --warc` beside those outputs: the old pages'
+  // request and response records go too, by URL. One a crawl may still
+  // append to (".partial") is refused before the ledger is touched.
+  std::vector<std::string> partial;
+  const auto warcs = WarcTargets(
+      *rows,
+      [&](const std::string& f) {
+        return !o.root.empty() && !f.empty() && f.front() != '/' ? (std::filesystem::path(o.root) / f).string() : f;
+      },
+      &partial);
+  if (!partial.empty() && !o.dry_run) {
+    for (const auto& f : partial) std::cerr << "moisson purge: a crawl is still writing " << f << "\n";
+    return Fail("finish (crawl --resume) or abandon that crawl, then run the purge again (nothing was purged from the "
+                "ledger)",
+                kExitFailed);
+  }
+  std::uint64_t warc_removed = 0;
+  for (const auto& [file, urls] : warcs) {
+    if (o.dry_run) {
+      std::cout << "would remove the records of up to " << urls.size() << " page" << (urls.size() == 1 ? "" : "s")
+                << " from " << file << "\n";
+      continue;
+    }
+    auto n = io::RemoveWarcRecords(file, urls);
+    if (!n.ok()) return Fail(n.status().message() + " (nothing was purged from the ledger: run the purge again)", kExitFailed);
+    warc_removed += *n;
+    if (*n > 0) std::cout << "removed " << *n << " WARC record" << (*n == 1 ? "" : "s") << " from " << file << "\n";
+  }
+
   const std::int64_t n_rows = static_cast<std::int64_t>(rows->size());
   if (o.dry_run) {
     std::cout << "dry run: " << n_rows << " ledger row" << (n_rows == 1 ? "" : "s") << " from " << sites.size()
@@ -137,14 +167,16 @@ int Purge(const PurgeOptions& o) {
       .Key("files_rewritten").Int(static_cast<std::int64_t>(rewritten))
       .Key("files_deleted").Int(static_cast<std::int64_t>(deleted))
       .Key("files_already_gone").Int(static_cast<std::int64_t>(missing))
+      .Key("warc_records").Int(static_cast<std::int64_t>(warc_removed))
       .EndObject();
   const std::string summary = w.Take();
   if (Status st = (*ledger)->EndRun(*run, summary); !st.ok()) return Fail(st.message(), kExitFailed);
   std::cout << "purged " << *purged << " ledger row" << (*purged == 1 ? "" : "s") << " considered before " << before
             << " (" << days << " days) and " << removed << " output record" << (removed == 1 ? "" : "s") << " ("
             << rewritten << " file" << (rewritten == 1 ? "" : "s") << " rewritten, " << deleted << " deleted"
-            << (missing ? ", " + std::to_string(missing) + " already gone" : std::string())
-            << "); the hash chain keeps checkpoints for them: run 'moisson audit verify'\n";
+            << (missing ? ", " + std::to_string(missing) + " already gone" : std::string()) << ")"
+            << (warcs.empty() ? std::string() : " and " + std::to_string(warc_removed) + " WARC records")
+            << "; the hash chain keeps checkpoints for them: run 'moisson audit verify'\n";
   return kExitOk;
 }
 

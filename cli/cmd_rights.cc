@@ -22,6 +22,7 @@
 #include "core/time_util.h"
 #include "io/jsonl_records.h"
 #include "io/record.h"
+#include "io/warc_records.h"
 #include "pipeline/processor.h"
 
 namespace moisson::cli {
@@ -269,6 +270,27 @@ int Erase(const RightsOptions& o) {
     return c.Fail("request " + ref + " stays open: point --root at the outputs (or restore them) and run the erase again",
                   kExitFailed);
   }
+  // 3b. The WARC files of a `crawl --warc` beside those outputs: the crawled
+  //     pages' request and response records, by URL, the same way (kept
+  //     gzip members copied as they are). A WARC file a crawl may still
+  //     append to (".partial") cannot be rewritten safely: the request stays
+  //     open until that crawl is finished or abandoned.
+  std::vector<std::string> partial;
+  const auto warcs = WarcTargets(c.subject_.hits, [&](const std::string& f) { return c.Resolve(f); }, &partial);
+  if (!partial.empty()) {
+    for (const auto& f : partial) std::cerr << "moisson rights erase: a crawl is still writing " << f << "\n";
+    return c.Fail("request " + ref + " stays open: finish (crawl --resume) or abandon the crawl that writes these WARC "
+                  "files, then run the erase again",
+                  kExitFailed);
+  }
+  std::uint64_t warc_removed = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> per_warc;
+  for (const auto& [file, urls] : warcs) {
+    auto n = io::RemoveWarcRecords(file, urls);
+    if (!n.ok()) return c.Fail(n.status().message() + " (request " + ref + " stays open: run the erase again)", kExitFailed);
+    if (*n > 0) per_warc.emplace_back(file, *n);
+    warc_removed += *n;
+  }
   // 4. Done: the rows now read as erased.
   if (Status st = c.ledger_->CompleteRequest(ref, ""); !st.ok()) return c.Fail(st.message(), kExitFailed);
   auto done = c.ledger_->FindRequest(ref);
@@ -293,6 +315,8 @@ int Erase(const RightsOptions& o) {
         .Key("removed_from_outputs").Int(static_cast<std::int64_t>(removed))
         .Key("outputs").BeginArray();
     for (const auto& [file, n] : per_file) w.BeginObject().Key("file").String(file).Key("removed").Int(static_cast<std::int64_t>(n)).EndObject();
+    w.EndArray().Key("warc_records_removed").Int(static_cast<std::int64_t>(warc_removed)).Key("warc_files").BeginArray();
+    for (const auto& [file, n] : per_warc) w.BeginObject().Key("file").String(file).Key("removed").Int(static_cast<std::int64_t>(n)).EndObject();
     w.EndArray().Key("optout").String(registry_note).Key("source_dumps").BeginArray();
     for (const auto& d : dumps) w.String(d);
     w.EndArray().EndObject();
@@ -308,6 +332,12 @@ int Erase(const RightsOptions& o) {
             << "  removed now:    " << removed << " output record" << (removed == 1 ? "" : "s") << " from "
             << per_file.size() << " file" << (per_file.size() == 1 ? "" : "s") << "\n";
   for (const auto& [file, n] : per_file) std::cout << "    " << file << ": " << n << "\n";
+  if (!warcs.empty()) {
+    std::cout << "  WARC:           " << warc_removed << " WARC record" << (warc_removed == 1 ? "" : "s")
+              << " (request and response of each crawled page) from " << per_warc.size() << " of " << warcs.size()
+              << " WARC file" << (warcs.size() == 1 ? "" : "s") << " of the crawl\n";
+    for (const auto& [file, n] : per_warc) std::cout << "    " << file << ": " << n << "\n";
+  }
   std::cout << "  opt-out:        " << registry_note << "\n"
             << "  ledger:         the request and its rows are recorded in " << audit::Ledger::DisplayName(c.ledger_path_)
             << "; the rows stay, marked erased, as proof of what was done\n";

@@ -3,9 +3,13 @@
 #ifndef MOISSON_CLI_LEDGER_REPORTS_H_
 #define MOISSON_CLI_LEDGER_REPORTS_H_
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
+#include <vector>
 
 #include "audit/ledger.h"
 #include "core/status.h"
@@ -26,6 +30,16 @@ std::string CsvField(std::string_view v);
 // erased_at when an erase removed it, and source_file/source_offset for dump
 // records.
 std::string HitJson(const audit::IdentifierHit& h);
+
+// The WARC files `crawl --warc` wrote beside the outputs of `hits`
+// (DIR/warc/*.warc.gz and *.warc for each output file DIR/pages-NNNNN.jsonl,
+// `resolve` mapping a stored output name to where it is now), each with the
+// URLs of the crawled hits whose output is in DIR: what an erase or a purge
+// removes from them (io/warc_records.h). A file still being written
+// (".partial") is not listed: `partial` gets it, for the caller to report.
+std::map<std::string, std::unordered_set<std::string>> WarcTargets(
+    const std::vector<audit::IdentifierHit>& hits, const std::function<std::string(const std::string&)>& resolve,
+    std::vector<std::string>* partial);
 
 }  // namespace moisson::cli
 

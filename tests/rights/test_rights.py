@@ -365,5 +365,118 @@ class PurgeTest(unittest.TestCase):
             self.assertIn("--older-than", r.stderr)
 
 
+def warc_targets(path):
+    """(WARC-Type, WARC-Target-URI or "") of every record of a .warc.gz, one
+    gzip member each (checked: a member holds one whole record)."""
+    import zlib
+    data = read_bytes(path)
+    out = []
+    while data:
+        d = zlib.decompressobj(31)
+        raw = d.decompress(data) + d.flush()
+        if not d.eof:
+            raise AssertionError("truncated gzip member in " + path)
+        data = d.unused_data
+        head, _, rest = raw.partition(b"\r\n\r\n")
+        hdrs = {}
+        for line in head.decode().split("\r\n")[1:]:
+            k, _, v = line.partition(":")
+            hdrs[k.strip().lower()] = v.strip()
+        if len(rest) != int(hdrs["content-length"]) + 4:
+            raise AssertionError("a gzip member of %s does not hold exactly one record" % path)
+        out.append((hdrs["warc-type"], hdrs.get("warc-target-uri", "")))
+    return out
+
+
+class WarcEraseTest(unittest.TestCase):
+    """`crawl --warc` keeps unmodified pages in OUT/warc/*.warc.gz: an erase
+    by URL prefix and a purge remove their request and response records too,
+    and leave the other pages' records as they were."""
+
+    def setUp(self):
+        sys.path.insert(0, os.path.join(ROOT, "tests", "crawl"))
+        from servers import Nginx
+        self._tmp = tempfile.TemporaryDirectory()
+        self.tmp = self._tmp.name
+        self.p = Project(self.tmp)
+        site = os.path.join(self.tmp, "site")
+        os.makedirs(os.path.join(site, "membres"))
+        links = "".join('<a href="/membres/p%d.html">p%d</a> <a href="/sorties/s%d.html">s%d</a> ' % (i, i, i, i)
+                        for i in range(3))
+        with open(os.path.join(site, "index.html"), "w") as f:
+            f.write("<html><head><title>Club</title></head><body><p>Le club de randonnée.</p>%s</body></html>" % links)
+        os.makedirs(os.path.join(site, "sorties"))
+        for i in range(3):
+            for d, name, what in (("membres", "p", "Page de membre"), ("sorties", "s", "Compte rendu de sortie")):
+                with open(os.path.join(site, d, "%s%d.html" % (name, i)), "w") as f:
+                    f.write("<html><head><title>%s %d</title></head><body><p>%s numéro %d, sans coordonnées, "
+                            "le long de la rivière.</p></body></html>" % (what, i, what, i))
+        self.nginx = Nginx(site)
+        self.nginx.start()
+        self.out = os.path.join(self.tmp, "crawl")
+        run("crawl", self.nginx.url("/"), "-o", self.out, "--key", self.p.key, "--ledger", self.p.ledger,
+            "--allow-private", "--delay", "0", "--no-progress", "--warc")
+        wdir = os.path.join(self.out, "warc")
+        self.warcs = sorted(os.path.join(wdir, f) for f in os.listdir(wdir))
+        self.before = [r for f in self.warcs for r in warc_targets(f)]
+        self.members = self.nginx.url("/membres/")
+
+    def tearDown(self):
+        self.nginx.stop()
+        self._tmp.cleanup()
+
+    def test_erase_by_url_prefix_reaches_the_warc_files(self):
+        self.assertEqual(len(self.warcs), 1)
+        mine = [r for r in self.before if r[1].startswith(self.members)]
+        self.assertEqual(len(mine), 6, "3 member pages, a request and a response each")
+        self.assertGreater(len(self.before) - len(mine), 3, "warcinfo and the other pages")
+        st_before = os.stat(self.warcs[0])
+        p = self.p.rights("erase", "--url-prefix", self.members, "--ref", "W-1", "--registry", self.p.registry, "--json")
+        receipt = json.loads(p.stdout)
+        self.assertEqual(receipt["warc_records_removed"], 6)
+        self.assertEqual([w["file"] for w in receipt["warc_files"]], self.warcs)
+        after = [r for f in self.warcs for r in warc_targets(f)]
+        self.assertEqual(after, [r for r in self.before if not r[1].startswith(self.members)])
+        self.assertEqual(after[0][0], "warcinfo")
+        self.assertEqual(os.stat(self.warcs[0]).st_mode, st_before.st_mode)
+        # Twice: nothing left, the file is not rewritten.
+        ino = os.stat(self.warcs[0]).st_ino
+        again = json.loads(self.p.rights("erase", "--url-prefix", self.members, "--ref", "W-1", "--registry",
+                                         self.p.registry, "--json").stdout)
+        self.assertEqual(again["warc_records_removed"], 0)
+        self.assertEqual(os.stat(self.warcs[0]).st_ino, ino)
+        # The receipt names files, never the pages' URLs.
+        self.assertNotIn(self.members, p.stdout)
+
+    def test_a_warc_file_still_being_written_keeps_the_request_open(self):
+        partial = self.warcs[0] + ".partial"
+        os.rename(self.warcs[0], partial)
+        p = self.p.rights("erase", "--url-prefix", self.members, "--ref", "W-2", "--registry", self.p.registry,
+                          check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("stays open", p.stderr)
+        self.assertIn(partial, p.stderr)
+        self.assertEqual(self.p.query("SELECT completed_at FROM requests WHERE ref = 'W-2'"), [(None,)])
+        os.rename(partial, self.warcs[0])
+        self.p.rights("erase", "--url-prefix", self.members, "--ref", "W-2", "--registry", self.p.registry)
+        self.assertEqual([r for r in warc_targets(self.warcs[0]) if r[1].startswith(self.members)], [])
+
+    def test_purge_removes_old_pages_from_the_warc_files(self):
+        # Every row written "400 days ago" (chain recomputed as documented).
+        db = sqlite3.connect(self.p.ledger)
+        db.execute("UPDATE documents SET considered_at = '2025-01-01T00:00:00Z'")
+        db.commit()
+        db.close()
+        rechain(self.p.ledger)
+        dry = run("purge", "--older-than", "365", "--ledger", self.p.ledger, "--dry-run")
+        self.assertIn("would remove the records of up to", dry.stdout)
+        self.assertEqual([r for f in self.warcs for r in warc_targets(f)], self.before)
+        p = run("purge", "--older-than", "365", "--ledger", self.p.ledger)
+        pages = len([r for r in self.before if r[0] == "response"])
+        self.assertIn("and %d WARC records" % (2 * pages), p.stdout)
+        self.assertEqual([r[0] for f in self.warcs for r in warc_targets(f)], ["warcinfo"])
+        self.assertEqual(run("audit", "verify", "--ledger", self.p.ledger).returncode, 0)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
