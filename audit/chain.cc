@@ -2,6 +2,7 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <map>
 
 #include "audit/ledger_internal.h"
 
@@ -64,6 +65,100 @@ std::vector<std::string> SplitReasons(const std::string& joined) {
     start = comma + 1;
   }
   return out;
+}
+
+ChainedRow ChainedFromRow(const LedgerRow& r, std::int64_t id, std::int64_t run, std::string_view considered_at,
+                          std::string_view reasons) {
+  ChainedRow c;
+  c.id = id;
+  c.run = run;
+  c.url = r.url;
+  c.site = r.site;
+  c.source_file = r.source_file;
+  c.source_offset = static_cast<std::int64_t>(r.source_offset);
+  c.considered_at = considered_at;
+  c.decision = r.decision;
+  c.reasons = reasons;
+  c.content_sha256 = r.content_sha256;
+  c.output_file = r.output_file;
+  c.output_id = r.output_id;
+  c.http_status = r.http_status;
+  c.fetched = r.fetched ? 1 : 0;
+  c.signal = r.signal;
+  std::map<std::string_view, std::string_view> ids;
+  for (const auto& [type, digest] : r.identifiers) ids.emplace(digest, type);
+  for (const auto& [digest, type] : ids) c.identifiers.emplace_back(std::string(digest), std::string(type));
+  return c;
+}
+
+bool ParseChainHead(const std::string& head, std::int64_t* id, std::string* hash) {
+  const std::size_t sp = head.find(' ');
+  if (sp == std::string::npos || sp == 0 || !IsHex64(std::string_view(head).substr(sp + 1))) return false;
+  std::int64_t v = 0;
+  for (std::size_t i = 0; i < sp; ++i) {
+    if (head[i] < '0' || head[i] > '9' || v > (INT64_MAX - 9) / 10) return false;
+    v = v * 10 + (head[i] - '0');
+  }
+  *id = v;
+  *hash = head.substr(sp + 1);
+  return true;
+}
+
+bool ChainWalk::PassCheckpoints(std::int64_t before_id) {
+  for (; next_cp_ < checkpoints_.size() && checkpoints_[next_cp_].first_id < before_id; ++next_cp_) {
+    const ChainCheckpoint& cp = checkpoints_[next_cp_];
+    if (cp.prev_hash != prev_) {
+      report.ok = false;
+      report.bad_row = cp.first_id;
+      report.problem = "the purge checkpoint of rows " + std::to_string(cp.first_id) + "-" +
+                       std::to_string(cp.last_id) + " does not follow " +
+                       (prev_id_ ? "row " + std::to_string(prev_id_) : std::string("the start of the chain")) +
+                       ": rows were removed, inserted or moved, or the checkpoint was edited";
+      return false;
+    }
+    report.purged += cp.rows;
+    prev_ = cp.last_hash;
+    prev_id_ = cp.last_id;
+  }
+  return true;
+}
+
+bool ChainWalk::Row(const ChainedRow& c, std::string_view stored_prev, std::string_view stored_hash) {
+  if (!report.ok) return false;
+  ++report.rows;
+  if (!PassCheckpoints(c.id)) return false;
+  if (stored_prev != prev_) {
+    report.ok = false;
+    report.bad_row = c.id;
+    report.problem = prev_id_ == 0 ? "row " + std::to_string(c.id) +
+                                         " is first but does not start the chain: rows were removed before it"
+                                   : "row " + std::to_string(c.id) + " does not follow row " +
+                                         std::to_string(prev_id_) +
+                                         ": rows were removed, inserted or moved between them";
+    return false;
+  }
+  if (RowHash(prev_, c) != stored_hash) {
+    report.ok = false;
+    report.bad_row = c.id;
+    report.problem = "row " + std::to_string(c.id) + " was changed: its content does not match its hash";
+    return false;
+  }
+  prev_ = std::string(stored_hash);
+  prev_id_ = c.id;
+  return true;
+}
+
+void ChainWalk::Finish(const std::string& recorded_head) {
+  if (!report.ok || !PassCheckpoints(INT64_MAX)) return;
+  report.head = prev_id_ == 0 ? std::string() : std::to_string(prev_id_) + " " + prev_;
+  if (recorded_head != report.head) {
+    report.ok = false;
+    report.problem = recorded_head.empty()
+                         ? "the ledger records no chain head but holds rows"
+                         : "the chain ends at row " + (prev_id_ ? std::to_string(prev_id_) : std::string("0")) +
+                               " but the ledger's head names row " + recorded_head.substr(0, recorded_head.find(' ')) +
+                               ": rows were removed from the end (or the head was edited)";
+  }
 }
 
 std::vector<ChainCheckpoint> MergeCheckpoints(std::vector<ChainCheckpoint> existing,

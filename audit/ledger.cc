@@ -303,7 +303,7 @@ class SqliteLedger : public Ledger {
       ResetOnExit reset(last_row_);
       const int rc = last_row_.Step();
       if (rc == SQLITE_ROW) {
-        if (!ParseHead(last_row_.Col(0), &id, &prev)) {
+        if (!internal::ParseChainHead(last_row_.Col(0), &id, &prev)) {
           Exec("ROLLBACK");
           return Status::InvalidArgument(path_ + ": damaged ledger (meta.chain_head is not \"<row> <hash>\")");
         }
@@ -329,28 +329,8 @@ class SqliteLedger : public Ledger {
         reasons_buf_ += x;
       }
       if (r.considered_at.empty() && now.empty()) now = UtcNowIso8601();
-      ChainedRow c;
-      c.id = ++id;
-      c.run = run;
-      c.url = r.url;
-      c.site = r.site;
-      c.source_file = r.source_file;
-      c.source_offset = static_cast<std::int64_t>(r.source_offset);
-      c.considered_at = r.considered_at.empty() ? std::string_view(now) : std::string_view(r.considered_at);
-      c.decision = r.decision;
-      c.reasons = reasons_buf_;
-      c.content_sha256 = r.content_sha256;
-      c.output_file = r.output_file;
-      c.output_id = r.output_id;
-      c.http_status = r.http_status;
-      c.fetched = r.fetched ? 1 : 0;
-      c.signal = r.signal;
-      {
-        // As stored: one type per digest (the first given), sorted by digest.
-        std::map<std::string_view, std::string_view> ids;
-        for (const auto& [type, digest] : r.identifiers) ids.emplace(digest, type);
-        for (const auto& [digest, type] : ids) c.identifiers.emplace_back(std::string(digest), std::string(type));
-      }
+      const ChainedRow c = internal::ChainedFromRow(
+          r, ++id, run, r.considered_at.empty() ? std::string_view(now) : std::string_view(r.considered_at), reasons_buf_);
       std::string hash = RowHash(prev, c);
       {
         ResetOnExit reset(insert_doc_);
@@ -473,7 +453,6 @@ class SqliteLedger : public Ledger {
   }
 
   Result<ChainReport> VerifyChain() const override {
-    ChainReport rep;
     // One read transaction: the rows, their identifiers and the head agree.
     if (!const_cast<SqliteLedger*>(this)->Exec("BEGIN")) return Error("verify");
     struct EndRead {
@@ -494,66 +473,17 @@ class SqliteLedger : public Ledger {
     }
     auto checkpoints = Checkpoints();
     if (!checkpoints.ok()) return checkpoints.status();
-    std::size_t next_cp = 0;
-    std::string prev(kGenesis);
-    std::int64_t prev_id = 0;
-    // Purged stretches before row `id` (INT64_MAX: all that are left) take
-    // their place in the chain; false when one does not link.
-    auto pass_checkpoints = [&](std::int64_t id) {
-      for (; next_cp < checkpoints->size() && (*checkpoints)[next_cp].first_id < id; ++next_cp) {
-        const ChainCheckpoint& cp = (*checkpoints)[next_cp];
-        if (cp.prev_hash != prev) {
-          rep.ok = false;
-          rep.bad_row = cp.first_id;
-          rep.problem = "the purge checkpoint of rows " + std::to_string(cp.first_id) + "-" +
-                        std::to_string(cp.last_id) + " does not follow " +
-                        (prev_id ? "row " + std::to_string(prev_id) : std::string("the start of the chain")) +
-                        ": rows were removed, inserted or moved, or the checkpoint was edited";
-          return false;
-        }
-        rep.purged += cp.rows;
-        prev = cp.last_hash;
-        prev_id = cp.last_id;
-      }
-      return true;
-    };
+    internal::ChainWalk walk(std::move(*checkpoints));
     int rc;
     while ((rc = rows.Step()) == SQLITE_ROW) {
-      ++rep.rows;
       std::array<std::string, 10> f;
       ChainedRow c;
       ReadChainedRow(rows, ids, &f, &c);
-      if (!pass_checkpoints(c.id)) return rep;
-      const std::string row_prev = rows.Col(15), row_hash = rows.Col(16);
-      if (row_prev != prev) {
-        rep.ok = false;
-        rep.bad_row = c.id;
-        rep.problem = prev_id == 0 ? "row " + std::to_string(c.id) +
-                                         " is first but does not start the chain: rows were removed before it"
-                                   : "row " + std::to_string(c.id) + " does not follow row " + std::to_string(prev_id) +
-                                         ": rows were removed, inserted or moved between them";
-        return rep;
-      }
-      if (RowHash(prev, c) != row_hash) {
-        rep.ok = false;
-        rep.bad_row = c.id;
-        rep.problem = "row " + std::to_string(c.id) + " was changed: its content does not match its hash";
-        return rep;
-      }
-      prev = row_hash;
-      prev_id = c.id;
+      if (!walk.Row(c, rows.Col(15), rows.Col(16))) return walk.report;
     }
     if (rc != SQLITE_DONE) return Error("verify");
-    if (!pass_checkpoints(INT64_MAX)) return rep;
-    rep.head = prev_id == 0 ? std::string() : std::to_string(prev_id) + " " + prev;
-    if (head != rep.head) {
-      rep.ok = false;
-      rep.problem = head.empty() ? "the ledger records no chain head but holds rows"
-                                 : "the chain ends at row " + (prev_id ? std::to_string(prev_id) : std::string("0")) +
-                                       " but the ledger's head names row " + head.substr(0, head.find(' ')) +
-                                       ": rows were removed from the end (or the head was edited)";
-    }
-    return rep;
+    walk.Finish(head);
+    return walk.report;
   }
 
   Status EndRun(std::int64_t run, std::string_view summary_json) override {
@@ -775,19 +705,6 @@ class SqliteLedger : public Ledger {
 
  private:
   SqliteLedger() = default;
-
-  static bool ParseHead(const std::string& head, std::int64_t* id, std::string* hash) {
-    const std::size_t sp = head.find(' ');
-    if (sp == std::string::npos || sp == 0 || !IsHex64(std::string_view(head).substr(sp + 1))) return false;
-    std::int64_t v = 0;
-    for (std::size_t i = 0; i < sp; ++i) {
-      if (head[i] < '0' || head[i] > '9' || v > (INT64_MAX - 9) / 10) return false;
-      v = v * 10 + (head[i] - '0');
-    }
-    *id = v;
-    *hash = head.substr(sp + 1);
-    return true;
-  }
 
   Result<std::vector<RightsRequest>> ReadRequests(const char* where, std::string_view arg) const {
     Stmt q, rows;

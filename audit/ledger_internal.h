@@ -38,11 +38,42 @@ struct ChainedRow {
   std::vector<std::pair<std::string, std::string>> identifiers;  // (digest, type), sorted by digest
 };
 
+// What Append chains for `r` as row `id` of run `run`, with its considered_at
+// and joined reasons as stored; identifiers as stored: one type per digest
+// (the first given), sorted by digest. Views point into `r` and the arguments.
+ChainedRow ChainedFromRow(const LedgerRow& r, std::int64_t id, std::int64_t run, std::string_view considered_at,
+                          std::string_view reasons);
+
 // The row's hash (64 lowercase hex) given the previous row's.
 std::string RowHash(std::string_view prev_hash, const ChainedRow& r);
 
 // "a,b,c" -> {"a", "b", "c"} (the stored form of LedgerRow::reasons).
 std::vector<std::string> SplitReasons(const std::string& joined);
+
+// "<row id> <row_hash>", the chain head kept in meta.chain_head; false when
+// the text is not that.
+bool ParseChainHead(const std::string& head, std::int64_t* id, std::string* hash);
+
+// VerifyChain's walk, shared by every backend so that they judge and word a
+// broken chain alike: the rows in id order (Row), then the head recorded in
+// meta (Finish). Purged stretches (the checkpoints) take their place between
+// rows. Once `report.ok` is false the walk is over.
+class ChainWalk {
+ public:
+  explicit ChainWalk(std::vector<ChainCheckpoint> checkpoints) : checkpoints_(std::move(checkpoints)) {}
+  // One row with its stored prev_hash and row_hash; false when it breaks the chain.
+  bool Row(const ChainedRow& c, std::string_view stored_prev, std::string_view stored_hash);
+  // After the last row: the checkpoints left, then the head `meta` records.
+  void Finish(const std::string& recorded_head);
+  ChainReport report;
+
+ private:
+  bool PassCheckpoints(std::int64_t before_id);
+  std::vector<ChainCheckpoint> checkpoints_;
+  std::size_t next_cp_ = 0;
+  std::string prev_{kGenesis};
+  std::int64_t prev_id_ = 0;
+};
 
 // A row that Purge removes: its place in the chain.
 struct PurgedRow {

@@ -187,19 +187,6 @@ const char* BadText(std::string_view s) {
   return nullptr;
 }
 
-bool ParseHead(const std::string& head, std::int64_t* id, std::string* hash) {
-  const std::size_t sp = head.find(' ');
-  if (sp == std::string::npos || sp == 0 || !IsHex64(std::string_view(head).substr(sp + 1))) return false;
-  std::int64_t v = 0;
-  for (std::size_t i = 0; i < sp; ++i) {
-    if (head[i] < '0' || head[i] > '9' || v > (INT64_MAX - 9) / 10) return false;
-    v = v * 10 + (head[i] - '0');
-  }
-  *id = v;
-  *hash = head.substr(sp + 1);
-  return true;
-}
-
 std::string ServerName(const std::string& conninfo);
 
 class PgLedger : public Ledger {
@@ -283,7 +270,7 @@ class PgLedger : public Ledger {
       std::int64_t id = 0;
       std::string prev(kGenesis);
       if (const pqxx::result h = w.exec("SELECT value FROM meta WHERE key = 'chain_head'"); !h.empty()) {
-        if (!ParseHead(Str(h[0][0]), &id, &prev)) {
+        if (!internal::ParseChainHead(Str(h[0][0]), &id, &prev)) {
           return Status::InvalidArgument(name_ + ": damaged ledger (meta.chain_head is not \"<row> <hash>\")");
         }
       }
@@ -297,28 +284,8 @@ class PgLedger : public Ledger {
                                                       "prev_hash", "row_hash"});
         for (std::size_t i = 0; i < n; ++i) {
           const LedgerRow& r = rows[i];
-          ChainedRow c;
-          c.id = ++id;
-          c.run = run;
-          c.url = r.url;
-          c.site = r.site;
-          c.source_file = r.source_file;
-          c.source_offset = static_cast<std::int64_t>(r.source_offset);
-          c.considered_at = r.considered_at.empty() ? std::string_view(now) : std::string_view(r.considered_at);
-          c.decision = r.decision;
-          c.reasons = reasons[i];
-          c.content_sha256 = r.content_sha256;
-          c.output_file = r.output_file;
-          c.output_id = r.output_id;
-          c.http_status = r.http_status;
-          c.fetched = r.fetched ? 1 : 0;
-          c.signal = r.signal;
-          {
-            // As stored: one type per digest (the first given), sorted by digest.
-            std::map<std::string_view, std::string_view> ids;
-            for (const auto& [type, digest] : r.identifiers) ids.emplace(digest, type);
-            for (const auto& [digest, type] : ids) c.identifiers.emplace_back(std::string(digest), std::string(type));
-          }
+          const ChainedRow c = internal::ChainedFromRow(
+              r, ++id, run, r.considered_at.empty() ? std::string_view(now) : std::string_view(r.considered_at), reasons[i]);
           std::string hash = RowHash(prev, c);
           docs << std::make_tuple(c.id, run, r.url, r.site, r.source_file, c.source_offset,
                                   std::string(c.considered_at), r.decision, reasons[i], r.content_sha256,
@@ -445,35 +412,13 @@ class PgLedger : public Ledger {
 
   Result<ChainReport> VerifyChain() const override {
     return Guard<ChainReport>("verify", [&]() -> Result<ChainReport> {
-      ChainReport rep;
       // One snapshot: the rows, their identifiers, the checkpoints and the head agree.
       pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> t(*conn_);
       std::string head;
       if (const pqxx::result h = t.exec("SELECT value FROM meta WHERE key = 'chain_head'"); !h.empty()) {
         head = Str(h[0][0]);
       }
-      std::vector<ChainCheckpoint> checkpoints = ReadCheckpoints(t);
-      std::size_t next_cp = 0;
-      std::string prev(kGenesis);
-      std::int64_t prev_id = 0;
-      auto pass_checkpoints = [&](std::int64_t id) {
-        for (; next_cp < checkpoints.size() && checkpoints[next_cp].first_id < id; ++next_cp) {
-          const ChainCheckpoint& cp = checkpoints[next_cp];
-          if (cp.prev_hash != prev) {
-            rep.ok = false;
-            rep.bad_row = cp.first_id;
-            rep.problem = "the purge checkpoint of rows " + std::to_string(cp.first_id) + "-" +
-                          std::to_string(cp.last_id) + " does not follow " +
-                          (prev_id ? "row " + std::to_string(prev_id) : std::string("the start of the chain")) +
-                          ": rows were removed, inserted or moved, or the checkpoint was edited";
-            return false;
-          }
-          rep.purged += cp.rows;
-          prev = cp.last_hash;
-          prev_id = cp.last_id;
-        }
-        return true;
-      };
+      internal::ChainWalk walk(ReadCheckpoints(t));
       // Keyset pages of rows, each with its identifiers: memory stays bounded
       // on a ledger of any size.
       constexpr int kPage = 10000;
@@ -493,7 +438,6 @@ class PgLedger : public Ledger {
           ids[Int(r[0])].emplace_back(Str(r[1]), Str(r[2]));
         }
         for (const pqxx::row& r : rows) {
-          ++rep.rows;
           std::array<std::string, 12> f = {Str(r[2]), Str(r[3]),  Str(r[4]),  Str(r[6]),  Str(r[7]),  Str(r[8]),
                                            Str(r[9]), Str(r[10]), Str(r[11]), Str(r[14]), Str(r[15]), Str(r[16])};
           ChainedRow c;
@@ -513,38 +457,12 @@ class PgLedger : public Ledger {
           c.fetched = Int(r[13]);
           c.signal = f[9];
           if (auto it = ids.find(c.id); it != ids.end()) c.identifiers = std::move(it->second);
-          if (!pass_checkpoints(c.id)) return rep;
-          if (f[10] != prev) {
-            rep.ok = false;
-            rep.bad_row = c.id;
-            rep.problem = prev_id == 0 ? "row " + std::to_string(c.id) +
-                                             " is first but does not start the chain: rows were removed before it"
-                                       : "row " + std::to_string(c.id) + " does not follow row " +
-                                             std::to_string(prev_id) +
-                                             ": rows were removed, inserted or moved between them";
-            return rep;
-          }
-          if (RowHash(prev, c) != f[11]) {
-            rep.ok = false;
-            rep.bad_row = c.id;
-            rep.problem = "row " + std::to_string(c.id) + " was changed: its content does not match its hash";
-            return rep;
-          }
-          prev = f[11];
-          prev_id = c.id;
+          if (!walk.Row(c, f[10], f[11])) return walk.report;
         }
         after = last;
       }
-      if (!pass_checkpoints(INT64_MAX)) return rep;
-      rep.head = prev_id == 0 ? std::string() : std::to_string(prev_id) + " " + prev;
-      if (head != rep.head) {
-        rep.ok = false;
-        rep.problem = head.empty() ? "the ledger records no chain head but holds rows"
-                                   : "the chain ends at row " + (prev_id ? std::to_string(prev_id) : std::string("0")) +
-                                         " but the ledger's head names row " + head.substr(0, head.find(' ')) +
-                                         ": rows were removed from the end (or the head was edited)";
-      }
-      return rep;
+      walk.Finish(head);
+      return walk.report;
     });
   }
 
