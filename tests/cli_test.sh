@@ -18,10 +18,11 @@ check() {  # check NAME EXPECTED ACTUAL
   fi
 }
 
-run() {  # run CMD... ; sets out, err, code
+run() {  # run CMD... ; sets out, err, code; keeps every stdout and stderr in $tmp/all-io
   out=$("$@" 2>"$tmp/stderr")
   code=$?
   err=$(cat "$tmp/stderr")
+  printf '%s\n%s\n' "$out" "$err" >> "$tmp/all-io"
 }
 
 # --- top level --------------------------------------------------------------
@@ -435,6 +436,16 @@ check "report: a broken chain is said" "1" "$(grep -c "hash chain is broken:</b>
 "$moisson" filter --no-progress --key "$tmp/f.key" --ledger "$tmp/empty.db" "$tmp/empty.jsonl" -o "$tmp/empty-out.jsonl" >/dev/null 2>&1
 run "$moisson" report --ledger "$tmp/empty.db" -o "$tmp/rep/empty.html"
 check "report: an empty ledger, four charts with no data" "0 4" "$code $(grep -o 'class="nodata"' "$tmp/rep/empty.html" | wc -l)"
+
+# Last: no file this script made moisson write (outputs, rejects, ledgers and
+# their WAL, registries, reports, transparency files, datasheets) and none of
+# the commands' stdout or stderr (all-io) holds the example's identifiers or
+# dropped text. The input dump this script wrote is left out.
+hits=$(find "$tmp" -type f ! -name in.jsonl | while read -r f; do
+  grep -aq "$leaks" "$f" && basename "$f"
+done | sort | tr '\n' ' ')
+check "no example identifier or dropped text in any output, ledger, stdout or stderr" "" "$hits"
+check "the sweep read the commands' stdout and stderr" 1 "$(grep -c 'hash chain intact' "$tmp/all-io" | awk '{print ($1 >= 1)}')"
 
 echo "cli: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
