@@ -15,15 +15,20 @@ Micro averages are given for the pattern categories and for sensitive.* + minor.
 
 Usage:
   scripts/eval_detection.py [--moisson BIN | --scan-output FILE] [--errors] [--markdown-out FILE]
-                            [--min-f1-pattern X] [--min-f1-personal Y] [--self-test] CORPUS...
+                            [--min-f1-pattern X] [--min-f1-personal Y] [--minimums FILE]
+                            [--write-minimums FILE] [--self-test] CORPUS...
 
 Exit status: 0, or 1 when a category with support >= 5 has a document-level F1 under its minimum
-(--min-f1-pattern for banking./geo./id., --min-f1-personal for sensitive./minor), 2 on bad input.
+(--min-f1-pattern for banking./geo./id., --min-f1-personal for sensitive./minor), or when a
+category is under its own minimum from --minimums (document F1 and, for pattern categories, span
+F1; every category with support >= 5 must be listed there); 2 on bad input. --write-minimums
+writes the measured figures rounded down to the next 0.05, in the --minimums format.
 --errors lists false positives and negatives by snippet id and category only: the snippets are
 written like personal data, so no text is ever printed.
 """
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
@@ -32,6 +37,7 @@ import tempfile
 PATTERN_PREFIXES = ("banking.", "geo.", "id.")
 PERSONAL_PREFIXES = ("sensitive.", "minor")
 MIN_SUPPORT = 5
+EPS = 1e-9  # F1 values such as 36/45 must compare equal to their decimal minimum (0.80)
 
 
 def is_pattern(cat):
@@ -237,11 +243,69 @@ def below_minimum(res, min_pattern, min_personal):
         if res["support"][c] < MIN_SUPPORT:
             continue
         f1 = res["doc"][c].prf()[2]
-        if is_pattern(c) and min_pattern is not None and f1 < min_pattern:
+        if is_pattern(c) and min_pattern is not None and f1 + EPS < min_pattern:
             failed.append((c, f1, min_pattern))
-        elif is_personal(c) and min_personal is not None and f1 < min_personal:
+        elif is_personal(c) and min_personal is not None and f1 + EPS < min_personal:
             failed.append((c, f1, min_personal))
     return failed
+
+
+def read_minimums(path):
+    """Per-category minimums: lines `category doc_f1 [span_f1|-]`, '#' comments. Returns
+    {category: (doc_min, span_min or None)}."""
+    mins = {}
+    try:
+        f = open(path, encoding="utf-8")
+    except OSError as e:
+        raise InputError("%s: %s" % (path, e.strerror))
+    with f:
+        for n, line in enumerate(f, 1):
+            fields = line.split("#", 1)[0].split()
+            if not fields:
+                continue
+            try:
+                if len(fields) not in (2, 3) or fields[0] in mins:
+                    raise ValueError
+                doc_min = float(fields[1])
+                span_min = float(fields[2]) if len(fields) == 3 and fields[2] != "-" else None
+            except ValueError:
+                raise InputError("%s:%d: want `category doc_f1 [span_f1|-]`, once per category" % (path, n))
+            mins[fields[0]] = (doc_min, span_min)
+    return mins
+
+
+def below_category_minimums(res, mins):
+    """Returns [(category, level, f1 or None, minimum)]; f1 None when the category is missing."""
+    failed = []
+    for c, (doc_min, span_min) in sorted(mins.items()):
+        if c not in res["doc"] or res["support"][c] == 0:
+            failed.append((c, "doc", None, doc_min))  # a renamed or dropped category must not pass silently
+            continue
+        f1 = res["doc"][c].prf()[2]
+        if f1 + EPS < doc_min:
+            failed.append((c, "doc", f1, doc_min))
+        if span_min is not None and c in res["overlap"]:
+            f1 = res["overlap"][c].prf()[2]
+            if f1 + EPS < span_min:
+                failed.append((c, "span", f1, span_min))
+    for c in res["cats"]:
+        if res["support"][c] >= MIN_SUPPORT and c not in mins:
+            failed.append((c, "unlisted", None, None))
+    return failed
+
+
+def floor05(x):
+    return math.floor(x * 20 + EPS) / 20
+
+
+def minimums_text(res):
+    rows = ["# category  doc_f1  span_f1 (measured F1 rounded down to the next 0.05; '-': no span level)"]
+    for c in res["cats"]:
+        if res["support"][c] < MIN_SUPPORT:
+            continue
+        span = "%.2f" % floor05(res["overlap"][c].prf()[2]) if c in res["overlap"] else "-"
+        rows.append("%-30s %.2f  %s" % (c, floor05(res["doc"][c].prf()[2]), span))
+    return "\n".join(rows) + "\n"
 
 
 # ------------------------------------------------------------------------------------ self-test
@@ -300,6 +364,17 @@ def self_test():
     expect("errors", sorted(res["errors"]), [("t2", "sensitive.health", "FN"), ("t3", "minor", "FP")])
     expect("F1 of health", d["sensitive.health"].prf()[2], 0.0)
     expect("minimum check ignores support < 5", below_minimum(res, 0.99, 0.99), [])
+    # Per-category minimums: email doc and span F1 are 1.0; health's doc F1 is 0.
+    expect("per-category minimums met", below_category_minimums(res, {"id.email": (1.0, 1.0)}), [])
+    expect("per-category doc minimum missed", below_category_minimums(res, {"sensitive.health": (0.05, None)}),
+           [("sensitive.health", "doc", 0.0, 0.05)])
+    expect("per-category span minimum missed", below_category_minimums(res, {"banking.card": (1.0, 0.5)}),
+           [("banking.card", "span", 0.0, 0.5)])
+    expect("a listed category absent from the corpus fails", below_category_minimums(res, {"id.nir": (0.5, None)}),
+           [("id.nir", "doc", None, 0.5)])
+    expect("an F1 of 36/45 meets 0.80", 2 * 18 / (19 + 26) + EPS >= 0.80, True)
+    expect("rounded down to 0.05", (floor05(0.949), floor05(0.8), floor05(1.0), floor05(0.270)),
+           (0.9, 0.8, 1.0, 0.25))
     md = table(res)
     expect("table has the micro rows", ("micro, pattern categories" in md, "micro, sensitive.* + minor" in md),
            (True, True))
@@ -338,6 +413,8 @@ def main():
     ap.add_argument("--markdown-out", help="also write the table to this file")
     ap.add_argument("--min-f1-pattern", type=float, help="minimum document F1 for banking./geo./id. categories")
     ap.add_argument("--min-f1-personal", type=float, help="minimum document F1 for sensitive./minor categories")
+    ap.add_argument("--minimums", help="per-category minimum document (and span) F1, one `category doc [span]` a line")
+    ap.add_argument("--write-minimums", help="write the measured F1s rounded down to 0.05 to this file")
     ap.add_argument("--self-test", action="store_true", help="check this script on hand-made data and exit")
     args = ap.parse_args()
     if args.self_test:
@@ -354,6 +431,7 @@ def main():
             lines = run_scan(args.moisson, args.corpus)
             where = "scan output"
         res = evaluate(docs, load_scan(lines, docs, where))
+        mins = read_minimums(args.minimums) if args.minimums else {}
     except (InputError, OSError, UnicodeDecodeError) as e:
         print("eval_detection: %s" % e, file=sys.stderr)
         return 2
@@ -368,7 +446,18 @@ def main():
     failed = below_minimum(res, args.min_f1_pattern, args.min_f1_personal)
     for c, f1, minimum in failed:
         print("below minimum: %s F1 %.3f < %.2f" % (c, f1, minimum), file=sys.stderr)
-    return 1 if failed else 0
+    failed_cat = below_category_minimums(res, mins) if args.minimums else []
+    for c, level, f1, minimum in failed_cat:
+        if level == "unlisted":
+            print("no minimum for %s in %s" % (c, args.minimums), file=sys.stderr)
+        elif f1 is None:
+            print("below minimum: %s is not in the corpus (minimum %.2f)" % (c, minimum), file=sys.stderr)
+        else:
+            print("below minimum: %s %s F1 %.3f < %.2f" % (c, level, f1, minimum), file=sys.stderr)
+    if args.write_minimums:
+        with open(args.write_minimums, "w", encoding="utf-8") as f:
+            f.write(minimums_text(res))
+    return 1 if failed or failed_cat else 0
 
 
 if __name__ == "__main__":
