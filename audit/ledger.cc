@@ -452,6 +452,20 @@ class SqliteLedger : public Ledger {
     return out;
   }
 
+  Result<std::vector<ReasonDecisions>> ReasonDecisionCounts() const override {
+    Stmt q;
+    if (!q.Prepare(db_, "SELECT r.reason, sum(d.decision = 'keep'), sum(d.decision = 'modify'), "
+                        "sum(d.decision = 'drop') FROM document_reasons r JOIN documents d ON d.id = r.document "
+                        "GROUP BY r.reason ORDER BY r.reason")) {
+      return Error("reasons");
+    }
+    std::vector<ReasonDecisions> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out.push_back({q.Col(0), q.ColInt(1), q.ColInt(2), q.ColInt(3)});
+    if (rc != SQLITE_DONE) return Error("reasons");
+    return out;
+  }
+
   Result<ChainReport> VerifyChain() const override {
     // One read transaction: the rows, their identifiers and the head agree.
     if (!const_cast<SqliteLedger*>(this)->Exec("BEGIN")) return Error("verify");

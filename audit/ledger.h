@@ -96,6 +96,13 @@ struct SiteSummary {
   std::vector<std::string> categories;  // site-list categories its URLs matched (blocklist.<category>)
 };
 
+// The documents carrying one reason, by their decision (the report's chart 1:
+// a reason's documents were not all dropped or all kept).
+struct ReasonDecisions {
+  std::string reason;
+  std::int64_t kept = 0, modified = 0, dropped = 0;
+};
+
 // A run: one `filter` or `crawl` invocation (BeginRun, EndRun).
 struct RunInfo {
   std::int64_t id = 0;
@@ -196,6 +203,8 @@ class Ledger {
   virtual Result<std::vector<SiteSummary>> Sites() const = 0;
   // How many documents carry each reason (category ids and reason codes), by reason.
   virtual Result<std::vector<std::pair<std::string, std::int64_t>>> ReasonCounts() const = 0;
+  // The same documents split by decision, by reason.
+  virtual Result<std::vector<ReasonDecisions>> ReasonDecisionCounts() const = 0;
   // Number of documents in the ledger, all runs.
   virtual Result<std::int64_t> RowCount() const = 0;
   // Recomputes every row's hash in id order (docs/ledger.md, "Integrity"):

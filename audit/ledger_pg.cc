@@ -403,6 +403,20 @@ class PgLedger : public Ledger {
     });
   }
 
+  Result<std::vector<ReasonDecisions>> ReasonDecisionCounts() const override {
+    return Guard<std::vector<ReasonDecisions>>("reasons", [&]() -> Result<std::vector<ReasonDecisions>> {
+      pqxx::read_transaction t(*conn_);
+      std::vector<ReasonDecisions> out;
+      for (const pqxx::row& r :
+           t.exec("SELECT r.reason, count(*) FILTER (WHERE d.decision = 'keep'), "
+                  "count(*) FILTER (WHERE d.decision = 'modify'), count(*) FILTER (WHERE d.decision = 'drop') "
+                  "FROM document_reasons r JOIN documents d ON d.id = r.document GROUP BY r.reason ORDER BY r.reason")) {
+        out.push_back({Str(r[0]), Int(r[1]), Int(r[2]), Int(r[3])});
+      }
+      return out;
+    });
+  }
+
   Result<std::int64_t> RowCount() const override {
     return Guard<std::int64_t>("count", [&]() -> Result<std::int64_t> {
       pqxx::read_transaction t(*conn_);

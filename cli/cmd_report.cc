@@ -75,10 +75,11 @@ int Run(const ReportOptions& o) {
   auto sites = l.Sites();
   if (!sites.ok()) return Fail(sites.status().message(), kExitFailed);
   in.sites = std::move(sites).value();
-  auto reasons = l.ReasonCounts();
+  auto reasons = l.ReasonDecisionCounts();
   if (!reasons.ok()) return Fail(reasons.status().message(), kExitFailed);
-  for (const auto& [reason, n] : reasons.value()) {
-    in.reasons.push_back({reason, n, report::ReasonEffect(reason, actions.value())});
+  for (const auto& r : reasons.value()) {
+    in.reasons.push_back({r.reason, r.kept + r.modified + r.dropped, report::ReasonEffect(r.reason, actions.value()),
+                          true, r.kept, r.modified, r.dropped});
   }
   auto timeline = l.Timeline();
   if (!timeline.ok()) return Fail(timeline.status().message(), kExitFailed);

@@ -326,8 +326,13 @@ std::string DecisionsChart(const ReportInput& in, const Totals& t) {
   bool effects[4] = {true, false, true, true};  // kept, modified, dropped always in the legend
   for (std::size_t i = 0; i < reasons.size(); ++i) {
     if (static_cast<int>(i) < kMaxReasonBars) {
-      bars.push_back({reasons[i].reason, {{EffectClass(reasons[i].effect), reasons[i].documents}}, ""});
-      effects[static_cast<int>(reasons[i].effect)] = true;
+      const ReasonCount& r = reasons[i];
+      if (r.split) {
+        bars.push_back({r.reason, {{"keep", r.kept}, {"modify", r.modified}, {"drop", r.dropped}}, ""});
+      } else {
+        bars.push_back({r.reason, {{EffectClass(r.effect), r.documents}}, ""});
+        effects[static_cast<int>(r.effect)] = true;
+      }
     } else {
       other_docs += reasons[i].documents;
       ++other_reasons;
@@ -357,9 +362,10 @@ std::string DecisionsChart(const ReportInput& in, const Totals& t) {
   return Figure(svg,
                 "<b>1. Decisions and reasons.</b> The top bar is every document in the ledger, split by "
                 "decision (full width: all of them). Below it, on their own scale, the documents carrying each "
-                "reason (a document may carry several, a kept one usually none), coloured by what the reason "
-                "does: a category takes its configured action (<code>[filters.actions]</code>), every other "
-                "code drops. Source: <code>Sites()</code> totals and <code>ReasonCounts()</code>.",
+                "reason (a document may carry several, a kept one usually none), split by the decisions the "
+                "ledger recorded for them (a flagged category's documents are kept; one that also carries a "
+                "dropping reason is dropped). Source: <code>Sites()</code> totals and "
+                "<code>ReasonDecisionCounts()</code>.",
                 all == 0 ? "" : DataTable(rows, legend, "reason"));
 }
 

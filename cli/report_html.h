@@ -36,6 +36,10 @@ struct ReasonCount {
   std::string reason;
   std::int64_t documents = 0;
   Effect effect = Effect::kDrop;
+  // The documents' decisions (ReasonDecisionCounts), when known: the bar is
+  // then split by them; otherwise it takes one colour, the effect's.
+  bool split = false;
+  std::int64_t kept = 0, modified = 0, dropped = 0;
 };
 
 // A run as the report shows it: no key id, no summary.

@@ -667,6 +667,13 @@ TEST_CASE("PG ledger: sites, reason counts and the per-minute timeline", "[ledge
   const std::vector<std::pair<std::string, std::int64_t>> want = {
       {"blocklist.adult", 1}, {"id.email", 1}, {"policy.robots.disallow", 1}, {"sensitive.health", 2}};
   CHECK(counts.value() == want);
+  // By decision: sensitive.health is on one modified and one dropped row.
+  auto split = l->ReasonDecisionCounts();
+  REQUIRE(split.ok());
+  REQUIRE(split->size() == 4);
+  CHECK((split->at(1).reason == "id.email" && split->at(1).modified == 1 && split->at(1).dropped == 0));
+  CHECK((split->at(3).reason == "sensitive.health" && split->at(3).kept == 0 && split->at(3).modified == 1 &&
+         split->at(3).dropped == 1));
 
   auto tl = l->Timeline();
   REQUIRE(tl.ok());

@@ -637,6 +637,13 @@ TEST_CASE("Ledger: documents are counted per reason", "[ledger][audit]") {
   const std::vector<std::pair<std::string, std::int64_t>> want = {
       {"id.email", 1}, {"id.phone", 1}, {"minor", 1}, {"sensitive.health", 2}};
   CHECK(counts.value() == want);
+  // The same, split by decision: the kept row carries the two id.* reasons.
+  auto split = (*l)->ReasonDecisionCounts();
+  REQUIRE(split.ok());
+  REQUIRE(split->size() == 4);
+  CHECK((split->at(0).reason == "id.email" && split->at(0).kept == 1 && split->at(0).dropped == 0));
+  CHECK((split->at(2).reason == "minor" && split->at(2).kept == 0 && split->at(2).dropped == 1));
+  CHECK((split->at(3).reason == "sensitive.health" && split->at(3).dropped == 2 && split->at(3).modified == 0));
 }
 
 namespace {

@@ -191,6 +191,22 @@ TEST_CASE("One site, one minute: one bar each", "[report]") {
   CHECK(html.find("<span class=\"ok\">intact</span>") != std::string::npos);
 }
 
+TEST_CASE("A reason's bar is split by the decisions the ledger recorded", "[report]") {
+  ReportInput in = Base();
+  in.rows = 5;
+  in.sites = {Site("velo-club.example", 2, 1, 2)};
+  // id.email: pseudonymised on 2 documents, but 1 of them also carried a dropping reason.
+  ReasonCount email{"id.email", 3, Effect::kModify, true, 0, 2, 1};
+  ReasonCount health{"sensitive.health", 1, Effect::kDrop, true, 0, 0, 1};
+  in.reasons = {email, health};
+  const std::string chart = Chart(RenderReport(in), "chart-decisions");
+  CHECK(Count(chart, "<g class=\"bar") == 3);
+  // all documents: keep, modify, drop; id.email: modify and drop; health: drop.
+  CHECK(Count(chart, "<rect class=\"seg modify") == 2);
+  CHECK(Count(chart, "<rect class=\"seg drop") == 3);
+  CHECK(Count(chart, "<rect class=\"seg keep") == 1);
+}
+
 TEST_CASE("Rights requests and purges are counted", "[report]") {
   ReportInput in = Base();
   in.requests["erase"] = {3, 2};
