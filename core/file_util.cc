@@ -111,4 +111,13 @@ Status WriteFileAtomically(const std::string& path, std::string_view data, unsig
   return Status::Ok();
 }
 
+void SyncParentDir(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+    (void)::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
 }  // namespace moisson

@@ -24,6 +24,11 @@ Result<std::string> ReadFileToString(const std::string& path, std::size_t max_by
 Status WriteFileAtomically(const std::string& path, std::string_view data, unsigned mode = 0644,
                            bool exclusive = false);
 
+// Makes a rename into `path`'s folder durable: fsync of the folder (best
+// effort: some file systems refuse fsync on a folder). For writers that
+// stream into a temporary file and rename it over `path` themselves.
+void SyncParentDir(const std::string& path);
+
 }  // namespace moisson
 
 #endif  // MOISSON_CORE_FILE_UTIL_H_

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/file_util.h"
 #include "core/strings.h"
 #include "io/reader_internal.h"
 #include "io/stream.h"
@@ -646,14 +647,7 @@ class FileJsonlWriter : public JsonlWriter {
     fd_ = -1;
     if (std::rename(tmp_.c_str(), path_.c_str()) != 0) return Fail("rename");
     committed_ = true;
-    // The rename itself is durable once the directory is synced (best effort:
-    // some file systems refuse fsync on a directory).
-    const std::size_t slash = path_.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path_.substr(0, slash);
-    if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-      (void)::fsync(dfd);
-      ::close(dfd);
-    }
+    SyncParentDir(path_);
     return Status::Ok();
   }
   std::uint64_t lines() const override { return lines_; }

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/file_util.h"
 #include "core/strings.h"
 
 namespace moisson::io {
@@ -425,14 +426,7 @@ Result<std::uint64_t> RemoveWarcRecords(const std::string& path, const std::unor
     return Status::Io(path + ": rename failed (" + Errno() + ")");
   }
   tmp.renamed = true;
-  // The rename is durable once the folder is synced (best effort: some file
-  // systems refuse fsync on a folder).
-  const std::size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    (void)::fsync(dfd);
-    ::close(dfd);
-  }
+  SyncParentDir(path);
   return count;
 }
 
