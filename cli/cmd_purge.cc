@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <ctime>
-#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -76,9 +75,7 @@ int Purge(const PurgeOptions& o) {
   for (const auto& h : *rows) {
     sites.insert(h.site);
     if (h.output_file.empty() || h.output_id.empty()) continue;
-    std::string f = h.output_file;
-    if (!o.root.empty() && f.front() != '/') f = (std::filesystem::path(o.root) / f).string();
-    by_file[f].insert(h.output_id);
+    by_file[UnderRoot(o.root, h.output_file)].insert(h.output_id);
   }
 
   std::uint64_t removed = 0;
@@ -119,12 +116,7 @@ int Purge(const PurgeOptions& o) {
   // request and response records go too, by URL. One a crawl may still
   // append to (".partial") is refused before the ledger is touched.
   std::vector<std::string> partial;
-  const auto warcs = WarcTargets(
-      *rows,
-      [&](const std::string& f) {
-        return !o.root.empty() && !f.empty() && f.front() != '/' ? (std::filesystem::path(o.root) / f).string() : f;
-      },
-      &partial);
+  const auto warcs = WarcTargets(*rows, [&](const std::string& f) { return UnderRoot(o.root, f); }, &partial);
   if (!partial.empty() && !o.dry_run) {
     for (const auto& f : partial) std::cerr << "moisson purge: a crawl is still writing " << f << "\n";
     return Fail("finish (crawl --resume) or abandon that crawl, then run the purge again (nothing was purged from the "

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -104,10 +103,7 @@ class Command {
   }
 
   // An output file named in the ledger, resolved against --root.
-  std::string Resolve(const std::string& file) const {
-    if (o_.root.empty() || file.empty() || file.front() == '/') return file;
-    return (std::filesystem::path(o_.root) / file).string();
-  }
+  std::string Resolve(const std::string& file) const { return UnderRoot(o_.root, file); }
 
   // The request's reference: --ref, or one made from the time and the
   // subject's digest (never the identifier).

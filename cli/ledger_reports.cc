@@ -55,6 +55,11 @@ std::string HitJson(const audit::IdentifierHit& h) {
   return w.Take();
 }
 
+std::string UnderRoot(const std::string& root, const std::string& file) {
+  if (root.empty() || file.empty() || file.front() == '/') return file;
+  return (std::filesystem::path(root) / file).string();
+}
+
 std::map<std::string, std::unordered_set<std::string>> WarcTargets(
     const std::vector<audit::IdentifierHit>& hits, const std::function<std::string(const std::string&)>& resolve,
     std::vector<std::string>* partial) {

@@ -31,6 +31,10 @@ std::string CsvField(std::string_view v);
 // records.
 std::string HitJson(const audit::IdentifierHit& h);
 
+// Where an output the ledger names is now: a relative `file` under `root`
+// (`--root`, when the outputs were moved), otherwise `file` as stored.
+std::string UnderRoot(const std::string& root, const std::string& file);
+
 // The WARC files `crawl --warc` wrote beside the outputs of `hits`
 // (DIR/warc/*.warc.gz and *.warc for each output file DIR/pages-NNNNN.jsonl,
 // `resolve` mapping a stored output name to where it is now), each with the
