@@ -91,6 +91,15 @@ ChainedRow ChainedFromRow(const LedgerRow& r, std::int64_t id, std::int64_t run,
   return c;
 }
 
+std::string SelectHits(std::string_view type) {
+  return "SELECT d.id, d.url, d.considered_at, d.decision, d.output_file, d.output_id, d.site, d.source_file, "
+         "d.source_offset, d.reasons, " +
+         std::string(type) +
+         ", d.run, d.http_status, d.fetched, d.signal, "
+         "coalesce((SELECT min(q.completed_at) FROM request_rows rr JOIN requests q ON q.id = rr.request "
+         "WHERE rr.document = d.id AND q.kind = 'erase' AND q.completed_at IS NOT NULL), '') ";
+}
+
 bool ParseChainHead(const std::string& head, std::int64_t* id, std::string* hash) {
   const std::size_t sp = head.find(' ');
   if (sp == std::string::npos || sp == 0 || !IsHex64(std::string_view(head).substr(sp + 1))) return false;

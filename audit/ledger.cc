@@ -213,14 +213,7 @@ void ReadChainedRow(Stmt& rows, Stmt& ids, std::array<std::string, 10>* f, Chain
   ids.Reset();
 }
 
-// The columns of an IdentifierHit, in ReadHit's order (type is '' for hits
-// that are not found through an identifier).
-constexpr const char* kHitColumns =
-    "d.id, d.url, d.considered_at, d.decision, d.output_file, d.output_id, d.site, d.source_file, d.source_offset, "
-    "d.reasons, %s, d.run, d.http_status, d.fetched, d.signal, "
-    "coalesce((SELECT min(q.completed_at) FROM request_rows rr JOIN requests q ON q.id = rr.request "
-    "WHERE rr.document = d.id AND q.kind = 'erase' AND q.completed_at IS NOT NULL), '')";
-
+// One IdentifierHit from a row of internal::SelectHits' columns.
 IdentifierHit ReadHit(const Stmt& q) {
   IdentifierHit h;
   h.row = q.ColInt(0);
@@ -243,11 +236,6 @@ IdentifierHit ReadHit(const Stmt& q) {
 }
 
 // "SELECT <hit columns> " with the identifier type column `type`.
-std::string SelectHits(const char* type) {
-  std::string cols = kHitColumns;
-  cols.replace(cols.find("%s"), 2, type);
-  return "SELECT " + cols + " ";
-}
 
 class SqliteLedger : public Ledger {
  public:
@@ -382,7 +370,7 @@ class SqliteLedger : public Ledger {
 
   Result<std::vector<IdentifierHit>> FindUrlPrefix(std::string_view prefix) const override {
     Stmt q;
-    if (!q.Prepare(db_, (SelectHits("''") + "FROM documents d WHERE d.url >= ?1 AND d.url < ?2 ORDER BY d.id").c_str())) {
+    if (!q.Prepare(db_, (internal::SelectHits("''") + "FROM documents d WHERE d.url >= ?1 AND d.url < ?2 ORDER BY d.id").c_str())) {
       return Error("find");
     }
     // Every string that starts with `prefix` sorts between it and prefix + U+10FFFF.
@@ -636,7 +624,7 @@ class SqliteLedger : public Ledger {
 
   Result<std::vector<IdentifierHit>> RowsBefore(std::string_view before) const override {
     Stmt q;
-    if (!q.Prepare(db_, (SelectHits("''") + "FROM documents d WHERE d.considered_at < ? ORDER BY d.id").c_str())) {
+    if (!q.Prepare(db_, (internal::SelectHits("''") + "FROM documents d WHERE d.considered_at < ? ORDER BY d.id").c_str())) {
       return Error("purge");
     }
     q.Text(1, before);
@@ -825,7 +813,7 @@ class SqliteLedger : public Ledger {
         !insert_id_.Prepare(db_,
                             "INSERT INTO identifiers(digest, type, document) VALUES (?, ?, ?) "
                             "ON CONFLICT DO NOTHING") ||
-        !find_.Prepare(db_, (SelectHits("i.type") +
+        !find_.Prepare(db_, (internal::SelectHits("i.type") +
                              "FROM identifiers i JOIN documents d ON d.id = i.document WHERE i.digest = ? ORDER BY d.id")
                                 .c_str()) ||
         !count_.Prepare(db_, "SELECT count(*) FROM documents") ||

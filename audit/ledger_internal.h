@@ -47,6 +47,13 @@ ChainedRow ChainedFromRow(const LedgerRow& r, std::int64_t id, std::int64_t run,
 // The row's hash (64 lowercase hex) given the previous row's.
 std::string RowHash(std::string_view prev_hash, const ChainedRow& r);
 
+// "SELECT <the columns of an IdentifierHit> " from `documents d`, the SQL
+// both backends share; `type` is the identifier type column ("i.type"), or
+// "''" for hits not found through an identifier. Column order: id, url,
+// considered_at, decision, output_file, output_id, site, source_file,
+// source_offset, reasons, type, run, http_status, fetched, signal, erased_at.
+std::string SelectHits(std::string_view type);
+
 // "a,b,c" -> {"a", "b", "c"} (the stored form of LedgerRow::reasons).
 std::vector<std::string> SplitReasons(const std::string& joined);
 

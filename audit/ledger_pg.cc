@@ -26,6 +26,7 @@
 #include <map>
 #include <pqxx/pqxx>
 #include <set>
+#include <tuple>
 
 #include "audit/ledger.h"
 #include "audit/ledger_internal.h"
@@ -134,22 +135,10 @@ static_assert(kPgMigrations[sizeof kPgMigrations / sizeof kPgMigrations[0] - 1].
 constexpr const char* kTables[] = {"meta",     "runs",         "documents",   "document_reasons",
                                    "identifiers", "requests", "request_rows", "chain_checkpoints"};
 
-// The columns of an IdentifierHit, in ReadHit's order (as audit/ledger.cc).
-constexpr const char* kHitColumns =
-    "d.id, d.url, d.considered_at, d.decision, d.output_file, d.output_id, d.site, d.source_file, d.source_offset, "
-    "d.reasons, %s, d.run, d.http_status, d.fetched, d.signal, "
-    "coalesce((SELECT min(q.completed_at) FROM request_rows rr JOIN requests q ON q.id = rr.request "
-    "WHERE rr.document = d.id AND q.kind = 'erase' AND q.completed_at IS NOT NULL), '')";
-
-std::string SelectHits(const char* type) {
-  std::string cols = kHitColumns;
-  cols.replace(cols.find("%s"), 2, type);
-  return "SELECT " + cols + " ";
-}
-
 std::string Str(const pqxx::field& f) { return f.is_null() ? std::string() : f.c_str(); }
 std::int64_t Int(const pqxx::field& f) { return f.is_null() ? 0 : f.as<std::int64_t>(); }
 
+// One IdentifierHit from a row of internal::SelectHits' columns.
 IdentifierHit ReadHit(const pqxx::row& r) {
   IdentifierHit h;
   h.row = Int(r[0]);
@@ -275,7 +264,9 @@ class PgLedger : public Ledger {
         }
       }
       const std::string now = UtcNowIso8601();
-      const std::string run_s = std::to_string(run);
+      // The digests as the chain covers them (one type per digest, by
+      // digest), kept for the identifiers COPY after the documents'.
+      std::vector<std::tuple<std::string, std::string, std::int64_t>> digests;
       {
         pqxx::stream_to docs(w, "documents",
                              std::vector<std::string>{"id", "run", "url", "site", "source_file", "source_offset",
@@ -284,13 +275,14 @@ class PgLedger : public Ledger {
                                                       "prev_hash", "row_hash"});
         for (std::size_t i = 0; i < n; ++i) {
           const LedgerRow& r = rows[i];
-          const ChainedRow c = internal::ChainedFromRow(
+          ChainedRow c = internal::ChainedFromRow(
               r, ++id, run, r.considered_at.empty() ? std::string_view(now) : std::string_view(r.considered_at), reasons[i]);
           std::string hash = RowHash(prev, c);
           docs << std::make_tuple(c.id, run, r.url, r.site, r.source_file, c.source_offset,
                                   std::string(c.considered_at), r.decision, reasons[i], r.content_sha256,
                                   r.output_file, r.output_id, r.http_status, c.fetched, r.signal, prev, hash);
           prev = std::move(hash);
+          for (auto& [digest, type] : c.identifiers) digests.emplace_back(std::move(digest), std::move(type), c.id);
         }
         docs.complete();
       }
@@ -308,13 +300,7 @@ class PgLedger : public Ledger {
       }
       {
         pqxx::stream_to is(w, "identifiers", std::vector<std::string>{"digest", "type", "document"});
-        std::int64_t doc = id - static_cast<std::int64_t>(n);
-        for (const LedgerRow& r : rows) {
-          ++doc;
-          std::map<std::string_view, std::string_view> ids;
-          for (const auto& [type, digest] : r.identifiers) ids.emplace(digest, type);
-          for (const auto& [digest, type] : ids) is << std::make_tuple(std::string(digest), std::string(type), doc);
-        }
+        for (const auto& d : digests) is << d;
         is.complete();
       }
       w.exec_params(
@@ -342,7 +328,7 @@ class PgLedger : public Ledger {
   }
 
   Result<std::vector<IdentifierHit>> FindIdentifier(std::string_view hex_digest) const override {
-    return Hits("find", SelectHits("i.type") +
+    return Hits("find", internal::SelectHits("i.type") +
                             "FROM identifiers i JOIN documents d ON d.id = i.document WHERE i.digest = $1 ORDER BY d.id",
                 std::string(hex_digest));
   }
@@ -352,7 +338,7 @@ class PgLedger : public Ledger {
     // between it and prefix + U+10FFFF. A prefix that is not UTF-8 matches
     // nothing stored (all of it is).
     if (BadText(prefix)) return std::vector<IdentifierHit>();
-    return Hits("find", SelectHits("''") + "FROM documents d WHERE d.url >= $1 AND d.url < $2 ORDER BY d.id",
+    return Hits("find", internal::SelectHits("''") + "FROM documents d WHERE d.url >= $1 AND d.url < $2 ORDER BY d.id",
                 std::string(prefix), std::string(prefix) + "\xF4\x8F\xBF\xBF");
   }
 
@@ -571,7 +557,7 @@ class PgLedger : public Ledger {
   Result<std::vector<RightsRequest>> Requests() const override { return ReadRequests("", ""); }
 
   Result<std::vector<IdentifierHit>> RowsBefore(std::string_view before) const override {
-    return Hits("purge", SelectHits("''") + "FROM documents d WHERE d.considered_at < $1 ORDER BY d.id",
+    return Hits("purge", internal::SelectHits("''") + "FROM documents d WHERE d.considered_at < $1 ORDER BY d.id",
                 std::string(before));
   }
 
