@@ -274,6 +274,53 @@ TEST_CASE("PG ledger: a newer schema version is refused, naming the server", "[l
   CHECK_FALSE(Ledger::Open(db.uri).ok());
 }
 
+TEST_CASE("PG ledger: a database that is not a ledger, a damaged meta, an unknown run are refused by name",
+          "[ledger_pg]") {
+  {
+    // Someone else's table named like a ledger table, and no meta: not touched.
+    PgDb db;
+    Exec(db.uri, "CREATE TABLE documents (id integer)");
+    auto l = Ledger::OpenPostgres(db.uri);
+    REQUIRE_FALSE(l.ok());
+    INFO("message: " << l.status().message());
+    CHECK(Contains(l.status().message(), "not a moisson ledger"));
+    CHECK(Contains(l.status().message(), HostPort()));
+    CHECK(Query(db.uri, "SELECT count(*) FROM pg_tables WHERE tablename = 'meta'") == "0");
+  }
+  {
+    PgDb db;
+    Open(db.uri);
+    Exec(db.uri, "UPDATE meta SET value = 'four' WHERE key = 'schema_version'");
+    auto l = Ledger::OpenPostgres(db.uri);
+    REQUIRE_FALSE(l.ok());
+    INFO("message: " << l.status().message());
+    CHECK(Contains(l.status().message(), "damaged moisson ledger (meta.schema_version is not a number)"));
+    Exec(db.uri, "DELETE FROM meta WHERE key = 'schema_version'");
+    auto gone = Ledger::OpenPostgres(db.uri);
+    REQUIRE_FALSE(gone.ok());
+    CHECK(Contains(gone.status().message(), "meta has no schema_version"));
+  }
+  {
+    PgDb db;
+    auto l = Open(db.uri);
+    auto run = l->BeginRun("filter", "k");
+    REQUIRE(run.ok());
+    auto no_run = l->Append(*run + 7, {Row("https://example.org/a", "keep")});
+    REQUIRE_FALSE(no_run.ok());
+    INFO("message: " << no_run.message());
+    CHECK(Contains(no_run.message(), "at row 1 of 1"));
+    CHECK(Contains(no_run.message(), "there is no run " + std::to_string(*run + 7)));
+    CHECK(l->EndRun(*run + 7, "{}").code() == Status::Code::kInvalidArgument);
+    // A head that is not "<row> <hash>": nothing is appended to a chain it cannot extend.
+    REQUIRE(l->Append(*run, {Row("https://example.org/a", "keep")}).ok());
+    Exec(db.uri, "UPDATE meta SET value = 'not a head' WHERE key = 'chain_head'");
+    auto bad_head = l->Append(*run, {Row("https://example.org/b", "keep")});
+    REQUIRE_FALSE(bad_head.ok());
+    CHECK(Contains(bad_head.message(), "damaged ledger (meta.chain_head is not"));
+    CHECK(l->RowCount().value() == 1);
+  }
+}
+
 TEST_CASE("PG ledger: an unreachable server is named by host and port, never with the password", "[ledger_pg]") {
   const std::string password = "s3cret";  // fictitious
   for (const std::string& conninfo :
