@@ -97,7 +97,7 @@ std::string SelectHits(std::string_view type) {
          std::string(type) +
          ", d.run, d.http_status, d.fetched, d.signal, "
          "coalesce((SELECT min(q.completed_at) FROM request_rows rr JOIN requests q ON q.id = rr.request "
-         "WHERE rr.document = d.id AND q.kind = 'erase' AND q.completed_at IS NOT NULL), '') ";
+         "WHERE rr.document = d.id AND q.kind = 'erase' AND q.completed_at IS NOT NULL), ''), d.content_sha256 ";
 }
 
 bool ParseChainHead(const std::string& head, std::int64_t* id, std::string* hash) {

@@ -232,6 +232,7 @@ IdentifierHit ReadHit(const Stmt& q) {
   h.fetched = q.ColInt(13) != 0;
   h.signal = q.Col(14);
   h.erased_at = q.Col(15);
+  h.content_sha256 = q.Col(16);
   return h;
 }
 

@@ -70,6 +70,10 @@ struct IdentifierHit {
   std::string decision;
   std::string output_file;
   std::string output_id;
+  // The SHA-256 of the document's text: with output_id, what names its
+  // output record (io::RecordSelection), so that another record under the
+  // same id is never taken for it.
+  std::string content_sha256;
   // Added for rights requests (export): where the document came from.
   std::string site;
   std::string source_file;

@@ -51,7 +51,8 @@ std::string RowHash(std::string_view prev_hash, const ChainedRow& r);
 // both backends share; `type` is the identifier type column ("i.type"), or
 // "''" for hits not found through an identifier. Column order: id, url,
 // considered_at, decision, output_file, output_id, site, source_file,
-// source_offset, reasons, type, run, http_status, fetched, signal, erased_at.
+// source_offset, reasons, type, run, http_status, fetched, signal, erased_at,
+// content_sha256.
 std::string SelectHits(std::string_view type);
 
 // "a,b,c" -> {"a", "b", "c"} (the stored form of LedgerRow::reasons).

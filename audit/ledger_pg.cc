@@ -157,6 +157,7 @@ IdentifierHit ReadHit(const pqxx::row& r) {
   h.fetched = Int(r[13]) != 0;
   h.signal = Str(r[14]);
   h.erased_at = Str(r[15]);
+  h.content_sha256 = Str(r[16]);
   return h;
 }
 

@@ -50,7 +50,7 @@ std::string IsoUtc(std::time_t t) {
 Result<bool> HasRecords(const std::string& path) {
   bool any = false;
   // The first record is enough: the callback stops the read there.
-  Status st = io::ForEachJsonlRecord(path, [&](std::string_view, std::string_view) {
+  Status st = io::ForEachJsonlRecord(path, [&](std::string_view, const io::RecordKey&) {
     any = true;
     return Status::Internal("stop");
   });
@@ -70,45 +70,47 @@ int Purge(const PurgeOptions& o) {
   auto rows = (*ledger)->RowsBefore(before);
   if (!rows.ok()) return Fail(rows.status().message(), kExitFailed);
 
-  std::map<std::string, std::unordered_set<std::string>> by_file;
+  std::map<std::string, io::RecordSelection> by_file;
   std::set<std::string> sites;
   for (const auto& h : *rows) {
     sites.insert(h.site);
     if (h.output_file.empty() || h.output_id.empty()) continue;
-    by_file[UnderRoot(o.root, h.output_file)].insert(h.output_id);
+    by_file[UnderRoot(o.root, h.output_file)].Add(h.output_id, h.content_sha256);
   }
 
-  std::uint64_t removed = 0;
+  std::uint64_t removed = 0, other_content = 0;
   std::size_t rewritten = 0, deleted = 0, missing = 0;
   for (const auto& entry : by_file) {
     const std::string& file = entry.first;
-    const auto& ids = entry.second;  // (a structured binding cannot be captured by a lambda in C++20)
+    const io::RecordSelection& records = entry.second;
     if (access(file.c_str(), F_OK) != 0) {
       ++missing;
       continue;
     }
     if (o.dry_run) {
-      std::uint64_t n = 0;
-      Status st = io::ForEachJsonlRecord(file, [&](std::string_view, std::string_view id) {
-        n += !id.empty() && ids.count(std::string(id));
-        return Status::Ok();
-      });
-      if (!st.ok()) return Fail(st.message(), kExitFailed);
-      std::cout << "would remove " << n << " record" << (n == 1 ? "" : "s") << " from " << file << "\n";
-      removed += n;
+      auto n = io::CountJsonlRecords(file, records);
+      if (!n.ok()) return Fail(n.status().message(), kExitFailed);
+      std::cout << "would remove " << n->removed << " record" << (n->removed == 1 ? "" : "s") << " from " << file
+                << "\n";
+      removed += n->removed;
+      other_content += n->other_content;
       continue;
     }
-    auto n = io::RemoveJsonlRecords(file, ids);
-    if (!n.ok()) return Fail(n.status().message() + " (nothing was purged from the ledger: run the purge again)", kExitFailed);
-    removed += *n;
-    rewritten += *n > 0;
+    auto counted = io::RemoveJsonlRecords(file, records);
+    if (!counted.ok()) {
+      return Fail(counted.status().message() + " (nothing was purged from the ledger: run the purge again)", kExitFailed);
+    }
+    const std::uint64_t n = counted->removed;
+    other_content += counted->other_content;
+    removed += n;
+    rewritten += n > 0;
     auto any = HasRecords(file);
     if (!any.ok()) return Fail(any.status().message(), kExitFailed);
     if (!*any) {
       if (::unlink(file.c_str()) != 0) return Fail(file + ": cannot delete the emptied output", kExitFailed);
       ++deleted;
     }
-    std::cout << "removed " << *n << " record" << (*n == 1 ? "" : "s") << " from " << file
+    std::cout << "removed " << n << " record" << (n == 1 ? "" : "s") << " from " << file
               << (*any ? "" : " (now empty: deleted)") << "\n";
   }
 
@@ -136,6 +138,11 @@ int Purge(const PurgeOptions& o) {
     if (*n > 0) std::cout << "removed " << *n << " WARC record" << (*n == 1 ? "" : "s") << " from " << file << "\n";
   }
 
+  if (other_content > 0) {
+    std::cout << "left in place: " << other_content << " output record" << (other_content == 1 ? "" : "s")
+              << " under an id of these rows but with another text (records are matched by id and text digest, "
+                 "never by id alone)\n";
+  }
   const std::int64_t n_rows = static_cast<std::int64_t>(rows->size());
   if (o.dry_run) {
     std::cout << "dry run: " << n_rows << " ledger row" << (n_rows == 1 ? "" : "s") << " from " << sites.size()
@@ -159,6 +166,7 @@ int Purge(const PurgeOptions& o) {
       .Key("files_rewritten").Int(static_cast<std::int64_t>(rewritten))
       .Key("files_deleted").Int(static_cast<std::int64_t>(deleted))
       .Key("files_already_gone").Int(static_cast<std::int64_t>(missing))
+      .Key("other_records_left").Int(static_cast<std::int64_t>(other_content))
       .Key("warc_records").Int(static_cast<std::int64_t>(warc_removed))
       .EndObject();
   const std::string summary = w.Take();

@@ -154,6 +154,13 @@ int Find(const RightsOptions& o) {
   return kExitOk;
 }
 
+// The output records of `ids` as io names them: id and text digest.
+io::RecordSelection Selection(const std::map<std::string, const audit::IdentifierHit*>& ids) {
+  io::RecordSelection s;
+  for (const auto& [id, hit] : ids) s.Add(id, hit->content_sha256);
+  return s;
+}
+
 // Output records by file: id -> row, for the hits that have one.
 std::map<std::string, std::map<std::string, const audit::IdentifierHit*>> ByOutputFile(const Command& c) {
   std::map<std::string, std::map<std::string, const audit::IdentifierHit*>> out;
@@ -180,8 +187,13 @@ int Export(const RightsOptions& o) {
       missing.push_back(file);
       continue;
     }
-    Status st = io::ForEachJsonlRecord(file, [&](std::string_view line, std::string_view id) {
-      if (auto it = ids.find(std::string(id)); it != ids.end()) records[it->second->row] = std::string(line);
+    // The person's records only: the id and the text digest the ledger recorded.
+    const io::RecordSelection selection = Selection(ids);
+    Status st = io::ForEachJsonlRecord(file, [&](std::string_view line, const io::RecordKey& key) {
+      if (selection.Classify(key) == io::RecordSelection::Match::kMatch) {
+        const auto it = ids.find(key.id);
+        records[it->second->row] = std::string(line);
+      }
       return Status::Ok();
     });
     if (!st.ok()) return c.Fail(st.message(), kExitFailed);
@@ -244,7 +256,7 @@ int Erase(const RightsOptions& o) {
   }
   // 3. Every output shard that holds one of the records, rewritten aside and
   //    renamed: each file is the old one or the new one, never half of one.
-  std::uint64_t removed = 0;
+  std::uint64_t removed = 0, other_content = 0;
   std::vector<std::pair<std::string, std::uint64_t>> per_file;
   std::vector<std::string> missing;
   for (const auto& entry : ByOutputFile(c)) {
@@ -254,12 +266,11 @@ int Erase(const RightsOptions& o) {
       missing.push_back(file);
       continue;
     }
-    std::unordered_set<std::string> set;
-    for (const auto& [id, hit] : ids) set.insert(id);
-    auto n = io::RemoveJsonlRecords(file, set);
+    auto n = io::RemoveJsonlRecords(file, Selection(ids));
     if (!n.ok()) return c.Fail(n.status().message() + " (request " + ref + " stays open: run the erase again)", kExitFailed);
-    per_file.emplace_back(file, *n);
-    removed += *n;
+    per_file.emplace_back(file, n->removed);
+    removed += n->removed;
+    other_content += n->other_content;
   }
   if (!missing.empty()) {
     for (const auto& f : missing) std::cerr << "moisson rights erase: output file not found: " << f << "\n";
@@ -309,6 +320,7 @@ int Erase(const RightsOptions& o) {
         .Key("ledger_records").Int(static_cast<std::int64_t>(c.subject_.hits.size()))
         .Key("never_written").Int(static_cast<std::int64_t>(dropped))
         .Key("removed_from_outputs").Int(static_cast<std::int64_t>(removed))
+        .Key("left_other_records").Int(static_cast<std::int64_t>(other_content))
         .Key("outputs").BeginArray();
     for (const auto& [file, n] : per_file) w.BeginObject().Key("file").String(file).Key("removed").Int(static_cast<std::int64_t>(n)).EndObject();
     w.EndArray().Key("warc_records_removed").Int(static_cast<std::int64_t>(warc_removed)).Key("warc_files").BeginArray();
@@ -328,6 +340,11 @@ int Erase(const RightsOptions& o) {
             << "  removed now:    " << removed << " output record" << (removed == 1 ? "" : "s") << " from "
             << per_file.size() << " file" << (per_file.size() == 1 ? "" : "s") << "\n";
   for (const auto& [file, n] : per_file) std::cout << "    " << file << ": " << n << "\n";
+  if (other_content > 0) {
+    std::cout << "  left in place:  " << other_content << " output record" << (other_content == 1 ? "" : "s")
+              << " under one of these ids but with another text (not this person's: records are matched by id and "
+                 "text digest, never by id alone)\n";
+  }
   if (!warcs.empty()) {
     std::cout << "  WARC:           " << warc_removed << " WARC record" << (warc_removed == 1 ? "" : "s")
               << " (request and response of each crawled page) from " << per_warc.size() << " of " << warcs.size()

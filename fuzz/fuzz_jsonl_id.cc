@@ -1,4 +1,4 @@
-// The id reader of rights export/erase and purge (io/jsonl_records.h) on
+// The id and digest reader of rights export/erase and purge (io/jsonl_records.h) on
 // arbitrary lines: never a crash, and an id found is never longer than the
 // line it came from (unescaping only shortens).
 #include <cstddef>
@@ -9,7 +9,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view line(reinterpret_cast<const char*>(data), size);
-  const std::string id = moisson::io::JsonlRecordId(line);
-  if (id.size() > line.size()) __builtin_trap();
+  const moisson::io::RecordKey key = moisson::io::JsonlRecordKey(line);
+  if (key.id.size() > line.size()) __builtin_trap();
+  if (!key.text_sha256.empty() && key.text_sha256.size() != 64) __builtin_trap();
   return 0;
 }
