@@ -13,7 +13,61 @@ namespace {
 
 std::string Errno() { return std::strerror(errno); }
 
+std::string DirName(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+bool IsStreamMode(mode_t m) { return S_ISCHR(m) || S_ISFIFO(m) || S_ISSOCK(m) || S_ISBLK(m); }
+
+// The file a (possibly dangling) symlink chain ends at, at most 40 links deep.
+Result<std::string> FollowLinks(std::string path) {
+  for (int depth = 0; depth < 40; ++depth) {
+    struct stat lst;
+    if (::lstat(path.c_str(), &lst) != 0 || !S_ISLNK(lst.st_mode)) return path;
+    std::string target(4096, '\0');
+    const ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
+    if (n < 0) return Status::Io(path + ": cannot read the link: " + Errno());
+    target.resize(static_cast<std::size_t>(n));
+    path = !target.empty() && target[0] == '/' ? target : DirName(path) + "/" + target;
+  }
+  return Status::InvalidArgument(path + ": too many levels of symbolic links");
+}
+
 }  // namespace
+
+Result<OutputTarget> ResolveOutput(const std::string& path) {
+  if (path.empty()) return Status::InvalidArgument("an output path is empty");
+  if (path == "-") return OutputTarget{OutputTarget::Kind::kStream, "-"};
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return Status::InvalidArgument(path + ": is a directory (give a file name)");
+    if (IsStreamMode(st.st_mode)) return OutputTarget{OutputTarget::Kind::kStream, path};
+  }
+  auto real = FollowLinks(path);
+  if (!real.ok()) return real.status();
+  const std::string dir = DirName(*real);
+  struct stat dst;
+  if (::stat(dir.c_str(), &dst) != 0) {
+    return Status::NotFound(dir + ": no such directory (for " + path + ")");
+  }
+  if (!S_ISDIR(dst.st_mode)) return Status::InvalidArgument(dir + ": is not a directory (for " + path + ")");
+  return OutputTarget{OutputTarget::Kind::kReplace, *real};
+}
+
+Result<int> OpenOutputStream(const OutputTarget& target) {
+  const int fd = target.path == "-" ? ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0)
+                                    : ::open(target.path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    return Status::Io((target.path == "-" ? std::string("standard output") : target.path) + ": cannot write: " + Errno());
+  }
+  return fd;
+}
+
+bool SameFile(const std::string& a, const std::string& b) {
+  struct stat sa, sb;
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
 
 Result<std::string> ReadFileToString(const std::string& path, std::size_t max_bytes) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -53,18 +107,47 @@ Result<std::string> ReadFileToString(const std::string& path, std::size_t max_by
   return data;
 }
 
-Status WriteFileAtomically(const std::string& path, std::string_view data, unsigned mode,
-                           bool exclusive) {
-  if (exclusive && ::access(path.c_str(), F_OK) == 0) {
-    return Status::InvalidArgument(path + ": already exists (refusing to overwrite)");
+namespace {
+
+Status WriteAll(int fd, std::string_view data, const std::string& name) {
+  const char* p = data.data();
+  std::size_t left = data.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::Io(name + ": write failed: " + Errno());
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status WriteFileAtomically(const std::string& given, std::string_view data, unsigned mode,
+                           bool exclusive) {
+  if (exclusive && ::access(given.c_str(), F_OK) == 0) {
+    return Status::InvalidArgument(given + ": already exists (refusing to overwrite)");
+  }
+  auto target = ResolveOutput(given);
+  if (!target.ok()) return target.status();
+  if (target->kind == OutputTarget::Kind::kStream) {
+    auto fd = OpenOutputStream(*target);
+    if (!fd.ok()) return fd.status();
+    Status st = WriteAll(*fd, data, given);
+    ::close(*fd);
+    return st;
+  }
+  const std::string& path = target->path;
   std::random_device rd;
   std::string tmp;
   int fd = -1;
   for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
     tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rd());
     fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd < 0 && errno != EEXIST) return Status::Io(tmp + ": cannot create: " + Errno());
+    if (fd < 0 && errno != EEXIST) return Status::Io(path + ": cannot create a file beside it: " + Errno());
   }
   if (fd < 0) return Status::Io(path + ": cannot create a temporary file");
   // open() applied the umask; make the mode exact for secrets such as keys.
@@ -74,19 +157,10 @@ Status WriteFileAtomically(const std::string& path, std::string_view data, unsig
     ::unlink(tmp.c_str());
     return Status::Io(tmp + ": chmod failed: " + err);
   }
-  const char* p = data.data();
-  std::size_t left = data.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const std::string err = Errno();
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return Status::Io(path + ": write failed: " + err);
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
+  if (Status st = WriteAll(fd, data, path); !st.ok()) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return st;
   }
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
     const std::string err = Errno();
@@ -112,8 +186,7 @@ Status WriteFileAtomically(const std::string& path, std::string_view data, unsig
 }
 
 void SyncParentDir(const std::string& path) {
-  const std::size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  const std::string dir = DirName(path);
   if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
     (void)::fsync(dfd);
     ::close(dfd);

@@ -40,10 +40,10 @@ class JsonlReader : public RecordReader {
         if (in_.stream().io_failed()) return Status::Io(file_ + ": read error");
         gaps_.clear();
         in_.stream().TakeGaps(UINT64_MAX, &gaps_);
-        for (StreamGap& g : gaps_) Skip(g.pos, line_no_ + 1, std::move(g.message));
+        for (StreamGap& g : gaps_) Skip(g.pos, line_no_ + 1, std::move(g.message), ReadIssue::Kind::kDamaged);
         if (!in_.stream().error().empty() && !reported_stream_error_) {
           reported_stream_error_ = true;
-          Skip(offset, line_no_ + 1, in_.stream().error());
+          Skip(offset, line_no_ + 1, in_.stream().error(), ReadIssue::Kind::kDamaged);
         }
         return false;
       }
@@ -53,7 +53,7 @@ class JsonlReader : public RecordReader {
       gaps_.clear();
       in_.stream().TakeGaps(in_.position(), &gaps_);
       if (!gaps_.empty()) {
-        for (StreamGap& g : gaps_) Skip(offset, line_no_, std::move(g.message));
+        for (StreamGap& g : gaps_) Skip(offset, line_no_, std::move(g.message), ReadIssue::Kind::kDamaged);
         continue;
       }
       // A last line without '\n' while the stream failed (truncated gzip or
@@ -65,7 +65,8 @@ class JsonlReader : public RecordReader {
       }
       if (TrimAsciiSpace(line).empty()) continue;
       std::string why;
-      if (Parse(line, in_.bytes_after(line), out, &why)) {
+      ReadIssue::Kind kind = ReadIssue::Kind::kMalformed;
+      if (Parse(line, in_.bytes_after(line), out, &why, &kind)) {
         out->source_file = file_;
         out->offset = offset;
         out->line = line_no_;
@@ -74,24 +75,26 @@ class JsonlReader : public RecordReader {
       if (cut && !reported_stream_error_) {
         reported_stream_error_ = true;
         why = "line cut by the end of the data: " + in_.stream().error();
+        kind = ReadIssue::Kind::kDamaged;
       }
-      Skip(offset, line_no_, why);
+      Skip(offset, line_no_, why, kind);
     }
   }
   std::uint64_t bytes_read() const override { return const_cast<BufferedReader&>(in_).stream().consumed(); }
   std::uint64_t skipped() const override { return skipped_; }
 
  private:
-  void Skip(std::uint64_t offset, std::uint64_t line, std::string msg) {
+  void Skip(std::uint64_t offset, std::uint64_t line, std::string msg,
+            ReadIssue::Kind kind = ReadIssue::Kind::kMalformed) {
     ++skipped_;
-    if (o_.on_skip) o_.on_skip(ReadIssue{file_, offset, line, std::move(msg)});
+    if (o_.on_skip) o_.on_skip(ReadIssue{kind, file_, offset, line, std::move(msg)});
   }
 
   // `after`: readable bytes following `line` in the reader's buffer. simdjson
   // reads up to SIMDJSON_PADDING bytes past its input; when the buffer holds
   // that many (nearly always, with 1 MiB blocks) the line is parsed in place,
   // otherwise it is copied to a padded buffer first.
-  bool Parse(std::string_view line, std::size_t after, InputRecord* out, std::string* why) {
+  bool Parse(std::string_view line, std::size_t after, InputRecord* out, std::string* why, ReadIssue::Kind* kind) {
     namespace od = simdjson::ondemand;
     // RFC 8259 §8.1: JSON text exchanged between systems is UTF-8. simdjson
     // validates the whole input anyway (and would fail the line with a bare
@@ -190,7 +193,8 @@ class JsonlReader : public RecordReader {
       return true;
     }
     if (!have_text) {
-      *why = "no '" + o_.text_field + "' field";
+      *why = "no '" + o_.text_field + "' field (name the field that holds the text with --text-field)";
+      *kind = ReadIssue::Kind::kNoText;
       return false;
     }
     out->kind = ContentKind::kText;
@@ -278,9 +282,9 @@ class WarcReader : public RecordReader {
   std::uint64_t OffsetOf(std::uint64_t pos) {
     return in_.stream().compression() == Compression::kGzip ? in_.stream().MemberOffset(pos) : pos;
   }
-  void Skip(std::uint64_t pos, std::string msg) {
+  void Skip(std::uint64_t pos, std::string msg, ReadIssue::Kind kind = ReadIssue::Kind::kMalformed) {
     ++skipped_;
-    if (o_.on_skip) o_.on_skip(ReadIssue{file_, OffsetOf(pos), 0, std::move(msg)});
+    if (o_.on_skip) o_.on_skip(ReadIssue{kind, file_, OffsetOf(pos), 0, std::move(msg)});
   }
   // The input ended (returns 0 for ReadRecord). `what` ("" for a clean end)
   // is reported with the stream's own error (truncated or corrupt gzip/zstd)
@@ -299,7 +303,7 @@ class WarcReader : public RecordReader {
         inside = true;
         resume = g.pos + 1;
       }
-      Skip(g.pos, std::move(g.message));
+      Skip(g.pos, std::move(g.message), ReadIssue::Kind::kDamaged);
     }
     if (inside && !in_.Rewind(resume)) after_bad_header_ = true;  // no longer buffered: resynchronise
     return inside;
@@ -309,11 +313,12 @@ class WarcReader : public RecordReader {
     if (in_.stream().io_failed()) return 0;  // Next() returns the I/O error itself
     if (HandleGaps(pos)) return -1;  // the record was cut by a corrupt member: go on after it
     const std::string& e = in_.stream().error();
-    if (!e.empty() && !reported_stream_error_) {
+    const bool damaged = !e.empty() && !reported_stream_error_;
+    if (damaged) {
       reported_stream_error_ = true;
       what = what.empty() ? e : what + " (" + e + ")";
     }
-    if (!what.empty()) Skip(pos, std::move(what));
+    if (!what.empty()) Skip(pos, std::move(what), damaged ? ReadIssue::Kind::kDamaged : ReadIssue::Kind::kMalformed);
     return 0;
   }
 
@@ -626,7 +631,7 @@ class FileJsonlWriter : public JsonlWriter {
   ~FileJsonlWriter() override {
     if (cctx_) ZSTD_freeCCtx(cctx_);
     if (fd_ >= 0) ::close(fd_);
-    if (!committed_) ::unlink(tmp_.c_str());
+    if (!committed_ && !tmp_.empty()) ::unlink(tmp_.c_str());
   }
   Status Write(std::string_view line) override {
     if (!error_.ok()) return error_;
@@ -639,6 +644,14 @@ class FileJsonlWriter : public JsonlWriter {
     if (committed_) return Status::Ok();
     if (!error_.ok()) return error_;
     if (Status st = Flush(true); !st.ok()) return st;
+    if (tmp_.empty()) {
+      // Written in place (standard output, a device, a FIFO): nothing to rename.
+      const int fd = fd_;
+      fd_ = -1;
+      if (::close(fd) != 0) return Fail("close");
+      committed_ = true;
+      return Status::Ok();
+    }
     if (::fsync(fd_) != 0) return Fail("fsync");
     if (::close(fd_) != 0) {
       fd_ = -1;
@@ -737,12 +750,20 @@ Result<std::unique_ptr<RecordReader>> OpenReader(const std::string& path, const 
 }
 
 Result<std::unique_ptr<JsonlWriter>> JsonlWriter::Create(const std::string& path, int zstd_level, int mode) {
-  std::string tmp = path + ".tmp.XXXXXX";
+  auto target = ResolveOutput(path);
+  if (!target.ok()) return target.status();
+  const bool zst = EndsWith(AsciiLower(path), ".zst") || EndsWith(AsciiLower(path), ".zstd");
+  const int level = zst ? std::max(1, zstd_level) : 0;
+  if (target->kind == OutputTarget::Kind::kStream) {
+    auto fd = OpenOutputStream(*target);
+    if (!fd.ok()) return fd.status();
+    return std::unique_ptr<JsonlWriter>(new FileJsonlWriter(path, "", *fd, level));
+  }
+  std::string tmp = target->path + ".tmp.XXXXXX";
   const int fd = ::mkstemp(tmp.data());
   if (fd < 0) return Status::Io(path + ": cannot create a temporary file beside it (" + std::strerror(errno) + ")");
   ::fchmod(fd, static_cast<mode_t>(mode));
-  const bool zst = EndsWith(AsciiLower(path), ".zst") || EndsWith(AsciiLower(path), ".zstd");
-  return std::unique_ptr<JsonlWriter>(new FileJsonlWriter(path, tmp, fd, zst ? std::max(1, zstd_level) : 0));
+  return std::unique_ptr<JsonlWriter>(new FileJsonlWriter(target->path, tmp, fd, level));
 }
 
 }  // namespace moisson::io

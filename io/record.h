@@ -68,6 +68,12 @@ struct InputRecord {
 
 // A record that could not be read.
 struct ReadIssue {
+  enum class Kind : std::uint8_t {
+    kMalformed,  // the record itself is bad (JSON, WARC or HTTP headers, size, encoding)
+    kNoText,     // a JSONL line without the text (or html) field
+    kDamaged,    // the compressed stream is corrupt or truncated here
+  };
+  Kind kind = Kind::kMalformed;
   std::string file;
   std::uint64_t offset = 0;  // byte offset in the file (compressed offset for WARC .gz members,
                              // uncompressed offset for JSONL)
@@ -105,7 +111,7 @@ class RecordReader {
   virtual std::uint64_t skipped() const = 0;
 };
 
-// Opens a dump. The format comes from the name (.jsonl/.json/.ndjson, .warc,
+// Opens a dump ("-": standard input). The format comes from the name (.jsonl/.json/.ndjson, .warc,
 // .wet, each optionally .gz or .zst) and, when the name says nothing, from the
 // first decompressed bytes ("WARC/" or '{'). Compression is recognised by its
 // magic bytes. Errors name the path (missing file, directory, ARC, unknown format).
@@ -113,7 +119,8 @@ Result<std::unique_ptr<RecordReader>> OpenReader(const std::string& path, const 
 
 // A JSONL output file written to PATH.tmp.XXXXXX (mode `mode`, same directory)
 // and renamed over PATH by Commit() after fsync, so readers of PATH see the
-// old file or the whole new one. ".zst" at the end of the path compresses with
+// old file or the whole new one. "-", a device or a FIFO is written in place
+// and a symlink's target is replaced (core ResolveOutput); a directory is refused. ".zst" at the end of the path compresses with
 // zstd at `zstd_level` (one frame, with checksum). Writes are buffered (1 MiB).
 // Destroying an uncommitted writer removes the temporary file. Errors are
 // Status naming PATH; after one, every call returns it.

@@ -6,6 +6,8 @@
 #include <brotli/decode.h>
 #endif
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -381,7 +383,18 @@ std::unique_ptr<ByteStream> PrependBytes(std::string head, std::unique_ptr<ByteS
 }
 
 Result<std::unique_ptr<ByteStream>> OpenByteStream(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
+  // "-" is standard input (a duplicate of it, so that closing the stream
+  // leaves fd 0 alone).
+  std::FILE* f = nullptr;
+  if (path == "-") {
+    const int fd = ::dup(STDIN_FILENO);
+    if (fd < 0 || (f = ::fdopen(fd, "rb")) == nullptr) {
+      if (fd >= 0) ::close(fd);
+      return Status::Io("standard input: cannot read (" + std::string(std::strerror(errno)) + ")");
+    }
+  } else {
+    f = std::fopen(path.c_str(), "rb");
+  }
   if (f == nullptr) return Status::NotFound(path + ": cannot open (" + std::strerror(errno) + ")");
   return Wrap(std::make_unique<Input>(std::make_unique<FileSource>(f), path));
 }

@@ -47,7 +47,8 @@ class ByteStream {
   virtual void TakeGaps(std::uint64_t before, std::vector<StreamGap>* out) {}
 };
 
-// Opens `path`, sniffing the compression from the first bytes.
+// Opens `path` ("-": standard input), sniffing the compression from the
+// first bytes.
 Result<std::unique_ptr<ByteStream>> OpenByteStream(const std::string& path);
 // The same over bytes in memory (the fuzz targets' entry point); `data` must
 // outlive the stream.

@@ -149,7 +149,9 @@ TEST_CASE("JSONL: malformed lines are skipped and reported with file, offset and
   CHECK(r.issues[0].offset == 15);
   CHECK(r.issues[0].message == "not valid JSON");
   CHECK(r.issues[1].message == "not a JSON object");
-  CHECK(r.issues[2].message == "no 'text' field");
+  CHECK(r.issues[2].message == "no 'text' field (name the field that holds the text with --text-field)");
+  CHECK(r.issues[2].kind == io::ReadIssue::Kind::kNoText);
+  CHECK(r.issues[0].kind == io::ReadIssue::Kind::kMalformed);
   CHECK(r.issues[3].message == "field 'text' is not a string");
   CHECK(r.issues[4].message.find("UTF-8") != std::string::npos);
   for (const auto& i : r.issues) CHECK(i.message.find("bad") == std::string::npos);  // never the content
@@ -184,6 +186,7 @@ TEST_CASE("Gzip: several members read whole - a truncated one keeps what came be
   // One issue for the cut: the partial last line is not also reported as bad JSON.
   REQUIRE(cut.issues.size() == 1);
   CHECK(cut.issues[0].message.find("truncated gzip member at offset 0") != std::string::npos);
+  CHECK(cut.issues[0].kind == io::ReadIssue::Kind::kDamaged);  // the run fails on it unless --max-skipped
   CHECK(cut.issues[0].line == cut.records.size() + 1);
 
   // The member offset is that of the cut member, not of the file.
@@ -462,6 +465,7 @@ TEST_CASE("WARC gzip: a truncated last member gives one issue naming the member"
   CHECK(r.issues[0].offset == g1.size());
   CHECK(r.issues[0].message.find("truncated WARC record") == 0);
   CHECK(r.issues[0].message.find("truncated gzip member at offset " + std::to_string(g1.size())) != std::string::npos);
+  CHECK(r.issues[0].kind == io::ReadIssue::Kind::kDamaged);
 }
 
 TEST_CASE("WARC: deflate bodies (zlib and raw), unknown encodings and non-2xx statuses", "[io]") {
