@@ -1,6 +1,9 @@
 // moisson scan | filter: the filter chain over existing dumps (SPEC §3, §6).
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -16,6 +19,7 @@
 #include "blocklists/site_list.h"
 #include "cli/commands.h"
 #include "cli/parts.h"
+#include "core/file_util.h"
 #include "core/json.h"
 #include "core/keyed_hash.h"
 #include "core/time_util.h"
@@ -42,6 +46,8 @@ struct FilterOptions {
   std::string registry;
   std::string ledger;
   int threads = 0;
+  std::string max_skipped;
+  bool allow_empty = false;
   bool dedup = false;
   bool no_dedup = false;
   bool quiet = false;
@@ -86,6 +92,16 @@ void DrawProgress(const char* cmd, const pipeline::Progress& p) {
   std::fflush(stderr);
 }
 
+// Progress where it cannot be redrawn (not a terminal): one plain line.
+void ProgressLine(const char* cmd, const pipeline::Progress& p) {
+  if (p.seconds < 10) return;  // a short run: the summary says it all
+  const double frac = p.bytes_total > 0 ? std::min(1.0, double(p.bytes_read) / double(p.bytes_total)) : 0.0;
+  std::fprintf(stderr, "moisson %s: %.0f%%, %s of %s, %llu documents in %.0f s\n", cmd, frac * 100,
+               HumanBytes(p.bytes_read).c_str(), HumanBytes(p.bytes_total).c_str(),
+               static_cast<unsigned long long>(p.documents), p.seconds);
+  std::fflush(stderr);
+}
+
 void PrintSummary(std::ostream& os, const char* cmd, const pipeline::RunSummary& s) {
   char buf[160];
   std::snprintf(buf, sizeof buf, "%s: %llu documents, %s in %.2f s (%s/s)\n", cmd,
@@ -103,6 +119,7 @@ void PrintSummary(std::ostream& os, const char* cmd, const pipeline::RunSummary&
   row("dropped", s.dropped, 2);
   for (const auto& [reason, n] : s.dropped_by_reason) row(reason, n, 4);
   if (s.skipped_records > 0) row("unreadable records (skipped)", s.skipped_records, 2);
+  if (s.repeated_ids > 0) row("repeated input ids (given new ones)", s.repeated_ids, 2);
   if (!s.detections_by_category.empty()) {
     os << "  detections\n";
     for (const auto& [cat, n] : s.detections_by_category) row(cat, n, 4);
@@ -117,6 +134,7 @@ std::string SummaryJson(const pipeline::RunSummary& s, const std::string& status
       .Key("modified").Int(static_cast<std::int64_t>(s.modified))
       .Key("dropped").Int(static_cast<std::int64_t>(s.dropped))
       .Key("skipped_records").Int(static_cast<std::int64_t>(s.skipped_records))
+      .Key("repeated_ids").Int(static_cast<std::int64_t>(s.repeated_ids))
       .Key("dropped_by_reason").BeginObject();
   for (const auto& [r, n] : s.dropped_by_reason) w.Key(r).Int(static_cast<std::int64_t>(n));
   w.EndObject().EndObject();
@@ -128,10 +146,91 @@ int Fail(const char* cmd, const std::string& msg, int code) {
   return code;
 }
 
+// SIGINT and SIGTERM stop the run at the next record: outputs are not
+// committed (their temporary files go), the ledger run is marked
+// "interrupted", and the exit code is 128 + the signal, as for `crawl`. The
+// handlers are one-shot: a second Ctrl-C kills the process at once.
+std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_signal{0};
+
+extern "C" void OnStopSignal(int sig) {
+  g_signal.store(sig);
+  g_interrupted.store(true);
+}
+
+class StopSignals {
+ public:
+  StopSignals() {
+    struct sigaction sa {};
+    sa.sa_handler = OnStopSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND | SA_RESTART;
+    ::sigaction(SIGINT, &sa, &old_int_);
+    ::sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~StopSignals() {
+    ::sigaction(SIGINT, &old_int_, nullptr);
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {};
+};
+
+// Before anything is read or created: every input exists and is a file (or
+// "-"), none is given twice, and no output is one of the inputs.
+int CheckPaths(const char* cmd, const FilterOptions& o) {
+  std::vector<std::pair<dev_t, ino_t>> seen;
+  bool stdin_seen = false;
+  for (std::size_t i = 0; i < o.inputs.size(); ++i) {
+    const std::string& in = o.inputs[i];
+    if (in == "-") {
+      if (stdin_seen) return Fail(cmd, "standard input ('-') is given twice", kExitUsage);
+      stdin_seen = true;
+      continue;
+    }
+    struct stat sb;
+    if (::stat(in.c_str(), &sb) != 0) return Fail(cmd, in + ": no such file", kExitUsage);
+    if (S_ISDIR(sb.st_mode)) return Fail(cmd, in + ": is a directory (give the files in it)", kExitUsage);
+    for (std::size_t j = 0; j < seen.size(); ++j) {
+      if (seen[j] == std::make_pair(sb.st_dev, sb.st_ino)) {
+        return Fail(cmd, in + ": given twice (the same file as an earlier input): give each input once", kExitUsage);
+      }
+    }
+    seen.emplace_back(sb.st_dev, sb.st_ino);
+  }
+  for (const std::string* out : {&o.output, &o.rejects}) {
+    if (out->empty() || *out == "-") continue;
+    if (auto target = ResolveOutput(*out); !target.ok()) return Fail(cmd, target.status().message(), kExitUsage);
+    for (const std::string& in : o.inputs) {
+      if (in != "-" && SameFile(in, *out)) {
+        return Fail(cmd, *out + ": is also an input: writing it would destroy what is being read", kExitUsage);
+      }
+    }
+  }
+  if (o.output == "-" && o.rejects == "-") {
+    return Fail(cmd, "-o and --rejects cannot both be standard output", kExitUsage);
+  }
+  if (!o.output.empty() && o.output == o.rejects) {
+    return Fail(cmd, "-o and --rejects name the same file", kExitUsage);
+  }
+  return kExitOk;
+}
+
 int Run(const FilterOptions& o) {
   const char* cmd = o.scan ? "scan" : "filter";
   Config config;
   if (!LoadConfigOrReport(*o.global, &config)) return kExitUsage;
+  if (int code = CheckPaths(cmd, o); code != kExitOk) return code;
+  pipeline::LossLimit loss;
+  if (!o.max_skipped.empty()) {
+    auto l = pipeline::ParseLossLimit(o.max_skipped);
+    if (!l.ok()) return Fail(cmd, l.status().message(), kExitUsage);
+    loss = *l;
+  }
+  loss.allow_empty = o.allow_empty;
 
   Parts parts;
   PartsRequest req;
@@ -171,8 +270,17 @@ int Run(const FilterOptions& o) {
   std::int64_t run_id = 0;
   const std::string ledger_path = !o.ledger.empty() ? o.ledger : config.project.ledger;
   if (!o.scan) {
+    const bool created = !audit::Ledger::IsPostgresName(ledger_path) && ::access(ledger_path.c_str(), F_OK) != 0;
     auto l = audit::Ledger::Open(ledger_path);
     if (!l.ok()) return Fail(cmd, l.status().message(), kExitFailed);
+    if (created) {
+      std::cerr << "moisson " << cmd << ": created the ledger " << ledger_path
+                << (o.ledger.empty() && config.project.ledger == Config().project.ledger
+                        ? " (the default name, in the current folder: set [project] ledger or --ledger to keep it "
+                          "elsewhere)"
+                        : "")
+                << "\n";
+    }
     ledger = std::move(l).value();
     auto r = ledger->BeginRun("filter", parts.key->id());
     if (!r.ok()) return Fail(cmd, r.status().message(), kExitFailed);
@@ -188,6 +296,7 @@ int Run(const FilterOptions& o) {
   };
   std::string stdout_buf;
   pipeline::RunOptions ro_run;
+  ro_run.cancel = &g_interrupted;
   ro_run.threads = o.threads;
   ro_run.dedup = o.dedup || (config.filters.dedup && !o.no_dedup);
   ro_run.on_document = [&](const ProcessedDocument& doc) -> Status {
@@ -229,36 +338,70 @@ int Run(const FilterOptions& o) {
     }
     return Status::Ok();
   };
-  const bool show_progress = !o.quiet && !o.no_progress && (o.progress || isatty(STDERR_FILENO));
-  if (show_progress) ro_run.on_progress = [cmd](const pipeline::Progress& p) { DrawProgress(cmd, p); };
+  // Progress: a bar redrawn in place on a terminal; elsewhere (a log file, a
+  // batch job) one plain line every 10 seconds.
+  const bool tty = isatty(STDERR_FILENO);
+  const bool show_progress = !o.quiet && !o.no_progress;
+  if (show_progress && (tty || o.progress)) {
+    ro_run.on_progress = [cmd](const pipeline::Progress& p) { DrawProgress(cmd, p); };
+  } else if (show_progress) {
+    ro_run.progress_interval_ms = 10000;
+    ro_run.on_progress = [cmd](const pipeline::Progress& p) { ProgressLine(cmd, p); };
+  }
+  const bool redraws = show_progress && (tty || o.progress);
 
+  StopSignals stop_signals;
   auto summary = pipeline::RunPipeline(processor, o.inputs, ro, ro_run);
-  if (show_progress) std::fputc('\n', stderr);
+  if (redraws) std::fputc('\n', stderr);
   if (!stdout_buf.empty()) std::fwrite(stdout_buf.data(), 1, stdout_buf.size(), stdout);
   std::fflush(stdout);
-  Status final_status = summary.ok() ? flush_rows() : summary.status();
+  if (summary.ok()) {
+    // What could not be read, then whether that loss is acceptable.
+    const pipeline::RunSummary& s = summary.value();
+    for (const auto& m : s.skip_messages) std::cerr << "moisson " << cmd << ": skipped " << m << "\n";
+    if (s.skipped_records > s.skip_messages.size()) {
+      std::cerr << "moisson " << cmd << ": ... " << (s.skipped_records - s.skip_messages.size())
+                << " more unreadable records skipped\n";
+    }
+    for (const auto& m : s.repeated_id_messages) std::cerr << "moisson " << cmd << ": repeated id: " << m << "\n";
+    if (s.repeated_ids > s.repeated_id_messages.size()) {
+      std::cerr << "moisson " << cmd << ": ... " << (s.repeated_ids - s.repeated_id_messages.size())
+                << " more repeated ids given new ones\n";
+    }
+  }
+  Status final_status = summary.ok() ? pipeline::CheckLoss(summary.value(), loss, ro.text_field) : summary.status();
+  if (final_status.ok()) final_status = flush_rows();
   if (final_status.ok() && out) final_status = out->Commit();
   if (final_status.ok() && rejects) final_status = rejects->Commit();
+  const bool interrupted = final_status.code() == Status::Code::kInterrupted;
   if (ledger) {
     const pipeline::RunSummary empty;
     Status ended = ledger->EndRun(run_id, SummaryJson(summary.ok() ? summary.value() : empty,
-                                                      final_status.ok() ? "ok" : "failed"));
+                                                      final_status.ok() ? "ok"
+                                                      : interrupted     ? "interrupted"
+                                                                        : "failed"));
     if (final_status.ok()) final_status = ended;
   }
+  if (interrupted) {
+    const int sig = g_signal.load();
+    Fail(cmd, std::string("stopped by ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+                  (out || rejects ? "; no output file was written" : "") +
+                  (ledger ? "; the ledger run " + std::to_string(run_id) + " is marked interrupted" : ""),
+         0);
+    return 128 + (sig == SIGTERM ? SIGTERM : SIGINT);
+  }
   if (!final_status.ok()) {
-    return Fail(cmd, final_status.message() + " (no output file was written)", kExitFailed);
+    return Fail(cmd, final_status.message() + ((out || rejects) && o.output != "-" ? " (no output file was written)" : ""),
+                kExitFailed);
   }
   const pipeline::RunSummary& s = summary.value();
-  for (const auto& m : s.skip_messages) std::cerr << "moisson " << cmd << ": skipped " << m << "\n";
-  if (s.skipped_records > s.skip_messages.size()) {
-    std::cerr << "moisson " << cmd << ": ... " << (s.skipped_records - s.skip_messages.size())
-              << " more unreadable records skipped\n";
-  }
   if (!o.quiet) {
-    std::ostream& os = o.scan ? std::cerr : std::cout;
+    // Always on standard error: standard output may carry the data (-o -, scan).
+    std::ostream& os = std::cerr;
     PrintSummary(os, cmd, s);
     if (!o.scan) {
-      os << "output: " << o.output << " (" << (s.kept + s.modified) << " records)";
+      os << "output: " << (o.output == "-" ? std::string("standard output") : o.output) << " ("
+         << (s.kept + s.modified) << " records)";
       if (rejects) os << "; rejects: " << o.rejects;
       os << "; ledger: " << audit::Ledger::DisplayName(ledger_path) << " (run " << run_id << ")\n";
     }
@@ -267,16 +410,20 @@ int Run(const FilterOptions& o) {
 }
 
 void AddCommon(CLI::App* c, FilterOptions* o) {
-  c->add_option("inputs", o->inputs, "dumps: JSONL (.gz, .zst) or WARC/WET (.gz)")->required()->check(CLI::ExistingFile);
-  c->add_option("--rejects", o->rejects, "write id, URL and reasons of dropped documents here (never their text)");
+  c->add_option("inputs", o->inputs, "dumps: JSONL (.gz, .zst) or WARC/WET (.gz); - reads standard input")->required();
+  c->add_option("--rejects", o->rejects, "write id, URL and reasons of dropped documents here (never their text); - for standard output");
+  c->add_option("--max-skipped", o->max_skipped,
+                "accept this many unreadable records (N), or this share of each input and of the run (P%); "
+                "default 0: any unreadable record, truncated or corrupt file fails the run");
+  c->add_flag("--allow-empty", o->allow_empty, "accept an input that yields no document (default: the run fails)");
   c->add_option("--threads", o->threads, "worker threads (default: one per core)")->check(CLI::Range(1, 256));
   c->add_option("--key", o->key, "project key file (default: [project] key)");
   c->add_option("--registry", o->registry, "person opt-out registry (default: [project] optout_registry)");
   c->add_flag("--dedup", o->dedup, "drop exact duplicates (same extracted text)");
   c->add_flag("--no-dedup", o->no_dedup, "keep duplicates even if [filters] dedup = true");
   c->add_flag("-q,--quiet", o->quiet, "no progress bar and no summary");
-  c->add_flag("--progress", o->progress, "show the progress bar even when stderr is not a terminal");
-  c->add_flag("--no-progress", o->no_progress, "never show the progress bar");
+  c->add_flag("--progress", o->progress, "redraw the progress bar even when stderr is not a terminal (default there: a line every 10 s)");
+  c->add_flag("--no-progress", o->no_progress, "no progress bar or lines");
   c->add_option("--text-field", o->text_field, "JSONL field holding the text (default: [input] text_field, \"text\")");
   c->add_option("--id-field", o->id_field, "JSONL field holding the id (default \"id\")");
   c->add_option("--url-field", o->url_field, "JSONL field holding the URL (default \"url\")");
@@ -293,14 +440,14 @@ void AddFilterCommands(CLI::App* app, const GlobalOptions* global, Runner* run) 
   scan->scan = true;
   CLI::App* s = app->add_subcommand("scan", "Print one verdict line per input document (JSON, no text)");
   AddCommon(s, scan.get());
-  s->add_option("-o,--output", scan->output, "write the verdicts here instead of standard output (.zst compresses)");
+  s->add_option("-o,--output", scan->output, "write the verdicts here instead of standard output (.zst compresses; - is standard output)");
   s->callback([scan, run] { *run = [scan] { return Run(*scan); }; });
 
   auto filter = std::make_shared<FilterOptions>();
   filter->global = global;
-  CLI::App* f = app->add_subcommand("filter", "Write kept and modified documents (SPEC §6), drop the rest, log to the ledger");
+  CLI::App* f = app->add_subcommand("filter", "Write kept and modified documents (record format: docs/filtering.md), drop the rest, log to the ledger");
   AddCommon(f, filter.get());
-  f->add_option("-o,--output", filter->output, "output JSONL (.zst compresses); written aside, renamed at the end")->required();
+  f->add_option("-o,--output", filter->output, "output JSONL (.zst compresses); written aside, renamed at the end; - is standard output")->required();
   f->add_option("--ledger", filter->ledger, "provenance ledger (default: [project] ledger)");
   f->callback([filter, run] { *run = [filter] { return Run(*filter); }; });
 }

@@ -1,9 +1,11 @@
-// moisson optout add | remove | list | check | import
+// moisson optout init | add | remove | list | check | import
 //
 // Never prints an identifier: messages name the type, the entry number and
 // the request reference only.
 #include <iostream>
 #include <memory>
+
+#include <unistd.h>
 
 #include "blocklists/optout.h"
 #include "cli/commands.h"
@@ -29,7 +31,7 @@ struct Common {
 
 void AddCommon(CLI::App* c, Common* o) {
   c->add_option("--registry", o->registry,
-                "the opt-out registry (SQLite, created if missing, mode 0600; default: [project] optout_registry)");
+                "the opt-out registry (SQLite, mode 0600; created by init, add and import; default: [project] optout_registry)");
   c->add_option("--key", o->key, "the project key file (moisson keygen; default: [project] key)")
       ->check(CLI::ExistingFile);
   c->add_option("--region", o->region, "region for national phone numbers (default: optout.phone_region, FR)");
@@ -57,7 +59,12 @@ std::pair<std::optional<OptOutType>, std::string> Pick(const Target& t) {
   return {std::nullopt, t.site_owner};
 }
 
-std::optional<OptOutRegistry> Open(Common& o, const char* cmd) {
+// How a command treats a registry that does not exist yet: create it,
+// refuse (a typo must not read as an empty registry), or create it and
+// refuse one that exists (init).
+enum class Missing { kCreate, kRefuse, kInit };
+
+std::optional<OptOutRegistry> Open(Common& o, const char* cmd, Missing missing = Missing::kRefuse) {
   Config config;
   if (!LoadConfigOrReport(*o.global, &config)) return std::nullopt;
   if (o.region.empty()) o.region = config.optout.phone_region;
@@ -72,11 +79,24 @@ std::optional<OptOutRegistry> Open(Common& o, const char* cmd) {
     std::cerr << "moisson " << cmd << ": " << key.status().message() << "\n";
     return std::nullopt;
   }
+  // A registry named with a typo must not read as an empty one ("not
+  // registered", no entries): only init, add and import create one.
+  const bool existed = ::access(o.registry.c_str(), F_OK) == 0;
+  if (existed && missing == Missing::kInit) {
+    std::cerr << "moisson " << cmd << ": " << o.registry << ": already exists (nothing changed)\n";
+    return std::nullopt;
+  }
+  if (!existed && missing == Missing::kRefuse) {
+    std::cerr << "moisson " << cmd << ": " << o.registry << ": no opt-out registry there (create one with: moisson "
+              << "optout init --registry " << o.registry << ")\n";
+    return std::nullopt;
+  }
   auto r = OptOutRegistry::Open(o.registry, key.value());
   if (!r.ok()) {
     std::cerr << "moisson " << cmd << ": " << r.status().message() << "\n";
     return std::nullopt;
   }
+  if (!existed) std::cerr << "moisson " << cmd << ": created the opt-out registry " << o.registry << "\n";
   if (r->foreign_key_entries() > 0) {
     std::cerr << "moisson " << cmd << ": warning: " << r->foreign_key_entries()
               << " entries were hashed with another key and are not matched (see docs/blocklists.md, key rotation)\n";
@@ -85,7 +105,7 @@ std::optional<OptOutRegistry> Open(Common& o, const char* cmd) {
 }
 
 int RunAdd(Common& o, const Target& t) {
-  auto r = Open(o, "optout add");
+  auto r = Open(o, "optout add", Missing::kCreate);
   if (!r) return kExitUsage;
   const auto [type, value] = Pick(t);
   auto entry = type ? r->Add(*type, value, t.site, o.ref, o.region) : r->AddSiteOwner(value, o.ref);
@@ -124,6 +144,11 @@ int RunCheck(Common& o, const Target& t) {
   return found.value() ? kExitFailed : kExitOk;
 }
 
+int RunInit(Common& o) {
+  auto r = Open(o, "optout init", Missing::kInit);
+  return r ? kExitOk : kExitUsage;
+}
+
 int RunList(Common& o) {
   auto r = Open(o, "optout list");
   if (!r) return kExitUsage;
@@ -143,7 +168,7 @@ int RunList(Common& o) {
 // CSV: type,value[,scope[,ref]] with type one of email, phone, handle, name,
 // url-prefix, site-owner. No quoting: values with commas are refused.
 int RunImport(Common& o, const std::string& csv) {
-  auto r = Open(o, "optout import");
+  auto r = Open(o, "optout import", Missing::kCreate);
   if (!r) return kExitUsage;
   auto text = ReadFileToString(csv);
   if (!text.ok()) {
@@ -227,6 +252,13 @@ void AddOptoutCommands(CLI::App* app, const GlobalOptions* global, Runner* run) 
   AddCommon(c, &chk->common);
   AddTarget(c, &chk->target, true);
   c->callback([run, chk] { *run = [chk] { return RunCheck(chk->common, chk->target); }; });
+
+  auto init = std::make_shared<Common>();
+  init->global = global;
+  CLI::App* in = opt->add_subcommand("init", "Create an empty registry (mode 0600); the other commands but add and import "
+                                             "refuse a registry that does not exist");
+  AddCommon(in, init.get());
+  in->callback([run, init] { *run = [init] { return RunInit(*init); }; });
 
   auto ls = std::make_shared<Common>();
   ls->global = global;

@@ -209,7 +209,8 @@ int RunExplain(const GlobalOptions& global, const ExplainOptions& o) {
       return kExitUsage;
     }
   }
-  return kExitOk;
+  // As `robots check` for a disallowed URL: 1 when the URL may not be collected.
+  return d.collect ? kExitOk : kExitFailed;
 }
 
 }  // namespace
@@ -219,7 +220,8 @@ void AddPolicyCommands(CLI::App* app, const GlobalOptions* global, Runner* run) 
   policy_cmd->require_subcommand(1);
   auto o = std::make_shared<ExplainOptions>();
   CLI::App* e = policy_cmd->add_subcommand(
-      "explain", "Show the decision for one URL and every signal behind it. Inputs not given count as not published.");
+      "explain", "Show the decision for one URL and every signal behind it (exit 1 when it may not be collected). "
+                 "Inputs not given count as not published.");
   e->add_option("--url", o->url, "absolute http(s) URL")->required();
   e->add_option("--agent", o->agent, "product token (default: crawler.product_token from the config)");
   e->add_option("--robots", o->robots_path, "the site's robots.txt")->check(CLI::ExistingFile);

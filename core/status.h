@@ -24,6 +24,7 @@ class Status {
     kPermission,       // a file has unsafe permissions or cannot be opened
     kIo,               // the operating system refused a read or a write
     kInternal,         // a library we call failed in a way input cannot explain
+    kInterrupted,      // the user stopped the work (SIGINT, SIGTERM)
   };
 
   Status() = default;  // ok
@@ -33,6 +34,7 @@ class Status {
   static Status Permission(std::string msg) { return Status(Code::kPermission, std::move(msg)); }
   static Status Io(std::string msg) { return Status(Code::kIo, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
+  static Status Interrupted(std::string msg) { return Status(Code::kInterrupted, std::move(msg)); }
 
   // An error located in an input file: "FILE:LINE: MSG" (LINE omitted when 0).
   static Status AtLine(const std::string& file, int line, const std::string& msg) {

@@ -20,10 +20,13 @@ using Clock = std::chrono::steady_clock;
 struct Batch {
   std::uint64_t seq = 0;
   std::vector<io::InputRecord> records;
+  std::vector<std::uint32_t> input;  // index of each record's input
 };
 
 struct Done {
   std::vector<ProcessedDocument> docs;
+  std::vector<std::uint32_t> input;
+  std::vector<std::uint64_t> line;  // JSONL line (0 for WARC), for the position id
 };
 
 // Shared state of one run. One mutex: batches are large, so contention is low.
@@ -44,13 +47,38 @@ struct State {
   // Skipped records (reported by readers on the reader thread).
   std::uint64_t skipped = 0;
   std::vector<std::string> skip_messages;
+  std::vector<InputStats> inputs;  // skipped counts filled by the reader, documents by the caller
 };
+
+bool Cancelled(const RunOptions& run) {
+  return run.cancel != nullptr && run.cancel->load(std::memory_order_relaxed);
+}
+
+// "forum.jsonl" of "data/forum.jsonl"; "stdin" for "-".
+std::string_view BaseName(std::string_view path) {
+  if (path == "-") return "stdin";
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// The position id of a document: "forum.jsonl:12" (JSONL line 12),
+// "pages.warc.gz@4711" (the record at byte 4711).
+std::string PositionId(std::string_view file, std::uint64_t line, std::uint64_t offset) {
+  std::string id(BaseName(file));
+  if (line > 0) return id.append(":").append(std::to_string(line));
+  return id.append("@").append(std::to_string(offset));
+}
 
 void ReaderThread(const std::vector<std::string>& inputs, io::ReaderOptions options, const RunOptions& run,
                   State* st) {
-  options.on_skip = [st](const io::ReadIssue& issue) {
+  std::uint32_t input_index = 0;
+  options.on_skip = [st, &input_index](const io::ReadIssue& issue) {
     std::lock_guard<std::mutex> lock(st->mu);
     ++st->skipped;
+    InputStats& in = st->inputs[input_index];
+    ++in.skipped;
+    in.no_text += issue.kind == io::ReadIssue::Kind::kNoText;
+    in.damaged += issue.kind == io::ReadIssue::Kind::kDamaged;
     if (st->skip_messages.size() < kMaxSkipMessages) {
       std::string m = issue.file + ": offset " + std::to_string(issue.offset);
       if (issue.line > 0) m += " (line " + std::to_string(issue.line) + ")";
@@ -81,10 +109,12 @@ void ReaderThread(const std::vector<std::string>& inputs, io::ReaderOptions opti
     st->work_cv.notify_all();
     st->done_cv.notify_all();
   };
-  for (const std::string& path : inputs) {
+  for (input_index = 0; input_index < inputs.size(); ++input_index) {
+    const std::string& path = inputs[input_index];
     auto reader = io::OpenReader(path, options);
     if (!reader.ok()) return finish(reader.status());
     while (true) {
+      if (Cancelled(run)) return finish(Status::Interrupted("interrupted"));
       io::InputRecord rec;
       Result<bool> more = (*reader)->Next(&rec);
       if (!more.ok()) return finish(more.status());
@@ -92,6 +122,7 @@ void ReaderThread(const std::vector<std::string>& inputs, io::ReaderOptions opti
       if (!more.value()) break;
       batch_bytes += rec.content.size();
       batch.records.push_back(std::move(rec));
+      batch.input.push_back(input_index);
       if (batch.records.size() >= run.batch_records || batch_bytes >= run.batch_bytes) {
         if (!push()) return finish(Status::Ok());
       }
@@ -115,13 +146,10 @@ void WorkerThread(const Processor& processor, State* st) {
     }
     Done done;
     done.docs.reserve(batch.records.size());
+    done.input = std::move(batch.input);
     for (io::InputRecord& rec : batch.records) {
-      ProcessedDocument doc = processor.Process(rec);
-      if (doc.id.empty()) {
-        // SPEC: the input's id, else the WARC-Record-ID, else the line number.
-        doc.id = rec.line > 0 ? std::to_string(rec.line) : "offset:" + std::to_string(rec.offset);
-      }
-      done.docs.push_back(std::move(doc));
+      done.docs.push_back(processor.Process(rec));  // ids are made unique in input order, by the caller's thread
+      done.line.push_back(rec.line);
       std::string().swap(rec.content);  // free the input early
     }
     std::lock_guard<std::mutex> lock(st->mu);
@@ -144,6 +172,8 @@ Result<RunSummary> RunPipeline(const Processor& processor, const std::vector<std
   threads = std::clamp(threads, 1, 256);
   State st;
   st.max_in_flight = static_cast<std::size_t>(threads) * 3 + 2;
+  st.inputs.resize(inputs.size());
+  for (std::size_t i = 0; i < inputs.size(); ++i) st.inputs[i].path = inputs[i];
 
   Progress progress;
   for (const auto& p : inputs) progress.bytes_total += FileSize(p);
@@ -155,6 +185,12 @@ Result<RunSummary> RunPipeline(const Processor& processor, const std::vector<std
   RunSummary summary;
   Status failure;
   std::unordered_set<std::string> seen;  // SHA-256 of kept texts (--dedup)
+  // Ids given out in this run, by a 64-bit hash (8 bytes a document). A
+  // collision only makes a fresh id look taken: the document then gets its
+  // position id, which is still unique.
+  std::unordered_set<std::uint64_t> ids;
+  std::vector<std::uint64_t> documents_per_input(inputs.size(), 0);
+  auto take_id = [&ids](std::string_view id) { return ids.insert(std::hash<std::string_view>()(id)).second; };
   auto last_progress = Clock::now();
   std::uint64_t next = 0;
   while (true) {
@@ -180,7 +216,25 @@ Result<RunSummary> RunPipeline(const Processor& processor, const std::vector<std
         st.space_cv.notify_one();
       }
     }
-    for (ProcessedDocument& doc : done.docs) {
+    for (std::size_t i = 0; i < done.docs.size(); ++i) {
+      ProcessedDocument& doc = done.docs[i];
+      ++documents_per_input[done.input[i]];
+      if (doc.id.empty() || !take_id(doc.id)) {
+        const bool repeated = !doc.id.empty();
+        const std::string base = PositionId(doc.source_file, done.line[i], doc.offset);
+        std::string id = base;
+        for (int k = 2; !take_id(id); ++k) id = base + "~" + std::to_string(k);
+        if (repeated) {
+          ++summary.repeated_ids;
+          if (summary.repeated_id_messages.size() < kMaxSkipMessages) {
+            std::string m = doc.source_file + ": offset " + std::to_string(doc.offset);
+            if (done.line[i] > 0) m += " (line " + std::to_string(done.line[i]) + ")";
+            summary.repeated_id_messages.push_back(m + ": its id was already given to an earlier document of this run; "
+                                                   "written as " + id);
+          }
+        }
+        doc.id = std::move(id);
+      }
       if (options.dedup && doc.verdict != Verdict::kDrop && !seen.insert(doc.text_sha256).second) {
         doc.verdict = Verdict::kDrop;
         doc.reasons = {"duplicate"};
@@ -200,6 +254,10 @@ Result<RunSummary> RunPipeline(const Processor& processor, const std::vector<std
       if (options.on_document && failure.ok()) failure = options.on_document(doc);
     }
     if (!failure.ok()) break;
+    if (Cancelled(options)) {
+      failure = Status::Interrupted("interrupted");
+      break;
+    }
     if (options.on_progress && Clock::now() - last_progress >= std::chrono::milliseconds(options.progress_interval_ms)) {
       last_progress = Clock::now();
       progress.bytes_read = st.bytes_read.load(std::memory_order_relaxed);
@@ -221,6 +279,8 @@ Result<RunSummary> RunPipeline(const Processor& processor, const std::vector<std
   summary.input_bytes = st.bytes_read.load();
   summary.skipped_records = st.skipped;
   summary.skip_messages = st.skip_messages;
+  summary.inputs = st.inputs;
+  for (std::size_t i = 0; i < inputs.size(); ++i) summary.inputs[i].documents = documents_per_input[i];
   if (options.on_progress) {
     progress.bytes_read = summary.input_bytes;
     progress.documents = summary.documents;
@@ -230,6 +290,71 @@ Result<RunSummary> RunPipeline(const Processor& processor, const std::vector<std
   if (!failure.ok()) return failure;
   if (!st.reader_error.ok()) return st.reader_error;
   return summary;
+}
+
+Result<LossLimit> ParseLossLimit(std::string_view text) {
+  LossLimit limit;
+  const bool rate = !text.empty() && text.back() == '%';
+  std::string_view digits = rate ? text.substr(0, text.size() - 1) : text;
+  const std::string bad = "--max-skipped: '" + std::string(text) + "' is neither a number of records (100) nor a rate (0.5%)";
+  if (digits.empty() || digits.size() > 18) return Status::InvalidArgument(bad);
+  std::size_t dots = 0;
+  for (char c : digits) {
+    if (c == '.') ++dots;
+    else if (c < '0' || c > '9') return Status::InvalidArgument(bad);
+  }
+  if (dots > (rate ? 1u : 0u) || digits.front() == '.' || digits.back() == '.') return Status::InvalidArgument(bad);
+  if (rate) {
+    const double p = std::stod(std::string(digits));
+    if (p > 100) return Status::InvalidArgument("--max-skipped: a rate is at most 100%");
+    limit.max_rate = p / 100;
+    limit.max_count = UINT64_MAX;
+  } else {
+    limit.max_count = std::stoull(std::string(digits));
+  }
+  return limit;
+}
+
+Status CheckLoss(const RunSummary& s, const LossLimit& limit, std::string_view text_field) {
+  const std::string field(text_field);
+  for (const InputStats& in : s.inputs) {
+    const std::string name = in.path == "-" ? "standard input" : in.path;
+    if (in.documents == 0 && in.skipped > 0 && in.no_text == in.skipped) {
+      return Status::InvalidArgument(name + ": no line has the '" + field + "' field (" + std::to_string(in.skipped) +
+                                     " line" + (in.skipped == 1 ? "" : "s") +
+                                     " read): name the field that holds the text with --text-field");
+    }
+    if (in.documents == 0 && !limit.allow_empty) {
+      return Status::InvalidArgument(name + ": no document could be read from it" +
+                                     (in.skipped > 0 ? " (" + std::to_string(in.skipped) + " unreadable)" : std::string()) +
+                                     "; --allow-empty accepts an input that yields nothing");
+    }
+    const std::uint64_t total = in.documents + in.skipped;
+    if (limit.max_rate >= 0 && in.skipped > 0 && static_cast<double>(in.skipped) > limit.max_rate * static_cast<double>(total)) {
+      return Status::InvalidArgument(name + ": " + std::to_string(in.skipped) + " of " + std::to_string(total) +
+                                     " records could not be read" +
+                                     (in.damaged > 0 ? " (the file is damaged: what it held after the damage is lost, "
+                                                       "however many records that was)"
+                                                     : "") +
+                                     ", more than --max-skipped allows");
+    }
+  }
+  const std::uint64_t total = s.documents + s.skipped_records;
+  if (s.skipped_records > limit.max_count ||
+      (limit.max_rate >= 0 && s.skipped_records > 0 &&
+       static_cast<double>(s.skipped_records) > limit.max_rate * static_cast<double>(total))) {
+    std::string which;
+    for (const InputStats& in : s.inputs) {
+      if (in.skipped == 0) continue;
+      if (!which.empty()) which += ", ";
+      which += (in.path == "-" ? std::string("standard input") : in.path) + " " + std::to_string(in.skipped) +
+               (in.damaged > 0 ? " (damaged: what follows the damage is lost)" : "");
+    }
+    return Status::InvalidArgument(std::to_string(s.skipped_records) + " of " + std::to_string(total) +
+                                   " records could not be read (" + which +
+                                   "); --max-skipped N or P% accepts that loss");
+  }
+  return Status::Ok();
 }
 
 }  // namespace moisson::pipeline

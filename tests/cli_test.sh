@@ -92,7 +92,7 @@ site="$src/examples/site"
 run "$moisson" --config "$src/examples/moisson.toml" policy explain --json \
   --url https://www.example.org/articles/vendanges-2024 --robots "$site/robots.txt" \
   --tdmrep "$site/.well-known/tdmrep.json" --html "$site/articles/vendanges-2024.html"
-check "explain exit" 0 "$code"
+check "explain exits 1 when the URL may not be collected (as robots check)" 1 "$code"
 verdict=$(/usr/bin/python3 -c '
 import json,sys
 d=json.loads(sys.stdin.read())
@@ -111,7 +111,7 @@ check "explain text exit" 0 "$code"
 check "explain text collect" "collect   yes" "$(grep '^collect' <<<"$out")"
 check "explain text ai_train" "ai_train  allowed" "$(grep '^ai_train' <<<"$out")"
 run "$moisson" policy explain --url https://www.example.org/ --robots "$site/robots.txt" --robots-status 503
-check "explain 503" "collect   no" "$(grep '^collect' <<<"$out")"
+check "explain 503" "1 collect   no" "$code $(grep '^collect' <<<"$out")"
 printf '[{"location": "/", "tdm-reservation": 7}' > "$tmp/bad-tdmrep.json"
 run "$moisson" policy explain --url https://www.example.org/ --tdmrep "$tmp/bad-tdmrep.json"
 # simdjson words the reason; the file name and the kind of error are ours.
@@ -242,9 +242,13 @@ check "scan: a page with X-Robots-Tag noindex is dropped" 1 "$(grep -c 'policy.n
 cp "$ex/forum.jsonl" "$tmp/in.jsonl"
 printf '{"id": "broken", "text": \n[1,2]\n{"id": "x"}\n' >> "$tmp/in.jsonl"
 run "$moisson" filter --no-progress --key "$tmp/f.key" --ledger "$tmp/l.db" --dedup "$tmp/in.jsonl" -o "$tmp/out.jsonl" --rejects "$tmp/rej.jsonl"
+check "filter: unreadable records fail the run by default, no output left" "1 0" "$code $(ls "$tmp"/out.jsonl* "$tmp"/rej.jsonl* 2>/dev/null | wc -l)"
+check "filter: the failure says how to accept the loss" 1 "$(grep -c -- '3 of 15 records could not be read.*--max-skipped' <<<"$err")"
+run "$moisson" filter --no-progress --max-skipped 3 --key "$tmp/f.key" --ledger "$tmp/l.db" --dedup "$tmp/in.jsonl" -o "$tmp/out.jsonl" --rejects "$tmp/rej.jsonl"
 check "filter exit" 0 "$code"
+check "filter: the summary is on stderr, stdout stays empty" "" "$out"
 check "filter: unreadable records are reported with file and line" 3 "$(grep -c "skipped $tmp/in.jsonl: offset [0-9]* (line 1[345])" <<<"$err")"
-check "filter: summary counts" "12 dropped" "$(grep -E '^  in ' <<<"$out" | awk '{print $2}') $(grep -cE '^  dropped ' <<<"$out" | sed 's/1/dropped/')"
+check "filter: summary counts" "12 dropped" "$(grep -E '^  in ' <<<"$err" | awk '{print $2}') $(grep -cE '^  dropped ' <<<"$err" | sed 's/1/dropped/')"
 check "filter: duplicate dropped" 1 "$(grep -c '"reasons":\["duplicate"\]' "$tmp/rej.jsonl")"
 check "filter: kept + rejected = in" 12 "$(( $(wc -l <"$tmp/out.jsonl") + $(wc -l <"$tmp/rej.jsonl") ))"
 check "filter: e-mails are pseudonymised" 1 "$(grep -c '\[id\.email:[0-9a-f]\{8\}\]' "$tmp/out.jsonl" | awk '{print ($1 >= 2)}')"
@@ -341,7 +345,8 @@ printf '[filters]\ndata_dir = "nodata"\n' > "$tmp/nodata.toml"
 run "$moisson" --config "$tmp/nodata.toml" scan --no-progress "$ex/forum.jsonl"
 check "a missing detector data folder names the file" "2 moisson scan: $tmp/nodata/patterns/cues.txt: cannot open the pattern cue list" "$code $err"
 run "$moisson" filter --no-progress --key "$tmp/f.key" --ledger "$tmp/l.db" "$ex/forum.jsonl" -o "$tmp/no/such/dir/out.jsonl"
-check "an unwritable output fails" 1 "$code"
+check "an output in a missing folder is refused before reading, naming the folder" \
+  "2 moisson filter: $tmp/no/such/dir: no such directory (for $tmp/no/such/dir/out.jsonl)" "$code $err"
 run "$moisson" filter --no-progress --key "$tmp/f.key" --ledger "$tmp/no/dir/l.db" "$ex/forum.jsonl" -o "$tmp/noledger.jsonl"
 check "an unopenable ledger fails, naming it, and leaves no output" "1 moisson filter: $tmp/no/dir/l.db: cannot open the ledger (No such file or directory) 0" \
   "$code $err $(ls "$tmp"/noledger.jsonl* 2>/dev/null | wc -l)"
@@ -349,6 +354,7 @@ check "an unopenable ledger fails, naming it, and leaves no output" "1 moisson f
 gzip -c "$ex/forum.jsonl" | head -c 900 > "$tmp/cut.jsonl.gz"
 run "$moisson" scan --no-progress "$tmp/cut.jsonl.gz"
 check "a truncated gzip is reported with the file" 1 "$(grep -c "$tmp/cut.jsonl.gz" <<<"$err" | awk '{print ($1 >= 1)}')"
+check "a truncated gzip fails the run" 1 "$code"
 
 # --- crawl: usage errors name the file and line; nothing is fetched ------------
 printf 'https://www.example.org/\n# a comment\n\nftp://www.example.org/x\n' > "$tmp/seeds.txt"
@@ -433,7 +439,7 @@ check "report: requests counted, no reference or subject digest" "1 1 0 0 0" \
 check "report: a broken chain is said" "1" "$(grep -c "hash chain is broken:</b> row [0-9]* was changed" "$page")"
 # An empty ledger: every chart says so.
 : > "$tmp/empty.jsonl"
-"$moisson" filter --no-progress --key "$tmp/f.key" --ledger "$tmp/empty.db" "$tmp/empty.jsonl" -o "$tmp/empty-out.jsonl" >/dev/null 2>&1
+"$moisson" filter --no-progress --allow-empty --key "$tmp/f.key" --ledger "$tmp/empty.db" "$tmp/empty.jsonl" -o "$tmp/empty-out.jsonl" >/dev/null 2>&1
 run "$moisson" report --ledger "$tmp/empty.db" -o "$tmp/rep/empty.html"
 check "report: an empty ledger, four charts with no data" "0 4" "$code $(grep -o 'class="nodata"' "$tmp/rep/empty.html" | wc -l)"
 

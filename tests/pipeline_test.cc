@@ -3,7 +3,10 @@
 // document leaves behind (nothing but its id, URL, reasons and hashes).
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <atomic>
 
 #include <cstdlib>
 #include <fstream>
@@ -327,6 +330,114 @@ TEST_CASE("The runner reports a missing input and a sink failure", "[pipeline]")
   REQUIRE_FALSE(failed.ok());
   CHECK(failed.status().message() == "disk full");
   CHECK(seen == 10);
+}
+
+// Issue 13: `filter a.jsonl b.jsonl` gave two records the id "1", and a
+// capture read twice repeated its WARC-Record-IDs; an erase by id then hit
+// another person's record.
+TEST_CASE("The runner gives every document an id unique in the run, stable across re-runs", "[pipeline][rights]") {
+  TempDir dir;
+  const std::string a = dir.path + "/a.jsonl", b = dir.path + "/b.jsonl";
+  std::ofstream(a) << "{\"text\": \"premier\"}\n{\"id\": \"x\", \"text\": \"deux\"}\n";
+  std::ofstream(b) << "{\"text\": \"autre\"}\n{\"id\": \"x\", \"text\": \"encore\"}\n{\"id\": \"a.jsonl:1\", \"text\": \"piege\"}\n";
+  ::mkdir((dir.path + "/sub").c_str(), 0700);
+  const std::string a2 = dir.path + "/sub/a.jsonl";  // the same name in another folder
+  std::ofstream(a2) << "{\"text\": \"meme nom\"}\n";
+  const ProjectKey key = TestKey();
+  ProcessorParts parts;
+  parts.detector = &SharedDetector();
+  parts.key = &key;
+  const Processor p(parts, {});
+  auto ids_of = [&](std::vector<std::string> inputs, RunSummary* summary) {
+    std::vector<std::string> ids;
+    RunOptions o;
+    o.threads = 3;
+    o.batch_records = 1;
+    o.on_document = [&](const ProcessedDocument& d) {
+      ids.push_back(d.id);
+      return Status::Ok();
+    };
+    auto s = RunPipeline(p, inputs, io::ReaderOptions(), o);
+    REQUIRE(s.ok());
+    *summary = *s;
+    return ids;
+  };
+  RunSummary s;
+  const auto ids = ids_of({a, b, a2}, &s);
+  CHECK(ids == std::vector<std::string>{"a.jsonl:1", "x", "b.jsonl:1", "b.jsonl:2", "b.jsonl:3", "a.jsonl:1~2"});
+  CHECK(s.repeated_ids == 2);  // "x" and the "a.jsonl:1" written in b.jsonl
+  REQUIRE(s.repeated_id_messages.size() == 2);
+  CHECK(s.repeated_id_messages[0] == b + ": offset 18 (line 2): its id was already given to an earlier document of "
+                                         "this run; written as b.jsonl:2");
+  RunSummary again;
+  CHECK(ids_of({a, b, a2}, &again) == ids);  // a re-run gives the same ids
+  REQUIRE(s.inputs.size() == 3);
+  CHECK(s.inputs[1].path == b);
+  CHECK(s.inputs[1].documents == 3);
+}
+
+TEST_CASE("Loss limits: unreadable records, damaged and empty inputs fail the run unless accepted", "[pipeline]") {
+  RunSummary s;
+  s.inputs = {{"a.jsonl", 98, 2, 0, 0}, {"b.jsonl", 100, 0, 0, 0}};
+  s.documents = 198;
+  s.skipped_records = 2;
+  LossLimit none;
+  Status st = CheckLoss(s, none, "text");
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.message() == "2 of 200 records could not be read (a.jsonl 2); --max-skipped N or P% accepts that loss");
+  CHECK(CheckLoss(s, *ParseLossLimit("2"), "text").ok());
+  CHECK_FALSE(CheckLoss(s, *ParseLossLimit("1"), "text").ok());
+  // A rate holds per input: 2 of a.jsonl's 100 is 2%, though the run's is 1%.
+  CHECK(CheckLoss(s, *ParseLossLimit("2%"), "text").ok());
+  st = CheckLoss(s, *ParseLossLimit("1.5%"), "text");
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.message() == "a.jsonl: 2 of 100 records could not be read, more than --max-skipped allows");
+  // Damaged: said so.
+  s.inputs[0].damaged = 1;
+  CHECK(CheckLoss(s, *ParseLossLimit("1%"), "text").message().find("the file is damaged") != std::string::npos);
+  // No line with the text field: the field and the flag are named.
+  RunSummary nt;
+  nt.inputs = {{"export.jsonl", 0, 3, 3, 0}};
+  nt.skipped_records = 3;
+  CHECK(CheckLoss(nt, *ParseLossLimit("100%"), "body").message() ==
+        "export.jsonl: no line has the 'body' field (3 lines read): name the field that holds the text with --text-field");
+  // An empty input.
+  RunSummary empty;
+  empty.inputs = {{"-", 0, 0, 0, 0}};
+  CHECK(CheckLoss(empty, none, "text").message() ==
+        "standard input: no document could be read from it; --allow-empty accepts an input that yields nothing");
+  LossLimit allow;
+  allow.allow_empty = true;
+  CHECK(CheckLoss(empty, allow, "text").ok());
+  for (const char* bad : {"", "%", "x", "1.5", "-1", "101%", "1..2%", ".5%"}) CHECK_FALSE(ParseLossLimit(bad).ok());
+  CHECK(ParseLossLimit("0.5%")->max_rate == Approx(0.005));
+}
+
+TEST_CASE("The runner stops when asked (SIGINT) and says so", "[pipeline]") {
+  TempDir dir;
+  const std::string path = dir.path + "/in.jsonl";
+  {
+    std::ofstream f(path);
+    for (int i = 0; i < 20000; ++i) f << "{\"text\": \"ligne " << i << "\"}\n";
+  }
+  const ProjectKey key = TestKey();
+  ProcessorParts parts;
+  parts.detector = &SharedDetector();
+  parts.key = &key;
+  const Processor p(parts, {});
+  std::atomic<bool> cancel{false};
+  RunOptions o;
+  o.threads = 2;
+  o.cancel = &cancel;
+  int seen = 0;
+  o.on_document = [&](const ProcessedDocument&) {
+    if (++seen == 100) cancel = true;
+    return Status::Ok();
+  };
+  auto r = RunPipeline(p, {path}, io::ReaderOptions(), o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == Status::Code::kInterrupted);
+  CHECK(seen < 20000);
 }
 
 TEST_CASE("The output record counts spans per category acted upon", "[pipeline]") {

@@ -104,7 +104,7 @@ check "each filter wrote its output" 4 "$written"
 in_counts=()
 total=0
 for i in 1 2 3 4; do
-  c=$(grep -E '^  in ' "$tmp/filter$i.out" | awk '{print $2}')
+  c=$(grep -E '^  in ' "$tmp/filter$i.err" | awk '{print $2}')
   in_counts+=("${c:-0}")
   total=$((total + ${c:-0}))
 done

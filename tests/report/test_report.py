@@ -329,7 +329,7 @@ class EmptyLedgerInChromium(unittest.TestCase):
             empty = os.path.join(tmp, "empty.jsonl")
             open(empty, "w").close()
             ledger = os.path.join(tmp, "l.db")
-            run(MOISSON, "filter", "--no-progress", "--key", key, "--ledger", ledger, empty,
+            run(MOISSON, "filter", "--no-progress", "--allow-empty", "--key", key, "--ledger", ledger, empty,
                 "-o", os.path.join(tmp, "out.jsonl"))
             report = os.path.join(tmp, "report.html")
             run(MOISSON, "report", "--ledger", ledger, "-o", report)

@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# The plumbing a dataset engineer relies on (issue 13): records never
+# confused, files and pipes handled as Unix tools handle them, exit codes that
+# tell the truth. Usage: cli_trust_test.sh MOISSON_BINARY SOURCE_DIR
+# Every person here is fictitious.
+set -uo pipefail
+moisson=$1
+src=$2
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+passed=0
+failed=0
+py=/usr/bin/python3
+
+check() {  # check NAME EXPECTED ACTUAL
+  if [[ "$2" == "$3" ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    printf 'FAIL %s\n  expected: %q\n  actual:   %q\n' "$1" "$2" "$3"
+  fi
+}
+
+run() {  # run CMD... ; sets out, err, code
+  out=$("$@" 2>"$tmp/stderr")
+  code=$?
+  err=$(cat "$tmp/stderr")
+}
+
+ids() { $py -c 'import json,sys; print(" ".join(json.loads(l)["id"] for l in open(sys.argv[1])))' "$1"; }
+tmpfiles() { find "$tmp" -name '*.tmp.*' -o -name '*.tmp-*' | wc -l; }
+
+cd "$tmp" || exit 1
+"$moisson" keygen --out k.key >/dev/null
+common=(--no-progress --key k.key --ledger l.db)
+
+# --- 1. Records are never confused ---------------------------------------------
+# Two exports without ids; once both got id "1" and an erase of the first
+# person removed the second person's record too.
+printf '{"text":"Écrivez à camille.rivet@example.org pour le covoiturage."}\n{"text":"Rien de personnel ici."}\n' > a.jsonl
+printf '{"text":"Contact : bastien.lemoine@example.net pour la brocante."}\n{"text":"Deuxième ligne sans rien."}\n' > b.jsonl
+run "$moisson" filter "${common[@]}" a.jsonl b.jsonl -o out.jsonl
+check "two files without ids: exit" 0 "$code"
+check "two files without ids: unique ids from file and line" "a.jsonl:1 a.jsonl:2 b.jsonl:1 b.jsonl:2" "$(ids out.jsonl)"
+# The same file again into another output: a re-filtered file.
+run "$moisson" filter "${common[@]}" b.jsonl -o again.jsonl
+check "re-filtered: same ids as the first run" "b.jsonl:1 b.jsonl:2" "$(ids again.jsonl)"
+run "$moisson" rights erase --email camille.rivet@example.org --key k.key --ledger l.db \
+  --registry reg.db --json
+check "erase: exit" 0 "$code"
+check "erase: one record removed, no other touched" "1 0" \
+  "$($py -c 'import json,sys; d=json.loads(sys.stdin.read()); print(d["removed_from_outputs"], d["left_other_records"])' <<<"$out")"
+check "erase: only the person's record went" "a.jsonl:2 b.jsonl:1 b.jsonl:2" "$(ids out.jsonl)"
+check "erase: the re-filtered output is untouched" "b.jsonl:1 b.jsonl:2" "$(ids again.jsonl)"
+run "$moisson" audit verify --ledger l.db
+check "erase: the chain stays intact" 0 "$code"
+# An output record under the person's id but with another text (an output
+# written over by another run) is left in place, and the receipt says so.
+run "$moisson" filter "${common[@]}" a.jsonl -o reused.jsonl
+$py - <<'EOF'
+import json
+lines = [json.loads(l) for l in open("reused.jsonl")]
+lines[0]["moisson"]["text_sha256"] = "0" * 64  # another document under the same id
+with open("reused.jsonl", "w") as f:
+    for d in lines: f.write(json.dumps(d) + "\n")
+EOF
+run "$moisson" rights erase --email camille.rivet@example.org --key k.key --ledger l.db --registry reg.db --json
+check "erase: a record with the id but another text is left, and counted" "0 1 2" \
+  "$($py -c 'import json,sys; d=json.loads(sys.stdin.read()); print(d["removed_from_outputs"], d["left_other_records"])' <<<"$out") $(wc -l <reused.jsonl)"
+# A repeated input id (the same WARC capture twice under two names) is never merged.
+cp "$src/examples/dumps/pages.warc.gz" copy1.warc.gz
+cp "$src/examples/dumps/pages.warc.gz" copy2.warc.gz
+run "$moisson" scan --no-progress copy1.warc.gz copy2.warc.gz
+n=$(wc -l <<<"$out")
+check "repeated WARC-Record-IDs: as many unique ids as documents" "$n" "$($py -c 'import json,sys; print(len({json.loads(l)["id"] for l in sys.stdin}))' <<<"$out")"
+check "repeated ids: counted in the summary" 1 "$(grep -cE "^  repeated input ids \(given new ones\) +$((n / 2))$" <<<"$err")"
+check "repeated ids: file and offset in the log, new id said" 1 \
+  "$(grep -c '^moisson scan: repeated id: copy2.warc.gz: offset [0-9]*: its id was already given to an earlier document of this run; written as copy2.warc.gz@[0-9]*$' <<<"$err" | awk '{print ($1 >= 1)}')"
+
+# --- 2. Pipes, devices, links and inputs --------------------------------------
+run bash -c "cat a.jsonl | '$moisson' scan --no-progress -"
+check "scan -: reads standard input" "0 2" "$code $(wc -l <<<"$out")"
+check "scan -: ids from stdin" '{"id":"stdin:1",' "$(head -c 16 <<<"$out")"
+run bash -c "cat b.jsonl | '$moisson' filter ${common[*]} - -o - --rejects rejects.jsonl"
+check "filter - -o -: records on stdout, summary on stderr" "0 2 1" "$code $(wc -l <<<"$out") $(grep -c '^output: standard output' <<<"$err")"
+run "$moisson" filter "${common[@]}" - - -o twice.jsonl
+check "stdin given twice is refused" "2 moisson filter: standard input ('-') is given twice" "$code $err"
+run "$moisson" filter "${common[@]}" a.jsonl ./a.jsonl -o twice.jsonl
+check "a file given twice is refused before anything is written" \
+  "2 moisson filter: ./a.jsonl: given twice (the same file as an earlier input): give each input once 0" \
+  "$code $err $(ls twice.jsonl* 2>/dev/null | wc -l)"
+cp a.jsonl keep.jsonl
+ln -s keep.jsonl keep-link.jsonl
+run "$moisson" filter "${common[@]}" keep.jsonl -o keep-link.jsonl
+check "an output that is an input (through a link) is refused, the input intact" \
+  "2 moisson filter: keep-link.jsonl: is also an input: writing it would destroy what is being read same" \
+  "$code $err $(cmp -s a.jsonl keep.jsonl && echo same)"
+mkdir adir
+run "$moisson" filter "${common[@]}" a.jsonl -o adir
+check "a directory as output is refused" "2 moisson filter: adir: is a directory (give a file name)" "$code $err"
+run "$moisson" scan --no-progress adir
+check "a directory as input is refused" "2 moisson scan: adir: is a directory (give the files in it)" "$code $err"
+run "$moisson" scan --no-progress missing.jsonl
+check "a missing input" "2 moisson scan: missing.jsonl: no such file" "$code $err"
+# A symlink to a file: the target is replaced, the link stays a link.
+ln -s real.jsonl link.jsonl
+run "$moisson" filter "${common[@]}" a.jsonl -o link.jsonl
+check "-o through a symlink: the link stays, its target is written" "0 link 2" \
+  "$code $([[ -L link.jsonl ]] && echo link) $(wc -l <real.jsonl)"
+# A FIFO (and a link to one, like /dev/stdout): written in place, never renamed over.
+mkfifo fifo
+ln -s fifo fifo-link
+timeout 20 cat fifo > from-fifo &
+pids+=($!)
+run timeout 20 "$moisson" filter "${common[@]}" a.jsonl -o fifo-link
+wait "${pids[-1]}"
+check "-o to a FIFO through a link: written in place, the FIFO and the link stay" "0 fifo link 2" \
+  "$code $([[ -p fifo ]] && echo fifo) $([[ -L fifo-link ]] && echo link) $(wc -l <from-fifo)"
+if [[ $(id -u) -eq 0 ]]; then
+  mknod nulldev c 1 3
+  run "$moisson" scan --no-progress a.jsonl -o nulldev
+  check "scan -o a character device (as root): the device node stays" "0 chr" "$code $([[ -c nulldev ]] && echo chr)"
+fi
+run "$moisson" keygen --out nodir/k.key
+check "keygen into a missing folder names the folder" "1 moisson keygen: nodir: no such directory (for nodir/k.key)" \
+  "$code $err"
+# SIGINT and SIGTERM halfway: no temporary file left, the ledger run marked
+# interrupted, exit 130 / 143.
+$py -c '
+import json
+with open("big.jsonl", "w") as f:
+    for i in range(300000):
+        f.write(json.dumps({"text": "Ligne %d : le programme de la fete du village est affiche a la mairie." % i}) + "\n")
+'
+for sig in INT TERM; do
+  "$moisson" filter "${common[@]}" --threads 1 big.jsonl -o big-out.jsonl 2>"sig-$sig.err" &
+  pid=$!
+  for _ in $(seq 1 200); do
+    compgen -G 'big-out.jsonl.tmp.*' >/dev/null && break
+    sleep 0.05
+  done
+  sleep 0.3
+  kill -s "$sig" "$pid"
+  wait "$pid"
+  code=$?
+  expected=$([[ $sig == INT ]] && echo 130 || echo 143)
+  check "SIG$sig during filter: exit, no output, no temporary file" "$expected 0 0" \
+    "$code $(ls big-out.jsonl 2>/dev/null | wc -l) $(tmpfiles)"
+  check "SIG$sig during filter: said on stderr" 1 "$(grep -c "stopped by SIG$sig; no output file was written; the ledger run [0-9]* is marked interrupted" "sig-$sig.err")"
+done
+check "the interrupted runs are marked in the ledger" "interrupted interrupted" \
+  "$($py -c 'import sqlite3,json; print(" ".join(json.loads(s)["status"] for (s,) in sqlite3.connect("l.db").execute("SELECT summary FROM runs ORDER BY id DESC LIMIT 2")))')"
+
+# --- 3. Exit status tells the truth ---------------------------------------------
+gzip -c big.jsonl | head -c 50000 > cut.jsonl.gz
+run "$moisson" filter "${common[@]}" cut.jsonl.gz -o cut.jsonl
+check "a truncated .gz fails the run, no output" "1 0" "$code $(ls cut.jsonl 2>/dev/null | wc -l)"
+check "a truncated .gz: the message names the loss and the flag" 1 \
+  "$(grep -c 'cut.jsonl.gz 1 (damaged: what follows the damage is lost)); --max-skipped N or P% accepts that loss (no output file was written)$' <<<"$err")"
+run "$moisson" filter "${common[@]}" --max-skipped 1 cut.jsonl.gz -o cut.jsonl
+check "--max-skipped 1 accepts it" "0 1" "$code $(ls cut.jsonl | wc -l)"
+zstd -q -c big.jsonl | head -c 30000 > cut.jsonl.zst
+run "$moisson" scan --no-progress cut.jsonl.zst -o cut-scan.jsonl
+check "a truncated .zst fails the scan, no output" "1 0" "$code $(ls cut-scan.jsonl 2>/dev/null | wc -l)"
+printf '{"body":"a"}\n{"body":"b"}\n' > body.jsonl
+run "$moisson" filter "${common[@]}" body.jsonl -o body-out.jsonl
+check "no line with the text field: names the field and --text-field" \
+  "1 moisson filter: body.jsonl: no line has the 'text' field (2 lines read): name the field that holds the text with --text-field (no output file was written)" \
+  "$code $(tail -1 <<<"$err")"
+run "$moisson" filter "${common[@]}" --text-field body body.jsonl -o body-out.jsonl
+check "--text-field body reads it" "0 2" "$code $(wc -l <body-out.jsonl)"
+: > empty.jsonl
+run "$moisson" filter "${common[@]}" a.jsonl empty.jsonl -o e.jsonl
+check "an input that yields nothing fails the run" \
+  "1 moisson filter: empty.jsonl: no document could be read from it; --allow-empty accepts an input that yields nothing (no output file was written)" \
+  "$code $err"
+run "$moisson" filter "${common[@]}" --allow-empty a.jsonl empty.jsonl -o e.jsonl
+check "--allow-empty accepts it" 0 "$code"
+run "$moisson" filter "${common[@]}" --max-skipped lots a.jsonl -o e.jsonl
+check "a bad --max-skipped is a usage error" 2 "$code"
+run "$moisson" scan a.jsonl -o s.jsonl
+check "scan and filter: summary on stderr, nothing on stdout; no \\r off a terminal" "0  1 0" \
+  "$code $out $(grep -c '^  kept ' <<<"$err") $(grep -c $'\r' <<<"$err")"
+
+# --- 7. Registries and ledgers that do not exist yet -----------------------------
+run "$moisson" optout list --registry nope.db --key k.key
+check "optout list on a missing registry is an error" \
+  "2 moisson optout list: nope.db: no opt-out registry there (create one with: moisson optout init --registry nope.db) 0" \
+  "$code $err $(ls nope.db 2>/dev/null | wc -l)"
+run "$moisson" optout check --registry nope.db --key k.key --email x@example.org
+check "optout check on a missing registry is an error, not 'not registered'" 2 "$code"
+run "$moisson" optout init --registry new.db --key k.key
+check "optout init creates a registry, mode 0600" "0 600" "$code $(stat -c %a new.db)"
+run "$moisson" optout init --registry new.db --key k.key
+check "optout init twice is refused" "2 moisson optout init: new.db: already exists (nothing changed)" "$code $err"
+run "$moisson" optout list --registry new.db --key k.key
+check "optout list on the new registry: the header only" "0 1" "$code $(wc -l <<<"$out")"
+mkdir fresh
+(cd fresh && "$moisson" filter --no-progress --key ../k.key ../a.jsonl -o o.jsonl 2>../fresh.err)
+check "the first run says where it created the default ledger" 1 \
+  "$(grep -c '^moisson filter: created the ledger moisson-ledger.sqlite (the default name, in the current folder' fresh.err)"
+(cd fresh && "$moisson" filter --no-progress --key ../k.key ../a.jsonl -o o.jsonl 2>../fresh.err)
+check "... and only the first run" 0 "$(grep -c 'created the ledger' fresh.err)"
+
+echo "cli_trust: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
