@@ -400,6 +400,8 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
       // The decimals of a number ("0.4111111111111111") are no card.
       if ((prev(from) == '.' || prev(from) == ',') && from > 1 && digit(prev(from - 1))) break;
       if ((next(to) == '.' || next(to) == ',') && digit(next(to + 1))) break;
+      // Pagination and other number runs ("2248 2249 2250 2251 2252").
+      if (InArithmeticRun(text, from, to)) break;
       if (ValidCardNumber(span())) emit(Category::kBankingCard);
       break;
     }
@@ -415,6 +417,7 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
       const std::string_view s = span();
       const int digits = CountDigits(s);
       if (digits < 9 || digits > 15) break;
+      if (InArithmeticRun(text, from, to)) break;  // "01 02 03 04 05 06": slide numbers
       // A date ("12.05.2024 10.30"), a price or an ISBN is not written like a phone:
       // separators, when any, are one kind and the groups short.
       const char* region = c.id == kPhoneNanp ? "US" : c.id == kPhoneUk ? "GB" : "FR";
@@ -438,6 +441,7 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
       for (char ch : span()) {
         if (ch != ' ') c2.push_back(ch);
       }
+      if (InArithmeticRun(text, from, to)) break;
       if (c2.size() == 23 && ValidRib(c2.substr(0, 5), c2.substr(5, 5), c2.substr(10, 11), c2.substr(21, 2))) {
         emit(Category::kBankingRib);
       }
@@ -445,6 +449,7 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
     }
     case kNir: {
       if (digit(prev(from)) || digit(next(to))) break;
+      if (InArithmeticRun(text, from, to)) break;  // "12248 12249 12250": page numbers
       if (ValidNir(span())) emit(Category::kIdNir);
       break;
     }

@@ -240,3 +240,29 @@ TEST_CASE("A malformed cue list is an error naming FILE:LINE", "[patterns]") {
   CHECK(missing.status().message() == dir + "/nope/patterns/cues.txt: cannot open the pattern cue list");
   (void)std::system(("rm -rf " + dir).c_str());
 }
+
+// Issue 13 §6: a page of pagination links gave 193 cards and 114 NIRs. Each
+// run below holds a window that passes the validator on its own (checked:
+// "2248 2249 2250 2251" is Luhn-valid with a Mastercard 2-series prefix,
+// "10041 10042 10043" has a valid NIR key).
+TEST_CASE("A window of an arithmetic run of numbers is not a card, NIR or phone", "[patterns]") {
+  CHECK(Found("Pages : 1 2 3 4 5 … 2248 2249 2250 2251 2252 2253 … 4500", Category::kBankingCard).empty());
+  CHECK(Found("page 2248 2249 2250 2251", Category::kBankingCard).empty());         // a run by itself
+  CHECK(Found("2251 2250 2249 2248 2247 suivant", Category::kBankingCard).empty());  // descending
+  CHECK(Found("scale 4030 4040 4050 4060 4070", Category::kBankingCard).empty());    // step 10
+  CHECK(Found("2248\n2249\n2250\n2251\n2252\n", Category::kBankingCard).empty());   // one link per line
+  CHECK(Found("Pages 10041 10042 10043 10044 10045", Category::kIdNir).empty());
+  CHECK(Found("1 2 3 … 10041 10042 10043", Category::kIdNir).empty());
+  CHECK(Found("Diapositives 01 02 03 04 05 06 07", Category::kIdPhone).empty());
+  CHECK(Found("Archives 2019 2020 2021 2022 2023", Category::kBankingCard).empty());
+}
+
+TEST_CASE("Cards, NIRs and phones next to numbers that do not continue them still count", "[patterns]") {
+  CHECK(Found("carte 4970 1012 3456 7893 exp 12/28", Category::kBankingCard) == V{"4970 1012 3456 7893"});
+  CHECK(Found("2247, 4970 1012 3456 7893, 2249", Category::kBankingCard) == V{"4970 1012 3456 7893"});
+  CHECK(Found("carte 4970101234567893 4970101234567893", Category::kBankingCard).size() == 2);  // step 0
+  CHECK(Found("page 2248 2249 2250 2251", Category::kBankingCard).empty());
+  CHECK(Found("NIR 1 00 41 10042 10043", Category::kIdNir) == V{"1 00 41 10042 10043"});
+  CHECK(Found("appelez le 06 12 34 56 78 avant vendredi", Category::kIdPhone) == V{"06 12 34 56 78"});
+}
+
