@@ -387,9 +387,22 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
           "privacy", "legal", "terms", "policies", "features", "marketplace", "p", "reel", "reels", "stories", "tv",
           "embed", "plugins", "dialog", "tr", "notifications", "messages", "compose", "status", "orgs", "topics",
           "trending", "feed", "jobs", "company", "school", "posts", "shorts", "playlist", "live", "gaming", "music",
-          "premium", "ads", "business", "developers", "blog", "download", "tag", "discover", "video"};
+          "premium", "ads", "business", "developers", "blog", "download", "tag", "discover", "video",
+          // Link shims, redirects and account pages: no person behind them
+          // ("facebook.com/l.php?u=", "l.facebook.com/l/", "youtube.com/redirect").
+          "l", "redirect", "accounts", "direct", "photo", "photos", "media", "recover", "reg", "ajax", "flx",
+          "sharing", "sharearticle", "oauth", "authorize", "apps", "new", "pulls", "issues", "pricing", "contact",
+          "security", "enterprise", "site", "collections", "readme", "codespaces", "widgets", "web", "hashtags"};
       bool skip = name.empty();
       for (const char* k : kNotProfiles) skip |= name == k;
+      // A script or page ("l.php", "sharer.php", "story.php", "widgets.js",
+      // "index.html") is a path, not a user name; Facebook's "profile.php"
+      // (an id follows) is the exception.
+      if (const std::size_t dot = name.rfind('.'); dot != std::string::npos && name != "profile.php") {
+        static const char* const kPageExtensions[] = {"php", "html", "htm", "asp", "aspx", "jsp", "cgi", "js"};
+        const std::string_view ext = std::string_view(name).substr(dot + 1);
+        for (const char* e : kPageExtensions) skip |= ext == e;
+      }
       if (skip) break;
       while (to > from && (text[to - 1] == '.' || text[to - 1] == '-')) --to;
       emit(Category::kIdHandle);

@@ -266,3 +266,30 @@ TEST_CASE("Cards, NIRs and phones next to numbers that do not continue them stil
   CHECK(Found("appelez le 06 12 34 56 78 avant vendredi", Category::kIdPhone) == V{"06 12 34 56 78"});
 }
 
+// Issue 13 §6: "facebook.com/l.php" (Facebook's link shim) became a handle.
+TEST_CASE("Share buttons, link shims and script paths are not profile links", "[patterns]") {
+  for (const char* text : {"https://www.facebook.com/l.php?u=https%3A%2F%2Fexample.org",
+                           "https://l.facebook.com/l/?u=https%3A%2F%2Fexample.org",
+                           "https://www.facebook.com/sharer.php?u=https://example.org",
+                           "https://www.facebook.com/sharer/sharer.php?u=https://example.org",
+                           "https://www.facebook.com/share.php?u=https://example.org",
+                           "https://www.facebook.com/dialog/feed?app_id=1",
+                           "https://www.facebook.com/plugins/like.php?href=x",
+                           "https://www.facebook.com/tr?id=1&ev=PageView",
+                           "https://www.facebook.com/story.php?story_fbid=1",
+                           "https://twitter.com/intent/tweet?text=hello",
+                           "https://twitter.com/share?url=https://example.org",
+                           "https://platform.twitter.com/widgets.js",
+                           "https://x.com/intent/post?text=hello",
+                           "https://www.instagram.com/p/Cabc123/",
+                           "https://www.instagram.com/accounts/login/",
+                           "https://www.youtube.com/watch?v=abc",
+                           "https://www.youtube.com/redirect?q=https://example.org"}) {
+    INFO(text);
+    CHECK(Found(text, Category::kIdHandle).empty());
+  }
+  CHECK(Found("suivez https://www.facebook.com/claire.morel.75 !", Category::kIdHandle) ==
+        V{"facebook.com/claire.morel.75"});
+  CHECK(Found("https://x.com/claire_m", Category::kIdHandle) == V{"x.com/claire_m"});
+  CHECK(Found("https://www.facebook.com/profile.php?id=1000", Category::kIdHandle) == V{"facebook.com/profile.php"});
+}
