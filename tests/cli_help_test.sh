@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The command line's usage conventions (cli/usage.h, issue 13 §7): a misspelt
+# long option is named with the closest known one (exit 2). Usage:
+# cli_help_test.sh MOISSON SOURCE_DIR
+set -uo pipefail
+moisson=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+check() {  # check NAME EXPECTED ACTUAL
+  if [[ "$2" == "$3" ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    printf 'FAIL %s\n  expected: %q\n  actual:   %q\n' "$1" "$2" "$3"
+  fi
+}
+
+run() {  # run CMD... ; sets out, err, code
+  out=$("$@" 2>"$tmp/stderr")
+  code=$?
+  err=$(cat "$tmp/stderr")
+}
+
+cd "$src" || exit 1
+
+# --- misspelt options: named, with the closest one, exit 2 --------------------
+# Before: "inputs: File does not exist: 2" (CLI11 gave the value to the inputs).
+mkdir "$tmp/o"
+run "$moisson" filter --trheads 2 examples/dumps/forum.jsonl -o "$tmp/o/out.jsonl"
+check "filter --trheads exit" 2 "$code"
+check "filter --trheads message" "moisson filter: unknown option --trheads; did you mean --threads?" "$err"
+check "filter --trheads writes nothing" "" "$(ls "$tmp/o")"
+run "$moisson" scan --trheads=2 examples/dumps/forum.jsonl
+check "scan --trheads= exit" 2 "$code"
+check "scan --trheads= message" "moisson scan: unknown option --trheads; did you mean --threads?" "$err"
+check "scan --trheads= no verdicts" "" "$out"
+run "$moisson" robots check --robot examples/site/robots.txt --agent moisson https://www.example.org/
+check "robots check --robot exit" 2 "$code"
+check "robots check --robot message" "moisson robots check: unknown option --robot; did you mean --robots?" "$err"
+run "$moisson" audit sites --formta md
+check "audit sites --formta" "2 moisson audit sites: unknown option --formta; did you mean --format?" "$code $err"
+run "$moisson" crawl http://127.0.0.1:9/ -o "$tmp/crawl" --max-page 3
+check "crawl --max-page" "2 moisson crawl: unknown option --max-page; did you mean --max-pages?" "$code $err"
+run "$moisson" --confgi examples/moisson.toml scan examples/dumps/forum.jsonl
+check "top-level --confgi" "2 moisson: unknown option --confgi; did you mean --config?" "$code $err"
+run "$moisson" keygen --zzzzzzzz --out "$tmp/k"
+check "nothing close" "2 moisson keygen: unknown option --zzzzzzzz (see moisson keygen --help)" "$code $err"
+# Known options, the parent's --config and --help are not reported.
+run "$moisson" --config examples/moisson.toml robots check --robots examples/site/robots.txt --agent moisson \
+  --mode rfc https://www.example.org/blog/
+check "known options" "0" "$code"
+run "$moisson" robots lint --help
+check "--help is known" "0" "$code"
+
+echo "cli_help_test: $passed passed, $failed failed"
+((failed == 0))
