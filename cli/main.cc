@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   AddDatasheetCommand(&app, &global, &run);
   AddPurgeCommand(&app, &global, &run);
   AddReportCommand(&app, &global, &run);
+  AddHelpExamples(&app);
   // CLI11 would hand the value of a misspelt option to a positional argument
   // ("inputs: File does not exist: 2"); name the option instead.
   if (auto unknown = UnknownLongOption(app, std::vector<std::string>(argv + std::min(argc, 1), argv + argc))) {

@@ -4,7 +4,12 @@
 //  - a misspelt long option ("--trheads 2") is reported as an unknown option
 //    of the subcommand, with the closest known one, before CLI11 parses the
 //    line (CLI11 2.1 would otherwise hand "2" to a positional argument and
-//    report "inputs: File does not exist: 2").
+//    report "inputs: File does not exist: 2");
+//  - every command's --help ends with one or two real examples, kept in one
+//    table (usage.cc, kExamples) rather than in each cmd_*.cc file.
+//
+// Enum options name their values themselves (`->option_text("google|rfc")`
+// next to the option), so --help never shows CLI11's "ENUM:value in {...}".
 #ifndef MOISSON_CLI_USAGE_H_
 #define MOISSON_CLI_USAGE_H_
 
@@ -38,6 +43,12 @@ std::optional<std::string> ClosestName(std::string_view word, const std::vector<
 // else, such as a missing value). Values that start with "--" are read as
 // options, as CLI11 does. `app` is the root app, fully registered.
 std::optional<std::string> UnknownLongOption(const CLI::App& app, const std::vector<std::string>& args);
+
+// Sets the footer of `app` and of every subcommand below it to its examples
+// from kExamples: "Example:" or "Examples:", then one command per line. A
+// command missing from the table keeps no footer; tests/cli_help_test.sh
+// fails on it, so a new subcommand gets its example there.
+void AddHelpExamples(CLI::App* app);
 
 }  // namespace moisson::cli
 

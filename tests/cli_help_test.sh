@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The command line's usage conventions (cli/usage.h, issue 13 §7): a misspelt
-# long option is named with the closest known one (exit 2). Usage:
-# cli_help_test.sh MOISSON SOURCE_DIR
+# long option is named with the closest known one (exit 2), enum options read
+# "google|rfc" in --help rather than CLI11's "ENUM:value in {google->...}", and
+# every command's --help ends with examples. Usage: cli_help_test.sh MOISSON SOURCE_DIR
 set -uo pipefail
 moisson=$1
 src=$2
@@ -55,6 +56,33 @@ run "$moisson" --config examples/moisson.toml robots check --robots examples/sit
 check "known options" "0" "$code"
 run "$moisson" robots lint --help
 check "--help is known" "0" "$code"
+
+# --- every command's help: readable enums, examples -------------------------
+# Walk the "Subcommands:" lists from moisson --help down.
+commands=("")
+i=0
+while ((i < ${#commands[@]})); do
+  cmd=${commands[i]}
+  i=$((i + 1))
+  # shellcheck disable=SC2086  # $cmd is words on purpose
+  help=$("$moisson" $cmd --help 2>&1)
+  check "help exit: moisson $cmd" 0 "$?"
+  [[ "$help" == *"ENUM:"* ]] && check "no ENUM: in moisson $cmd --help" "" "$(grep -a 'ENUM:' <<<"$help")"
+  [[ "$help" == *"->"* ]] && check "no -> in moisson $cmd --help" "" "$(grep -a -- '->' <<<"$help")"
+  [[ "$help" == *"Example"* ]] || check "moisson $cmd --help has an example" "Example" "(none)"
+  # The example block comes last: nothing but command lines after it.
+  check "moisson $cmd --help ends with its examples" "" \
+    "$(awk '/^Examples?( \(.*\))?:$/ {seen=1; next} seen && !/^  (moisson|echo|printf) / {print}' <<<"$help")"
+  while read -r sub; do
+    commands+=("${cmd:+$cmd }$sub")
+  done < <(awk '/^Subcommands:$/ {on=1; next} on && /^  [a-z]/ {print $1; next} on && /^$/ {on=0}' <<<"$help")
+done
+# The walk reached the leaves (a broken listing would pass vacuously).
+check "commands walked" "yes" "$( ((${#commands[@]} >= 30)) && echo yes || echo "${#commands[@]}")"
+run "$moisson" robots check --help
+check "robots check --mode reads google|rfc" "1" "$(grep -c -- '--mode google|rfc' <<<"$out")"
+run "$moisson" audit sites --help
+check "audit sites --format reads csv|json|md" "1" "$(grep -c -- '--format csv|json|md' <<<"$out")"
 
 echo "cli_help_test: $passed passed, $failed failed"
 ((failed == 0))
