@@ -311,6 +311,21 @@ std::size_t SkipSeparatorsForward(std::string_view text, std::size_t i) {
   return i;
 }
 
+// Up to kRunNeighbours whole numbers next to the candidate, nearest first:
+// before text[pos] (pos = its start) or, `forward`, from text[pos] (its end).
+std::vector<std::int64_t> Neighbours(std::string_view text, std::size_t pos, bool forward) {
+  std::vector<std::int64_t> out;
+  while (static_cast<int>(out.size()) < kRunNeighbours) {
+    const std::size_t j = forward ? SkipSeparatorsForward(text, pos) : SkipSeparatorsBack(text, pos);
+    std::size_t edge = 0;
+    std::int64_t v = 0;
+    if (j == pos || !(forward ? NumberStartingAt(text, j, &edge, &v) : NumberEndingAt(text, j, &edge, &v))) break;
+    out.push_back(v);
+    pos = edge;
+  }
+  return out;
+}
+
 }  // namespace
 
 bool InArithmeticRun(std::string_view text, std::size_t from, std::size_t to) {
@@ -328,24 +343,7 @@ bool InArithmeticRun(std::string_view text, std::size_t from, std::size_t to) {
     i = j;
   }
   if (inner.empty()) return false;
-  // Neighbours, nearest first.
-  std::vector<std::int64_t> left, right;
-  for (std::size_t i = from; static_cast<int>(left.size()) < kRunNeighbours;) {
-    const std::size_t j = SkipSeparatorsBack(text, i);
-    std::size_t start = 0;
-    std::int64_t v = 0;
-    if (j == i || !NumberEndingAt(text, j, &start, &v)) break;
-    left.push_back(v);
-    i = start;
-  }
-  for (std::size_t i = to; static_cast<int>(right.size()) < kRunNeighbours;) {
-    const std::size_t j = SkipSeparatorsForward(text, i);
-    std::size_t end = 0;
-    std::int64_t v = 0;
-    if (j == i || !NumberStartingAt(text, j, &end, &v)) break;
-    right.push_back(v);
-    i = end;
-  }
+  const std::vector<std::int64_t> left = Neighbours(text, from, false), right = Neighbours(text, to, true);
   // The length of the run with step `step` through the candidate's numbers.
   auto run_length = [&](std::int64_t step) -> std::size_t {
     if (step == 0) return 0;
