@@ -49,7 +49,8 @@ constexpr Example kExamples[] = {
                         "  moisson --config examples/moisson.toml blocklist compile --defaults --out /tmp/lists.snap\n"
                         "  moisson blocklist check --snapshot /tmp/lists.snap https://www.example.org/"},
     {"blocklist compile", "Example:\n"
-                          "  moisson --config examples/moisson.toml blocklist compile --defaults --out /tmp/lists.snap"},
+                          "  moisson --config examples/moisson.toml blocklist compile --defaults "
+                          "--out /tmp/lists.snap"},
     {"blocklist import", "Example:\n"
                          "  moisson blocklist import --ut1 blocklists/data/ut1 --categories dating,agressif "
                          "--to /tmp/ut1-lists --replace"},
@@ -82,11 +83,14 @@ constexpr Example kExamples[] = {
     {"audit", "Example:\n  moisson --config examples/moisson.toml audit verify"},
     {"audit verify", "Example:\n  moisson --config examples/moisson.toml audit verify"},
     {"audit sites", "Example:\n  moisson --config examples/moisson.toml audit sites --format md"},
-    {"audit url", "Example:\n  moisson --config examples/moisson.toml audit url https://forum.velo-club.example/topic/412-sortie-dimanche --json"},
+    {"audit url", "Example:\n"
+                  "  moisson --config examples/moisson.toml audit url "
+                  "https://forum.velo-club.example/topic/412-sortie-dimanche --json"},
     {"rights", "Example:\n  moisson --config examples/moisson.toml rights find --email claire.morel@example.fr"},
     {"rights find", "Examples:\n"
                     "  moisson --config examples/moisson.toml rights find --email claire.morel@example.fr\n"
-                    "  moisson --config examples/moisson.toml rights find --url-prefix https://forum.velo-club.example/ --json"},
+                    "  moisson --config examples/moisson.toml rights find "
+                    "--url-prefix https://forum.velo-club.example/ --json"},
     {"rights export", "Example:\n"
                       "  moisson --config examples/moisson.toml rights export --email claire.morel@example.fr "
                       "-o /tmp/claire.jsonl --ref REQ-44"},
@@ -94,7 +98,8 @@ constexpr Example kExamples[] = {
                      "  moisson --config examples/moisson.toml rights erase --email claire.morel@example.fr "
                      "--ref REQ-45"},
     {"publish", "Example:\n  moisson --config examples/moisson.toml publish -o /tmp/transparency --top 20"},
-    {"datasheet", "Example:\n  moisson --config examples/moisson.toml datasheet -o /tmp/datasheet.md --name forum-2026"},
+    {"datasheet", "Example:\n"
+                  "  moisson --config examples/moisson.toml datasheet -o /tmp/datasheet.md --name forum-2026"},
     {"purge", "Examples:\n"
               "  moisson --config examples/moisson.toml purge --older-than 365 --dry-run\n"
               "  moisson --config examples/moisson.toml purge"},
