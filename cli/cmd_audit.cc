@@ -156,7 +156,8 @@ void AddAuditCommands(CLI::App* app, const GlobalOptions* global, Runner* run) {
       "sites", "Per registrable domain: list categories, first and last time, counts; never a URL (CNIL R9)");
   s->add_option("--ledger", o->ledger, "provenance ledger (default: [project] ledger)");
   s->add_option("--format", o->format, "csv (default), json (one object per line) or md")
-      ->check(CLI::IsMember({"csv", "json", "md"}));
+      ->check(CLI::IsMember({"csv", "json", "md"}))
+      ->option_text("csv|json|md");
   s->callback([o, run] { *run = [o] { return Sites(*o); }; });
   CLI::App* u = audit->add_subcommand("url", "Every ledger row of one URL: time, decision, reasons, fetch, signal");
   u->add_option("url", o->url, "the URL, as recorded")->required();

@@ -174,7 +174,7 @@ void AddRobotsCommands(CLI::App* app, const GlobalOptions* global, Runner* run) 
                "one line per URL. Exit 0 if all are allowed, 1 if any is disallowed.");
   c->add_option("--robots", check->robots_path, "robots.txt file")->required()->check(CLI::ExistingFile);
   c->add_option("--agent", check->agent, "product token of the crawler, e.g. moisson")->required();
-  c->add_option("--mode", check->mode, "google (default) or rfc")->transform(CLI::CheckedTransformer(kModes, CLI::ignore_case));
+  c->add_option("--mode", check->mode, "google (default) or rfc")->transform(CLI::CheckedTransformer(kModes, CLI::ignore_case))->option_text("google|rfc");
   c->add_option("urls", check->urls, "URLs to check")->required();
   c->callback([run, check] { *run = [check] { return RunCheck(*check); }; });
 
@@ -182,7 +182,7 @@ void AddRobotsCommands(CLI::App* app, const GlobalOptions* global, Runner* run) 
   CLI::App* e = robots->add_subcommand(
       "eval", "Read JSONL {\"robots\"|\"robots_b64\", \"agent\", \"url\"} on stdin; write one "
               "{\"allowed\", \"line\"} (or {\"error\"}) line per input line, in order.");
-  e->add_option("--mode", eval->mode, "google (default) or rfc")->transform(CLI::CheckedTransformer(kModes, CLI::ignore_case));
+  e->add_option("--mode", eval->mode, "google (default) or rfc")->transform(CLI::CheckedTransformer(kModes, CLI::ignore_case))->option_text("google|rfc");
   e->callback([run, eval] { *run = [eval] { return RunEval(*eval); }; });
 
   auto lint_path = std::make_shared<std::string>();

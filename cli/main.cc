@@ -1,8 +1,12 @@
 // moisson: a compliance guard for collecting web data to train AI systems.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/commands.h"
+#include "cli/usage.h"
 #include "core/version.h"
 
 namespace moisson::cli {
@@ -46,6 +50,13 @@ int main(int argc, char** argv) {
   AddDatasheetCommand(&app, &global, &run);
   AddPurgeCommand(&app, &global, &run);
   AddReportCommand(&app, &global, &run);
+  AddHelpExamples(&app);
+  // CLI11 would hand the value of a misspelt option to a positional argument
+  // ("inputs: File does not exist: 2"); name the option instead.
+  if (auto unknown = UnknownLongOption(app, std::vector<std::string>(argv + std::min(argc, 1), argv + argc))) {
+    std::cerr << *unknown << "\n";
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -387,9 +387,22 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
           "privacy", "legal", "terms", "policies", "features", "marketplace", "p", "reel", "reels", "stories", "tv",
           "embed", "plugins", "dialog", "tr", "notifications", "messages", "compose", "status", "orgs", "topics",
           "trending", "feed", "jobs", "company", "school", "posts", "shorts", "playlist", "live", "gaming", "music",
-          "premium", "ads", "business", "developers", "blog", "download", "tag", "discover", "video"};
+          "premium", "ads", "business", "developers", "blog", "download", "tag", "discover", "video",
+          // Link shims, redirects and account pages: no person behind them
+          // ("facebook.com/l.php?u=", "l.facebook.com/l/", "youtube.com/redirect").
+          "l", "redirect", "accounts", "direct", "photo", "photos", "media", "recover", "reg", "ajax", "flx",
+          "sharing", "sharearticle", "oauth", "authorize", "apps", "new", "pulls", "issues", "pricing", "contact",
+          "security", "enterprise", "site", "collections", "readme", "codespaces", "widgets", "web", "hashtags"};
       bool skip = name.empty();
       for (const char* k : kNotProfiles) skip |= name == k;
+      // A script or page ("l.php", "sharer.php", "story.php", "widgets.js",
+      // "index.html") is a path, not a user name; Facebook's "profile.php"
+      // (an id follows) is the exception.
+      if (const std::size_t dot = name.rfind('.'); dot != std::string::npos && name != "profile.php") {
+        static const char* const kPageExtensions[] = {"php", "html", "htm", "asp", "aspx", "jsp", "cgi", "js"};
+        const std::string_view ext = std::string_view(name).substr(dot + 1);
+        for (const char* e : kPageExtensions) skip |= ext == e;
+      }
       if (skip) break;
       while (to > from && (text[to - 1] == '.' || text[to - 1] == '-')) --to;
       emit(Category::kIdHandle);
@@ -400,6 +413,8 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
       // The decimals of a number ("0.4111111111111111") are no card.
       if ((prev(from) == '.' || prev(from) == ',') && from > 1 && digit(prev(from - 1))) break;
       if ((next(to) == '.' || next(to) == ',') && digit(next(to + 1))) break;
+      // Pagination and other number runs ("2248 2249 2250 2251 2252").
+      if (InArithmeticRun(text, from, to)) break;
       if (ValidCardNumber(span())) emit(Category::kBankingCard);
       break;
     }
@@ -415,6 +430,7 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
       const std::string_view s = span();
       const int digits = CountDigits(s);
       if (digits < 9 || digits > 15) break;
+      if (InArithmeticRun(text, from, to)) break;  // "01 02 03 04 05 06": slide numbers
       // A date ("12.05.2024 10.30"), a price or an ISBN is not written like a phone:
       // separators, when any, are one kind and the groups short.
       const char* region = c.id == kPhoneNanp ? "US" : c.id == kPhoneUk ? "GB" : "FR";
@@ -438,6 +454,7 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
       for (char ch : span()) {
         if (ch != ' ') c2.push_back(ch);
       }
+      if (InArithmeticRun(text, from, to)) break;
       if (c2.size() == 23 && ValidRib(c2.substr(0, 5), c2.substr(5, 5), c2.substr(10, 11), c2.substr(21, 2))) {
         emit(Category::kBankingRib);
       }
@@ -445,6 +462,7 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
     }
     case kNir: {
       if (digit(prev(from)) || digit(next(to))) break;
+      if (InArithmeticRun(text, from, to)) break;  // "12248 12249 12250": page numbers
       if (ValidNir(span())) emit(Category::kIdNir);
       break;
     }

@@ -30,7 +30,18 @@
 //  - id.handle: "@name" after a start, space or punctuation (not inside an
 //    e-mail), not CSS/Sass at-rules, Javadoc/PHPDoc tags, decorators alone on
 //    their line, npm scopes ("@angular/core"); and profile links (twitter/x,
-//    instagram, tiktok, facebook, linkedin.com/in, github, youtube @, bsky).
+//    instagram, tiktok, facebook, linkedin.com/in, github, youtube @, bsky)
+//    whose first path segment is a user name: share, intent, dialog,
+//    plugins, watch, p, tr, link shims ("facebook.com/l.php") and any
+//    script or page name ("sharer.php", "story.php", "widgets.js"; not
+//    "profile.php") are not.
+//  - banking.card, banking.rib, id.nir and id.phone: a candidate whose whole
+//    numbers belong to an arithmetic run of at least three numbers, with
+//    the numbers written next to it ("2248 2249 2250 2251 2252" pagination,
+//    "12248 12249 12250" page lists, "01 02 03 04 05" slide numbers, years,
+//    countdowns, "10 20 30 40" scales), is not an identifier; a card written
+//    in groups ("4970 1012 3456 7893") is not arithmetic and stays one. The
+//    exact rule is InArithmeticRun() in filters/validators.h.
 // Spans cover the identifier itself (the number, the address, the e-mail),
 // never the cue word. Nested findings are reported once: digits of a card,
 // IBAN or RIB are not also a phone or a NIR; coordinates in a map link are

@@ -3,7 +3,9 @@
 #include <arpa/inet.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -223,6 +225,154 @@ bool ValidPhone(std::string_view s, const char* region) {
   PhoneNumber pn;
   if (util->Parse(std::string(s), region, &pn) != PhoneNumberUtil::NO_PARSING_ERROR) return false;
   return util->IsValidNumber(pn);
+}
+
+namespace {
+
+// Length of the run separator that starts at text[i] (0: none): a blank,
+// comma, semicolon, '|', '/', '-', a no-break space (C2 A0) or "…" (E2 80 A6).
+std::size_t SeparatorAt(std::string_view text, std::size_t i) {
+  const char c = text[i];
+  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ';' || c == '|' || c == '/' || c == '-') {
+    return 1;
+  }
+  if (c == '\xC2' && i + 1 < text.size() && text[i + 1] == '\xA0') return 2;
+  if (c == '\xE2' && i + 2 < text.size() && text[i + 1] == '\x80' && text[i + 2] == '\xA6') return 3;
+  return 0;
+}
+
+// Same, for the separator that ends at text[i - 1].
+std::size_t SeparatorBefore(std::string_view text, std::size_t i) {
+  if (i >= 1 && SeparatorAt(text, i - 1) == 1) return 1;
+  if (i >= 2 && SeparatorAt(text, i - 2) == 2) return 2;
+  if (i >= 3 && SeparatorAt(text, i - 3) == 3) return 3;
+  return 0;
+}
+
+// A byte that makes an adjacent digit run part of a word or a decimal, not a
+// number of a run.
+bool Glued(char c) {
+  const unsigned char u = static_cast<unsigned char>(c);
+  return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || c == '.' || c == '_' || IsDigit(c);
+}
+
+constexpr std::size_t kMaxRunDigits = 18;  // fits an int64_t, steps included
+constexpr int kRunNeighbours = 2;          // whole numbers read on each side
+constexpr std::size_t kMaxSeparators = 4;  // separator sequences between two of them
+
+std::int64_t NumberValue(std::string_view digits) {
+  std::int64_t v = 0;
+  for (char c : digits) v = v * 10 + (c - '0');
+  return v;
+}
+
+// The whole number whose last digit is text[end - 1], or false.
+bool NumberEndingAt(std::string_view text, std::size_t end, std::size_t* start, std::int64_t* value) {
+  std::size_t b = end;
+  while (b > 0 && IsDigit(text[b - 1])) --b;
+  if (b == end || end - b > kMaxRunDigits || (b > 0 && Glued(text[b - 1]))) return false;
+  *start = b;
+  *value = NumberValue(text.substr(b, end - b));
+  return true;
+}
+
+// The whole number starting at text[begin], or false.
+bool NumberStartingAt(std::string_view text, std::size_t begin, std::size_t* end, std::int64_t* value) {
+  std::size_t e = begin;
+  while (e < text.size() && IsDigit(text[e])) ++e;
+  if (e == begin || e - begin > kMaxRunDigits) return false;
+  // "2253.5", "2253abc": not a number of the run. A trailing "." ending a
+  // sentence ("… 2253. Next") is allowed.
+  if (e < text.size() && Glued(text[e]) && !(text[e] == '.' && (e + 1 >= text.size() || !IsDigit(text[e + 1])))) {
+    return false;
+  }
+  *end = e;
+  *value = NumberValue(text.substr(begin, e - begin));
+  return true;
+}
+
+// Skips at most kMaxSeparators separators backwards from i; returns the new
+// position (i itself when there is none).
+std::size_t SkipSeparatorsBack(std::string_view text, std::size_t i) {
+  for (std::size_t k = 0; k < kMaxSeparators; ++k) {
+    const std::size_t n = SeparatorBefore(text, i);
+    if (n == 0) break;
+    i -= n;
+  }
+  return i;
+}
+
+std::size_t SkipSeparatorsForward(std::string_view text, std::size_t i) {
+  for (std::size_t k = 0; k < kMaxSeparators && i < text.size(); ++k) {
+    const std::size_t n = SeparatorAt(text, i);
+    if (n == 0) break;
+    i += n;
+  }
+  return i;
+}
+
+// Up to kRunNeighbours whole numbers next to the candidate, nearest first:
+// before text[pos] (pos = its start) or, `forward`, from text[pos] (its end).
+std::vector<std::int64_t> Neighbours(std::string_view text, std::size_t pos, bool forward) {
+  std::vector<std::int64_t> out;
+  while (static_cast<int>(out.size()) < kRunNeighbours) {
+    const std::size_t j = forward ? SkipSeparatorsForward(text, pos) : SkipSeparatorsBack(text, pos);
+    std::size_t edge = 0;
+    std::int64_t v = 0;
+    if (j == pos || !(forward ? NumberStartingAt(text, j, &edge, &v) : NumberEndingAt(text, j, &edge, &v))) break;
+    out.push_back(v);
+    pos = edge;
+  }
+  return out;
+}
+
+}  // namespace
+
+bool InArithmeticRun(std::string_view text, std::size_t from, std::size_t to) {
+  if (from >= to || to > text.size()) return false;
+  std::vector<std::int64_t> inner;
+  for (std::size_t i = from; i < to;) {
+    if (!IsDigit(text[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < to && IsDigit(text[j])) ++j;
+    if (j - i > kMaxRunDigits) return false;
+    inner.push_back(NumberValue(text.substr(i, j - i)));
+    i = j;
+  }
+  if (inner.empty()) return false;
+  const std::vector<std::int64_t> left = Neighbours(text, from, false), right = Neighbours(text, to, true);
+  // The length of the run with step `step` through the candidate's numbers.
+  auto run_length = [&](std::int64_t step) -> std::size_t {
+    if (step == 0) return 0;
+    for (std::size_t k = 1; k < inner.size(); ++k) {
+      if (inner[k] - inner[k - 1] != step) return 0;
+    }
+    std::size_t n = inner.size();
+    std::int64_t prev = inner.front();
+    for (std::int64_t v : left) {
+      if (prev - v != step) break;
+      ++n;
+      prev = v;
+    }
+    prev = inner.back();
+    for (std::int64_t v : right) {
+      if (v - prev != step) break;
+      ++n;
+      prev = v;
+    }
+    return n;
+  };
+  std::size_t longest = 0;
+  if (inner.size() >= 2) {
+    longest = run_length(inner[1] - inner[0]);
+  } else {
+    if (!left.empty()) longest = std::max(longest, run_length(inner.front() - left.front()));
+    if (!right.empty()) longest = std::max(longest, run_length(right.front() - inner.back()));
+  }
+  return longest >= 3;
 }
 
 }  // namespace moisson::filters

@@ -240,3 +240,56 @@ TEST_CASE("A malformed cue list is an error naming FILE:LINE", "[patterns]") {
   CHECK(missing.status().message() == dir + "/nope/patterns/cues.txt: cannot open the pattern cue list");
   (void)std::system(("rm -rf " + dir).c_str());
 }
+
+// Issue 13 §6: a page of pagination links gave 193 cards and 114 NIRs. Each
+// run below holds a window that passes the validator on its own (checked:
+// "2248 2249 2250 2251" is Luhn-valid with a Mastercard 2-series prefix,
+// "10041 10042 10043" has a valid NIR key).
+TEST_CASE("A window of an arithmetic run of numbers is not a card, NIR or phone", "[patterns]") {
+  CHECK(Found("Pages : 1 2 3 4 5 … 2248 2249 2250 2251 2252 2253 … 4500", Category::kBankingCard).empty());
+  CHECK(Found("page 2248 2249 2250 2251", Category::kBankingCard).empty());         // a run by itself
+  CHECK(Found("2251 2250 2249 2248 2247 suivant", Category::kBankingCard).empty());  // descending
+  CHECK(Found("scale 4030 4040 4050 4060 4070", Category::kBankingCard).empty());    // step 10
+  CHECK(Found("2248\n2249\n2250\n2251\n2252\n", Category::kBankingCard).empty());   // one link per line
+  CHECK(Found("Pages 10041 10042 10043 10044 10045", Category::kIdNir).empty());
+  CHECK(Found("1 2 3 … 10041 10042 10043", Category::kIdNir).empty());
+  CHECK(Found("Diapositives 01 02 03 04 05 06 07", Category::kIdPhone).empty());
+  CHECK(Found("Archives 2019 2020 2021 2022 2023", Category::kBankingCard).empty());
+}
+
+TEST_CASE("Cards, NIRs and phones next to numbers that do not continue them still count", "[patterns]") {
+  CHECK(Found("carte 4970 1012 3456 7893 exp 12/28", Category::kBankingCard) == V{"4970 1012 3456 7893"});
+  CHECK(Found("2247, 4970 1012 3456 7893, 2249", Category::kBankingCard) == V{"4970 1012 3456 7893"});
+  CHECK(Found("carte 4970101234567893 4970101234567893", Category::kBankingCard).size() == 2);  // step 0
+  CHECK(Found("page 2248 2249 2250 2251", Category::kBankingCard).empty());
+  CHECK(Found("NIR 1 00 41 10042 10043", Category::kIdNir) == V{"1 00 41 10042 10043"});
+  CHECK(Found("appelez le 06 12 34 56 78 avant vendredi", Category::kIdPhone) == V{"06 12 34 56 78"});
+}
+
+// Issue 13 §6: "facebook.com/l.php" (Facebook's link shim) became a handle.
+TEST_CASE("Share buttons, link shims and script paths are not profile links", "[patterns]") {
+  for (const char* text : {"https://www.facebook.com/l.php?u=https%3A%2F%2Fexample.org",
+                           "https://l.facebook.com/l/?u=https%3A%2F%2Fexample.org",
+                           "https://www.facebook.com/sharer.php?u=https://example.org",
+                           "https://www.facebook.com/sharer/sharer.php?u=https://example.org",
+                           "https://www.facebook.com/share.php?u=https://example.org",
+                           "https://www.facebook.com/dialog/feed?app_id=1",
+                           "https://www.facebook.com/plugins/like.php?href=x",
+                           "https://www.facebook.com/tr?id=1&ev=PageView",
+                           "https://www.facebook.com/story.php?story_fbid=1",
+                           "https://twitter.com/intent/tweet?text=hello",
+                           "https://twitter.com/share?url=https://example.org",
+                           "https://platform.twitter.com/widgets.js",
+                           "https://x.com/intent/post?text=hello",
+                           "https://www.instagram.com/p/Cabc123/",
+                           "https://www.instagram.com/accounts/login/",
+                           "https://www.youtube.com/watch?v=abc",
+                           "https://www.youtube.com/redirect?q=https://example.org"}) {
+    INFO(text);
+    CHECK(Found(text, Category::kIdHandle).empty());
+  }
+  CHECK(Found("suivez https://www.facebook.com/claire.morel.75 !", Category::kIdHandle) ==
+        V{"facebook.com/claire.morel.75"});
+  CHECK(Found("https://x.com/claire_m", Category::kIdHandle) == V{"x.com/claire_m"});
+  CHECK(Found("https://www.facebook.com/profile.php?id=1000", Category::kIdHandle) == V{"facebook.com/profile.php"});
+}

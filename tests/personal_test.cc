@@ -92,6 +92,36 @@ TEST_CASE("Religion, politics, orientation, sex life: about a person only", "[pe
   CHECK(Has("My sex life has been non-existent since the baby.", Category::kSensitiveSexLife));
 }
 
+// Issue 13 §6: "We are evangelical about open data" dropped a government page
+// as sensitive.religion. These figurative uses are [idiom] entries of
+// filters/data/personal/rules.txt; each was detected before they were added.
+TEST_CASE("Figurative uses of sensitive terms are not disclosures", "[personal]") {
+  CHECK(None("We are evangelical about open data."));
+  CHECK(None("As a department, we are evangelical about open data."));
+  CHECK(None("I'm an evangelical about open data."));
+  CHECK(None("She is catholic in her tastes."));
+  CHECK(None("Je suis plus catholique que le pape sur les horaires."));
+  CHECK(None("I'm a devout fan of the club."));
+  CHECK(None("I'm a bit OCD about my desk."));
+  CHECK(None("I'm a sugar addict, pass the cake."));
+  CHECK(None("I went on a blind date last night."));
+  CHECK(None("I disabled JavaScript in my browser."));
+  CHECK(None("I came out on top in the chess tournament."));
+  CHECK(None("I came out of nowhere to win."));
+  CHECK(None("I've had a love affair with Italian cooking for years."));
+  CHECK(None("I have a few kinks to iron out in the code."));
+  CHECK(None("We are an activist investor."));
+  CHECK(None("Nous sommes tous des Homo sapiens."));
+  CHECK(None("I'm religious about flossing."));  // "religious" is no lexicon term
+  // The same terms in their own sense are still disclosures.
+  CHECK(Has("I'm an evangelical Christian and go to church every Sunday.", Category::kSensitiveReligion));
+  CHECK(Has("I'm a devout Catholic.", Category::kSensitiveReligion));
+  CHECK(Has("Je suis catholique pratiquant.", Category::kSensitiveReligion));
+  CHECK(Has("I came out to my parents when I was twenty.", Category::kSensitiveSexualOrientation));
+  CHECK(Has("I'm a recovering addict.", Category::kSensitiveHealth));
+  CHECK(Has("I've been blind since birth.", Category::kSensitiveHealth));
+}
+
 TEST_CASE("Ethnicity, union, biometric, genetic", "[personal]") {
   CHECK(Has("Je suis d'origine algérienne, née à Lyon.", Category::kSensitiveEthnicity));
   CHECK(Has("I'm half Nigerian on my father's side.", Category::kSensitiveEthnicity));

@@ -100,3 +100,34 @@ TEST_CASE("Phones through libphonenumber for FR and international numbers", "[va
   CHECK_FALSE(ValidPhone("12 34 56", "FR"));
   CHECK_FALSE(ValidPhone("00 00 00 00 00", "FR"));
 }
+
+// InArithmeticRun(text, from, to) with the candidate given as its substring.
+static bool RunAround(std::string_view text, std::string_view candidate) {
+  const std::size_t at = text.find(candidate);
+  REQUIRE(at != std::string_view::npos);
+  return InArithmeticRun(text, at, at + candidate.size());
+}
+
+TEST_CASE("Arithmetic runs: three numbers with one non-zero step, the neighbours included", "[validators]") {
+  CHECK(RunAround("2248 2249 2250 2251", "2248 2249 2250 2251"));          // a run by itself
+  CHECK(RunAround("2247 2248 2249", "2248"));                              // one number, two neighbours
+  CHECK(RunAround("x 2248 2249 2250 y", "2248 2249"));                     // two numbers, one neighbour
+  CHECK(RunAround("2252 2251 2250 2249", "2251 2250"));                    // descending
+  CHECK(RunAround("10 20 30 40", "20 30"));                                // any step
+  CHECK(RunAround("1 2 3 … 12248 12249 12250", "12248 12249 12250"));      // after an ellipsis
+  CHECK(RunAround("12247\xC2\xA0" "12248\xC2\xA0" "12249", "12248"));      // no-break spaces
+  CHECK(RunAround("2248, 2249, 2250", "2249"));
+  CHECK(RunAround("2248 | 2249 | 2250", "2250"));
+  CHECK_FALSE(RunAround("4970 1012 3456 7893", "4970 1012 3456 7893"));   // a card's groups
+  CHECK_FALSE(RunAround("2247 4970 1012 3456 7893 2249", "4970 1012 3456 7893"));
+  CHECK_FALSE(RunAround("x 2248 2249 y", "2248 2249"));                    // two numbers only
+  CHECK_FALSE(RunAround("4970101234567893 4970101234567893 4970101234567893", "4970101234567893"));  // step 0
+  CHECK_FALSE(RunAround("v2247 2248 2249", "2248"));                       // "v2247" is no number
+  CHECK_FALSE(RunAround("3.2247 2248 2249", "2248"));
+  CHECK_FALSE(RunAround("2248 2249 2250.5", "2248"));
+  CHECK(RunAround("2248 2249 2250. Next", "2248"));                        // a sentence ends after it
+  CHECK_FALSE(RunAround("2247     2248     2249", "2248"));                // more than 4 separators
+  CHECK_FALSE(RunAround("1111111111111111111 1111111111111111112 1111111111111111113",
+                        "1111111111111111112"));                           // over 18 digits
+  CHECK_FALSE(RunAround("abc", "b"));                                      // no number at all
+}
