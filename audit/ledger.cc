@@ -467,10 +467,12 @@ class SqliteLedger : public Ledger {
       if (!h.Prepare(db_, "SELECT value FROM meta WHERE key = 'chain_head'")) return Error("verify");
       if (h.Step() == SQLITE_ROW) head = h.Col(0);
     }
-    Stmt rows, ids;
+    Stmt rows, ids, reasons, reason_rows;
     if (!rows.Prepare(db_, (std::string("SELECT ") + kChainedColumns +
                             ", prev_hash, row_hash FROM documents ORDER BY id").c_str()) ||
-        !ids.Prepare(db_, "SELECT digest, type FROM identifiers WHERE document = ? ORDER BY digest")) {
+        !ids.Prepare(db_, "SELECT digest, type FROM identifiers WHERE document = ? ORDER BY digest") ||
+        !reasons.Prepare(db_, "SELECT reason FROM document_reasons WHERE document = ?") ||
+        !reason_rows.Prepare(db_, "SELECT count(*) FROM document_reasons") || reason_rows.Step() != SQLITE_ROW) {
       return Error("verify");
     }
     auto checkpoints = Checkpoints();
@@ -481,10 +483,14 @@ class SqliteLedger : public Ledger {
       std::array<std::string, 10> f;
       ChainedRow c;
       ReadChainedRow(rows, ids, &f, &c);
-      if (!walk.Row(c, rows.Col(15), rows.Col(16))) return walk.report;
+      std::vector<std::string> indexed;
+      reasons.Int(1, c.id);
+      while (reasons.Step() == SQLITE_ROW) indexed.push_back(reasons.Col(0));
+      reasons.Reset();
+      if (!walk.Row(c, rows.Col(15), rows.Col(16), std::move(indexed))) return walk.report;
     }
     if (rc != SQLITE_DONE) return Error("verify");
-    walk.Finish(head);
+    walk.Finish(head, reason_rows.ColInt(0));
     return walk.report;
   }
 

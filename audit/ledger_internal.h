@@ -68,10 +68,15 @@ bool ParseChainHead(const std::string& head, std::int64_t* id, std::string* hash
 class ChainWalk {
  public:
   explicit ChainWalk(std::vector<ChainCheckpoint> checkpoints) : checkpoints_(std::move(checkpoints)) {}
-  // One row with its stored prev_hash and row_hash; false when it breaks the chain.
-  bool Row(const ChainedRow& c, std::string_view stored_prev, std::string_view stored_hash);
-  // After the last row: the checkpoints left, then the head `meta` records.
-  void Finish(const std::string& recorded_head);
+  // One row with its stored prev_hash and row_hash, and its entries in the
+  // per-reason index (document_reasons, in any order); false when it breaks
+  // the chain or the index disagrees with the reasons the row's hash covers.
+  bool Row(const ChainedRow& c, std::string_view stored_prev, std::string_view stored_hash,
+           std::vector<std::string> indexed_reasons);
+  // After the last row: the checkpoints left, then the head `meta` records,
+  // then `index_rows`, the per-reason index's row count, which must be what
+  // the rows gave (more means rows added for documents that are not there).
+  void Finish(const std::string& recorded_head, std::int64_t index_rows);
   ChainReport report;
 
  private:
@@ -80,6 +85,7 @@ class ChainWalk {
   std::size_t next_cp_ = 0;
   std::string prev_{kGenesis};
   std::int64_t prev_id_ = 0;
+  std::int64_t indexed_ = 0;  // per-reason index rows matched so far
 };
 
 // A row that Purge removes: its place in the chain.

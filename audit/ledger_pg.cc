@@ -437,6 +437,12 @@ class PgLedger : public Ledger {
                                                 after, last)) {
           ids[Int(r[0])].emplace_back(Str(r[1]), Str(r[2]));
         }
+        std::map<std::int64_t, std::vector<std::string>> indexed;
+        for (const pqxx::row& r : t.exec_params("SELECT document, reason FROM document_reasons "
+                                                "WHERE document > $1 AND document <= $2",
+                                                after, last)) {
+          indexed[Int(r[0])].push_back(Str(r[1]));
+        }
         for (const pqxx::row& r : rows) {
           std::array<std::string, 12> f = {Str(r[2]), Str(r[3]),  Str(r[4]),  Str(r[6]),  Str(r[7]),  Str(r[8]),
                                            Str(r[9]), Str(r[10]), Str(r[11]), Str(r[14]), Str(r[15]), Str(r[16])};
@@ -457,11 +463,13 @@ class PgLedger : public Ledger {
           c.fetched = Int(r[13]);
           c.signal = f[9];
           if (auto it = ids.find(c.id); it != ids.end()) c.identifiers = std::move(it->second);
-          if (!walk.Row(c, f[10], f[11])) return walk.report;
+          std::vector<std::string> reasons;
+          if (auto it = indexed.find(c.id); it != indexed.end()) reasons = std::move(it->second);
+          if (!walk.Row(c, f[10], f[11], std::move(reasons))) return walk.report;
         }
         after = last;
       }
-      walk.Finish(head);
+      walk.Finish(head, Int(t.exec1("SELECT count(*) FROM document_reasons")[0]));
       return walk.report;
     });
   }

@@ -797,6 +797,24 @@ TEST_CASE("PG ledger chain: an identifier changed or removed is an edit of its r
   CHECK(rep.bad_row == 2);
 }
 
+TEST_CASE("PG ledger chain: the per-reason index must agree with the chained rows", "[ledger_pg][chain]") {
+  PgDb db;
+  FiveRows(db.uri);
+  Exec(db.uri, "DELETE FROM document_reasons WHERE document = 3");
+  ChainReport rep = Verify(db.uri);
+  CHECK_FALSE(rep.ok);
+  CHECK(rep.bad_row == 3);
+  CHECK(rep.problem ==
+        "row 3's reasons in the per-reason index (document_reasons) differ from the reasons its hash covers: "
+        "the index was edited");
+  PgDb orphan;
+  FiveRows(orphan.uri);
+  Exec(orphan.uri, "INSERT INTO document_reasons(document, reason) VALUES (99, 'minor')");
+  rep = Verify(orphan.uri);
+  CHECK_FALSE(rep.ok);
+  CHECK(rep.problem.find("the per-reason index (document_reasons) holds 11 rows") == 0);
+}
+
 TEST_CASE("PG ledger chain: removed rows are found in the middle, at the start and at the end", "[ledger_pg][chain]") {
   auto remove = [](const std::string& uri, int id) {
     const std::string n = std::to_string(id);
