@@ -44,6 +44,12 @@ std::string RowHash(std::string_view prev_hash, const ChainedRow& r) {
     Field(&buf, digest);
     Field(&buf, type);
   }
+  // v5: rows without a capture date (all rows before it) hash as they did.
+  // The count above ends the identifiers, so the tag cannot be read as one.
+  if (!r.captured_at.empty()) {
+    buf += "captured_at,";
+    Field(&buf, r.captured_at);
+  }
   unsigned char md[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(buf.data()), buf.size(), md);
   static constexpr char kHex[] = "0123456789abcdef";
@@ -85,6 +91,7 @@ ChainedRow ChainedFromRow(const LedgerRow& r, std::int64_t id, std::int64_t run,
   c.http_status = r.http_status;
   c.fetched = r.fetched ? 1 : 0;
   c.signal = r.signal;
+  c.captured_at = r.captured_at;
   std::map<std::string_view, std::string_view> ids;
   for (const auto& [type, digest] : r.identifiers) ids.emplace(digest, type);
   for (const auto& [digest, type] : ids) c.identifiers.emplace_back(std::string(digest), std::string(type));

@@ -29,11 +29,12 @@ inline constexpr std::string_view kGenesis = "0000000000000000000000000000000000
 // each as "<length>:<bytes>," so that no two rows serialise alike: its id and
 // run, every column of documents but the hashes, and its identifier digests
 // (sorted by digest, with the type stored for each) — the content the ledger
-// vouches for.
+// vouches for. captured_at (schema v5) follows as "captured_at,<field>" only
+// when not empty, so that rows written before v5 keep their hashes.
 struct ChainedRow {
   std::int64_t id = 0, run = 0;
   std::string_view url, site, source_file, considered_at, decision, reasons, content_sha256, output_file, output_id,
-      signal;
+      signal, captured_at;
   std::int64_t source_offset = 0, http_status = 0, fetched = 0;
   std::vector<std::pair<std::string, std::string>> identifiers;  // (digest, type), sorted by digest
 };
