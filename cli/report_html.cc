@@ -364,8 +364,8 @@ std::string DecisionsChart(const ReportInput& in, const Totals& t) {
                 "decision (full width: all of them). Below it, on their own scale, the documents carrying each "
                 "reason (a document may carry several, a kept one usually none), split by the decisions the "
                 "ledger recorded for them (a flagged category's documents are kept; one that also carries a "
-                "dropping reason is dropped). Source: <code>Sites()</code> totals and "
-                "<code>ReasonDecisionCounts()</code>.",
+                "dropping reason is dropped). Source: the decision and the reasons the ledger recorded for each "
+                "document.",
                 all == 0 ? "" : DataTable(rows, legend, "reason"));
 }
 
@@ -409,8 +409,8 @@ std::string SitesChart(const ReportInput& in) {
                 desc, bars, {"keep", "modify", "drop"}, "documents considered");
   return Figure(svg,
                 "<b>2. Sites.</b> Registrable domains (never a URL) with the most documents considered, each split "
-                "into kept, modified and dropped; the rest are summed in the last bar. Source: "
-                "<code>Sites()</code>.",
+                "into kept, modified and dropped; the rest are summed in the last bar. Source: the ledger's "
+                "documents, grouped by registrable domain.",
                 DataTable(bars, {"keep", "modify", "drop"}, "site"));
 }
 
@@ -457,7 +457,8 @@ std::string SignalsChart(const ReportInput& in) {
                 "<b>3. Opt-out signals.</b> Documents refused because their site or a person objected: the page's "
                 "or the origin's own signals (<code>policy.*</code>: robots.txt, ai.txt, TDMRep, noai, noindex, "
                 "Content-Usage...), the excluded site lists (<code>blocklist.&lt;category&gt;</code>) and the "
-                "opt-out registry (<code>optout.*</code>). Source: <code>ReasonCounts()</code>.",
+                "opt-out registry (<code>optout.*</code>). Source: the reasons the ledger recorded for each "
+                "document.",
                 DataTable(bars, {}, "signal"));
 }
 
@@ -469,7 +470,8 @@ std::string TimelineChart(const ReportInput& in) {
   if (b.undated > 0) undated = " " + FormatCount(b.undated) + " documents have no valid time and are not drawn.";
   const std::string caption =
       "<b>4. Throughput.</b> Documents considered per " + HtmlEscape(unit) +
-      " (UTC), by decision; times without any document have no bar. Source: <code>Timeline()</code>." +
+      " (UTC), by decision; times without any document have no bar. Source: the time at which moisson "
+      "considered each document, from the ledger." +
       HtmlEscape(undated);
   if (b.filled.empty()) {
     return Figure(NoData("chart-timeline", title, "No dated document." + undated), caption, "");
@@ -829,7 +831,7 @@ std::string RenderReport(const ReportInput& in) {
   h << "<tr><th>all</th><th class=\"n\">" << FormatCount(received) << "</th><th class=\"n\">"
     << FormatCount(completed) << "</th><th class=\"n\">" << FormatCount(received - completed)
     << "</th></tr></tbody></table>\n<p class=\"meta\">Counts only: no request reference, subject or digest. "
-       "Source: <code>Requests()</code>.</p>\n</section>\n";
+       "Source: the rights requests recorded in the ledger.</p>\n</section>\n";
 
   h << "<section id=\"retention\">\n<h2>Purge checkpoints</h2>\n";
   if (in.checkpoints == 0) {
@@ -840,7 +842,7 @@ std::string RenderReport(const ReportInput& in) {
       << "</td></tr><tr><th>latest purge</th><td>" << OrDash(in.last_purge) << "</td></tr></tbody></table>\n";
   }
   h << "<p class=\"meta\">Rows removed by retention purges are summed up in checkpoints so that the chain still "
-       "links what remains. Source: <code>Checkpoints()</code>.</p>\n</section>\n";
+       "links what remains. Source: the ledger's purge checkpoints.</p>\n</section>\n";
 
   h << "<footer>Made by <code>moisson report</code> from the provenance ledger alone. It names registrable domains, "
        "never a URL; it shows counts, reason ids and times, never an identifier, a digest of one, a request "

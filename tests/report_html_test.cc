@@ -224,6 +224,26 @@ TEST_CASE("Rights requests and purges are counted", "[report]") {
   CHECK(html.find("2026-12-01T00:00:00Z") != std::string::npos);
 }
 
+TEST_CASE("Captions speak the reader's words: no function or table names of the code", "[report]") {
+  ReportInput in = Base();
+  in.rows = 6;
+  in.sites = {Site("velo-club.example", 3, 1, 2)};
+  in.reasons = {{"policy.noai", 1, Effect::kDrop}};
+  in.timeline = {{"2026-11-22T09:31", 3, 1, 2}};
+  in.requests["erase"] = {1, 1};
+  in.checkpoints = 1;
+  in.purged_rows = 3;
+  for (const std::string& html : {RenderReport(Base()), RenderReport(in)}) {
+    // Sites(), ReasonCounts(), Ledger::VerifyChain... and the tables' names.
+    CHECK_FALSE(std::regex_search(html, std::regex("[A-Za-z_]+\\(\\)")));
+    CHECK(html.find("::") == std::string::npos);
+    for (const char* code : {"document_reasons", "considered_at", "request_rows", "chain_checkpoints", "Source: <code>"}) {
+      INFO(code);
+      CHECK(html.find(code) == std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("A broken chain is said first", "[report]") {
   ReportInput in = Base();
   in.chain_ok = false;
