@@ -299,7 +299,9 @@ std::string Figure(const std::string& svg, const std::string& caption, const std
 
 struct Totals {
   std::int64_t kept = 0, modified = 0, dropped = 0, sites = 0;
-  std::string first, last;
+  std::int64_t erased = 0;  // of the kept and modified, removed since on request
+  std::string first, last;  // considered_at: the processing period
+  std::string captured_first, captured_last;  // the documents' own dates, "" when none recorded
 };
 
 Totals SumSites(const std::vector<audit::SiteSummary>& sites) {
@@ -311,6 +313,11 @@ Totals SumSites(const std::vector<audit::SiteSummary>& sites) {
     if (!s.site.empty()) ++t.sites;
     if (!s.first.empty() && (t.first.empty() || s.first < t.first)) t.first = s.first;
     if (s.last > t.last) t.last = s.last;
+    t.erased += s.erased;
+    if (!s.captured_first.empty() && (t.captured_first.empty() || s.captured_first < t.captured_first)) {
+      t.captured_first = s.captured_first;
+    }
+    if (s.captured_last > t.captured_last) t.captured_last = s.captured_last;
   }
   return t;
 }
@@ -770,14 +777,19 @@ std::string RenderReport(const ReportInput& in) {
   }
   h << "<section class=\"cards\" aria-label=\"Summary\">" << Card(FormatCount(considered), "documents considered")
     << Card(FormatCount(t.kept), "kept", "keep") << Card(FormatCount(t.modified), "modified", "modify")
-    << Card(FormatCount(t.dropped), "dropped", "drop") << Card(FormatCount(t.sites), "sites")
+    << Card(FormatCount(t.dropped), "dropped", "drop")
+    << (t.erased > 0 ? Card(FormatCount(t.erased), "of them erased since, on request") : std::string())
+    << Card(FormatCount(t.sites), "sites")
     << Card(FormatCount(static_cast<std::int64_t>(in.runs.size())), "runs")
     << Card(in.chain_ok ? "<span class=\"ok\">intact</span>" : "<span class=\"bad\">BROKEN</span>", "hash chain")
     << "</section>\n";
 
   h << "<section id=\"ledger\">\n<h2>Ledger</h2>\n<table class=\"kv\"><tbody>"
     << "<tr><th>rows</th><td>" << FormatCount(in.rows) << "</td></tr>"
-    << "<tr><th>period</th><td>"
+    << "<tr><th>capture period</th><td>"
+    << (t.captured_first.empty() ? std::string("not recorded")
+                                 : HtmlEscape(t.captured_first) + " to " + HtmlEscape(t.captured_last))
+    << "</td></tr><tr><th>processing period</th><td>"
     << (t.first.empty() ? std::string("–") : HtmlEscape(t.first) + " to " + HtmlEscape(t.last)) << "</td></tr>"
     << "<tr><th>hash chain</th><td>";
   if (in.chain_ok) {

@@ -244,6 +244,24 @@ TEST_CASE("Captions speak the reader's words: no function or table names of the 
   }
 }
 
+TEST_CASE("Erased records and the capture period are shown apart", "[report]") {
+  ReportInput in = Base();
+  in.sites = {Site("velo-club.example", 3, 1, 2), Site("solo.example", 0, 1, 0)};
+  in.sites[1].erased = 1;
+  in.sites[0].captured_first = "2023-06-01T08:00:00Z";
+  in.sites[0].captured_last = "2024-03-05T10:00:00Z";
+  const std::string html = RenderReport(in);
+  CHECK(html.find("<span class=\"n\">1</span><span class=\"l\">of them erased since, on request</span>") !=
+        std::string::npos);
+  CHECK(html.find("<tr><th>capture period</th><td>2023-06-01T08:00:00Z to 2024-03-05T10:00:00Z</td></tr>") !=
+        std::string::npos);
+  CHECK(html.find("<tr><th>processing period</th><td>2026-11-22T09:31:00Z to 2026-11-22T09:40:00Z</td></tr>") !=
+        std::string::npos);
+  const std::string none = RenderReport(Base());
+  CHECK(none.find("erased since") == std::string::npos);
+  CHECK(none.find("<tr><th>capture period</th><td>not recorded</td></tr>") != std::string::npos);
+}
+
 TEST_CASE("A broken chain is said first", "[report]") {
   ReportInput in = Base();
   in.chain_ok = false;
