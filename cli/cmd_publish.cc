@@ -87,10 +87,12 @@ int Run(const PublishOptions& o) {
   for (const std::string& s : CheckedStatements(facts, config)) checked += (checked.empty() ? "" : " ") + s;
 
   std::ostringstream sites_csv;
-  sites_csv << "site,first_seen,last_seen,documents_collected,documents_considered\n";
+  // first_seen, last_seen: when moisson considered the site's pages;
+  // first_captured, last_captured: the pages' own dates, when recorded.
+  sites_csv << "site,first_seen,last_seen,documents_collected,documents_considered,first_captured,last_captured\n";
   for (const auto* x : collected) {
     sites_csv << CsvField(x->site) << "," << x->first << "," << x->last << "," << InDataset(*x) << ","
-              << x->considered << "\n";
+              << x->considered << "," << CsvField(x->captured_first) << "," << CsvField(x->captured_last) << "\n";
   }
 
   // The same sites as scraped_sites.csv, by name, with their list categories;

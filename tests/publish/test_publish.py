@@ -103,6 +103,32 @@ class PublishTest(unittest.TestCase):
             self.assertRegex(files[name], r"robots\.txt, ai\.txt and TDMRep were not checked",
                              "%s does not say plainly that the signals were not checked" % name)
         self.assertNotIn("SPEC", files["datasheet.md"])
+        # A dump run alone: nothing is said of what the crawler checks before a fetch.
+        for name, text in files.items():
+            self.assertNotIn("Pages fetched by moisson's crawler (", text, name)
+        self.assertIn("no page in this ledger was fetched", files["exclusion_policy.md"])
+
+    def test_statements_follow_the_kind_of_each_run(self):
+        # A second run, recorded as a crawl (runs are not chained: only the
+        # command is changed), beside the dump run of setUp.
+        dump2 = os.path.join(self.tmp, "dump2.jsonl")
+        with open(dump2, "w", encoding="utf-8") as f:
+            for i in range(2):
+                f.write(json.dumps({"id": "c%d" % i, "url": "https://crawled.example/%d" % i,
+                                    "text": "Horaires d'ouverture de la médiathèque, page %d." % i}) + "\n")
+        run("filter", "--no-progress", "--key", self.key, "--ledger", self.ledger, dump2,
+            "-o", os.path.join(self.tmp, "out2.jsonl"))
+        db = sqlite3.connect(self.ledger)
+        db.execute("UPDATE runs SET command = 'crawl' WHERE id = 2")
+        db.commit()
+        db.close()
+        files = self.publish("mixed")
+        for name in ("registry_sheet.md", "exclusion_policy.md", "datasheet.md"):
+            self.assertRegex(files[name], r"Pages fetched by moisson's crawler \(2 documents\): before each fetch, "
+                                          r"robots\.txt", name)
+            self.assertRegex(files[name], r"Records read from existing dumps \(4 documents, moisson filter\)[^\n]*"
+                                          r"robots\.txt, ai\.txt and TDMRep were not checked", name)
+        self.assertNotIn("no page in this ledger was fetched", files["exclusion_policy.md"])
 
     def test_capture_and_processing_periods_are_apart(self):
         files = self.publish("pub")
@@ -117,6 +143,10 @@ class PublishTest(unittest.TestCase):
     def test_an_erased_only_record_takes_its_site_out(self):
         before = self.publish("before")
         self.assertIn("solo.example", self.csv_sites(before))
+        self.assertEqual(before["scraped_sites.csv"].splitlines()[0],
+                         "site,first_seen,last_seen,documents_collected,documents_considered,first_captured,"
+                         "last_captured")
+        self.assertIn(",2024-03-05T10:00:00Z,2024-03-05T10:00:00Z", before["scraped_sites.csv"])
         self.assertEqual(self.csv_sites(before), self.md_sites(before))
         n_before = self.in_dataset(before["training_data_summary.md"])
         self.assertEqual(n_before, self.in_dataset(before["datasheet.md"]))
