@@ -65,8 +65,7 @@ int Run(const DatasheetOptions& o) {
      << "- Funding and intended models: " << kTodo << "\n\n"
      << "## Composition\n\n"
      << "- Instances: web documents (text extracted from HTML pages, or text records of web dumps), one JSON "
-        "object each: id, URL, site, date, language, text, and what moisson detected and did to it "
-        "(docs/filtering.md).\n"
+        "object each: id, URL, site, date, language, text, and what moisson detected and did to it.\n"
      << "- Documents in the dataset: " << f.in_dataset << " (at collection " << f.kept << " unchanged and "
      << f.modified << " with identifiers pseudonymised or spans redacted; " << f.erased
      << " of these removed since on request), from " << f.collected.size() << " registrable domains.\n"
@@ -97,8 +96,8 @@ int Run(const DatasheetOptions& o) {
      << "## Distribution\n\n- " << kTodo << " (the site lists' licences: `moisson publish`, exclusion_policy.md)\n\n"
      << "## Maintenance\n\n"
      << "- Contact and rights requests: " << (config.controller.contact.empty() ? kTodo : config.controller.contact)
-     << "\n- Erasure: records of a person are removed on request and the person added to the opt-out registry "
-        "(docs/rights.md).\n"
+     << "\n- Erasure: records of a person are removed on request and the person added to the opt-out "
+        "registry.\n"
      << "- Privacy policy: "
      << (config.controller.privacy_policy_url.empty() ? kTodo : config.controller.privacy_policy_url) << "\n";
 

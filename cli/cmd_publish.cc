@@ -103,7 +103,7 @@ int Run(const PublishOptions& o) {
   std::ostringstream cats;
   cats << "# Categories of the sites collected from\n\n"
        << "The " << collected.size() << " registrable domains of scraped_sites.csv, with the site-list categories "
-       << "their pages matched (excluded by default: docs/blocklists.md); \"(none)\" for a site on no list.\n\n"
+       << "their pages matched (the categories excluded are in exclusion_policy.md); \"(none)\" for a site on no list.\n\n"
        << "| site | categories |\n|---|---|\n";
   for (const auto* x : by_name) {
     std::string c;
@@ -152,8 +152,7 @@ int Run(const PublishOptions& o) {
              return s.empty() ? std::string("none") : s;
            }()) << " |\n"
         << "| Data excluded or transformed | sensitive data (GDPR art. 9) and data about minors dropped; banking and "
-           "geolocation data redacted; e-mails, phone numbers, handles and IP addresses pseudonymised "
-           "(docs/filtering.md) |\n"
+           "geolocation data redacted; e-mails, phone numbers, handles and IP addresses pseudonymised |\n"
         << "| Objections checked | " << Md(checked) << " |\n\n"
         << "## How to exercise your rights\n\n"
         << "Write to " << Md(OrUnset(config.controller.contact))

@@ -102,7 +102,10 @@ class PublishTest(unittest.TestCase):
         for name in ("registry_sheet.md", "exclusion_policy.md", "datasheet.md"):
             self.assertRegex(files[name], r"robots\.txt, ai\.txt and TDMRep were not checked",
                              "%s does not say plainly that the signals were not checked" % name)
-        self.assertNotIn("SPEC", files["datasheet.md"])
+        # No pointer to files their readers don't have (moisson's SPEC or docs/).
+        for name, text in files.items():
+            self.assertNotIn("SPEC", text, name)
+            self.assertNotIn("docs/", text, name)
         # A dump run alone: nothing is said of what the crawler checks before a fetch.
         for name, text in files.items():
             self.assertNotIn("Pages fetched by moisson's crawler (", text, name)
