@@ -543,31 +543,32 @@ TEST_CASE("Ledger chain: rows swapped or renumbered are found", "[ledger][chain]
   CHECK(rep.bad_row == 3);  // row 3 no longer follows row 1
 }
 
+namespace {
+
+// VerifyChain on a fresh FiveRows ledger after `sql`, run by hand.
+ChainReport VerifyTampered(const char* sql) {
+  TempLedger t;
+  FiveRows(t.path);
+  Exec(t.path, sql);
+  return Verify(t.path);
+}
+
+}  // namespace
+
 TEST_CASE("Ledger chain: the per-reason index must agree with the chained rows", "[ledger][chain]") {
   // document_reasons is derived from each row's chained `reasons`; the
   // reports count from it, so a row of it removed, added or edited is a
   // broken ledger, not an intact one.
-  TempLedger removed;
-  FiveRows(removed.path);
-  Exec(removed.path, "DELETE FROM document_reasons WHERE document = 3");
-  ChainReport rep = Verify(removed.path);
+  ChainReport rep = VerifyTampered("DELETE FROM document_reasons WHERE document = 3");
   CHECK_FALSE(rep.ok);
   CHECK(rep.bad_row == 3);
   CHECK(rep.problem ==
         "row 3's reasons in the per-reason index (document_reasons) differ from the reasons its hash covers: "
         "the index was edited");
-  TempLedger added;
-  FiveRows(added.path);
-  Exec(added.path, "INSERT INTO document_reasons(document, reason) VALUES (2, 'minor')");
-  CHECK(Verify(added.path).bad_row == 2);
-  TempLedger edited;
-  FiveRows(edited.path);
-  Exec(edited.path, "UPDATE document_reasons SET reason = 'minor' WHERE document = 4 AND reason = 'id.phone'");
-  CHECK(Verify(edited.path).bad_row == 4);
-  TempLedger orphan;
-  FiveRows(orphan.path);
-  Exec(orphan.path, "PRAGMA foreign_keys = OFF; INSERT INTO document_reasons(document, reason) VALUES (99, 'minor')");
-  rep = Verify(orphan.path);
+  CHECK(VerifyTampered("INSERT INTO document_reasons(document, reason) VALUES (2, 'minor')").bad_row == 2);
+  CHECK(VerifyTampered("UPDATE document_reasons SET reason = 'minor' WHERE document = 4 AND reason = 'id.phone'")
+            .bad_row == 4);
+  rep = VerifyTampered("PRAGMA foreign_keys = OFF; INSERT INTO document_reasons(document, reason) VALUES (99, 'minor')");
   CHECK_FALSE(rep.ok);
   CHECK(rep.problem == "the per-reason index (document_reasons) holds 11 rows, the chained rows give 10: "
                        "rows were added to it");
