@@ -44,6 +44,12 @@ std::string RowHash(std::string_view prev_hash, const ChainedRow& r) {
     Field(&buf, digest);
     Field(&buf, type);
   }
+  // v5: rows without a capture date (all rows before it) hash as they did.
+  // The count above ends the identifiers, so the tag cannot be read as one.
+  if (!r.captured_at.empty()) {
+    buf += "captured_at,";
+    Field(&buf, r.captured_at);
+  }
   unsigned char md[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(buf.data()), buf.size(), md);
   static constexpr char kHex[] = "0123456789abcdef";
@@ -85,6 +91,7 @@ ChainedRow ChainedFromRow(const LedgerRow& r, std::int64_t id, std::int64_t run,
   c.http_status = r.http_status;
   c.fetched = r.fetched ? 1 : 0;
   c.signal = r.signal;
+  c.captured_at = r.captured_at;
   std::map<std::string_view, std::string_view> ids;
   for (const auto& [type, digest] : r.identifiers) ids.emplace(digest, type);
   for (const auto& [digest, type] : ids) c.identifiers.emplace_back(std::string(digest), std::string(type));
@@ -132,7 +139,8 @@ bool ChainWalk::PassCheckpoints(std::int64_t before_id) {
   return true;
 }
 
-bool ChainWalk::Row(const ChainedRow& c, std::string_view stored_prev, std::string_view stored_hash) {
+bool ChainWalk::Row(const ChainedRow& c, std::string_view stored_prev, std::string_view stored_hash,
+                    std::vector<std::string> indexed_reasons) {
   if (!report.ok) return false;
   ++report.rows;
   if (!PassCheckpoints(c.id)) return false;
@@ -154,10 +162,25 @@ bool ChainWalk::Row(const ChainedRow& c, std::string_view stored_prev, std::stri
   }
   prev_ = std::string(stored_hash);
   prev_id_ = c.id;
+  // The reports count by reason from the index; what the hash vouches for is
+  // the row's own `reasons`. Append stores each distinct reason once.
+  std::vector<std::string> chained = SplitReasons(std::string(c.reasons));
+  std::sort(chained.begin(), chained.end());
+  chained.erase(std::unique(chained.begin(), chained.end()), chained.end());
+  std::sort(indexed_reasons.begin(), indexed_reasons.end());
+  if (chained != indexed_reasons) {
+    report.ok = false;
+    report.bad_row = c.id;
+    report.problem = "row " + std::to_string(c.id) +
+                     "'s reasons in the per-reason index (document_reasons) differ from the reasons its hash "
+                     "covers: the index was edited";
+    return false;
+  }
+  indexed_ += static_cast<std::int64_t>(indexed_reasons.size());
   return true;
 }
 
-void ChainWalk::Finish(const std::string& recorded_head) {
+void ChainWalk::Finish(const std::string& recorded_head, std::int64_t index_rows) {
   if (!report.ok || !PassCheckpoints(INT64_MAX)) return;
   report.head = prev_id_ == 0 ? std::string() : std::to_string(prev_id_) + " " + prev_;
   if (recorded_head != report.head) {
@@ -167,6 +190,12 @@ void ChainWalk::Finish(const std::string& recorded_head) {
                          : "the chain ends at row " + (prev_id_ ? std::to_string(prev_id_) : std::string("0")) +
                                " but the ledger's head names row " + recorded_head.substr(0, recorded_head.find(' ')) +
                                ": rows were removed from the end (or the head was edited)";
+    return;
+  }
+  if (index_rows != indexed_) {
+    report.ok = false;
+    report.problem = "the per-reason index (document_reasons) holds " + std::to_string(index_rows) +
+                     " rows, the chained rows give " + std::to_string(indexed_) + ": rows were added to it";
   }
 }
 

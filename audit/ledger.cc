@@ -133,7 +133,16 @@ CREATE TABLE chain_checkpoints (
 );
 )sql";
 
-constexpr internal::Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}};
+// v5: the document's own date (WARC-Date, the dump's date field, the fetch
+// time), so that the published documents give the capture period apart from
+// the processing period (considered_at). Chained only when not empty: rows
+// written before keep their hashes (docs/ledger.md, "Integrity").
+constexpr const char* kSchemaV5 = R"sql(
+ALTER TABLE documents ADD COLUMN captured_at TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr internal::Migration kMigrations[] = {
+    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}};
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kLedgerSchemaVersion);
 
 // A prepared statement, kept for the life of the ledger. Binds are
@@ -188,11 +197,11 @@ class ResetOnExit {
 // row's identifiers from `ids` (digest, type; by digest).
 constexpr const char* kChainedColumns =
     "id, run, url, site, source_file, source_offset, considered_at, decision, reasons, content_sha256, "
-    "output_file, output_id, http_status, fetched, signal";
+    "output_file, output_id, http_status, fetched, signal, captured_at";
 
-void ReadChainedRow(Stmt& rows, Stmt& ids, std::array<std::string, 10>* f, ChainedRow* c) {
+void ReadChainedRow(Stmt& rows, Stmt& ids, std::array<std::string, 11>* f, ChainedRow* c) {
   *f = {rows.Col(2), rows.Col(3), rows.Col(4), rows.Col(6), rows.Col(7), rows.Col(8), rows.Col(9), rows.Col(10),
-        rows.Col(11), rows.Col(14)};
+        rows.Col(11), rows.Col(14), rows.Col(15)};
   c->id = rows.ColInt(0);
   c->run = rows.ColInt(1);
   c->url = (*f)[0];
@@ -208,6 +217,7 @@ void ReadChainedRow(Stmt& rows, Stmt& ids, std::array<std::string, 10>* f, Chain
   c->http_status = rows.ColInt(12);
   c->fetched = rows.ColInt(13);
   c->signal = (*f)[9];
+  c->captured_at = (*f)[10];
   ids.Int(1, c->id);
   while (ids.Step() == SQLITE_ROW) c->identifiers.emplace_back(ids.Col(0), ids.Col(1));
   ids.Reset();
@@ -341,6 +351,7 @@ class SqliteLedger : public Ledger {
         d.Int(15, c.id);
         d.Text(16, prev);
         d.Text(17, hash);
+        d.Text(18, r.captured_at);
         if (d.Step() != SQLITE_DONE) return RollbackAt(i, rows.size());
       }
       const std::int64_t doc = c.id;
@@ -390,11 +401,15 @@ class SqliteLedger : public Ledger {
   Result<std::vector<SiteSummary>> Sites() const override {
     Stmt q;
     if (!q.Prepare(db_,
+                   "WITH erased AS (SELECT DISTINCT rr.document AS doc FROM request_rows rr JOIN requests q "
+                   "ON q.id = rr.request WHERE q.kind = 'erase' AND q.completed_at IS NOT NULL) "
                    "SELECT site, min(considered_at), max(considered_at), count(*), sum(fetched), "
                    "sum(decision = 'keep'), sum(decision = 'modify'), sum(decision = 'drop'), "
                    "sum(reasons LIKE 'policy.%' OR reasons LIKE '%,policy.%' OR reasons LIKE 'blocklist.%' OR "
-                   "reasons LIKE '%,blocklist.%' OR reasons LIKE '%optout.site%') "
-                   "FROM documents GROUP BY site ORDER BY site")) {
+                   "reasons LIKE '%,blocklist.%' OR reasons LIKE '%optout.site%'), "
+                   "sum(decision <> 'drop' AND e.doc IS NOT NULL), min(nullif(captured_at, '')), "
+                   "max(nullif(captured_at, '')) "
+                   "FROM documents d LEFT JOIN erased e ON e.doc = d.id GROUP BY site ORDER BY site")) {
       return Error("sites");
     }
     std::vector<SiteSummary> out;
@@ -410,6 +425,9 @@ class SqliteLedger : public Ledger {
       x.modified = q.ColInt(6);
       x.dropped = q.ColInt(7);
       x.objections = q.ColInt(8);
+      x.erased = q.ColInt(9);
+      x.captured_first = q.Col(10);
+      x.captured_last = q.Col(11);
       out.push_back(std::move(x));
     }
     if (rc != SQLITE_DONE) return Error("sites");
@@ -468,10 +486,12 @@ class SqliteLedger : public Ledger {
       if (!h.Prepare(db_, "SELECT value FROM meta WHERE key = 'chain_head'")) return Error("verify");
       if (h.Step() == SQLITE_ROW) head = h.Col(0);
     }
-    Stmt rows, ids;
+    Stmt rows, ids, reasons, reason_rows;
     if (!rows.Prepare(db_, (std::string("SELECT ") + kChainedColumns +
                             ", prev_hash, row_hash FROM documents ORDER BY id").c_str()) ||
-        !ids.Prepare(db_, "SELECT digest, type FROM identifiers WHERE document = ? ORDER BY digest")) {
+        !ids.Prepare(db_, "SELECT digest, type FROM identifiers WHERE document = ? ORDER BY digest") ||
+        !reasons.Prepare(db_, "SELECT reason FROM document_reasons WHERE document = ?") ||
+        !reason_rows.Prepare(db_, "SELECT count(*) FROM document_reasons") || reason_rows.Step() != SQLITE_ROW) {
       return Error("verify");
     }
     auto checkpoints = Checkpoints();
@@ -479,13 +499,17 @@ class SqliteLedger : public Ledger {
     internal::ChainWalk walk(std::move(*checkpoints));
     int rc;
     while ((rc = rows.Step()) == SQLITE_ROW) {
-      std::array<std::string, 10> f;
+      std::array<std::string, 11> f;
       ChainedRow c;
       ReadChainedRow(rows, ids, &f, &c);
-      if (!walk.Row(c, rows.Col(15), rows.Col(16))) return walk.report;
+      std::vector<std::string> indexed;
+      reasons.Int(1, c.id);
+      while (reasons.Step() == SQLITE_ROW) indexed.push_back(reasons.Col(0));
+      reasons.Reset();
+      if (!walk.Row(c, rows.Col(16), rows.Col(17), std::move(indexed))) return walk.report;
     }
     if (rc != SQLITE_DONE) return Error("verify");
-    walk.Finish(head);
+    walk.Finish(head, reason_rows.ColInt(0));
     return walk.report;
   }
 
@@ -523,13 +547,14 @@ class SqliteLedger : public Ledger {
   Result<std::vector<RunInfo>> Runs() const override {
     Stmt q;
     if (!q.Prepare(db_, "SELECT id, command, started_at, coalesce(ended_at, ''), key_id, moisson_version, "
-                        "coalesce(summary, '') FROM runs ORDER BY id")) {
+                        "coalesce(summary, ''), (SELECT count(*) FROM documents d WHERE d.run = runs.id) "
+                        "FROM runs ORDER BY id")) {
       return Error("runs");
     }
     std::vector<RunInfo> out;
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) {
-      out.push_back({q.ColInt(0), q.Col(1), q.Col(2), q.Col(3), q.Col(4), q.Col(5), q.Col(6)});
+      out.push_back({q.ColInt(0), q.Col(1), q.Col(2), q.Col(3), q.Col(4), q.Col(5), q.Col(6), q.ColInt(7)});
     }
     if (rc != SQLITE_DONE) return Error("runs");
     return out;
@@ -805,7 +830,8 @@ class SqliteLedger : public Ledger {
     if (!insert_doc_.Prepare(db_,
                              "INSERT INTO documents(run, url, site, source_file, source_offset, considered_at, "
                              "decision, reasons, content_sha256, output_file, output_id, http_status, fetched, signal, id, "
-                             "prev_hash, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") ||
+                             "prev_hash, row_hash, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                             "?)") ||
         !last_row_.Prepare(db_, "SELECT value FROM meta WHERE key = 'chain_head'") ||
         !set_head_.Prepare(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES ('chain_head', ?)") ||
         !insert_reason_.Prepare(db_,
@@ -876,7 +902,7 @@ class SqliteLedger : public Ledger {
     std::int64_t last = 0;
     int rc;
     while ((rc = rows.Step()) == SQLITE_ROW) {
-      std::array<std::string, 10> f;
+      std::array<std::string, 11> f;
       ChainedRow c;
       ReadChainedRow(rows, ids, &f, &c);
       std::string hash = RowHash(prev, c);

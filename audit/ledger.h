@@ -36,7 +36,7 @@
 namespace moisson::audit {
 
 // The schema version this binary writes (PRAGMA user_version, meta table).
-inline constexpr int kLedgerSchemaVersion = 4;
+inline constexpr int kLedgerSchemaVersion = 5;
 
 // One document considered by `filter` (and later `crawl`).
 struct LedgerRow {
@@ -45,6 +45,10 @@ struct LedgerRow {
   std::string source_file;     // dump the document came from
   std::uint64_t source_offset = 0;  // byte offset of the record in source_file (< 2^63)
   std::string considered_at;   // UTC, ISO 8601 ("2026-11-22T09:31:22Z"); "" = now
+  // The document's own date (schema v5): the dump's date field or WARC-Date,
+  // the crawl's fetch time; as the input wrote it, "" when it had none. The
+  // published documents give this capture period apart from considered_at's.
+  std::string captured_at;
   std::string decision;        // "keep", "modify" or "drop"
   std::vector<std::string> reasons;  // category ids / reason codes; none empty, none with a comma
   std::string content_sha256;  // hex SHA-256 of the input text (64 lowercase hex), "" when none was read
@@ -95,8 +99,13 @@ struct SiteSummary {
   std::string first, last;        // earliest and latest considered_at
   std::int64_t considered = 0;    // rows
   std::int64_t fetched = 0;       // pages requested (crawl)
-  std::int64_t kept = 0, modified = 0, dropped = 0;
+  std::int64_t kept = 0, modified = 0, dropped = 0;  // by the decision recorded
+  // Kept or modified rows whose record a completed erase request has since
+  // removed from the outputs (counted in kept or modified too): what is still
+  // in the dataset is kept + modified - erased.
+  std::int64_t erased = 0;
   std::int64_t objections = 0;    // rows refused by the site's signals or lists (policy.*, blocklist.*, optout.site)
+  std::string captured_first, captured_last;  // earliest and latest captured_at recorded, "" when none
   std::vector<std::string> categories;  // site-list categories its URLs matched (blocklist.<category>)
 };
 
@@ -113,6 +122,7 @@ struct RunInfo {
   std::string command, started_at, ended_at;  // ended_at "" while running (or killed)
   std::string key_id, moisson_version;
   std::string summary;  // the JSON object EndRun recorded, "" when none
+  std::int64_t rows = 0;  // its documents still in the ledger (purged ones are gone)
 };
 
 // Documents considered in one minute (the report's throughput chart).

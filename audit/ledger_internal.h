@@ -29,11 +29,12 @@ inline constexpr std::string_view kGenesis = "0000000000000000000000000000000000
 // each as "<length>:<bytes>," so that no two rows serialise alike: its id and
 // run, every column of documents but the hashes, and its identifier digests
 // (sorted by digest, with the type stored for each) — the content the ledger
-// vouches for.
+// vouches for. captured_at (schema v5) follows as "captured_at,<field>" only
+// when not empty, so that rows written before v5 keep their hashes.
 struct ChainedRow {
   std::int64_t id = 0, run = 0;
   std::string_view url, site, source_file, considered_at, decision, reasons, content_sha256, output_file, output_id,
-      signal;
+      signal, captured_at;
   std::int64_t source_offset = 0, http_status = 0, fetched = 0;
   std::vector<std::pair<std::string, std::string>> identifiers;  // (digest, type), sorted by digest
 };
@@ -69,10 +70,15 @@ bool ParseChainHead(const std::string& head, std::int64_t* id, std::string* hash
 class ChainWalk {
  public:
   explicit ChainWalk(std::vector<ChainCheckpoint> checkpoints) : checkpoints_(std::move(checkpoints)) {}
-  // One row with its stored prev_hash and row_hash; false when it breaks the chain.
-  bool Row(const ChainedRow& c, std::string_view stored_prev, std::string_view stored_hash);
-  // After the last row: the checkpoints left, then the head `meta` records.
-  void Finish(const std::string& recorded_head);
+  // One row with its stored prev_hash and row_hash, and its entries in the
+  // per-reason index (document_reasons, in any order); false when it breaks
+  // the chain or the index disagrees with the reasons the row's hash covers.
+  bool Row(const ChainedRow& c, std::string_view stored_prev, std::string_view stored_hash,
+           std::vector<std::string> indexed_reasons);
+  // After the last row: the checkpoints left, then the head `meta` records,
+  // then `index_rows`, the per-reason index's row count, which must be what
+  // the rows gave (more means rows added for documents that are not there).
+  void Finish(const std::string& recorded_head, std::int64_t index_rows);
   ChainReport report;
 
  private:
@@ -81,6 +87,7 @@ class ChainWalk {
   std::size_t next_cp_ = 0;
   std::string prev_{kGenesis};
   std::int64_t prev_id_ = 0;
+  std::int64_t indexed_ = 0;  // per-reason index rows matched so far
 };
 
 // A row that Purge removes: its place in the chain.

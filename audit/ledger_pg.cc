@@ -127,7 +127,12 @@ CREATE TABLE chain_checkpoints (
 );
 )sql";
 
-constexpr internal::Migration kPgMigrations[] = {{4, kPgSchemaV4}};
+// v5: the document's own date, as on SQLite (ledger.cc, kSchemaV5).
+constexpr const char* kPgSchemaV5 = R"sql(
+ALTER TABLE documents ADD COLUMN captured_at TEXT COLLATE "C" NOT NULL DEFAULT '';
+)sql";
+
+constexpr internal::Migration kPgMigrations[] = {{4, kPgSchemaV4}, {5, kPgSchemaV5}};
 static_assert(kPgMigrations[sizeof kPgMigrations / sizeof kPgMigrations[0] - 1].to_version == kLedgerSchemaVersion);
 
 // The tables of a ledger: one of them without `meta` means the database
@@ -241,7 +246,7 @@ class PgLedger : public Ledger {
       const std::pair<const char*, std::string_view> texts[] = {
           {"url", r.url},           {"site", r.site},       {"source_file", r.source_file},
           {"considered_at", r.considered_at}, {"reasons", reasons[i]}, {"output_file", r.output_file},
-          {"output_id", r.output_id}, {"signal", r.signal}};
+          {"output_id", r.output_id}, {"signal", r.signal}, {"captured_at", r.captured_at}};
       for (const auto& [column, value] : texts) {
         if (const char* bad = BadText(value)) {
           return RefuseAt(i, n, std::string("its ") + column + " " + bad +
@@ -273,7 +278,7 @@ class PgLedger : public Ledger {
                              std::vector<std::string>{"id", "run", "url", "site", "source_file", "source_offset",
                                                       "considered_at", "decision", "reasons", "content_sha256",
                                                       "output_file", "output_id", "http_status", "fetched", "signal",
-                                                      "prev_hash", "row_hash"});
+                                                      "prev_hash", "row_hash", "captured_at"});
         for (std::size_t i = 0; i < n; ++i) {
           const LedgerRow& r = rows[i];
           ChainedRow c = internal::ChainedFromRow(
@@ -281,7 +286,8 @@ class PgLedger : public Ledger {
           std::string hash = RowHash(prev, c);
           docs << std::make_tuple(c.id, run, r.url, r.site, r.source_file, c.source_offset,
                                   std::string(c.considered_at), r.decision, reasons[i], r.content_sha256,
-                                  r.output_file, r.output_id, r.http_status, c.fetched, r.signal, prev, hash);
+                                  r.output_file, r.output_id, r.http_status, c.fetched, r.signal, prev, hash,
+                                  r.captured_at);
           prev = std::move(hash);
           for (auto& [digest, type] : c.identifiers) digests.emplace_back(std::move(digest), std::move(type), c.id);
         }
@@ -348,12 +354,16 @@ class PgLedger : public Ledger {
       pqxx::read_transaction t(*conn_);
       std::vector<SiteSummary> out;
       for (const pqxx::row& q : t.exec(
+               "WITH erased AS (SELECT DISTINCT rr.document AS doc FROM request_rows rr JOIN requests q "
+               "ON q.id = rr.request WHERE q.kind = 'erase' AND q.completed_at IS NOT NULL) "
                "SELECT site, min(considered_at), max(considered_at), count(*), sum(fetched), "
                "count(*) FILTER (WHERE decision = 'keep'), count(*) FILTER (WHERE decision = 'modify'), "
                "count(*) FILTER (WHERE decision = 'drop'), "
                "count(*) FILTER (WHERE reasons LIKE 'policy.%' OR reasons LIKE '%,policy.%' OR "
-               "reasons LIKE 'blocklist.%' OR reasons LIKE '%,blocklist.%' OR reasons LIKE '%optout.site%') "
-               "FROM documents GROUP BY site ORDER BY site")) {
+               "reasons LIKE 'blocklist.%' OR reasons LIKE '%,blocklist.%' OR reasons LIKE '%optout.site%'), "
+               "count(*) FILTER (WHERE decision <> 'drop' AND e.doc IS NOT NULL), min(nullif(captured_at, '')), "
+               "max(nullif(captured_at, '')) "
+               "FROM documents d LEFT JOIN erased e ON e.doc = d.id GROUP BY site ORDER BY site")) {
         SiteSummary x;
         x.site = Str(q[0]);
         x.first = Str(q[1]);
@@ -364,6 +374,9 @@ class PgLedger : public Ledger {
         x.modified = Int(q[6]);
         x.dropped = Int(q[7]);
         x.objections = Int(q[8]);
+        x.erased = Int(q[9]);
+        x.captured_first = Str(q[10]);
+        x.captured_last = Str(q[11]);
         out.push_back(std::move(x));
       }
       std::size_t i = 0;
@@ -427,7 +440,7 @@ class PgLedger : public Ledger {
       for (;;) {
         const pqxx::result rows = t.exec_params(
             "SELECT id, run, url, site, source_file, source_offset, considered_at, decision, reasons, "
-            "content_sha256, output_file, output_id, http_status, fetched, signal, prev_hash, row_hash "
+            "content_sha256, output_file, output_id, http_status, fetched, signal, prev_hash, row_hash, captured_at "
             "FROM documents WHERE id > $1 ORDER BY id LIMIT $2",
             after, kPage);
         if (rows.empty()) break;
@@ -438,9 +451,16 @@ class PgLedger : public Ledger {
                                                 after, last)) {
           ids[Int(r[0])].emplace_back(Str(r[1]), Str(r[2]));
         }
+        std::map<std::int64_t, std::vector<std::string>> indexed;
+        for (const pqxx::row& r : t.exec_params("SELECT document, reason FROM document_reasons "
+                                                "WHERE document > $1 AND document <= $2",
+                                                after, last)) {
+          indexed[Int(r[0])].push_back(Str(r[1]));
+        }
         for (const pqxx::row& r : rows) {
-          std::array<std::string, 12> f = {Str(r[2]), Str(r[3]),  Str(r[4]),  Str(r[6]),  Str(r[7]),  Str(r[8]),
-                                           Str(r[9]), Str(r[10]), Str(r[11]), Str(r[14]), Str(r[15]), Str(r[16])};
+          std::array<std::string, 13> f = {Str(r[2]),  Str(r[3]),  Str(r[4]),  Str(r[6]),  Str(r[7]),
+                                           Str(r[8]),  Str(r[9]),  Str(r[10]), Str(r[11]), Str(r[14]),
+                                           Str(r[15]), Str(r[16]), Str(r[17])};
           ChainedRow c;
           c.id = Int(r[0]);
           c.run = Int(r[1]);
@@ -457,12 +477,15 @@ class PgLedger : public Ledger {
           c.http_status = Int(r[12]);
           c.fetched = Int(r[13]);
           c.signal = f[9];
+          c.captured_at = f[12];
           if (auto it = ids.find(c.id); it != ids.end()) c.identifiers = std::move(it->second);
-          if (!walk.Row(c, f[10], f[11])) return walk.report;
+          std::vector<std::string> reasons;
+          if (auto it = indexed.find(c.id); it != indexed.end()) reasons = std::move(it->second);
+          if (!walk.Row(c, f[10], f[11], std::move(reasons))) return walk.report;
         }
         after = last;
       }
-      walk.Finish(head);
+      walk.Finish(head, Int(t.exec1("SELECT count(*) FROM document_reasons")[0]));
       return walk.report;
     });
   }
@@ -472,8 +495,9 @@ class PgLedger : public Ledger {
       pqxx::read_transaction t(*conn_);
       std::vector<RunInfo> out;
       for (const pqxx::row& q : t.exec("SELECT id, command, started_at, coalesce(ended_at, ''), key_id, "
-                                       "moisson_version, coalesce(summary, '') FROM runs ORDER BY id")) {
-        out.push_back({Int(q[0]), Str(q[1]), Str(q[2]), Str(q[3]), Str(q[4]), Str(q[5]), Str(q[6])});
+                                       "moisson_version, coalesce(summary, ''), "
+                                       "(SELECT count(*) FROM documents d WHERE d.run = runs.id) FROM runs ORDER BY id")) {
+        out.push_back({Int(q[0]), Str(q[1]), Str(q[2]), Str(q[3]), Str(q[4]), Str(q[5]), Str(q[6]), Int(q[7])});
       }
       return out;
     });

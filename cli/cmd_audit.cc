@@ -149,7 +149,9 @@ void AddAuditCommands(CLI::App* app, const GlobalOptions* global, Runner* run) {
   CLI::App* audit = app->add_subcommand("audit", "Check and report on the provenance ledger");
   audit->require_subcommand(1);
   CLI::App* v = audit->add_subcommand(
-      "verify", "Recompute the ledger's hash chain: names the first edited, removed or moved row (exit 1)");
+      "verify",
+      "Recompute the ledger's hash chain and check the per-reason counts against it: names the first edited, "
+      "removed or moved row (exit 1)");
   v->add_option("--ledger", o->ledger, "provenance ledger (default: [project] ledger)");
   v->callback([o, run] { *run = [o] { return Verify(*o); }; });
   CLI::App* s = audit->add_subcommand(

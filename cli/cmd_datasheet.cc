@@ -45,32 +45,14 @@ int Run(const DatasheetOptions& o) {
   auto l = OpenExistingLedger(path);
   if (!l.ok()) return Fail(l.status().message(), LedgerOpenExitCode(l.status()));
   auto sites = (*l)->Sites();
+  auto runs = (*l)->Runs();
   auto reasons = (*l)->ReasonCounts();
   auto chain = (*l)->VerifyChain();
   if (!sites.ok()) return Fail(sites.status().message(), kExitFailed);
+  if (!runs.ok()) return Fail(runs.status().message(), kExitFailed);
   if (!reasons.ok()) return Fail(reasons.status().message(), kExitFailed);
   if (!chain.ok()) return Fail(chain.status().message(), kExitFailed);
-
-  std::int64_t considered = 0, kept = 0, modified = 0, dropped = 0, fetched = 0, domains = 0;
-  std::string first, last;
-  std::vector<const audit::SiteSummary*> by_volume;
-  for (const auto& x : sites.value()) {
-    considered += x.considered;
-    kept += x.kept;
-    modified += x.modified;
-    dropped += x.dropped;
-    fetched += x.fetched;
-    if (x.kept + x.modified > 0 && !x.site.empty()) {
-      ++domains;
-      by_volume.push_back(&x);
-    }
-    if (first.empty() || (!x.first.empty() && x.first < first)) first = x.first;
-    if (x.last > last) last = x.last;
-  }
-  std::sort(by_volume.begin(), by_volume.end(), [](const auto* a, const auto* b) {
-    return a->kept + a->modified != b->kept + b->modified ? a->kept + a->modified > b->kept + b->modified
-                                                          : a->site < b->site;
-  });
+  const CollectionFacts f = SummariseCollection(*sites, *runs);
 
   std::ostringstream md;
   md << "# Datasheet: " << o.name << "\n\n"
@@ -83,25 +65,25 @@ int Run(const DatasheetOptions& o) {
      << "- Funding and intended models: " << kTodo << "\n\n"
      << "## Composition\n\n"
      << "- Instances: web documents (text extracted from HTML pages, or text records of web dumps), one JSON "
-        "object each (SPEC §6 shape).\n"
-     << "- Documents in the dataset: " << (kept + modified) << " (" << kept << " unchanged, " << modified
-     << " with identifiers pseudonymised or spans redacted), from " << domains << " registrable domains.\n"
-     << "- Documents considered and left out: " << dropped << " of " << considered << ".\n"
-     << "- Period: " << (first.empty() ? "-" : first.substr(0, 10)) << " to "
-     << (last.empty() ? "-" : last.substr(0, 10)) << ".\n"
+        "object each: id, URL, site, date, language, text, and what moisson detected and did to it.\n"
+     << "- Documents in the dataset: " << f.in_dataset << " (at collection " << f.kept << " unchanged and "
+     << f.modified << " with identifiers pseudonymised or spans redacted; " << f.erased
+     << " of these removed since on request), from " << f.collected.size() << " registrable domains.\n"
+     << "- Documents considered and left out: " << f.dropped << " of " << f.considered << ".\n"
+     << "- " << kCapturePeriodLabel << ": " << PeriodText(f.captured_first, f.captured_last) << ".\n"
+     << "- " << kProcessingPeriodLabel << ": " << PeriodText(f.processed_first, f.processed_last) << ".\n"
      << "- Personal data: identifiers are replaced by keyed pseudonyms (`[id.email:1f3a9c0b]`); the key is not "
         "distributed. Sensitive data (GDPR art. 9) and data about minors are dropped by default.\n\n"
      << "Largest domains:\n\n| domain | documents |\n|---|---:|\n";
-  for (std::size_t i = 0; i < by_volume.size() && i < 20; ++i) {
-    md << "| " << by_volume[i]->site << " | " << (by_volume[i]->kept + by_volume[i]->modified) << " |\n";
+  for (std::size_t i = 0; i < f.collected.size() && i < 20; ++i) {
+    md << "| " << f.collected[i]->site << " | " << InDataset(*f.collected[i]) << " |\n";
   }
   md << "\n## Collection process\n\n"
-     << "- Pages fetched by moisson's crawler: " << fetched << "; the rest came from existing dumps.\n"
-     << "- Before every fetch: site lists (" << config.blocklists.categories.size()
-     << " categories excluded), site owners' and persons' opt-outs, robots.txt (moisson's token and known AI "
-        "crawlers), ai.txt, TDMRep; after it: X-Robots-Tag, meta robots (noai, noindex), Content-Usage, "
-        "Content-Signal; freely accessible pages only (no login, no paywall).\n"
-     << "- Every URL considered is in the provenance ledger with its decision and reasons.\n\n"
+     << "- Pages fetched by moisson's crawler: " << f.fetched << "; documents read from existing dumps: "
+     << f.from_dumps << ".\n"
+     << "- Site lists: " << config.blocklists.categories.size() << " categories excluded.\n";
+  for (const std::string& s : CheckedStatements(f, config)) md << "- " << s << "\n";
+  md << "- Every document considered is in the provenance ledger with its decision and reasons.\n\n"
      << "## Preprocessing, cleaning, labelling\n\n"
      << "Filter actions per category (`[filters.actions]`):\n\n| category | action |\n|---|---|\n";
   for (int c = 0; c < filters::kCategoryCount; ++c) {
@@ -114,8 +96,8 @@ int Run(const DatasheetOptions& o) {
      << "## Distribution\n\n- " << kTodo << " (the site lists' licences: `moisson publish`, exclusion_policy.md)\n\n"
      << "## Maintenance\n\n"
      << "- Contact and rights requests: " << (config.controller.contact.empty() ? kTodo : config.controller.contact)
-     << "\n- Erasure: records of a person are removed on request and the person added to the opt-out registry "
-        "(docs/rights.md).\n"
+     << "\n- Erasure: records of a person are removed on request and the person added to the opt-out "
+        "registry.\n"
      << "- Privacy policy: "
      << (config.controller.privacy_policy_url.empty() ? kTodo : config.controller.privacy_policy_url) << "\n";
 

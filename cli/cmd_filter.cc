@@ -325,6 +325,7 @@ int Run(const FilterOptions& o) {
       row.source_file = doc.source_file;
       row.source_offset = doc.offset;
       row.considered_at = UtcNowIso8601();
+      row.captured_at = doc.date;
       row.decision = pipeline::VerdictName(doc.verdict);
       row.reasons = doc.reasons;
       row.content_sha256 = doc.text_sha256;

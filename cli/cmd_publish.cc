@@ -70,46 +70,69 @@ int Run(const PublishOptions& o) {
   if (!l.ok()) return Fail(l.status().message(), LedgerOpenExitCode(l.status()));
   auto sites = (*l)->Sites();
   if (!sites.ok()) return Fail(sites.status().message(), kExitFailed);
+  auto runs = (*l)->Runs();
+  if (!runs.ok()) return Fail(runs.status().message(), kExitFailed);
   auto chain = (*l)->VerifyChain();
   if (!chain.ok()) return Fail(chain.status().message(), kExitFailed);
   if (::mkdir(o.out_dir.c_str(), 0755) != 0 && errno != EEXIST) return Fail(o.out_dir + ": cannot create", kExitFailed);
   const std::string today = UtcNowIso8601().substr(0, 10);
 
-  // Sites with something collected, by volume.
-  std::vector<const audit::SiteSummary*> collected;
-  std::int64_t total_docs = 0, total_considered = 0;
-  std::map<std::string, std::int64_t> by_category;
-  std::string first, last;
-  for (const auto& x : sites.value()) {
-    total_considered += x.considered;
-    if (first.empty() || (!x.first.empty() && x.first < first)) first = x.first;
-    if (x.last > last) last = x.last;
-    if (x.categories.empty()) ++by_category["(no list category)"];
-    for (const auto& c : x.categories) ++by_category[c];
-    if (x.kept + x.modified > 0 && !x.site.empty()) {
-      collected.push_back(&x);
-      total_docs += x.kept + x.modified;
-    }
-  }
-  std::sort(collected.begin(), collected.end(), [](const auto* a, const auto* b) {
-    return a->kept + a->modified != b->kept + b->modified ? a->kept + a->modified > b->kept + b->modified
-                                                          : a->site < b->site;
-  });
+  // Sites with documents still in the dataset (erased records left out), by volume.
+  const CollectionFacts facts = SummariseCollection(*sites, *runs);
+  const std::vector<const audit::SiteSummary*>& collected = facts.collected;
+  const std::int64_t total_docs = facts.in_dataset;
+  const std::string capture = PeriodText(facts.captured_first, facts.captured_last);
+  const std::string processing = PeriodText(facts.processed_first, facts.processed_last);
+  std::string checked;
+  for (const std::string& s : CheckedStatements(facts, config)) checked += (checked.empty() ? "" : " ") + s;
 
   std::ostringstream sites_csv;
-  sites_csv << "site,first_seen,last_seen,documents_collected,documents_considered\n";
+  // first_seen, last_seen: when moisson considered the site's pages;
+  // first_captured, last_captured: the pages' own dates, when recorded.
+  sites_csv << "site,first_seen,last_seen,documents_collected,documents_considered,first_captured,last_captured\n";
   for (const auto* x : collected) {
-    sites_csv << CsvField(x->site) << "," << x->first << "," << x->last << "," << (x->kept + x->modified) << ","
-              << x->considered << "\n";
+    sites_csv << CsvField(x->site) << "," << x->first << "," << x->last << "," << InDataset(*x) << ","
+              << x->considered << "," << CsvField(x->captured_first) << "," << CsvField(x->captured_last) << "\n";
   }
 
+  // The same sites as scraped_sites.csv, by name, with their list categories;
+  // the others considered are only counted.
+  std::vector<const audit::SiteSummary*> by_name = collected;
+  std::sort(by_name.begin(), by_name.end(), [](const auto* a, const auto* b) { return a->site < b->site; });
+  std::map<std::string, std::int64_t> by_category, left_out;
   std::ostringstream cats;
-  cats << "# Categories of the sites considered\n\n"
-       << "Sites counted by the site-list category their pages matched (excluded by default: "
-       << "docs/blocklists.md); sites on no list are counted apart. " << sites->size() << " sites in all.\n\n"
-       << "| category | sites |\n|---|---:|\n";
+  cats << "# Categories of the sites collected from\n\n"
+       << "The " << collected.size() << " registrable domains of scraped_sites.csv, with the site-list categories "
+       << "their pages matched (the categories excluded are in exclusion_policy.md); \"(none)\" for a site on no list.\n\n"
+       << "| site | categories |\n|---|---|\n";
+  for (const auto* x : by_name) {
+    std::string c;
+    for (const auto& k : x->categories) c += (c.empty() ? "" : ", ") + k;
+    cats << "| " << Md(x->site) << " | " << Md(c.empty() ? "(none)" : c) << " |\n";
+    if (x->categories.empty()) ++by_category["(none)"];
+    for (const auto& k : x->categories) ++by_category[k];
+  }
+  std::int64_t not_collected = 0;
+  for (const auto& x : sites.value()) {
+    if (x.site.empty() || InDataset(x) > 0) continue;
+    ++not_collected;
+    if (x.categories.empty()) ++left_out["(none)"];
+    for (const auto& k : x.categories) ++left_out[k];
+  }
+  cats << "\n## Sites collected from, by category\n\n| category | sites |\n|---|---:|\n";
   for (const auto& [c, n] : by_category) cats << "| " << Md(c) << " | " << n << " |\n";
+  cats << "\n## Sites considered, nothing collected\n\n" << not_collected
+       << " more registrable domains were considered, with nothing of theirs in the dataset (refused by their "
+          "signals or the lists, dropped by the filters, or erased on request); not named here.\n";
+  if (!left_out.empty()) cats << "\n| category | sites |\n|---|---:|\n";
+  for (const auto& [c, n] : left_out) cats << "| " << Md(c) << " | " << n << " |\n";
 
+  std::string sources;
+  if (facts.crawled > 0) sources = "public web pages fetched by moisson's crawler (" + std::to_string(facts.crawled) + " documents considered)";
+  if (facts.from_dumps > 0) {
+    sources += (sources.empty() ? "" : "; ") + std::string("records of existing web dumps filtered by moisson (") +
+               std::to_string(facts.from_dumps) + " documents considered)";
+  }
   std::ostringstream sheet;
   sheet << "# Processing registry sheet: collection of web data to train AI systems\n\n"
         << "Produced by moisson " << MOISSON_VERSION << " on " << today << ", after the CNIL's recommendations "
@@ -119,20 +142,18 @@ int Run(const PublishOptions& o) {
         << "| Contact for rights requests | " << Md(OrUnset(config.controller.contact)) << " |\n"
         << "| Privacy policy | " << Md(OrUnset(config.controller.privacy_policy_url)) << " |\n"
         << "| Purpose | building training data for AI systems |\n"
-        << "| Sources | public web pages collected by moisson's crawler, and existing web dumps |\n"
+        << "| Sources | " << (sources.empty() ? std::string("none yet") : sources) << " |\n"
         << "| Sites collected from | " << collected.size() << " registrable domains (scraped_sites.csv) |\n"
-        << "| Period | " << (first.empty() ? "-" : first.substr(0, 10)) << " to "
-        << (last.empty() ? "-" : last.substr(0, 10)) << " |\n"
+        << "| " << kCapturePeriodLabel << " | " << Md(capture) << " |\n"
+        << "| " << kProcessingPeriodLabel << " | " << processing << " |\n"
         << "| Categories excluded | " << Md([&] {
              std::string s;
              for (const auto& c : config.blocklists.categories) s += (s.empty() ? "" : ", ") + c;
              return s.empty() ? std::string("none") : s;
            }()) << " |\n"
         << "| Data excluded or transformed | sensitive data (GDPR art. 9) and data about minors dropped; banking and "
-           "geolocation data redacted; e-mails, phone numbers, handles and IP addresses pseudonymised "
-           "(docs/filtering.md) |\n"
-        << "| Objections honoured | robots.txt (own and AI crawlers' groups), ai.txt, TDMRep, noai/noindex, IETF "
-           "Content-Usage, Content-Signal; site owners' and persons' opt-outs |\n\n"
+           "geolocation data redacted; e-mails, phone numbers, handles and IP addresses pseudonymised |\n"
+        << "| Objections checked | " << Md(checked) << " |\n\n"
         << "## How to exercise your rights\n\n"
         << "Write to " << Md(OrUnset(config.controller.contact))
         << " giving the identifier you want us to look for (an e-mail address, a phone number, a social-network "
@@ -143,27 +164,32 @@ int Run(const PublishOptions& o) {
   std::ostringstream summary;
   summary << "# Training data summary\n\n"
           << "In the spirit of the EU AI Act's template for the public summary of training content.\n\n"
-          << "- Documents in the dataset: " << total_docs << " (of " << total_considered
-          << " considered; the others were refused by their sites' signals, excluded lists or opt-outs, or "
-             "dropped by the filters)\n"
+          << "- Documents in the dataset: " << total_docs << " (of " << facts.considered << " considered: "
+          << facts.dropped << " dropped by the filters, the excluded lists, the opt-outs or, for fetched pages, the "
+             "sites' signals; "
+          << facts.erased << " removed since on request)\n"
           << "- Registrable domains contributing: " << collected.size() << "\n"
-          << "- Collection period: " << (first.empty() ? "-" : first.substr(0, 10)) << " to "
-          << (last.empty() ? "-" : last.substr(0, 10)) << "\n"
+          << "- " << kCapturePeriodLabel << ": " << capture << "\n"
+          << "- " << kProcessingPeriodLabel << ": " << processing << "\n"
           << "- Ledger: " << chain->rows << " rows, hash chain " << (chain->ok ? "intact" : "BROKEN")
           << (chain->head.empty() ? "" : ", head " + chain->head) << "\n\n"
           << "## Top domains by volume\n\n| domain | documents | share |\n|---|---:|---:|\n";
   for (int i = 0; i < o.top && i < static_cast<int>(collected.size()); ++i) {
     const auto* x = collected[i];
-    const double share = total_docs > 0 ? 100.0 * static_cast<double>(x->kept + x->modified) / total_docs : 0.0;
+    const double share = total_docs > 0 ? 100.0 * static_cast<double>(InDataset(*x)) / total_docs : 0.0;
     char pct[32];
     std::snprintf(pct, sizeof pct, "%.1f %%", share);
-    summary << "| " << Md(x->site) << " | " << (x->kept + x->modified) << " | " << pct << " |\n";
+    summary << "| " << Md(x->site) << " | " << InDataset(*x) << " | " << pct << " |\n";
   }
 
   std::ostringstream policy;
   policy << "# Exclusion policy\n\n"
          << "What moisson refuses to collect, and the lists it uses (as of " << today << ").\n\n"
-         << "## Signals honoured before and after each fetch\n\n"
+         << "## What was checked, by kind of run\n\n";
+  for (const std::string& s : CheckedStatements(facts, config)) policy << "- " << s << "\n";
+  policy << "\n## The crawler's signals (configuration)\n\n"
+         << "What moisson's crawler checks for each page it fetches"
+         << (facts.crawled > 0 ? "" : " (no page in this ledger was fetched by it)") << ":\n\n"
          << "- robots.txt for moisson's token (always), with RFC 9309's outcome rules (unreachable: nothing "
             "collected)\n"
          << "- robots.txt groups of known AI crawlers: " << (config.policy.honour.ai_agents ? "yes" : "no") << "\n"

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
@@ -84,6 +85,81 @@ std::map<std::string, std::unordered_set<std::string>> WarcTargets(
       }
     }
   }
+  return out;
+}
+
+std::int64_t InDataset(const audit::SiteSummary& s) { return s.kept + s.modified - s.erased; }
+
+CollectionFacts SummariseCollection(const std::vector<audit::SiteSummary>& sites,
+                                    const std::vector<audit::RunInfo>& runs) {
+  CollectionFacts f;
+  auto widen = [](const std::string& v, std::string* first, std::string* last) {
+    if (v.empty()) return;
+    if (first->empty() || v < *first) *first = v;
+    if (v > *last) *last = v;
+  };
+  for (const auto& x : sites) {
+    f.considered += x.considered;
+    f.kept += x.kept;
+    f.modified += x.modified;
+    f.dropped += x.dropped;
+    f.erased += x.erased;
+    f.fetched += x.fetched;
+    widen(x.first, &f.processed_first, &f.processed_last);
+    widen(x.last, &f.processed_first, &f.processed_last);
+    widen(x.captured_first, &f.captured_first, &f.captured_last);
+    widen(x.captured_last, &f.captured_first, &f.captured_last);
+    if (InDataset(x) > 0 && !x.site.empty()) f.collected.push_back(&x);
+  }
+  f.in_dataset = f.kept + f.modified - f.erased;
+  std::sort(f.collected.begin(), f.collected.end(), [](const auto* a, const auto* b) {
+    return InDataset(*a) != InDataset(*b) ? InDataset(*a) > InDataset(*b) : a->site < b->site;
+  });
+  for (const auto& r : runs) (r.command.starts_with("crawl") ? f.crawled : f.from_dumps) += r.rows;
+  return f;
+}
+
+std::string PeriodText(const std::string& first, const std::string& last) {
+  if (first.empty()) return "not recorded";
+  auto day = [](const std::string& t) {
+    const bool iso = t.size() >= 10 && t[4] == '-' && t[7] == '-' &&
+                     std::all_of(t.begin(), t.begin() + 4, [](char c) { return c >= '0' && c <= '9'; });
+    return iso ? t.substr(0, 10) : t;
+  };
+  return day(first) + " to " + day(last);
+}
+
+std::vector<std::string> CheckedStatements(const CollectionFacts& facts, const Config& config) {
+  std::vector<std::string> out;
+  if (facts.crawled > 0) {
+    const HonouredSignals& h = config.policy.honour;
+    std::string before = "robots.txt (moisson's own token";
+    before += h.ai_agents ? ", and the groups of known AI crawlers)" : ")";
+    if (h.ai_txt) before += ", ai.txt";
+    if (h.tdmrep) before += ", TDMRep (tdmrep.json and its headers and page tags)";
+    std::string after;
+    for (const auto& [on, name] : {std::pair{h.noai, "noai"}, std::pair{h.noindex, "noindex"},
+                                   std::pair{h.content_usage, "Content-Usage"},
+                                   std::pair{h.content_signal, "Content-Signal"}}) {
+      if (on) after += (after.empty() ? "" : ", ") + std::string(name);
+    }
+    std::string off;
+    if (!h.ai_txt) off += "ai.txt";
+    if (!h.tdmrep) off += std::string(off.empty() ? "" : " and ") + "TDMRep";
+    out.push_back("Pages fetched by moisson's crawler (" + std::to_string(facts.crawled) +
+                  " documents): before each fetch, " + before + " were read and a refusal respected; after it, " +
+                  (after.empty() ? std::string("no page signal") : after) +
+                  " in the response headers and the page; pages behind a login or a paywall were dropped" +
+                  (off.empty() ? std::string() : "; " + off + " not checked (turned off in the configuration)") + ".");
+  }
+  if (facts.from_dumps > 0) {
+    out.push_back("Records read from existing dumps (" + std::to_string(facts.from_dumps) +
+                  " documents, moisson filter): moisson fetched nothing for them, so robots.txt, ai.txt and TDMRep "
+                  "were not checked; whether the dumps' collectors respected them is not known here. Each record "
+                  "was checked against the excluded site lists, the site owners' and persons' opt-outs and the "
+                  "filters.");
+  }
+  if (out.empty()) out.push_back("Nothing was collected: no signal was checked.");
   return out;
 }
 

@@ -1,5 +1,6 @@
 // What the ledger commands (audit, rights, publish, datasheet) share: opening
-// an existing ledger, CSV cells, one ledger row as JSON.
+// an existing ledger, CSV cells, one ledger row as JSON, and what publish and
+// datasheet may say about the collection.
 #ifndef MOISSON_CLI_LEDGER_REPORTS_H_
 #define MOISSON_CLI_LEDGER_REPORTS_H_
 
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "audit/ledger.h"
+#include "core/config.h"
 #include "core/status.h"
 
 namespace moisson::cli {
@@ -44,6 +46,43 @@ std::string UnderRoot(const std::string& root, const std::string& file);
 std::map<std::string, std::unordered_set<std::string>> WarcTargets(
     const std::vector<audit::IdentifierHit>& hits, const std::function<std::string(const std::string&)>& resolve,
     std::vector<std::string>* partial);
+
+// What the ledger says was collected, for the documents `publish` and
+// `datasheet` make: counts that follow erasures (and purges, whose rows are
+// gone), the capture and processing periods apart, and the rows per kind of
+// run, so that each statement says only what was done.
+struct CollectionFacts {
+  std::int64_t considered = 0, kept = 0, modified = 0, dropped = 0, fetched = 0;
+  std::int64_t erased = 0;      // kept or modified, then removed from the outputs on request
+  std::int64_t in_dataset = 0;  // kept + modified - erased
+  std::int64_t crawled = 0;     // rows of `crawl` runs
+  std::int64_t from_dumps = 0;  // rows of the other runs (`filter` over existing dumps)
+  std::string processed_first, processed_last;  // considered_at
+  std::string captured_first, captured_last;    // captured_at, "" when no row has one
+  // Sites ("" excluded) with documents in the dataset, most first, then by
+  // name. Points into the `sites` given to SummariseCollection.
+  std::vector<const audit::SiteSummary*> collected;
+};
+
+// Documents of `s` still in the dataset: kept + modified - erased.
+std::int64_t InDataset(const audit::SiteSummary& s);
+
+CollectionFacts SummariseCollection(const std::vector<audit::SiteSummary>& sites,
+                                    const std::vector<audit::RunInfo>& runs);
+
+// "2023-06-01 to 2024-03-05" (the dates of ISO 8601 times, other text as
+// written), or "not recorded" when `first` is empty.
+std::string PeriodText(const std::string& first, const std::string& last);
+
+// Labels of the two periods, the same in every published document.
+inline constexpr const char* kCapturePeriodLabel = "Capture period (dates of the pages, from the dumps or the fetch)";
+inline constexpr const char* kProcessingPeriodLabel = "Processing period (when moisson considered them)";
+
+// One sentence per kind of run the ledger holds (crawl, dumps): which
+// objection signals were checked for those documents and which were not. A
+// dump run read no robots.txt, ai.txt or TDMRep, and says so. The crawler's
+// signals are those `config` honours.
+std::vector<std::string> CheckedStatements(const CollectionFacts& facts, const Config& config);
 
 }  // namespace moisson::cli
 

@@ -299,7 +299,9 @@ std::string Figure(const std::string& svg, const std::string& caption, const std
 
 struct Totals {
   std::int64_t kept = 0, modified = 0, dropped = 0, sites = 0;
-  std::string first, last;
+  std::int64_t erased = 0;  // of the kept and modified, removed since on request
+  std::string first, last;  // considered_at: the processing period
+  std::string captured_first, captured_last;  // the documents' own dates, "" when none recorded
 };
 
 Totals SumSites(const std::vector<audit::SiteSummary>& sites) {
@@ -311,6 +313,11 @@ Totals SumSites(const std::vector<audit::SiteSummary>& sites) {
     if (!s.site.empty()) ++t.sites;
     if (!s.first.empty() && (t.first.empty() || s.first < t.first)) t.first = s.first;
     if (s.last > t.last) t.last = s.last;
+    t.erased += s.erased;
+    if (!s.captured_first.empty() && (t.captured_first.empty() || s.captured_first < t.captured_first)) {
+      t.captured_first = s.captured_first;
+    }
+    if (s.captured_last > t.captured_last) t.captured_last = s.captured_last;
   }
   return t;
 }
@@ -364,8 +371,8 @@ std::string DecisionsChart(const ReportInput& in, const Totals& t) {
                 "decision (full width: all of them). Below it, on their own scale, the documents carrying each "
                 "reason (a document may carry several, a kept one usually none), split by the decisions the "
                 "ledger recorded for them (a flagged category's documents are kept; one that also carries a "
-                "dropping reason is dropped). Source: <code>Sites()</code> totals and "
-                "<code>ReasonDecisionCounts()</code>.",
+                "dropping reason is dropped). Source: the decision and the reasons the ledger recorded for each "
+                "document.",
                 all == 0 ? "" : DataTable(rows, legend, "reason"));
 }
 
@@ -409,8 +416,8 @@ std::string SitesChart(const ReportInput& in) {
                 desc, bars, {"keep", "modify", "drop"}, "documents considered");
   return Figure(svg,
                 "<b>2. Sites.</b> Registrable domains (never a URL) with the most documents considered, each split "
-                "into kept, modified and dropped; the rest are summed in the last bar. Source: "
-                "<code>Sites()</code>.",
+                "into kept, modified and dropped; the rest are summed in the last bar. Source: the ledger's "
+                "documents, grouped by registrable domain.",
                 DataTable(bars, {"keep", "modify", "drop"}, "site"));
 }
 
@@ -457,7 +464,8 @@ std::string SignalsChart(const ReportInput& in) {
                 "<b>3. Opt-out signals.</b> Documents refused because their site or a person objected: the page's "
                 "or the origin's own signals (<code>policy.*</code>: robots.txt, ai.txt, TDMRep, noai, noindex, "
                 "Content-Usage...), the excluded site lists (<code>blocklist.&lt;category&gt;</code>) and the "
-                "opt-out registry (<code>optout.*</code>). Source: <code>ReasonCounts()</code>.",
+                "opt-out registry (<code>optout.*</code>). Source: the reasons the ledger recorded for each "
+                "document.",
                 DataTable(bars, {}, "signal"));
 }
 
@@ -469,7 +477,8 @@ std::string TimelineChart(const ReportInput& in) {
   if (b.undated > 0) undated = " " + FormatCount(b.undated) + " documents have no valid time and are not drawn.";
   const std::string caption =
       "<b>4. Throughput.</b> Documents considered per " + HtmlEscape(unit) +
-      " (UTC), by decision; times without any document have no bar. Source: <code>Timeline()</code>." +
+      " (UTC), by decision; times without any document have no bar. Source: the time at which moisson "
+      "considered each document, from the ledger." +
       HtmlEscape(undated);
   if (b.filled.empty()) {
     return Figure(NoData("chart-timeline", title, "No dated document." + undated), caption, "");
@@ -768,14 +777,19 @@ std::string RenderReport(const ReportInput& in) {
   }
   h << "<section class=\"cards\" aria-label=\"Summary\">" << Card(FormatCount(considered), "documents considered")
     << Card(FormatCount(t.kept), "kept", "keep") << Card(FormatCount(t.modified), "modified", "modify")
-    << Card(FormatCount(t.dropped), "dropped", "drop") << Card(FormatCount(t.sites), "sites")
+    << Card(FormatCount(t.dropped), "dropped", "drop")
+    << (t.erased > 0 ? Card(FormatCount(t.erased), "of them erased since, on request") : std::string())
+    << Card(FormatCount(t.sites), "sites")
     << Card(FormatCount(static_cast<std::int64_t>(in.runs.size())), "runs")
     << Card(in.chain_ok ? "<span class=\"ok\">intact</span>" : "<span class=\"bad\">BROKEN</span>", "hash chain")
     << "</section>\n";
 
   h << "<section id=\"ledger\">\n<h2>Ledger</h2>\n<table class=\"kv\"><tbody>"
     << "<tr><th>rows</th><td>" << FormatCount(in.rows) << "</td></tr>"
-    << "<tr><th>period</th><td>"
+    << "<tr><th>capture period</th><td>"
+    << (t.captured_first.empty() ? std::string("not recorded")
+                                 : HtmlEscape(t.captured_first) + " to " + HtmlEscape(t.captured_last))
+    << "</td></tr><tr><th>processing period</th><td>"
     << (t.first.empty() ? std::string("–") : HtmlEscape(t.first) + " to " + HtmlEscape(t.last)) << "</td></tr>"
     << "<tr><th>hash chain</th><td>";
   if (in.chain_ok) {
@@ -829,7 +843,7 @@ std::string RenderReport(const ReportInput& in) {
   h << "<tr><th>all</th><th class=\"n\">" << FormatCount(received) << "</th><th class=\"n\">"
     << FormatCount(completed) << "</th><th class=\"n\">" << FormatCount(received - completed)
     << "</th></tr></tbody></table>\n<p class=\"meta\">Counts only: no request reference, subject or digest. "
-       "Source: <code>Requests()</code>.</p>\n</section>\n";
+       "Source: the rights requests recorded in the ledger.</p>\n</section>\n";
 
   h << "<section id=\"retention\">\n<h2>Purge checkpoints</h2>\n";
   if (in.checkpoints == 0) {
@@ -840,7 +854,7 @@ std::string RenderReport(const ReportInput& in) {
       << "</td></tr><tr><th>latest purge</th><td>" << OrDash(in.last_purge) << "</td></tr></tbody></table>\n";
   }
   h << "<p class=\"meta\">Rows removed by retention purges are summed up in checkpoints so that the chain still "
-       "links what remains. Source: <code>Checkpoints()</code>.</p>\n</section>\n";
+       "links what remains. Source: the ledger's purge checkpoints.</p>\n</section>\n";
 
   h << "<footer>Made by <code>moisson report</code> from the provenance ledger alone. It names registrable domains, "
        "never a URL; it shows counts, reason ids and times, never an identifier, a digest of one, a request "

@@ -956,6 +956,7 @@ void Crawl::OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipe
   row.url = item.url;
   row.site = doc.site.empty() ? h->site : doc.site;
   row.considered_at = doc.date;
+  row.captured_at = doc.date;
   row.decision = pipeline::VerdictName(doc.verdict);
   row.reasons = doc.reasons;
   row.content_sha256 = doc.text_sha256;

@@ -228,8 +228,8 @@ TEST_CASE("PG ledger: the first open creates the schema, a second open reuses it
       Query(db.uri, "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns "
                     "WHERE table_schema = current_schema() AND table_name = 'documents'");
   CHECK(cols ==
-        "considered_at,content_sha256,decision,fetched,http_status,id,output_file,output_id,prev_hash,reasons,"
-        "row_hash,run,signal,site,source_file,source_offset,url");
+        "captured_at,considered_at,content_sha256,decision,fetched,http_status,id,output_file,output_id,prev_hash,"
+        "reasons,row_hash,run,signal,site,source_file,source_offset,url");
   CHECK(Query(db.uri, "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns "
                       "WHERE table_schema = current_schema() AND table_name = 'identifiers'") == "digest,document,type");
   CHECK(Query(db.uri, "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns "
@@ -735,6 +735,42 @@ TEST_CASE("PG ledger: sites, reason counts and the per-minute timeline", "[ledge
   CHECK(tl->at(2).dropped == 1);
 }
 
+TEST_CASE("PG ledger: a v4 database gains the capture date, keeps its hashes; sites count erasures apart",
+          "[ledger_pg][rights]") {
+  PgDb db;
+  {
+    auto old = Open(db.uri);
+    auto run = old->BeginRun("filter", "k");
+    REQUIRE(old->Append(*run, {Row("https://example.org/1", "keep", {{"email", Digest('1')}}),
+                               Row("https://example.org/2", "drop")}).ok());
+  }
+  // Turn it into the database a v4 moisson wrote: no capture date, version 4.
+  Exec(db.uri, "ALTER TABLE documents DROP COLUMN captured_at; UPDATE meta SET value = '4' WHERE key = 'schema_version'");
+  CHECK(Query(db.uri, "SELECT value FROM meta WHERE key = 'schema_version'") == "4");
+  const std::string head_v4 = Query(db.uri, "SELECT value FROM meta WHERE key = 'chain_head'");
+  auto l = Open(db.uri);
+  CHECK(Query(db.uri, "SELECT value FROM meta WHERE key = 'schema_version'") == "5");
+  CHECK(Query(db.uri, "SELECT count(*) FROM documents WHERE captured_at = ''") == "2");
+  CHECK(Verify(db.uri).head == head_v4);
+  auto run = l->BeginRun("filter", "k");
+  LedgerRow r = Row("https://other.example/3", "modify", {{"email", Digest('1')}});
+  r.site = "other.example";
+  r.captured_at = "2024-01-02T03:04:05Z";
+  REQUIRE(l->Append(*run, {r}).ok());
+  CHECK(Verify(db.uri).ok);
+  CHECK(l->Runs()->back().rows == 1);
+  REQUIRE(l->RecordRequest({"E-1", "erase", "email", Digest('1'), "", "", {1, 3}}).ok());
+  REQUIRE(l->CompleteRequest("E-1", "").ok());
+  auto sites = l->Sites().value();
+  REQUIRE(sites.size() == 2);
+  CHECK((sites[0].site == "example.org" && sites[0].kept == 1 && sites[0].erased == 1));
+  CHECK(sites[0].captured_first.empty());
+  CHECK((sites[1].site == "other.example" && sites[1].modified == 1 && sites[1].erased == 1));
+  CHECK(sites[1].captured_first == "2024-01-02T03:04:05Z");
+  Exec(db.uri, "UPDATE documents SET captured_at = '' WHERE id = 3");
+  CHECK(Verify(db.uri).bad_row == 3);
+}
+
 // --- the hash chain -------------------------------------------------------------
 
 TEST_CASE("PG ledger chain: an untouched ledger verifies and names its head", "[ledger_pg][chain]") {
@@ -795,6 +831,24 @@ TEST_CASE("PG ledger chain: an identifier changed or removed is an edit of its r
   rep = Verify(other.uri);
   CHECK_FALSE(rep.ok);
   CHECK(rep.bad_row == 2);
+}
+
+TEST_CASE("PG ledger chain: the per-reason index must agree with the chained rows", "[ledger_pg][chain]") {
+  PgDb db;
+  FiveRows(db.uri);
+  Exec(db.uri, "DELETE FROM document_reasons WHERE document = 3");
+  ChainReport rep = Verify(db.uri);
+  CHECK_FALSE(rep.ok);
+  CHECK(rep.bad_row == 3);
+  CHECK(rep.problem ==
+        "row 3's reasons in the per-reason index (document_reasons) differ from the reasons its hash covers: "
+        "the index was edited");
+  PgDb orphan;
+  FiveRows(orphan.uri);
+  Exec(orphan.uri, "INSERT INTO document_reasons(document, reason) VALUES (99, 'minor')");
+  rep = Verify(orphan.uri);
+  CHECK_FALSE(rep.ok);
+  CHECK(rep.problem.find("the per-reason index (document_reasons) holds 11 rows") == 0);
 }
 
 TEST_CASE("PG ledger chain: removed rows are found in the middle, at the start and at the end", "[ledger_pg][chain]") {

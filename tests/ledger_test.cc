@@ -416,7 +416,8 @@ TEST_CASE("Ledger: a v1 file gains the crawl columns and its rows read as not fe
   Exec(t.path,
        "ALTER TABLE documents DROP COLUMN http_status; ALTER TABLE documents DROP COLUMN fetched; "
        "ALTER TABLE documents DROP COLUMN signal; ALTER TABLE documents DROP COLUMN prev_hash; "
-       "ALTER TABLE documents DROP COLUMN row_hash; DELETE FROM meta WHERE key = 'chain_head'; "
+       "ALTER TABLE documents DROP COLUMN row_hash; ALTER TABLE documents DROP COLUMN captured_at; "
+       "DELETE FROM meta WHERE key = 'chain_head'; "
        "DROP TABLE request_rows; DROP TABLE requests; DROP TABLE chain_checkpoints; "
        "PRAGMA user_version = 1; UPDATE meta SET value = '1' WHERE key = 'schema_version';");
   CHECK(Query(t.path, "PRAGMA user_version") == "1");
@@ -540,6 +541,37 @@ TEST_CASE("Ledger chain: rows swapped or renumbered are found", "[ledger][chain]
   const ChainReport rep = Verify(u.path);
   CHECK_FALSE(rep.ok);
   CHECK(rep.bad_row == 3);  // row 3 no longer follows row 1
+}
+
+namespace {
+
+// VerifyChain on a fresh FiveRows ledger after `sql`, run by hand.
+ChainReport VerifyTampered(const char* sql) {
+  TempLedger t;
+  FiveRows(t.path);
+  Exec(t.path, sql);
+  return Verify(t.path);
+}
+
+}  // namespace
+
+TEST_CASE("Ledger chain: the per-reason index must agree with the chained rows", "[ledger][chain]") {
+  // document_reasons is derived from each row's chained `reasons`; the
+  // reports count from it, so a row of it removed, added or edited is a
+  // broken ledger, not an intact one.
+  ChainReport rep = VerifyTampered("DELETE FROM document_reasons WHERE document = 3");
+  CHECK_FALSE(rep.ok);
+  CHECK(rep.bad_row == 3);
+  CHECK(rep.problem ==
+        "row 3's reasons in the per-reason index (document_reasons) differ from the reasons its hash covers: "
+        "the index was edited");
+  CHECK(VerifyTampered("INSERT INTO document_reasons(document, reason) VALUES (2, 'minor')").bad_row == 2);
+  CHECK(VerifyTampered("UPDATE document_reasons SET reason = 'minor' WHERE document = 4 AND reason = 'id.phone'")
+            .bad_row == 4);
+  rep = VerifyTampered("PRAGMA foreign_keys = OFF; INSERT INTO document_reasons(document, reason) VALUES (99, 'minor')");
+  CHECK_FALSE(rep.ok);
+  CHECK(rep.problem == "the per-reason index (document_reasons) holds 11 rows, the chained rows give 10: "
+                       "rows were added to it");
 }
 
 TEST_CASE("Ledger chain: two ledger objects appending in turn extend one chain", "[ledger][chain]") {
@@ -811,6 +843,95 @@ TEST_CASE("Ledger requests: recorded once, retried harmlessly, completed, and ma
   REQUIRE((*l)->Purge("2026-11-03").value() == 2);
   CHECK((*l)->FindRequest("REQ-1")->value().rows.empty());
   CHECK((*l)->Requests()->size() == 2);
+}
+
+TEST_CASE("Ledger: sites count erased records apart and give the capture period", "[ledger][audit][rights]") {
+  TempLedger t;
+  auto l = Ledger::OpenSqlite(t.path);
+  REQUIRE(l.ok());
+  auto run = (*l)->BeginRun("filter", "k");
+  LedgerRow a = Row("https://solo.example/a", "modify", {{"email", Digest('1')}});
+  a.site = "solo.example";
+  a.captured_at = "2024-03-05T10:00:00Z";
+  LedgerRow b = Row("https://club.example/1", "keep");
+  b.site = "club.example";
+  b.captured_at = "2023-06-01T08:00:00Z";
+  LedgerRow c = Row("https://club.example/2", "drop", {{"email", Digest('1')}});
+  c.site = "club.example";
+  c.captured_at = "2023-07-14T08:00:00Z";
+  LedgerRow d = Row("https://club.example/3", "keep");  // no capture date
+  d.site = "club.example";
+  d.considered_at = "2026-12-01T00:00:00Z";
+  REQUIRE((*l)->Append(*run, {a, b, c, d}).ok());
+  auto site = [&](const std::string& name) {
+    auto all = (*l)->Sites();
+    INFO((all.ok() ? std::string() : all.status().message()));
+    REQUIRE(all.ok());
+    for (const SiteSummary& x : all.value()) {
+      if (x.site == name) return x;
+    }
+    FAIL("no site " << name);
+    return SiteSummary{};
+  };
+  CHECK(site("club.example").captured_first == "2023-06-01T08:00:00Z");
+  CHECK(site("club.example").captured_last == "2023-07-14T08:00:00Z");
+  CHECK(site("club.example").last == "2026-12-01T00:00:00Z");
+  // An erase of rows 1 (modified) and 3 (dropped): pending, it changes nothing.
+  REQUIRE((*l)->RecordRequest({"E-1", "erase", "email", Digest('1'), "", "", {1, 3}}).ok());
+  CHECK(site("solo.example").erased == 0);
+  // An export marks nothing erased.
+  REQUIRE((*l)->RecordRequest({"X-1", "export", "email", Digest('1'), "", "", {1, 2}}).ok());
+  REQUIRE((*l)->CompleteRequest("X-1", "").ok());
+  CHECK(site("club.example").erased == 0);
+  REQUIRE((*l)->CompleteRequest("E-1", "").ok());
+  const SiteSummary solo = site("solo.example");
+  CHECK(solo.modified == 1);
+  CHECK(solo.erased == 1);  // nothing of the site is left in the dataset
+  const SiteSummary club = site("club.example");
+  CHECK(club.erased == 0);  // its erased row had been dropped: never in the dataset
+  CHECK(club.kept == 2);
+  // Runs count their rows still in the ledger.
+  CHECK((*l)->Runs()->front().rows == 4);
+  REQUIRE((*l)->Purge("2026-11-30").value() == 3);
+  CHECK((*l)->Runs()->front().rows == 1);
+  CHECK((*l)->VerifyChain()->ok);
+}
+
+TEST_CASE("Ledger: the capture date is chained when given; rows without one hash as before v5", "[ledger][chain]") {
+  TempLedger t;
+  {
+    auto old = Ledger::OpenSqlite(t.path);
+    REQUIRE(old.ok());
+    auto run = (*old)->BeginRun("filter", "k");
+    REQUIRE((*old)->Append(*run, {Row("https://example.org/1", "keep"), Row("https://example.org/2", "drop")}).ok());
+  }
+  // Turn it into the file a v4 moisson wrote: no capture date, version 4.
+  Exec(t.path, "ALTER TABLE documents DROP COLUMN captured_at; PRAGMA user_version = 4; "
+               "UPDATE meta SET value = '4' WHERE key = 'schema_version';");
+  const std::string head_v4 = Query(t.path, "SELECT value FROM meta WHERE key = 'chain_head'");
+  auto l = Ledger::OpenSqlite(t.path);
+  REQUIRE(l.ok());
+  CHECK(Query(t.path, "PRAGMA user_version") == "5");
+  CHECK(Query(t.path, "SELECT value FROM meta WHERE key = 'schema_version'") == "5");
+  CHECK(Query(t.path, "SELECT count(*) FROM documents WHERE captured_at = ''") == "2");
+  CHECK((*l)->VerifyChain()->head == head_v4);  // the old rows kept their hashes
+  auto run = (*l)->BeginRun("filter", "k");
+  LedgerRow r = Row("https://example.org/3", "keep");
+  r.captured_at = "2024-01-02T03:04:05Z";
+  REQUIRE((*l)->Append(*run, {r}).ok());
+  CHECK(Query(t.path, "SELECT captured_at FROM documents WHERE id = 3") == "2024-01-02T03:04:05Z");
+  CHECK((*l)->VerifyChain()->ok);
+  // The same row without its date hashes otherwise: the date is covered.
+  const auto c = internal::ChainedFromRow(r, 3, *run, r.considered_at, "id.email,id.phone");
+  LedgerRow undated = r;
+  undated.captured_at.clear();
+  CHECK(internal::RowHash(internal::kGenesis, c) !=
+        internal::RowHash(internal::kGenesis,
+                          internal::ChainedFromRow(undated, 3, *run, r.considered_at, "id.email,id.phone")));
+  Exec(t.path, "UPDATE documents SET captured_at = '2025-01-01T00:00:00Z' WHERE id = 3");
+  CHECK((*l)->VerifyChain()->bad_row == 3);
+  Exec(t.path, "UPDATE documents SET captured_at = '' WHERE id = 3");
+  CHECK((*l)->VerifyChain()->bad_row == 3);
 }
 
 TEST_CASE("Ledger: runs and the per-minute timeline", "[ledger][audit]") {

@@ -224,6 +224,44 @@ TEST_CASE("Rights requests and purges are counted", "[report]") {
   CHECK(html.find("2026-12-01T00:00:00Z") != std::string::npos);
 }
 
+TEST_CASE("Captions speak the reader's words: no function or table names of the code", "[report]") {
+  ReportInput in = Base();
+  in.rows = 6;
+  in.sites = {Site("velo-club.example", 3, 1, 2)};
+  in.reasons = {{"policy.noai", 1, Effect::kDrop}};
+  in.timeline = {{"2026-11-22T09:31", 3, 1, 2}};
+  in.requests["erase"] = {1, 1};
+  in.checkpoints = 1;
+  in.purged_rows = 3;
+  for (const std::string& html : {RenderReport(Base()), RenderReport(in)}) {
+    // Sites(), ReasonCounts(), Ledger::VerifyChain... and the tables' names.
+    CHECK_FALSE(std::regex_search(html, std::regex("[A-Za-z_]+\\(\\)")));
+    CHECK(html.find("::") == std::string::npos);
+    for (const char* code : {"document_reasons", "considered_at", "request_rows", "chain_checkpoints", "Source: <code>"}) {
+      INFO(code);
+      CHECK(html.find(code) == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("Erased records and the capture period are shown apart", "[report]") {
+  ReportInput in = Base();
+  in.sites = {Site("velo-club.example", 3, 1, 2), Site("solo.example", 0, 1, 0)};
+  in.sites[1].erased = 1;
+  in.sites[0].captured_first = "2023-06-01T08:00:00Z";
+  in.sites[0].captured_last = "2024-03-05T10:00:00Z";
+  const std::string html = RenderReport(in);
+  CHECK(html.find("<span class=\"n\">1</span><span class=\"l\">of them erased since, on request</span>") !=
+        std::string::npos);
+  CHECK(html.find("<tr><th>capture period</th><td>2023-06-01T08:00:00Z to 2024-03-05T10:00:00Z</td></tr>") !=
+        std::string::npos);
+  CHECK(html.find("<tr><th>processing period</th><td>2026-11-22T09:31:00Z to 2026-11-22T09:40:00Z</td></tr>") !=
+        std::string::npos);
+  const std::string none = RenderReport(Base());
+  CHECK(none.find("erased since") == std::string::npos);
+  CHECK(none.find("<tr><th>capture period</th><td>not recorded</td></tr>") != std::string::npos);
+}
+
 TEST_CASE("A broken chain is said first", "[report]") {
   ReportInput in = Base();
   in.chain_ok = false;
