@@ -63,6 +63,7 @@ constexpr Example kExamples[] = {
                       "  moisson --config examples/moisson.toml optout remove --email claire.morel@example.fr"},
     {"optout check", "Example:\n"
                      "  moisson --config examples/moisson.toml optout check --email bertrand.lefort@example.org"},
+    {"optout init", "Example:\n  moisson optout init --registry optout.sqlite --key moisson.key"},
     {"optout list", "Example:\n  moisson --config examples/moisson.toml optout list"},
     {"optout import", "Example:\n"
                       "  printf 'email,claire.morel@example.fr,,REQ-42\\n' > /tmp/requests.csv\n"
@@ -72,9 +73,11 @@ constexpr Example kExamples[] = {
              "  moisson --config examples/moisson.toml scan examples/dumps/forum.jsonl\n"
              "  moisson --config examples/moisson.toml scan examples/dumps/pages.warc.gz --threads 2 "
              "-o /tmp/verdicts.jsonl"},
-    {"filter", "Example:\n"
+    {"filter", "Examples:\n"
                "  moisson --config examples/moisson.toml filter examples/dumps/forum.jsonl "
-               "examples/dumps/pages.warc.gz --dedup -o /tmp/dataset.jsonl.zst --rejects /tmp/rejects.jsonl"},
+               "examples/dumps/pages.warc.gz --dedup -o /tmp/dataset.jsonl.zst --rejects /tmp/rejects.jsonl\n"
+               "  zcat export.jsonl.gz | moisson --config examples/moisson.toml filter - --text-field body "
+               "--max-skipped 0.1% -o - | gzip > clean.jsonl.gz"},
     {"crawl", "Examples (the example site served on port 8080 first: "
               "python3 -m http.server -d examples/site 8080):\n"
               "  moisson --config examples/moisson.toml crawl http://127.0.0.1:8080/ -o /tmp/crawl "
