@@ -72,7 +72,7 @@ while ((i < ${#commands[@]})); do
   [[ "$help" == *"Example"* ]] || check "moisson $cmd --help has an example" "Example" "(none)"
   # The example block comes last: nothing but command lines after it.
   check "moisson $cmd --help ends with its examples" "" \
-    "$(awk '/^Examples?( \(.*\))?:$/ {seen=1; next} seen && !/^  (moisson|echo|printf) / {print}' <<<"$help")"
+    "$(awk '/^Examples?( \(.*\))?:$/ {seen=1; next} seen && !/^  (moisson|echo|printf|zcat|cat) / {print}' <<<"$help")"
   while read -r sub; do
     commands+=("${cmd:+$cmd }$sub")
   done < <(awk '/^Subcommands:$/ {on=1; next} on && /^  [a-z]/ {print $1; next} on && /^$/ {on=0}' <<<"$help")
