@@ -446,7 +446,7 @@ void AddFilterCommands(CLI::App* app, const GlobalOptions* global, Runner* run) 
 
   auto filter = std::make_shared<FilterOptions>();
   filter->global = global;
-  CLI::App* f = app->add_subcommand("filter", "Write kept and modified documents (record format: docs/filtering.md), drop the rest, log to the ledger");
+  CLI::App* f = app->add_subcommand("filter", "Write kept and modified documents as JSONL (id, url, text and what was done to it), drop the rest, log to the ledger");
   AddCommon(f, filter.get());
   f->add_option("-o,--output", filter->output, "output JSONL (.zst compresses); written aside, renamed at the end; - is standard output")->required();
   f->add_option("--ledger", filter->ledger, "provenance ledger (default: [project] ledger)");

@@ -376,7 +376,7 @@ void AddSubjectOptions(CLI::App* c, RightsOptions* o) {
 }  // namespace
 
 void AddRightsCommands(CLI::App* app, const GlobalOptions* global, Runner* run) {
-  CLI::App* rights = app->add_subcommand("rights", "Answer a person's rights requests from the ledger (docs/rights.md)");
+  CLI::App* rights = app->add_subcommand("rights", "Answer a person's rights requests from the ledger: find, export, erase");
   rights->require_subcommand(1);
 
   auto fo = std::make_shared<RightsOptions>();
