@@ -119,7 +119,7 @@ void PrintSummary(std::ostream& os, const char* cmd, const pipeline::RunSummary&
   row("dropped", s.dropped, 2);
   for (const auto& [reason, n] : s.dropped_by_reason) row(reason, n, 4);
   if (s.skipped_records > 0) row("unreadable records (skipped)", s.skipped_records, 2);
-  if (s.repeated_ids > 0) row("repeated input ids (given new ones)", s.repeated_ids, 2);
+  if (s.repeated_ids > 0) row("repeated input ids (new ids given)", s.repeated_ids, 2);
   if (!s.detections_by_category.empty()) {
     os << "  detections\n";
     for (const auto& [cat, n] : s.detections_by_category) row(cat, n, 4);

@@ -78,7 +78,7 @@ cp "$src/examples/dumps/pages.warc.gz" copy2.warc.gz
 run "$moisson" scan --no-progress copy1.warc.gz copy2.warc.gz
 n=$(wc -l <<<"$out")
 check "repeated WARC-Record-IDs: as many unique ids as documents" "$n" "$($py -c 'import json,sys; print(len({json.loads(l)["id"] for l in sys.stdin}))' <<<"$out")"
-check "repeated ids: counted in the summary" 1 "$(grep -cE "^  repeated input ids \(given new ones\) +$((n / 2))$" <<<"$err")"
+check "repeated ids: counted in the summary" 1 "$(grep -cE "^  repeated input ids \(new ids given\) +$((n / 2))$" <<<"$err")"
 check "repeated ids: file and offset in the log, new id said" 1 \
   "$(grep -c '^moisson scan: repeated id: copy2.warc.gz: offset [0-9]*: its id was already given to an earlier document of this run; written as copy2.warc.gz@[0-9]*$' <<<"$err" | awk '{print ($1 >= 1)}')"
 
