@@ -157,7 +157,13 @@ std::vector<std::string> CheckedStatements(const CollectionFacts& facts, const C
                   " documents, moisson filter): moisson fetched nothing for them, so robots.txt, ai.txt and TDMRep "
                   "were not checked; whether the dumps' collectors respected them is not known here. Each record "
                   "was checked against the excluded site lists, the site owners' and persons' opt-outs and the "
-                  "filters.");
+                  "filters" +
+                  std::string(config.filters.page_signals
+                                  ? "; the signals a captured page carries itself (noai and noindex in its meta tags "
+                                    "or X-Robots-Tag header, a TDM reservation in its headers or tags) were applied "
+                                    "where the capture kept them."
+                                  : "; the signals a captured page carries itself (meta robots, X-Robots-Tag) were "
+                                    "not checked (turned off in the configuration)."));
   }
   if (out.empty()) out.push_back("Nothing was collected: no signal was checked.");
   return out;
