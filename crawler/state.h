@@ -26,7 +26,7 @@ struct sqlite3;
 
 namespace moisson::crawler {
 
-inline constexpr int kCrawlStateVersion = 1;
+inline constexpr int kCrawlStateVersion = 2;
 
 struct UrlRow {
   std::int64_t id = 0;
@@ -46,6 +46,10 @@ struct HostRow {
   bool robots_network_error = false;
   bool robots_timed_out = false;
   int robots_redirects = 0;
+  // Why robots.txt was not read when a check of ours refused it (then
+  // robots_network_error is set): "fetch.address_refused: connect address
+  // ... is loopback", "redirect.blocked Location: URL (...)"; "" otherwise.
+  std::string robots_refusal;
   std::string robots_body;
   std::optional<std::string> ai_txt;
   std::optional<std::string> tdmrep;
