@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -131,6 +132,19 @@ int Run(CrawlCliOptions& o) {
   const pipeline::Processor processor(parts.ProcessorParts(), settings);
 
   const std::string ledger_path = !o.ledger.empty() ? o.ledger : config.project.ledger;
+  // The ledger as the crawl state records it: a file by its absolute name (a resume from another
+  // folder names it differently), a server without its password.
+  std::string ledger_name = audit::Ledger::DisplayName(ledger_path);
+  if (!audit::Ledger::IsPostgresName(ledger_path)) {
+    std::error_code ec;
+    const auto abs = std::filesystem::weakly_canonical(std::filesystem::absolute(ledger_path, ec), ec);
+    if (!ec) ledger_name = abs.string();
+  }
+  if (c.resume) {  // before the ledger is opened: opening another file would create it
+    if (Status st = crawler::CheckResume(c.out_dir, ledger_name, parts.key->id()); !st.ok()) {
+      return Fail(st.message(), kExitUsage);
+    }
+  }
   auto ledger = audit::Ledger::Open(ledger_path);
   if (!ledger.ok()) return Fail(ledger.status().message(), kExitFailed);
 
@@ -140,6 +154,7 @@ int Run(CrawlCliOptions& o) {
   cp.site_lists = parts.site_lists ? &*parts.site_lists : nullptr;
   cp.registry = parts.registry ? &*parts.registry : nullptr;
   cp.ledger = ledger.value().get();
+  cp.ledger_name = ledger_name;
   cp.key_id = parts.key->id();
   cp.user_agent = config.crawler.user_agent;
 

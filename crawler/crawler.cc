@@ -395,6 +395,9 @@ Status Crawl::Open() {
     }
     pending_.meta.emplace_back("options", opts_.ToText());
   }
+  // Recorded at every start (a state from before they were kept gets them on its first resume).
+  pending_.meta.emplace_back("ledger", parts_.ledger_name);
+  pending_.meta.emplace_back("key_id", parts_.key_id);
   scope_sites_.insert(opts_.scope_sites.begin(), opts_.scope_sites.end());
   for (const auto& d : opts_.allow_domains) {
     auto h = blocklists::NormaliseHost(d);
@@ -1269,6 +1272,28 @@ Result<CrawlStats> Crawl::Run() {
 
 }  // namespace
 
+Status CheckResume(const std::string& out_dir, const std::string& ledger_name, const std::string& key_id) {
+  const std::string path = out_dir + "/crawl-state.sqlite";
+  auto st = CrawlState::Open(path, false);
+  if (!st.ok()) return st.status();
+  auto ledger = (*st)->Meta("ledger");
+  if (!ledger.ok()) return ledger.status();
+  if (ledger.value() && !ledger.value()->empty() && **ledger != ledger_name) {
+    return Status::InvalidArgument(path + ": this crawl writes the ledger " + **ledger + ", not " + ledger_name +
+                                   ": resume it with --ledger " + **ledger +
+                                   " (a second ledger would hold part of its rows)");
+  }
+  auto key = (*st)->Meta("key_id");
+  if (!key.ok()) return key.status();
+  if (key.value() && !key.value()->empty() && **key != key_id) {
+    return Status::InvalidArgument(path + ": this crawl was started with the project key " + **key +
+                                   ", not with the key " + key_id +
+                                   ": resume it with its own key (--key), or its records would be "
+                                   "pseudonymised with two keys");
+  }
+  return Status::Ok();
+}
+
 Result<CrawlStats> RunCrawl(const CrawlParts& parts, CrawlOptions options,
                             const std::function<void(const CrawlStats&)>& on_status) {
   if (parts.processor == nullptr || parts.policy == nullptr || parts.ledger == nullptr) {
@@ -1278,6 +1303,7 @@ Result<CrawlStats> RunCrawl(const CrawlParts& parts, CrawlOptions options,
   if (options.out_dir.empty()) return Status::InvalidArgument("no output folder (-o DIR)");
   CrawlOptions o = std::move(options);
   if (o.resume) {
+    if (Status s = CheckResume(o.out_dir, parts.ledger_name, parts.key_id); !s.ok()) return s;
     // The crawl's own options (scope, limits, --allow-private...) come
     // from its state, before anything is built from them.
     const std::string path = o.out_dir + "/crawl-state.sqlite";

@@ -104,9 +104,23 @@ struct CrawlParts {
   const blocklists::SiteMatcher* site_lists = nullptr;
   const blocklists::OptOutRegistry* registry = nullptr;
   audit::Ledger* ledger = nullptr;                     // required
-  std::string key_id;                                  // project key id for the ledger run
+  // The ledger's name as the crawl state records it (an absolute file name,
+  // or "postgresql://user@host:port/db" without password); a resume with
+  // another one is refused (CheckResume).
+  std::string ledger_name;
+  std::string key_id;                                  // project key id (ProjectKey::id()) for the ledger run
   std::string user_agent;
 };
+
+// For `crawl --resume DIR`: a crawl goes on with the ledger and the project
+// key it started with, which its state records (the ledger's name and the
+// key's public id, ProjectKey::id(), never the key). Another ledger would
+// split the crawl's rows in two, another key pseudonymise its identifiers
+// with digests that match nothing of the first part. InvalidArgument names
+// both ledgers, or both key ids; a state from before they were recorded is
+// accepted (the resume records them). Opens nothing but the state, so a
+// caller can check before it opens, and so creates, the ledger.
+Status CheckResume(const std::string& out_dir, const std::string& ledger_name, const std::string& key_id);
 
 // Runs a crawl to its end or until SIGINT/SIGTERM. `on_status` (may be
 // empty) gets the live counters about once a second, on the loop's thread.
