@@ -162,7 +162,6 @@ int Run(CrawlCliOptions& o) {
   std::function<void(const crawler::CrawlStats&)> on_status;
   if (show) on_status = DrawStatus;
   const std::string out_dir = c.out_dir;
-  const bool zstd = c.zstd, warc = c.warc;
   auto stats = crawler::RunCrawl(cp, std::move(c), on_status);
   if (show) std::fputc('\n', stderr);
   if (!stats.ok()) return Fail(stats.status().message(), kExitFailed);
@@ -173,8 +172,9 @@ int Run(CrawlCliOptions& o) {
   }
   if (!o.quiet) {
     PrintSummary(stats.value(), out_dir);
-    std::printf("output: %s (pages-NNNNN.jsonl%s%s); ledger: %s\n", out_dir.c_str(), zstd ? ".zst" : "",
-                warc ? ", warc/" : "", audit::Ledger::DisplayName(ledger_path).c_str());
+    // The crawl's own output options: after --resume, those it started with (its state's).
+    std::printf("output: %s (pages-NNNNN.jsonl%s%s); ledger: %s\n", out_dir.c_str(), stats->zstd ? ".zst" : "",
+                stats->warc ? ", warc/" : "", audit::Ledger::DisplayName(ledger_path).c_str());
   }
   if (stats->stop_reason == "SIGINT") return 130;
   if (stats->stop_reason == "SIGTERM") return 143;

@@ -1174,6 +1174,8 @@ void Crawl::OnCheckpointTimer() {
 
 CrawlStats Crawl::Snapshot() {
   stats_.queued = queued_;
+  stats_.zstd = opts_.zstd;
+  stats_.warc = opts_.warc;
   stats_.in_flight = static_cast<std::uint64_t>(in_flight_);
   stats_.seconds = std::chrono::duration<double>(Clock::now() - started_).count();
   stats_.cpu_seconds = CpuSeconds() - cpu_at_start_;

@@ -95,6 +95,10 @@ struct CrawlStats {
   std::map<std::string, std::uint64_t> by_reason;  // a URL counts once per reason
   bool finished = false;           // frontier exhausted (not stopped)
   std::string stop_reason;         // "", "SIGINT", "SIGTERM"
+  // The crawl's output options, as its state holds them (on --resume, those
+  // the crawl started with, whatever the resume command said).
+  bool zstd = false;
+  bool warc = false;
   std::string Json() const;
 };
 

@@ -192,6 +192,18 @@ class ResumeTest(unittest.TestCase):
                            capture_output=True, text=True, timeout=60, cwd=self.tmp.name)
         self.assertEqual(r.returncode, 0, r.stderr)
 
+    # The summary of a resumed crawl names the crawl's outputs, not the resume command's flags.
+    def test_resume_summary_shows_the_stored_output_options(self):
+        out = os.path.join(self.tmp.name, "zstd-warc")
+        ledger = os.path.join(self.tmp.name, "zstd-warc.sqlite")
+        p = subprocess.run(self.args(out, ledger) + ["--zstd", "--warc"], capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = subprocess.run([MOISSON, "crawl", "--resume", out, "--key", self.key, "--ledger", ledger,
+                            "--no-progress"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("(pages-NNNNN.jsonl.zst, warc/)", r.stdout)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
