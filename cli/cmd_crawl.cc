@@ -88,6 +88,7 @@ void PrintSummary(const crawler::CrawlStats& s, const std::string& dir) {
   row("not fetched (lists, robots...)", s.blocked, 2);
   row("fetch errors", s.errors, 2);
   row("redirects", s.redirects, 2);
+  if (s.links_over_cap > 0) row("links past the 10,000 per page", s.links_over_cap, 2);
   if (s.sitemaps > 0) row("sitemaps read", s.sitemaps, 2);
   row("retries (429, 503, timeouts)", s.retries, 2);
   row("robots.txt, ai.txt, tdmrep.json", s.policy_requests, 2);

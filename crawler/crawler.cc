@@ -34,6 +34,7 @@
 #include "crawler/sitemap.h"
 #include "crawler/state.h"
 #include "crawler/url_norm.h"
+#include "io/html_text.h"
 
 namespace moisson::crawler {
 
@@ -127,6 +128,7 @@ std::string CrawlStats::Json() const {
       .Key("blocked").Int(i(blocked))
       .Key("errors").Int(i(errors))
       .Key("redirects").Int(i(redirects))
+      .Key("links_over_cap").Int(i(links_over_cap))
       .Key("sitemaps").Int(i(sitemaps))
       .Key("retries").Int(i(retries))
       .Key("policy_requests").Int(i(policy_requests))
@@ -1002,6 +1004,8 @@ void Crawl::OnPageFetched(Host* h, Item item, FetchResult r) {
       for (const auto& href : doc.links) {
         if (auto target = resolver.Resolve(href); target.ok()) links.push_back(std::move(target).value());
       }
+    } else {
+      doc.links_over_cap = 0;  // nothing is followed: none was left out by the cap
     }
     doc.links.clear();
     std::string body = opts_.warc ? std::move(rec.content) : std::string();
@@ -1034,6 +1038,12 @@ void Crawl::OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipe
   row.http_status = meta.status;
   row.fetched = true;
   row.signal = doc.policy_signal;
+  if (doc.links_over_cap > 0) {  // the page's links past the per-page cap were not followed
+    stats_.links_over_cap += doc.links_over_cap;
+    row.signal += (row.signal.empty() ? "" : "; ") + std::to_string(doc.links_over_cap) +
+                  " links past the cap of " + std::to_string(io::kMaxPageLinks) +
+                  " per page not followed";
+  }
   if (doc.verdict != pipeline::Verdict::kDrop) {
     JsonWriter f;
     f.BeginObject()

@@ -85,6 +85,10 @@ struct CrawlStats {
   std::uint64_t blocked = 0;       // not fetched: lists, opt-outs, robots & co.
   std::uint64_t errors = 0;        // network, timeouts, limits
   std::uint64_t redirects = 0;
+  // Links of fetched pages past the per-page cap (10,000 <a>/<area> hrefs,
+  // io::ExtractedPage::links): not followed, counted here and in the page's
+  // ledger signal.
+  std::uint64_t links_over_cap = 0;
   std::uint64_t sitemaps = 0;      // sitemap files read
   std::uint64_t policy_requests = 0;  // robots.txt, ai.txt, tdmrep.json
   std::uint64_t retries = 0;

@@ -978,6 +978,37 @@ class PolicyRedirectTest(CrawlCase, unittest.TestCase):
 
 
 # ============================================================================
+# 6a'. What the ledger says of links past the per-page cap
+# ============================================================================
+
+class LinkSignalsTest(CrawlCase, unittest.TestCase):
+    """/many has 10,003 links (the cap is 10,000 per page); / links to /many. The page budget
+    (--max-pages 5) keeps the crawl small: the links under the cap are admitted until it runs
+    out, the others are refused by the budget, which gives no row."""
+
+    @classmethod
+    def make_servers(cls):
+        main = ScriptedServer()
+        main.routes.update({
+            "/robots.txt": robots("User-agent: *\nAllow: /\n"),
+            "/": html("Accueil", links("/many")),
+            "/many": html("Many", links(*(f"/l{i}" for i in range(10003)))),
+        })
+        return {"main": main}
+
+    @classmethod
+    def run_crawl(cls, servers):
+        return Crawl([servers["main"].base + "/"], "--max-pages", "5", name="links")
+
+    def test_links_past_the_cap_counted(self):
+        r = self.assertKept("main", "/many")
+        self.assertIn("3 links past the cap of 10000 per page not followed", r["signal"], r)
+        self.assertEqual(self.crawl.stats["links_over_cap"], 3, self.crawl.stats)
+        self.assertIn(b"links past the 10,000 per page", self.crawl.stdout)
+        self.assertEqual(self.row(self.urls["main"] + "/")["signal"], "")
+
+
+# ============================================================================
 # 6b. SSRF guard: 127.0.0.1 without --allow-private
 # ============================================================================
 
