@@ -147,6 +147,10 @@ std::string CrawlStats::Json() const {
 namespace {
 
 constexpr int kMaxRedirects = 5;
+// UrlRow::kind of a link refused for its credentials (0 a page, 1 a sitemap):
+// done from the start, its seen-set key is CredentialLinkKey.
+constexpr int kCredentialLink = 2;
+std::string CredentialLinkKey(const std::string& url) { return "credentials " + url; }
 constexpr std::size_t kMaxPolicyFileBytes = 4u << 20;
 
 std::string UrlId(std::string_view url) {
@@ -305,6 +309,7 @@ class Crawl {
   // The URL's normalised host and its site (registrable domain, or the host
   // when it has none); false when it has no usable host.
   static bool HostAndSite(const HttpUrl& u, std::string* host, std::string* site);
+  bool WithinBudget(const std::string& site);
   std::string PolicyRedirectRefusal(const std::string& target) const;
   void EnterPhase(Host* h, Phase phase);
   void StartPolicyFetch(Host* h);
@@ -319,6 +324,7 @@ class Crawl {
   void Record(const Item& item, const std::string& site, const char* decision, std::vector<std::string> reasons,
               int status, bool fetched, std::string signal);
   void MarkDone(std::int64_t id) { pending_.done.push_back(id); }
+  void RecordCredentialLink(const std::string& url, int depth);
   struct CheckpointJob {
     std::vector<audit::LedgerRow> rows;
     CheckpointData data;
@@ -465,8 +471,8 @@ Status Crawl::LoadState() {
   std::vector<UrlRow> todo;
   Status st = state_->ForEachUrl([&](UrlRow&& r) {
     next_id_ = std::max(next_id_, r.id + 1);
-    seen_.Insert(r.url);
-    if (r.kind != 0) {
+    seen_.Insert(r.kind == kCredentialLink ? CredentialLinkKey(r.url) : r.url);
+    if (r.kind == 1) {
       if (!r.done) todo.push_back(std::move(r));
       return;
     }
@@ -514,10 +520,8 @@ Crawl::Admission Crawl::Admit(const std::string& url, int depth, int hops, bool 
   item.kind = kind;
   if (resume_id == 0) {
     if (!seed && !InScope(host_name, site)) return Admission::kOutOfScope;
-    if (kind == 0) {  // sitemaps are not pages: they do not use the budget
-      if (opts_.max_pages > 0 && stats_.admitted >= opts_.max_pages) return Admission::kBudget;
-      if (opts_.max_pages_per_site > 0 && site_admitted_[site] >= opts_.max_pages_per_site) return Admission::kBudget;
-    }
+    // Sitemaps are not pages: they do not use the budget.
+    if (kind == 0 && !WithinBudget(site)) return Admission::kBudget;
     if (!seen_.Insert(url)) return Admission::kSeen;
     item.id = next_id_++;
     pending_.new_urls.push_back({item.id, url, depth, hops, false, kind});
@@ -548,6 +552,11 @@ bool Crawl::HostAndSite(const HttpUrl& u, std::string* host, std::string* site) 
   *site = blocklists::SiteOf(*host);
   if (site->empty()) *site = *host;
   return true;
+}
+
+bool Crawl::WithinBudget(const std::string& site) {
+  if (opts_.max_pages > 0 && stats_.admitted >= opts_.max_pages) return false;
+  return opts_.max_pages_per_site == 0 || site_admitted_[site] < opts_.max_pages_per_site;
 }
 
 // The site lists, then the registry's site-owner and person URL opt-outs:
@@ -939,7 +948,10 @@ void Crawl::OnPageFetched(Host* h, Item item, FetchResult r) {
     const std::string location = r.Header("location");
     auto target = ResolveUrl(item.url, location);
     if (location.empty() || !target.ok()) {
-      finish({"redirect.invalid"}, "", true);
+      // The target as sent, minus any credentials: the ledger never holds them.
+      const std::string bare = WithoutCredentials(location);
+      finish({"redirect.invalid"}, location.empty() ? "no Location" : "Location: " + (bare.empty() ? location : bare),
+             true);
       return;
     }
     std::string reason = "redirect";
@@ -993,7 +1005,7 @@ void Crawl::OnPageFetched(Host* h, Item item, FetchResult r) {
     if (doc.date.empty()) doc.date = rec.date;
     // Links are resolved here, off the loop (the loop only admits them): a
     // page we do not keep can still lead to pages we may keep.
-    std::vector<std::string> links;
+    std::vector<std::string> links, credential_links;
     if (!doc.nofollow && !XRobotsNofollow(r)) {
       std::string base = item.url;
       if (!doc.base_href.empty()) {
@@ -1002,7 +1014,12 @@ void Crawl::OnPageFetched(Host* h, Item item, FetchResult r) {
       const UrlResolver resolver(base);
       links.reserve(doc.links.size());
       for (const auto& href : doc.links) {
-        if (auto target = resolver.Resolve(href); target.ok()) links.push_back(std::move(target).value());
+        if (auto target = resolver.Resolve(href); target.ok()) {
+          links.push_back(std::move(target).value());
+        } else if (const std::string bare = WithoutCredentials(href); !bare.empty()) {
+          // Refused for its user:password@; what it pointed to gets a ledger row.
+          if (auto t = resolver.Resolve(bare); t.ok()) credential_links.push_back(std::move(t).value());
+        }
       }
     } else {
       doc.links_over_cap = 0;  // nothing is followed: none was left out by the cap
@@ -1010,8 +1027,10 @@ void Crawl::OnPageFetched(Host* h, Item item, FetchResult r) {
     doc.links.clear();
     std::string body = opts_.warc ? std::move(rec.content) : std::string();
     asio::post(io_, [this, h, item = std::move(item), r = std::move(r), doc = std::move(doc),
-                     body = std::move(body), links = std::move(links)]() mutable {
+                     body = std::move(body), links = std::move(links),
+                     credential_links = std::move(credential_links)]() mutable {
       for (const auto& link : links) Admit(link, item.depth + 1, 0, false);
+      for (const auto& link : credential_links) RecordCredentialLink(link, item.depth + 1);
       OnProcessed(h, item, r, std::move(doc), std::move(body));
     });
   });
@@ -1124,6 +1143,29 @@ void Crawl::Record(const Item& item, const std::string& site, const char* decisi
   if (signal.size() > 512) signal.resize(512);
   row.signal = std::move(signal);
   pending_rows_.push_back(std::move(row));
+}
+
+// A link that carried user:password@ is never followed (NormaliseUrl refuses
+// it); `url` is what it pointed to, without the credentials. In scope and
+// within the budget, it is admitted as a URL refused before any lookup: one
+// ledger row (link.credentials, fetched = 0), once per URL. Its seen-set key
+// is not the URL itself, so the same URL linked without credentials is still
+// admitted (and has a second row, for that link).
+void Crawl::RecordCredentialLink(const std::string& url, int depth) {
+  if (depth > opts_.max_depth) return;
+  auto u = ParseHttpUrl(url);
+  std::string host, site;
+  if (!u.ok() || !HostAndSite(u.value(), &host, &site) || !InScope(host, site) || !WithinBudget(site)) return;
+  if (!seen_.Insert(CredentialLinkKey(url))) return;
+  Item item;
+  item.id = next_id_++;
+  item.url = url;
+  item.depth = depth;
+  pending_.new_urls.push_back({item.id, url, depth, 0, true, kCredentialLink});
+  ++stats_.admitted;
+  ++site_admitted_[site];
+  Record(item, site, "drop", {"link.credentials"}, 0, false,
+         "linked with user:password@ (credentials are never sent, nor stored here)");
 }
 
 // A checkpoint in three steps: 1. the outputs made durable up to here (on the

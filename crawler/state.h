@@ -34,7 +34,7 @@ struct UrlRow {
   int depth = 0;
   int hops = 0;  // redirects followed to reach it
   bool done = false;
-  int kind = 0;  // 0 a page, 1 a sitemap (depth = sitemap index nesting)
+  int kind = 0;  // 0 a page, 1 a sitemap (depth = sitemap index nesting), 2 a link refused for its credentials
 };
 
 // What an origin published, as fetched.

@@ -877,6 +877,10 @@ class RedirectTest(CrawlCase, unittest.TestCase):
                 self.assertEqual(len(r["reasons"]), 1)
                 self.assertTrue(r["reasons"][0].startswith("redirect."), r)
         self.assertNotIn("file:///etc/passwd", self.crawl.by_url)
+        # The target of a redirect.invalid is in its row's signal.
+        r = self.row(self.urls["main"] + "/to-file")
+        self.assertEqual(r["reasons"], ["redirect.invalid"], r)
+        self.assertEqual(r["signal"], "Location: file:///etc/passwd", r)
 
 
 # ============================================================================
@@ -978,21 +982,27 @@ class PolicyRedirectTest(CrawlCase, unittest.TestCase):
 
 
 # ============================================================================
-# 6a'. What the ledger says of links past the per-page cap
+# 6a'. What the ledger says of links: past the per-page cap, with credentials
 # ============================================================================
 
 class LinkSignalsTest(CrawlCase, unittest.TestCase):
-    """/many has 10,003 links (the cap is 10,000 per page); / links to /many. The page budget
-    (--max-pages 5) keeps the crawl small: the links under the cap are admitted until it runs
-    out, the others are refused by the budget, which gives no row."""
+    """/many has 10,003 links (the cap is 10,000 per page); / links to /many and, with
+    user:password@, to /cred; /to-cred redirects to a Location with credentials. The page
+    budget (--max-pages 5) keeps the crawl small: the links under the cap are admitted until
+    it runs out, the others are refused by the budget, which gives no row."""
+
+    SECRET = "s3cr3t-pw"
 
     @classmethod
     def make_servers(cls):
         main = ScriptedServer()
+        cred = f"http://jeanne:{cls.SECRET}@127.0.0.1:{main.port}"
         main.routes.update({
             "/robots.txt": robots("User-agent: *\nAllow: /\n"),
-            "/": html("Accueil", links("/many")),
+            "/": html("Accueil", links("/many", "/to-cred", f"{cred}/cred")),
             "/many": html("Many", links(*(f"/l{i}" for i in range(10003)))),
+            "/to-cred": redirect(f"{cred}/target"),
+            "/cred": html("Cred"), "/target": html("Target"), "/l0": html("L0"),
         })
         return {"main": main}
 
@@ -1006,6 +1016,20 @@ class LinkSignalsTest(CrawlCase, unittest.TestCase):
         self.assertEqual(self.crawl.stats["links_over_cap"], 3, self.crawl.stats)
         self.assertIn(b"links past the 10,000 per page", self.crawl.stdout)
         self.assertEqual(self.row(self.urls["main"] + "/")["signal"], "")
+
+    def test_link_with_credentials_has_a_row_without_them(self):
+        r = self.assertBlocked("main", "/cred", "link.credentials")
+        self.assertEqual(r["reasons"], ["link.credentials"], r)
+        with open(self.crawl.ledger_path, "rb") as f:
+            self.assertNotIn(self.SECRET.encode(), f.read())
+        with open(os.path.join(self.crawl.out, "crawl-state.sqlite"), "rb") as f:
+            self.assertNotIn(self.SECRET.encode(), f.read())
+
+    def test_redirect_with_credentials_names_its_target_without_them(self):
+        r = self.row(self.urls["main"] + "/to-cred")
+        self.assertEqual(r["reasons"], ["redirect.invalid"], r)
+        self.assertEqual(r["signal"], "Location: " + self.urls["main"] + "/target", r)
+        self.assertNotRequested("main", "/target")
 
 
 # ============================================================================
