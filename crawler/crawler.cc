@@ -706,7 +706,8 @@ bool Crawl::Dispatch(Host* h) {
       std::string signal = policy::BlockingSignal(d);
       // robots.txt was not read because a check refused it (its connect address, a redirect's
       // target): the signal says which, where the policy engine only knows "network error".
-      if (!h->row.robots_refusal.empty() && h->site_policy->robots_verdict == policy::RobotsFetchVerdict::kDisallowAll) {
+      if (!h->row.robots_refusal.empty() &&
+          h->site_policy->robots_verdict == policy::RobotsFetchVerdict::kDisallowAll) {
         signal = "robots.txt " + h->row.robots_refusal + ": unreachable, complete disallow";
       }
       Record(item, h->site, "drop", std::move(reasons), 0, false, std::move(signal));

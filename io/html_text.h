@@ -85,7 +85,8 @@ struct ExtractedPage {
   // "windows-1252", "iso-8859-15", "shift_jis", ...).
   std::string charset;
   // For a crawler (ExtractOptions::collect_links only):
-  std::vector<std::string> links;  // href of <a> and <area> as written (no rel=nofollow), document order, at most kMaxPageLinks
+  // href of <a> and <area> as written (no rel=nofollow), document order, at most kMaxPageLinks
+  std::vector<std::string> links;
   std::size_t links_over_cap = 0;  // further such hrefs, past kMaxPageLinks: counted, not kept
   std::string base_href;           // the first <base href>, as written
   bool nofollow = false;           // <meta name=robots> says nofollow or none
