@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -87,6 +88,7 @@ void PrintSummary(const crawler::CrawlStats& s, const std::string& dir) {
   row("not fetched (lists, robots...)", s.blocked, 2);
   row("fetch errors", s.errors, 2);
   row("redirects", s.redirects, 2);
+  if (s.links_over_cap > 0) row("links past the 10,000 per page", s.links_over_cap, 2);
   if (s.sitemaps > 0) row("sitemaps read", s.sitemaps, 2);
   row("retries (429, 503, timeouts)", s.retries, 2);
   row("robots.txt, ai.txt, tdmrep.json", s.policy_requests, 2);
@@ -131,6 +133,19 @@ int Run(CrawlCliOptions& o) {
   const pipeline::Processor processor(parts.ProcessorParts(), settings);
 
   const std::string ledger_path = !o.ledger.empty() ? o.ledger : config.project.ledger;
+  // The ledger as the crawl state records it: a file by its absolute name (a resume from another
+  // folder names it differently), a server without its password.
+  std::string ledger_name = audit::Ledger::DisplayName(ledger_path);
+  if (!audit::Ledger::IsPostgresName(ledger_path)) {
+    std::error_code ec;
+    const auto abs = std::filesystem::weakly_canonical(std::filesystem::absolute(ledger_path, ec), ec);
+    if (!ec) ledger_name = abs.string();
+  }
+  if (c.resume) {  // before the ledger is opened: opening another file would create it
+    if (Status st = crawler::CheckResume(c.out_dir, ledger_name, parts.key->id()); !st.ok()) {
+      return Fail(st.message(), kExitUsage);
+    }
+  }
   auto ledger = audit::Ledger::Open(ledger_path);
   if (!ledger.ok()) return Fail(ledger.status().message(), kExitFailed);
 
@@ -140,6 +155,7 @@ int Run(CrawlCliOptions& o) {
   cp.site_lists = parts.site_lists ? &*parts.site_lists : nullptr;
   cp.registry = parts.registry ? &*parts.registry : nullptr;
   cp.ledger = ledger.value().get();
+  cp.ledger_name = ledger_name;
   cp.key_id = parts.key->id();
   cp.user_agent = config.crawler.user_agent;
 
@@ -147,7 +163,6 @@ int Run(CrawlCliOptions& o) {
   std::function<void(const crawler::CrawlStats&)> on_status;
   if (show) on_status = DrawStatus;
   const std::string out_dir = c.out_dir;
-  const bool zstd = c.zstd, warc = c.warc;
   auto stats = crawler::RunCrawl(cp, std::move(c), on_status);
   if (show) std::fputc('\n', stderr);
   if (!stats.ok()) return Fail(stats.status().message(), kExitFailed);
@@ -158,8 +173,9 @@ int Run(CrawlCliOptions& o) {
   }
   if (!o.quiet) {
     PrintSummary(stats.value(), out_dir);
-    std::printf("output: %s (pages-NNNNN.jsonl%s%s); ledger: %s\n", out_dir.c_str(), zstd ? ".zst" : "",
-                warc ? ", warc/" : "", audit::Ledger::DisplayName(ledger_path).c_str());
+    // The crawl's own output options: after --resume, those it started with (its state's).
+    std::printf("output: %s (pages-NNNNN.jsonl%s%s); ledger: %s\n", out_dir.c_str(), stats->zstd ? ".zst" : "",
+                stats->warc ? ", warc/" : "", audit::Ledger::DisplayName(ledger_path).c_str());
   }
   if (stats->stop_reason == "SIGINT") return 130;
   if (stats->stop_reason == "SIGTERM") return 143;

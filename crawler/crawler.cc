@@ -34,6 +34,7 @@
 #include "crawler/sitemap.h"
 #include "crawler/state.h"
 #include "crawler/url_norm.h"
+#include "io/html_text.h"
 
 namespace moisson::crawler {
 
@@ -127,6 +128,7 @@ std::string CrawlStats::Json() const {
       .Key("blocked").Int(i(blocked))
       .Key("errors").Int(i(errors))
       .Key("redirects").Int(i(redirects))
+      .Key("links_over_cap").Int(i(links_over_cap))
       .Key("sitemaps").Int(i(sitemaps))
       .Key("retries").Int(i(retries))
       .Key("policy_requests").Int(i(policy_requests))
@@ -145,6 +147,10 @@ std::string CrawlStats::Json() const {
 namespace {
 
 constexpr int kMaxRedirects = 5;
+// UrlRow::kind of a link refused for its credentials (0 a page, 1 a sitemap):
+// done from the start, its seen-set key is CredentialLinkKey.
+constexpr int kCredentialLink = 2;
+std::string CredentialLinkKey(const std::string& url) { return "credentials " + url; }
 constexpr std::size_t kMaxPolicyFileBytes = 4u << 20;
 
 std::string UrlId(std::string_view url) {
@@ -260,14 +266,20 @@ class Crawl {
     Phase phase = Phase::kRobots;
     bool policy_in_flight = false;
     std::string origin_url;  // "https://example.org" (the port when not the default)
-    std::string robots_url;
-    int robots_hops = 0;
+    std::string robots_url;  // where robots.txt was read (the last hop), for its Sitemap: lines
+    std::string policy_url;  // the policy file being asked for: the phase's path, or a redirect's target
+    int policy_hops = 0;     // redirects followed for it
     int robots_tries = 0;  // retries of a robots.txt answered 429/503 or not at all
     HostRow row;  // what was fetched
     std::shared_ptr<const policy::SitePolicy> site_policy;
     std::shared_ptr<const policy::SitePolicy> robots_only;  // while ai.txt and tdmrep.json are asked
   };
   enum class Admission { kAdmitted, kBlocked, kSeen, kOutOfScope, kTooDeep, kBudget, kInvalid };
+  // A list or opt-out that refuses a URL: its reason code and the entry that matched.
+  struct Refusal {
+    std::string reason;
+    std::string signal;
+  };
 
   static FetcherOptions MakeFetcherOptions(const CrawlParts& parts, const CrawlOptions& o) {
     FetcherOptions f;
@@ -293,6 +305,13 @@ class Crawl {
   void Pump();
   void ArmPump();
   bool Dispatch(Host* h);  // false when no request was sent
+  std::optional<Refusal> ListRefusal(const std::string& url) const;
+  // The URL's normalised host and its site (registrable domain, or the host
+  // when it has none); false when it has no usable host.
+  static bool HostAndSite(const HttpUrl& u, std::string* host, std::string* site);
+  bool WithinBudget(const std::string& site);
+  std::string PolicyRedirectRefusal(const std::string& target) const;
+  void EnterPhase(Host* h, Phase phase);
   void StartPolicyFetch(Host* h);
   void OnPolicyFetched(Host* h, FetchResult r);
   void FinishPolicy(Host* h);
@@ -305,6 +324,7 @@ class Crawl {
   void Record(const Item& item, const std::string& site, const char* decision, std::vector<std::string> reasons,
               int status, bool fetched, std::string signal);
   void MarkDone(std::int64_t id) { pending_.done.push_back(id); }
+  void RecordCredentialLink(const std::string& url, int depth);
   struct CheckpointJob {
     std::vector<audit::LedgerRow> rows;
     CheckpointData data;
@@ -383,6 +403,9 @@ Status Crawl::Open() {
     }
     pending_.meta.emplace_back("options", opts_.ToText());
   }
+  // Recorded at every start (a state from before they were kept gets them on its first resume).
+  pending_.meta.emplace_back("ledger", parts_.ledger_name);
+  pending_.meta.emplace_back("key_id", parts_.key_id);
   scope_sites_.insert(opts_.scope_sites.begin(), opts_.scope_sites.end());
   for (const auto& d : opts_.allow_domains) {
     auto h = blocklists::NormaliseHost(d);
@@ -448,8 +471,8 @@ Status Crawl::LoadState() {
   std::vector<UrlRow> todo;
   Status st = state_->ForEachUrl([&](UrlRow&& r) {
     next_id_ = std::max(next_id_, r.id + 1);
-    seen_.Insert(r.url);
-    if (r.kind != 0) {
+    seen_.Insert(r.kind == kCredentialLink ? CredentialLinkKey(r.url) : r.url);
+    if (r.kind == 1) {
       if (!r.done) todo.push_back(std::move(r));
       return;
     }
@@ -488,22 +511,17 @@ Crawl::Admission Crawl::Admit(const std::string& url, int depth, int hops, bool 
   if (kind == 0 && depth > opts_.max_depth) return Admission::kTooDeep;
   if (resume_id == 0 && seen_.Contains(url)) return Admission::kSeen;  // most links: cheap way out
   auto u = ParseHttpUrl(url);
-  if (!u.ok()) return Admission::kInvalid;
-  auto h = blocklists::NormaliseHost(u->host);
-  if (!h.ok()) return Admission::kInvalid;
-  std::string site = blocklists::SiteOf(h.value());
-  if (site.empty()) site = h.value();
+  std::string host_name, site;
+  if (!u.ok() || !HostAndSite(u.value(), &host_name, &site)) return Admission::kInvalid;
   Item item;
   item.url = url;
   item.depth = depth;
   item.hops = hops;
   item.kind = kind;
   if (resume_id == 0) {
-    if (!seed && !InScope(h.value(), site)) return Admission::kOutOfScope;
-    if (kind == 0) {  // sitemaps are not pages: they do not use the budget
-      if (opts_.max_pages > 0 && stats_.admitted >= opts_.max_pages) return Admission::kBudget;
-      if (opts_.max_pages_per_site > 0 && site_admitted_[site] >= opts_.max_pages_per_site) return Admission::kBudget;
-    }
+    if (!seed && !InScope(host_name, site)) return Admission::kOutOfScope;
+    // Sitemaps are not pages: they do not use the budget.
+    if (kind == 0 && !WithinBudget(site)) return Admission::kBudget;
     if (!seen_.Insert(url)) return Admission::kSeen;
     item.id = next_id_++;
     pending_.new_urls.push_back({item.id, url, depth, hops, false, kind});
@@ -515,32 +533,82 @@ Crawl::Admission Crawl::Admit(const std::string& url, int depth, int hops, bool 
     item.id = resume_id;
   }
   // Before any DNS lookup: the site lists, then the opt-out registry.
-  if (parts_.site_lists) {
-    if (auto hit = parts_.site_lists->Match(url)) {
-      Record(item, site, "drop", {"blocklist." + hit->category}, 0, false, hit->source + " " + hit->entry);
-      MarkDone(item.id);
-      return Admission::kBlocked;
-    }
-  }
-  if (parts_.registry) {
-    switch (parts_.registry->MatchUrl(url)) {
-      case blocklists::OptOutRegistry::UrlOptOut::kSiteOwner:
-        Record(item, site, "drop", {"optout.site"}, 0, false, "opt-out registry (site owner)");
-        MarkDone(item.id);
-        return Admission::kBlocked;
-      case blocklists::OptOutRegistry::UrlOptOut::kPerson:
-        Record(item, site, "drop", {"optout.person"}, 0, false, "opt-out registry (person, URL prefix)");
-        MarkDone(item.id);
-        return Admission::kBlocked;
-      case blocklists::OptOutRegistry::UrlOptOut::kNone:
-        break;
-    }
+  if (auto refusal = ListRefusal(url)) {
+    Record(item, site, "drop", {std::move(refusal->reason)}, 0, false, std::move(refusal->signal));
+    MarkDone(item.id);
+    return Admission::kBlocked;
   }
   Host* host = HostFor(u.value(), site);
   host->queue.push_back(std::move(item));
   ++queued_;
   Reschedule(host);
   return Admission::kAdmitted;
+}
+
+bool Crawl::HostAndSite(const HttpUrl& u, std::string* host, std::string* site) {
+  auto h = blocklists::NormaliseHost(u.host);
+  if (!h.ok()) return false;
+  *host = std::move(h).value();
+  *site = blocklists::SiteOf(*host);
+  if (site->empty()) *site = *host;
+  return true;
+}
+
+bool Crawl::WithinBudget(const std::string& site) {
+  if (opts_.max_pages > 0 && stats_.admitted >= opts_.max_pages) return false;
+  return opts_.max_pages_per_site == 0 || site_admitted_[site] < opts_.max_pages_per_site;
+}
+
+// The site lists, then the registry's site-owner and person URL opt-outs:
+// what refuses a URL before any DNS lookup, for pages, redirect targets and
+// the redirects of an origin's policy files alike.
+std::optional<Crawl::Refusal> Crawl::ListRefusal(const std::string& url) const {
+  if (parts_.site_lists) {
+    if (auto hit = parts_.site_lists->Match(url)) {
+      return Refusal{"blocklist." + hit->category, hit->source + " " + hit->entry};
+    }
+  }
+  if (parts_.registry) {
+    switch (parts_.registry->MatchUrl(url)) {
+      case blocklists::OptOutRegistry::UrlOptOut::kSiteOwner:
+        return Refusal{"optout.site", "opt-out registry (site owner)"};
+      case blocklists::OptOutRegistry::UrlOptOut::kPerson:
+        return Refusal{"optout.person", "opt-out registry (person, URL prefix)"};
+      case blocklists::OptOutRegistry::UrlOptOut::kNone:
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
+// Why the redirect of a robots.txt, ai.txt or tdmrep.json to `target` (a
+// normalised URL) may not be followed, or "" when it may: the scope, the
+// lists and the opt-outs of a page redirect (Admit), checked before any DNS
+// lookup; the connect address is then checked by the Fetcher as for any
+// request. The answer is a ledger signal: "redirect.blocked Location: URL
+// (list entry)".
+std::string Crawl::PolicyRedirectRefusal(const std::string& target) const {
+  const std::string where = " Location: " + target;
+  auto u = ParseHttpUrl(target);
+  std::string host, site;
+  if (!u.ok() || !HostAndSite(u.value(), &host, &site)) return "redirect.invalid" + where;
+  if (!InScope(host, site)) return "redirect.out_of_scope" + where;
+  if (auto refusal = ListRefusal(target)) {
+    return "redirect.blocked" + where + " (" + refusal->reason + ": " + refusal->signal + ")";
+  }
+  return "";
+}
+
+// A policy phase starts at the origin's own file, with no redirect yet.
+void Crawl::EnterPhase(Host* h, Phase phase) {
+  h->phase = phase;
+  h->policy_hops = 0;
+  switch (phase) {
+    case Phase::kRobots: h->policy_url = h->origin_url + "/robots.txt"; break;
+    case Phase::kAiTxt: h->policy_url = h->origin_url + "/ai.txt"; break;
+    case Phase::kTdmrep: h->policy_url = h->origin_url + "/.well-known/tdmrep.json"; break;
+    case Phase::kReady: h->policy_url.clear(); break;
+  }
 }
 
 Crawl::Host* Crawl::HostFor(const HttpUrl& u, const std::string& site) {
@@ -553,6 +621,7 @@ Crawl::Host* Crawl::HostFor(const HttpUrl& u, const std::string& site) {
   h->delay = h->base_delay = opts_.delay;
   h->origin_url = u.Origin();
   h->robots_url = h->origin_url + "/robots.txt";
+  EnterPhase(h.get(), Phase::kRobots);
   h->row.origin = origin;
   Host* p = h.get();
   hosts_.emplace(std::move(origin), std::move(h));
@@ -616,9 +685,7 @@ void Crawl::Pump() {
 bool Crawl::Dispatch(Host* h) {
   const std::int64_t now = std::time(nullptr);
   if (h->phase == Phase::kReady && h->row.fetched_at + h->row.lifetime <= now) {  // the cache entry expired
-    h->phase = Phase::kRobots;
-    h->robots_url = h->origin_url + "/robots.txt";
-    h->robots_hops = 0;
+    EnterPhase(h, Phase::kRobots);
   }
   if (h->phase != Phase::kReady) {
     StartPolicyFetch(h);
@@ -636,7 +703,14 @@ bool Crawl::Dispatch(Host* h) {
         if (policy::IsObjection(r)) reasons.push_back("policy." + r);
       }
       if (reasons.empty()) reasons.push_back("policy.refused");
-      Record(item, h->site, "drop", std::move(reasons), 0, false, policy::BlockingSignal(d));
+      std::string signal = policy::BlockingSignal(d);
+      // robots.txt was not read because a check refused it (its connect address, a redirect's
+      // target): the signal says which, where the policy engine only knows "network error".
+      if (!h->row.robots_refusal.empty() &&
+          h->site_policy->robots_verdict == policy::RobotsFetchVerdict::kDisallowAll) {
+        signal = "robots.txt " + h->row.robots_refusal + ": unreachable, complete disallow";
+      }
+      Record(item, h->site, "drop", std::move(reasons), 0, false, std::move(signal));
       MarkDone(item.id);
       continue;
     }
@@ -647,13 +721,9 @@ bool Crawl::Dispatch(Host* h) {
 }
 
 void Crawl::StartPolicyFetch(Host* h) {
+  if (h->phase == Phase::kReady) return;
   FetchRequest req;
-  switch (h->phase) {
-    case Phase::kRobots: req.url = h->robots_url; break;
-    case Phase::kAiTxt: req.url = h->origin_url + "/ai.txt"; break;
-    case Phase::kTdmrep: req.url = h->origin_url + "/.well-known/tdmrep.json"; break;
-    case Phase::kReady: return;
-  }
+  req.url = h->policy_url;
   req.max_body_bytes = kMaxPolicyFileBytes;
   ++h->in_flight;
   ++in_flight_;
@@ -674,39 +744,52 @@ void Crawl::OnPolicyFetched(Host* h, FetchResult r) {
     return;
   }
   const bool ok = r.error == FetchError::kNone;
+  if (h->phase == Phase::kRobots) {
+    // 429, 503, timeouts and network errors are retried like pages before robots.txt is judged
+    // unreachable (which disallows the whole origin).
+    const bool transient = r.error == FetchError::kTimeout || r.error == FetchError::kNetwork ||
+                           (ok && (r.status == 429 || r.status == 503));
+    if (transient && h->robots_tries < opts_.max_retries && !stopping_) {
+      ++h->robots_tries;
+      ++stats_.retries;
+      double wait = h->base_delay * std::pow(2.0, h->robots_tries);
+      const double ra = ParseRetryAfter(r.Header("retry-after"));
+      if (ra >= 0) wait = std::max(wait, std::min(ra, opts_.max_retry_after));
+      h->next = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait));
+      Reschedule(h);
+      MaybeFinish();
+      return;
+    }
+    h->robots_tries = 0;
+  }
+  // A redirect of a policy file is followed (up to 5 hops) only where a page
+  // redirect could go: in scope, on no list, under no opt-out — checked here,
+  // before its host is looked up. A refused one makes robots.txt unreachable
+  // (the origin is refused whole) and ai.txt or tdmrep.json not published.
+  std::string refusal;
+  if (r.error == FetchError::kAddressRefused) refusal = std::string("fetch.address_refused: ") + r.error_detail;
+  const std::string location = r.Header("location");
+  if (ok && r.status >= 300 && r.status < 400 && !location.empty() && h->policy_hops < kMaxRedirects) {
+    auto target = ResolveUrl(r.url, location);
+    refusal = target.ok() ? PolicyRedirectRefusal(target.value()) : "redirect.invalid Location: " + location;
+    if (refusal.empty()) {
+      ++h->policy_hops;
+      h->policy_url = std::move(target).value();
+      Reschedule(h);
+      MaybeFinish();
+      return;
+    }
+  }
   switch (h->phase) {
     case Phase::kRobots: {
-      // 429, 503, timeouts and network errors are retried like pages before robots.txt is judged
-      // unreachable (which disallows the whole origin).
-      const bool transient = r.error == FetchError::kTimeout || r.error == FetchError::kNetwork ||
-                             (ok && (r.status == 429 || r.status == 503));
-      if (transient && h->robots_tries < opts_.max_retries && !stopping_) {
-        ++h->robots_tries;
-        ++stats_.retries;
-        double wait = h->base_delay * std::pow(2.0, h->robots_tries);
-        const double ra = ParseRetryAfter(r.Header("retry-after"));
-        if (ra >= 0) wait = std::max(wait, std::min(ra, opts_.max_retry_after));
-        h->next = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait));
-        Reschedule(h);
-        MaybeFinish();
-        return;
-      }
-      h->robots_tries = 0;
-      const std::string location = r.Header("location");
-      if (ok && r.status >= 300 && r.status < 400 && !location.empty() && h->robots_hops < kMaxRedirects) {
-        auto target = ResolveUrl(r.url, location);
-        if (target.ok()) {
-          ++h->robots_hops;
-          h->robots_url = target.value();
-          Reschedule(h);
-          return;
-        }
-      }
+      h->robots_url = r.url;
       HostRow& row = h->row;
       row.robots_status = r.status;
-      row.robots_network_error = !ok && r.error != FetchError::kTimeout;
+      // A refused redirect is read as a network error: robots.txt could not be read.
+      row.robots_network_error = (!ok && r.error != FetchError::kTimeout) || !refusal.empty();
       row.robots_timed_out = r.error == FetchError::kTimeout;
-      row.robots_redirects = h->robots_hops + (r.status >= 300 && r.status < 400 ? 1 : 0);
+      row.robots_redirects = h->policy_hops + (r.status >= 300 && r.status < 400 ? 1 : 0);
+      row.robots_refusal = std::move(refusal);
       row.robots_body = ok && r.status >= 200 && r.status < 300 ? std::move(r.body) : std::string();
       std::optional<std::chrono::seconds> max_age;
       bool no_store = false;
@@ -735,13 +818,13 @@ void Crawl::OnPolicyFetched(Host* h, FetchResult r) {
         h->robots_only = std::make_shared<const policy::SitePolicy>(
             parts_.policy->LoadSite(f, row.robots_body, std::nullopt, std::nullopt));
       }
-      h->phase = Phase::kAiTxt;
+      EnterPhase(h, Phase::kAiTxt);
       SkipRefusedPolicyFiles(h);
       break;
     }
     case Phase::kAiTxt:
       if (ok && r.status >= 200 && r.status < 300) h->row.ai_txt = std::move(r.body);
-      h->phase = Phase::kTdmrep;
+      EnterPhase(h, Phase::kTdmrep);
       SkipRefusedPolicyFiles(h);
       break;
     case Phase::kTdmrep:
@@ -760,11 +843,11 @@ void Crawl::OnPolicyFetched(Host* h, FetchResult r) {
 // count as not published.
 void Crawl::SkipRefusedPolicyFiles(Host* h) {
   while (h->phase == Phase::kAiTxt || h->phase == Phase::kTdmrep) {
-    const std::string url =
-        h->origin_url + (h->phase == Phase::kAiTxt ? "/ai.txt" : "/.well-known/tdmrep.json");
-    if (!h->robots_only || parts_.policy->Decide(*h->robots_only, url, policy::PageSignals{}).collect) return;
+    if (!h->robots_only || parts_.policy->Decide(*h->robots_only, h->policy_url, policy::PageSignals{}).collect) {
+      return;
+    }
     if (h->phase == Phase::kAiTxt) {
-      h->phase = Phase::kTdmrep;
+      EnterPhase(h, Phase::kTdmrep);
     } else {
       FinishPolicy(h);
     }
@@ -792,7 +875,7 @@ void Crawl::ApplyPolicy(Host* h) {
   if (row.tdmrep) tdm = *row.tdmrep;
   h->site_policy =
       std::make_shared<const policy::SitePolicy>(parts_.policy->LoadSite(f, row.robots_body, ai, tdm));
-  h->phase = Phase::kReady;
+  EnterPhase(h, Phase::kReady);
   double delay = opts_.delay;
   if (h->site_policy->robots_verdict == policy::RobotsFetchVerdict::kParse) {
     const auto hints = policy::CrawlHintsFor(h->site_policy->robots, parts_.policy->product_token());
@@ -866,7 +949,10 @@ void Crawl::OnPageFetched(Host* h, Item item, FetchResult r) {
     const std::string location = r.Header("location");
     auto target = ResolveUrl(item.url, location);
     if (location.empty() || !target.ok()) {
-      finish({"redirect.invalid"}, "", true);
+      // The target as sent, minus any credentials: the ledger never holds them.
+      const std::string bare = WithoutCredentials(location);
+      finish({"redirect.invalid"}, location.empty() ? "no Location" : "Location: " + (bare.empty() ? location : bare),
+             true);
       return;
     }
     std::string reason = "redirect";
@@ -920,7 +1006,7 @@ void Crawl::OnPageFetched(Host* h, Item item, FetchResult r) {
     if (doc.date.empty()) doc.date = rec.date;
     // Links are resolved here, off the loop (the loop only admits them): a
     // page we do not keep can still lead to pages we may keep.
-    std::vector<std::string> links;
+    std::vector<std::string> links, credential_links;
     if (!doc.nofollow && !XRobotsNofollow(r)) {
       std::string base = item.url;
       if (!doc.base_href.empty()) {
@@ -929,14 +1015,23 @@ void Crawl::OnPageFetched(Host* h, Item item, FetchResult r) {
       const UrlResolver resolver(base);
       links.reserve(doc.links.size());
       for (const auto& href : doc.links) {
-        if (auto target = resolver.Resolve(href); target.ok()) links.push_back(std::move(target).value());
+        if (auto target = resolver.Resolve(href); target.ok()) {
+          links.push_back(std::move(target).value());
+        } else if (const std::string bare = WithoutCredentials(href); !bare.empty()) {
+          // Refused for its user:password@; what it pointed to gets a ledger row.
+          if (auto t = resolver.Resolve(bare); t.ok()) credential_links.push_back(std::move(t).value());
+        }
       }
+    } else {
+      doc.links_over_cap = 0;  // nothing is followed: none was left out by the cap
     }
     doc.links.clear();
     std::string body = opts_.warc ? std::move(rec.content) : std::string();
     asio::post(io_, [this, h, item = std::move(item), r = std::move(r), doc = std::move(doc),
-                     body = std::move(body), links = std::move(links)]() mutable {
+                     body = std::move(body), links = std::move(links),
+                     credential_links = std::move(credential_links)]() mutable {
       for (const auto& link : links) Admit(link, item.depth + 1, 0, false);
+      for (const auto& link : credential_links) RecordCredentialLink(link, item.depth + 1);
       OnProcessed(h, item, r, std::move(doc), std::move(body));
     });
   });
@@ -964,6 +1059,12 @@ void Crawl::OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipe
   row.http_status = meta.status;
   row.fetched = true;
   row.signal = doc.policy_signal;
+  if (doc.links_over_cap > 0) {  // the page's links past the per-page cap were not followed
+    stats_.links_over_cap += doc.links_over_cap;
+    row.signal += (row.signal.empty() ? "" : "; ") + std::to_string(doc.links_over_cap) +
+                  " links past the cap of " + std::to_string(io::kMaxPageLinks) +
+                  " per page not followed";
+  }
   if (doc.verdict != pipeline::Verdict::kDrop) {
     JsonWriter f;
     f.BeginObject()
@@ -1046,6 +1147,29 @@ void Crawl::Record(const Item& item, const std::string& site, const char* decisi
   pending_rows_.push_back(std::move(row));
 }
 
+// A link that carried user:password@ is never followed (NormaliseUrl refuses
+// it); `url` is what it pointed to, without the credentials. In scope and
+// within the budget, it is admitted as a URL refused before any lookup: one
+// ledger row (link.credentials, fetched = 0), once per URL. Its seen-set key
+// is not the URL itself, so the same URL linked without credentials is still
+// admitted (and has a second row, for that link).
+void Crawl::RecordCredentialLink(const std::string& url, int depth) {
+  if (depth > opts_.max_depth) return;
+  auto u = ParseHttpUrl(url);
+  std::string host, site;
+  if (!u.ok() || !HostAndSite(u.value(), &host, &site) || !InScope(host, site) || !WithinBudget(site)) return;
+  if (!seen_.Insert(CredentialLinkKey(url))) return;
+  Item item;
+  item.id = next_id_++;
+  item.url = url;
+  item.depth = depth;
+  pending_.new_urls.push_back({item.id, url, depth, 0, true, kCredentialLink});
+  ++stats_.admitted;
+  ++site_admitted_[site];
+  Record(item, site, "drop", {"link.credentials"}, 0, false,
+         "linked with user:password@ (credentials are never sent, nor stored here)");
+}
+
 // A checkpoint in three steps: 1. the outputs made durable up to here (on the
 // loop: the writers are the loop's); 2. the ledger rows of the pages finished
 // since the last one; 3. the state transaction that records those pages as
@@ -1104,6 +1228,8 @@ void Crawl::OnCheckpointTimer() {
 
 CrawlStats Crawl::Snapshot() {
   stats_.queued = queued_;
+  stats_.zstd = opts_.zstd;
+  stats_.warc = opts_.warc;
   stats_.in_flight = static_cast<std::uint64_t>(in_flight_);
   stats_.seconds = std::chrono::duration<double>(Clock::now() - started_).count();
   stats_.cpu_seconds = CpuSeconds() - cpu_at_start_;
@@ -1202,6 +1328,28 @@ Result<CrawlStats> Crawl::Run() {
 
 }  // namespace
 
+Status CheckResume(const std::string& out_dir, const std::string& ledger_name, const std::string& key_id) {
+  const std::string path = out_dir + "/crawl-state.sqlite";
+  auto st = CrawlState::Open(path, false);
+  if (!st.ok()) return st.status();
+  auto ledger = (*st)->Meta("ledger");
+  if (!ledger.ok()) return ledger.status();
+  if (ledger.value() && !ledger.value()->empty() && **ledger != ledger_name) {
+    return Status::InvalidArgument(path + ": this crawl writes the ledger " + **ledger + ", not " + ledger_name +
+                                   ": resume it with --ledger " + **ledger +
+                                   " (a second ledger would hold part of its rows)");
+  }
+  auto key = (*st)->Meta("key_id");
+  if (!key.ok()) return key.status();
+  if (key.value() && !key.value()->empty() && **key != key_id) {
+    return Status::InvalidArgument(path + ": this crawl was started with the project key " + **key +
+                                   ", not with the key " + key_id +
+                                   ": resume it with its own key (--key), or its records would be "
+                                   "pseudonymised with two keys");
+  }
+  return Status::Ok();
+}
+
 Result<CrawlStats> RunCrawl(const CrawlParts& parts, CrawlOptions options,
                             const std::function<void(const CrawlStats&)>& on_status) {
   if (parts.processor == nullptr || parts.policy == nullptr || parts.ledger == nullptr) {
@@ -1211,6 +1359,7 @@ Result<CrawlStats> RunCrawl(const CrawlParts& parts, CrawlOptions options,
   if (options.out_dir.empty()) return Status::InvalidArgument("no output folder (-o DIR)");
   CrawlOptions o = std::move(options);
   if (o.resume) {
+    if (Status s = CheckResume(o.out_dir, parts.ledger_name, parts.key_id); !s.ok()) return s;
     // The crawl's own options (scope, limits, --allow-private...) come
     // from its state, before anything is built from them.
     const std::string path = o.out_dir + "/crawl-state.sqlite";

@@ -85,6 +85,10 @@ struct CrawlStats {
   std::uint64_t blocked = 0;       // not fetched: lists, opt-outs, robots & co.
   std::uint64_t errors = 0;        // network, timeouts, limits
   std::uint64_t redirects = 0;
+  // Links of fetched pages past the per-page cap (10,000 <a>/<area> hrefs,
+  // io::ExtractedPage::links): not followed, counted here and in the page's
+  // ledger signal.
+  std::uint64_t links_over_cap = 0;
   std::uint64_t sitemaps = 0;      // sitemap files read
   std::uint64_t policy_requests = 0;  // robots.txt, ai.txt, tdmrep.json
   std::uint64_t retries = 0;
@@ -95,6 +99,10 @@ struct CrawlStats {
   std::map<std::string, std::uint64_t> by_reason;  // a URL counts once per reason
   bool finished = false;           // frontier exhausted (not stopped)
   std::string stop_reason;         // "", "SIGINT", "SIGTERM"
+  // The crawl's output options, as its state holds them (on --resume, those
+  // the crawl started with, whatever the resume command said).
+  bool zstd = false;
+  bool warc = false;
   std::string Json() const;
 };
 
@@ -104,9 +112,23 @@ struct CrawlParts {
   const blocklists::SiteMatcher* site_lists = nullptr;
   const blocklists::OptOutRegistry* registry = nullptr;
   audit::Ledger* ledger = nullptr;                     // required
-  std::string key_id;                                  // project key id for the ledger run
+  // The ledger's name as the crawl state records it (an absolute file name,
+  // or "postgresql://user@host:port/db" without password); a resume with
+  // another one is refused (CheckResume).
+  std::string ledger_name;
+  std::string key_id;                                  // project key id (ProjectKey::id()) for the ledger run
   std::string user_agent;
 };
+
+// For `crawl --resume DIR`: a crawl goes on with the ledger and the project
+// key it started with, which its state records (the ledger's name and the
+// key's public id, ProjectKey::id(), never the key). Another ledger would
+// split the crawl's rows in two, another key pseudonymise its identifiers
+// with digests that match nothing of the first part. InvalidArgument names
+// both ledgers, or both key ids; a state from before they were recorded is
+// accepted (the resume records them). Opens nothing but the state, so a
+// caller can check before it opens, and so creates, the ledger.
+Status CheckResume(const std::string& out_dir, const std::string& ledger_name, const std::string& key_id);
 
 // Runs a crawl to its end or until SIGINT/SIGTERM. `on_status` (may be
 // empty) gets the live counters about once a second, on the loop's thread.

@@ -28,9 +28,10 @@ CREATE TABLE hosts (
   robots_redirects INTEGER NOT NULL,
   robots_body BLOB NOT NULL,
   ai_txt BLOB,
-  tdmrep BLOB
+  tdmrep BLOB,
+  robots_refusal TEXT NOT NULL DEFAULT ''
 );
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 )sql";
 
 class Stmt {
@@ -106,6 +107,13 @@ Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& path, bo
   const std::int64_t version = v.ColInt(0);
   if (create) {
     if (sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) return st->Error("create");
+  } else if (version == 1) {  // version 2 added why robots.txt was refused
+    if (sqlite3_exec(db,
+                     "BEGIN; ALTER TABLE hosts ADD COLUMN robots_refusal TEXT NOT NULL DEFAULT ''; "
+                     "PRAGMA user_version = 2; COMMIT;",
+                     nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return st->Error("migrate to version 2");
+    }
   } else if (version != kCrawlStateVersion) {
     return Status::InvalidArgument(path + ": not a moisson crawl state of version " +
                                    std::to_string(kCrawlStateVersion) + " (found " + std::to_string(version) + ")");
@@ -143,7 +151,7 @@ Status CrawlState::ForEachUrl(const std::function<void(UrlRow&&)>& f) const {
 Result<std::vector<HostRow>> CrawlState::Hosts() const {
   Stmt s(db_,
          "SELECT origin, fetched_at, lifetime, robots_status, robots_network_error, robots_timed_out, "
-         "robots_redirects, robots_body, ai_txt, tdmrep FROM hosts");
+         "robots_redirects, robots_body, ai_txt, tdmrep, robots_refusal FROM hosts");
   if (!s.ok()) return Error("read");
   std::vector<HostRow> out;
   int rc;
@@ -159,6 +167,7 @@ Result<std::vector<HostRow>> CrawlState::Hosts() const {
     h.robots_body = s.Col(7);
     if (!s.IsNull(8)) h.ai_txt = s.Col(8);
     if (!s.IsNull(9)) h.tdmrep = s.Col(9);
+    h.robots_refusal = s.Col(10);
     out.push_back(std::move(h));
   }
   if (rc != SQLITE_DONE) return Error("read");
@@ -194,7 +203,8 @@ Status CrawlState::Commit(const CheckpointData& data) {
     }
     Stmt host(db_,
               "INSERT OR REPLACE INTO hosts(origin, fetched_at, lifetime, robots_status, robots_network_error, "
-              "robots_timed_out, robots_redirects, robots_body, ai_txt, tdmrep) VALUES (?,?,?,?,?,?,?,?,?,?)");
+              "robots_timed_out, robots_redirects, robots_body, ai_txt, tdmrep, robots_refusal) "
+              "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
     if (!host.ok()) return fail("checkpoint");
     for (const HostRow& h : data.hosts) {
       host.Text(1, h.origin);
@@ -207,6 +217,7 @@ Status CrawlState::Commit(const CheckpointData& data) {
       host.Blob(8, std::string_view(h.robots_body));
       host.Blob(9, h.ai_txt);
       host.Blob(10, h.tdmrep);
+      host.Text(11, h.robots_refusal);
       if (host.Step() != SQLITE_DONE) return fail("checkpoint (hosts)");
       host.Reset();
     }

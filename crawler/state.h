@@ -26,7 +26,7 @@ struct sqlite3;
 
 namespace moisson::crawler {
 
-inline constexpr int kCrawlStateVersion = 1;
+inline constexpr int kCrawlStateVersion = 2;
 
 struct UrlRow {
   std::int64_t id = 0;
@@ -34,7 +34,7 @@ struct UrlRow {
   int depth = 0;
   int hops = 0;  // redirects followed to reach it
   bool done = false;
-  int kind = 0;  // 0 a page, 1 a sitemap (depth = sitemap index nesting)
+  int kind = 0;  // 0 a page, 1 a sitemap (depth = sitemap index nesting), 2 a link refused for its credentials
 };
 
 // What an origin published, as fetched.
@@ -46,6 +46,10 @@ struct HostRow {
   bool robots_network_error = false;
   bool robots_timed_out = false;
   int robots_redirects = 0;
+  // Why robots.txt was not read when a check of ours refused it (then
+  // robots_network_error is set): "fetch.address_refused: connect address
+  // ... is loopback", "redirect.blocked Location: URL (...)"; "" otherwise.
+  std::string robots_refusal;
   std::string robots_body;
   std::optional<std::string> ai_txt;
   std::optional<std::string> tdmrep;

@@ -1,5 +1,7 @@
 #include "crawler/url_norm.h"
 
+#include <algorithm>
+
 #include <curl/curl.h>
 #include <idn2.h>
 
@@ -302,6 +304,21 @@ Result<std::string> UrlResolver::Resolve(std::string_view ref) const {
     return out;
   }
   return ResolveNormalised(*base_, ref);
+}
+
+std::string WithoutCredentials(std::string_view ref) {
+  std::size_t start = ref.find("//");
+  if (start == std::string_view::npos) return "";
+  const std::size_t scheme_end = ref.find(':');
+  // "//" opens the authority only at the start or right after "scheme:".
+  if (start != 0 && (scheme_end == std::string_view::npos || scheme_end + 1 != start)) return "";
+  start += 2;
+  const std::size_t end = std::min(ref.find_first_of("/?#\\", start), ref.size());
+  const std::size_t at = ref.substr(start, end - start).rfind('@');
+  if (at == std::string_view::npos) return "";
+  std::string out(ref.substr(0, start));
+  out.append(ref.substr(start + at + 1));
+  return out;
 }
 
 Result<std::string> ResolveUrl(std::string_view base, std::string_view ref) {

@@ -75,6 +75,12 @@ namespace internal {
 Result<std::string> ResolveUrlSlow(std::string_view base, std::string_view ref);
 }  // namespace internal
 
+// `ref` (absolute, or scheme-relative "//user:pw@host/...") without the
+// userinfo of its authority ("user@", "user:password@"), or "" when it has
+// none: what a link or Location that NormaliseUrl refuses for its
+// credentials pointed to, for the ledger, which never holds the credentials.
+std::string WithoutCredentials(std::string_view ref);
+
 // Normalises an absolute http(s) URL as described above. Idempotent:
 // NormaliseUrl(*NormaliseUrl(u)) == *NormaliseUrl(u), and every result is
 // accepted by moisson::ParseHttpUrl.

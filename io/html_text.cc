@@ -984,8 +984,6 @@ void CollectTitle(Node* e, ExtractedPage* page) {
   if (page->title.size() > kMaxTitleBytes) page->title.resize(Utf8Prefix(page->title, kMaxTitleBytes).size());
 }
 
-constexpr std::size_t kMaxLinks = 10000;
-
 bool HasToken(std::string_view list, std::string_view token) {
   // Space- or comma-separated, ASCII case-insensitive.
   std::size_t i = 0;
@@ -1023,8 +1021,12 @@ void CollectCrawlHints(Node* e, myhtml_tag_id_t tag, ExtractedPage* page) {
     case MyHTML_TAG_A:
     case MyHTML_TAG_AREA: {
       const auto href = Attr(e, "href");
-      if (!href || page->links.size() >= kMaxLinks) return;
+      if (!href) return;
       if (const auto rel = Attr(e, "rel"); rel && HasToken(*rel, "nofollow")) return;
+      if (page->links.size() >= kMaxPageLinks) {
+        ++page->links_over_cap;
+        return;
+      }
       page->links.emplace_back(*href);
       return;
     }

@@ -85,7 +85,9 @@ struct ExtractedPage {
   // "windows-1252", "iso-8859-15", "shift_jis", ...).
   std::string charset;
   // For a crawler (ExtractOptions::collect_links only):
-  std::vector<std::string> links;  // href of <a> and <area> as written (no rel=nofollow), document order, at most 10,000
+  // href of <a> and <area> as written (no rel=nofollow), document order, at most kMaxPageLinks
+  std::vector<std::string> links;
+  std::size_t links_over_cap = 0;  // further such hrefs, past kMaxPageLinks: counted, not kept
   std::string base_href;           // the first <base href>, as written
   bool nofollow = false;           // <meta name=robots> says nofollow or none
   bool password_input = false;     // an <input type=password>: a login wall
@@ -94,6 +96,9 @@ struct ExtractedPage {
   bool truncated = false;        // true when the input was longer than max_input_bytes
   std::size_t dropped_tags = 0;  // start tags dropped by the nesting bound (0 on real pages)
 };
+
+// The most links ExtractedPage::links holds: a bound on what one page makes a crawler do.
+inline constexpr std::size_t kMaxPageLinks = 10000;
 
 struct ExtractOptions {
   // Charset from the HTTP Content-Type header, which wins over <meta charset>.

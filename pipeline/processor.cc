@@ -266,6 +266,7 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
     page = io::ExtractHtml(record.content, opts);
     if (settings_.collect_links) {
       doc.links = std::move(page.links);
+      doc.links_over_cap = page.links_over_cap;
       doc.base_href = std::move(page.base_href);
       doc.nofollow = page.nofollow;
       doc.password_input = page.password_input;

@@ -83,7 +83,8 @@ struct ProcessedDocument {
   // "header X-Robots-Tag: noai", "page:12 <meta name=robots content=noai>"...
   std::string policy_signal;
   // For the crawler (ProcessorSettings::collect_links), from the HTML:
-  std::vector<std::string> links;  // hrefs as written, without rel=nofollow ones
+  std::vector<std::string> links;  // hrefs as written, without rel=nofollow ones, at most 10,000
+  std::size_t links_over_cap = 0;  // hrefs past those 10,000, counted only
   std::string base_href;
   bool nofollow = false;        // meta robots nofollow/none
   bool password_input = false;  // a login form

@@ -2,6 +2,7 @@
 // guard, Retry-After, the crawl state and the options kept for --resume.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sqlite3.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -139,6 +140,49 @@ TEST_CASE("Crawl state: a checkpoint is all or nothing and reads back", "[crawle
   CHECK((*st)->Meta("options").value().value() == "seed https://example.org/\n");
   CHECK_FALSE((*st)->Meta("nothing").value().has_value());
   CHECK_FALSE(CrawlState::Open(path + ".missing", false).ok());
+}
+
+TEST_CASE("Crawl state: why robots.txt was refused reads back; a version 1 state is migrated", "[crawler]") {
+  const std::string path = TempPath("crawl-state.sqlite");
+  {
+    auto st = CrawlState::Open(path, true);
+    REQUIRE(st.ok());
+    CheckpointData c;
+    HostRow h;
+    h.origin = "http://example.org:80";
+    h.robots_status = 301;
+    h.robots_network_error = true;
+    h.robots_refusal = "redirect.blocked Location: http://blocked.example/robots.txt";
+    c.hosts = {h};
+    REQUIRE((*st)->Commit(c).ok());
+    auto hosts = (*st)->Hosts();
+    REQUIRE(hosts.ok());
+    REQUIRE(hosts->size() == 1);
+    CHECK(hosts->at(0).robots_refusal == h.robots_refusal);
+  }
+  // A state written before the column existed (version 1): migrated on open, its hosts read back.
+  const std::string old_path = TempPath("crawl-state.sqlite");
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(old_path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db,
+                       "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                       "CREATE TABLE urls (id INTEGER PRIMARY KEY, url TEXT NOT NULL, depth INTEGER NOT NULL,"
+                       " hops INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0, kind INTEGER NOT NULL DEFAULT 0);"
+                       "CREATE TABLE hosts (origin TEXT PRIMARY KEY, fetched_at INTEGER NOT NULL,"
+                       " lifetime INTEGER NOT NULL, robots_status INTEGER NOT NULL,"
+                       " robots_network_error INTEGER NOT NULL, robots_timed_out INTEGER NOT NULL,"
+                       " robots_redirects INTEGER NOT NULL, robots_body BLOB NOT NULL, ai_txt BLOB, tdmrep BLOB);"
+                       "INSERT INTO hosts VALUES ('http://example.org:80', 1, 60, 200, 0, 0, 0, 'x', NULL, NULL);"
+                       "PRAGMA user_version = 1;",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  auto st = CrawlState::Open(old_path, false);
+  REQUIRE(st.ok());
+  auto hosts = (*st)->Hosts();
+  REQUIRE(hosts.ok());
+  REQUIRE(hosts->size() == 1);
+  CHECK(hosts->at(0).robots_body == "x");
+  CHECK(hosts->at(0).robots_refusal.empty());
 }
 
 TEST_CASE("Crawl options survive the round trip through the state", "[crawler]") {

@@ -11,6 +11,7 @@ using moisson::crawler::kMaxUrlBytes;
 using moisson::crawler::NormaliseUrl;
 using moisson::crawler::ResolveUrl;
 using moisson::crawler::SeenSet;
+using moisson::crawler::WithoutCredentials;
 
 namespace {
 
@@ -270,6 +271,20 @@ TEST_CASE("Userinfo is refused", "[crawler][url]") {
   CHECK(IsInvalidArgument(ResolveUrl(kRfcBase, "//u@host/")));
   // An '@' in the path or query is not userinfo.
   CHECK(Norm("http://example.com/@user?to=a@b") == "http://example.com/@user?to=a@b");
+}
+
+TEST_CASE("WithoutCredentials: what a link with userinfo pointed to, for the ledger", "[crawler][url]") {
+  CHECK(WithoutCredentials("http://user:secret@example.com/a?b") == "http://example.com/a?b");
+  CHECK(WithoutCredentials("https://u@example.com") == "https://example.com");
+  CHECK(WithoutCredentials("//u:p@host:8080/x") == "//host:8080/x");
+  CHECK(WithoutCredentials("http://a:b@c@example.com/") == "http://example.com/");  // the last '@' ends it
+  // Nothing to remove: no authority, or an '@' past it.
+  CHECK(WithoutCredentials("http://example.com/@user?to=a@b").empty());
+  CHECK(WithoutCredentials("/path/u:p@x").empty());
+  CHECK(WithoutCredentials("mailto:jane@example.com").empty());
+  CHECK(WithoutCredentials("g//u:p@x").empty());
+  // What is left resolves like any link.
+  CHECK(Norm(WithoutCredentials("HTTP://u:p@Example.COM:80/a")) == "http://example.com/a");
 }
 
 TEST_CASE("Garbage is refused with InvalidArgument", "[crawler][url]") {

@@ -99,7 +99,7 @@ class Crawl:
     stderr, duration, the ledger rows, the output pages, the stats."""
 
     def __init__(self, seeds, *extra, allow_private=True, delay=0.05, timeout=2.0,
-                 max_retries=None, progress=False, name="crawl"):
+                 max_retries=None, progress=False, name="crawl", env=None):
         self.dir = tempfile.mkdtemp(prefix=name + "-", dir=_TMP.name)
         self.out = os.path.join(self.dir, "out")
         self.ledger_path = os.path.join(self.dir, "ledger.sqlite")
@@ -115,7 +115,8 @@ class Crawl:
         cmd += list(extra)
         self.cmd = cmd
         t0 = time.monotonic()
-        p = subprocess.run(cmd, capture_output=True, timeout=60)
+        p = subprocess.run(cmd, capture_output=True, timeout=60,
+                           env=None if env is None else {**os.environ, **env})
         self.seconds = time.monotonic() - t0
         self.rc = p.returncode
         self.stdout = p.stdout
@@ -876,6 +877,159 @@ class RedirectTest(CrawlCase, unittest.TestCase):
                 self.assertEqual(len(r["reasons"]), 1)
                 self.assertTrue(r["reasons"][0].startswith("redirect."), r)
         self.assertNotIn("file:///etc/passwd", self.crawl.by_url)
+        # The target of a redirect.invalid is in its row's signal.
+        r = self.row(self.urls["main"] + "/to-file")
+        self.assertEqual(r["reasons"], ["redirect.invalid"], r)
+        self.assertEqual(r["signal"], "Location: file:///etc/passwd", r)
+
+
+# ============================================================================
+# 6a. Redirects of robots.txt, ai.txt and tdmrep.json: the checks of a page redirect, before any
+#     DNS lookup, seen through a resolver the test observes (tests/crawl/dns_shim.c, LD_PRELOAD)
+# ============================================================================
+
+DNS_SHIM = os.environ.get("MOISSON_DNS_SHIM") or os.path.join(
+    os.path.dirname(BIN), "tests", "libmoisson_test_dns.so")
+NAMED_HOST = "moisson-dns.test"        # in scope (--allow-domain), resolved by the shim to 127.0.0.1
+OUTSIDE_HOST = "moisson-outside.test"  # out of scope, also resolvable through the shim
+
+
+class PolicyRedirectTest(CrawlCase, unittest.TestCase):
+    """Every origin is 127.0.0.1 on its own port. `target` answers any policy file; the others
+    redirect theirs to it under a blocked name, an out-of-scope name, or (the control) a name in
+    scope. The shim logs every getaddrinfo() and resolves the test names to 127.0.0.1, so a
+    lookup of a refused host would be seen, and a request for it would reach `target`."""
+
+    NOT_PAGES = {"aifollow": {"/real-ai.txt"}}
+
+    @classmethod
+    def setUpClass(cls):
+        if not os.path.exists(DNS_SHIM):
+            raise AssertionError(f"resolver shim not built: {DNS_SHIM} (target moisson_test_dns)")
+        cls.dns_log = os.path.join(_TMP.name, "dns-policy-redirects.log")
+        super().setUpClass()
+        with open(cls.dns_log) as f:
+            cls.lookups = [line.strip() for line in f if line.strip()]
+
+    @classmethod
+    def make_servers(cls):
+        any_file = {"/robots.txt": robots("User-agent: *\nAllow: /\n"),
+                    "/ai.txt": robots("User-agent: *\nDisallow: /\n"),
+                    "/.well-known/tdmrep.json": page('[{"location": "/*", "tdm-reservation": 1}]',
+                                                     content_type="application/json")}
+        target = ScriptedServer(dict(any_file))
+        named = ScriptedServer({"/robots.txt": robots("User-agent: *\nDisallow: /private/\n")})
+        t = target.port
+
+        def origin(**routes):
+            r = {"/": html("Accueil", links("/a", "/private/b")), "/a": html("A"),
+                 "/private/b": html("B"), "/robots.txt": robots("User-agent: *\nAllow: /\n")}
+            r.update(routes)
+            return ScriptedServer(r)
+
+        return {
+            "target": target, "named": named,
+            "robots": origin(**{"/robots.txt": redirect(f"http://{BLOCKED_HOST}:{t}/robots.txt", 301)}),
+            "outside": origin(**{"/robots.txt": redirect(f"http://{OUTSIDE_HOST}:{t}/robots.txt")}),
+            "aitxt": origin(**{"/ai.txt": redirect(f"http://{BLOCKED_HOST}:{t}/ai.txt")}),
+            "tdmrep": origin(**{"/.well-known/tdmrep.json":
+                                redirect(f"http://{BLOCKED_HOST}:{t}/.well-known/tdmrep.json")}),
+            "control": origin(**{"/robots.txt": redirect(f"http://{NAMED_HOST}:{named.port}/robots.txt")}),
+            "aifollow": origin(**{"/ai.txt": redirect("/real-ai.txt"),
+                                  "/real-ai.txt": robots("User-agent: *\nDisallow: /a\n")}),
+        }
+
+    @classmethod
+    def run_crawl(cls, servers):
+        seeds = [servers[n].base + "/" for n in
+                 ("robots", "outside", "aitxt", "tdmrep", "control", "aifollow")]
+        env = {"LD_PRELOAD": DNS_SHIM, "MOISSON_TEST_DNS_LOG": cls.dns_log,
+               "MOISSON_TEST_DNS_LOOPBACK": ",".join((BLOCKED_HOST, NAMED_HOST, OUTSIDE_HOST))}
+        return Crawl(seeds, "--allow-domain", BLOCKED_HOST, "--allow-domain", NAMED_HOST,
+                     name="policy-redirects", env=env)
+
+    def test_resolver_is_observed(self):
+        # The control: a robots.txt redirect in scope is followed, so its host is looked up.
+        self.assertIn(NAMED_HOST, self.lookups)
+        self.assertEqual(self.srv["named"].paths, ["/robots.txt"])
+        self.assertKept("control", "/a")
+        self.assertBlocked("control", "/private/b", "policy.robots.disallow")
+
+    def test_refused_targets_never_looked_up_nor_requested(self):
+        self.assertNotIn(BLOCKED_HOST, self.lookups)
+        self.assertNotIn(OUTSIDE_HOST, self.lookups)
+        self.assertEqual(self.srv["target"].paths, [])
+
+    def test_robots_redirect_to_blocked_host_refuses_the_origin(self):
+        r = self.assertBlocked("robots", "/", "policy.robots.unreachable",
+                               ("redirect.blocked", BLOCKED_HOST, "blocklist."))
+        self.assertNotIn("network error", r["signal"], r)
+        self.assertEqual(self.srv["robots"].paths, ["/robots.txt"])
+
+    def test_robots_redirect_out_of_scope_refuses_the_origin(self):
+        self.assertBlocked("outside", "/", "policy.robots.unreachable",
+                           ("redirect.out_of_scope", OUTSIDE_HOST))
+
+    def test_ai_txt_and_tdmrep_redirects_to_blocked_host_not_followed(self):
+        # Not read, so not published: the origin's own robots.txt allows its pages.
+        for name in ("aitxt", "tdmrep"):
+            with self.subTest(name):
+                self.assertKept(name, "/a")
+
+    def test_ai_txt_redirect_in_scope_followed_and_obeyed(self):
+        self.assertRequestedTimes("aifollow", "/real-ai.txt", 1)
+        self.assertBlocked("aifollow", "/a", "policy.ai_txt.disallow")
+
+
+# ============================================================================
+# 6a'. What the ledger says of links: past the per-page cap, with credentials
+# ============================================================================
+
+class LinkSignalsTest(CrawlCase, unittest.TestCase):
+    """/many has 10,003 links (the cap is 10,000 per page); / links to /many and, with
+    user:password@, to /cred; /to-cred redirects to a Location with credentials. The page
+    budget (--max-pages 5) keeps the crawl small: the links under the cap are admitted until
+    it runs out, the others are refused by the budget, which gives no row."""
+
+    SECRET = "s3cr3t-pw"
+
+    @classmethod
+    def make_servers(cls):
+        main = ScriptedServer()
+        cred = f"http://jeanne:{cls.SECRET}@127.0.0.1:{main.port}"
+        main.routes.update({
+            "/robots.txt": robots("User-agent: *\nAllow: /\n"),
+            "/": html("Accueil", links("/many", "/to-cred", f"{cred}/cred")),
+            "/many": html("Many", links(*(f"/l{i}" for i in range(10003)))),
+            "/to-cred": redirect(f"{cred}/target"),
+            "/cred": html("Cred"), "/target": html("Target"), "/l0": html("L0"),
+        })
+        return {"main": main}
+
+    @classmethod
+    def run_crawl(cls, servers):
+        return Crawl([servers["main"].base + "/"], "--max-pages", "5", name="links")
+
+    def test_links_past_the_cap_counted(self):
+        r = self.assertKept("main", "/many")
+        self.assertIn("3 links past the cap of 10000 per page not followed", r["signal"], r)
+        self.assertEqual(self.crawl.stats["links_over_cap"], 3, self.crawl.stats)
+        self.assertIn(b"links past the 10,000 per page", self.crawl.stdout)
+        self.assertEqual(self.row(self.urls["main"] + "/")["signal"], "")
+
+    def test_link_with_credentials_has_a_row_without_them(self):
+        r = self.assertBlocked("main", "/cred", "link.credentials")
+        self.assertEqual(r["reasons"], ["link.credentials"], r)
+        with open(self.crawl.ledger_path, "rb") as f:
+            self.assertNotIn(self.SECRET.encode(), f.read())
+        with open(os.path.join(self.crawl.out, "crawl-state.sqlite"), "rb") as f:
+            self.assertNotIn(self.SECRET.encode(), f.read())
+
+    def test_redirect_with_credentials_names_its_target_without_them(self):
+        r = self.row(self.urls["main"] + "/to-cred")
+        self.assertEqual(r["reasons"], ["redirect.invalid"], r)
+        self.assertEqual(r["signal"], "Location: " + self.urls["main"] + "/target", r)
+        self.assertNotRequested("main", "/target")
 
 
 # ============================================================================
@@ -907,6 +1061,15 @@ class PrivateAddressTest(CrawlCase, unittest.TestCase):
             self.assertTrue({"fetch.address_refused", "policy.robots.unreachable"} & set(r["reasons"]),
                             r)
         self.assertEqual(self.crawl.pages, [])
+
+    def test_robots_refused_by_the_address_check_says_so(self):
+        # robots.txt was refused by our own check, not lost on the network: the rows say which.
+        refused = [r for r in self.crawl.rows if "policy.robots.unreachable" in r["reasons"]]
+        self.assertTrue(refused, self.crawl.describe())
+        for r in refused:
+            self.assertIn("robots.txt fetch.address_refused", r["signal"], r)
+            self.assertIn("loopback", r["signal"], r)
+            self.assertNotIn("network error", r["signal"], r)
 
 
 # ============================================================================

@@ -23,7 +23,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import servers  # noqa: E402
 
-MOISSON = os.environ.get("MOISSON_BIN", os.path.join(ROOT, "build/release/moisson"))
+MOISSON = os.path.abspath(os.environ.get("MOISSON_BIN", os.path.join(ROOT, "build/release/moisson")))
 PAGES = 240
 
 
@@ -164,6 +164,45 @@ class ResumeTest(unittest.TestCase):
         p = subprocess.run(self.args(out, ledger), capture_output=True, text=True, timeout=60)
         self.assertEqual(p.returncode, 1)
         self.assertIn("--resume", p.stderr)
+
+    # A resume goes on with the crawl's own ledger and key: another ledger would split its rows in
+    # two, another key pseudonymise the rest of its records with digests that match nothing.
+    def test_resume_with_another_key_or_ledger_is_refused(self):
+        out = os.path.join(self.tmp.name, "identity")
+        ledger = os.path.join(self.tmp.name, "identity.sqlite")
+        self.run_crawl(out, ledger)
+        other_key = os.path.join(self.tmp.name, "other.key")
+        subprocess.run([MOISSON, "keygen", "--out", other_key], check=True, stdout=subprocess.DEVNULL)
+        with sqlite3.connect(ledger) as db:
+            rows = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        r = subprocess.run([MOISSON, "crawl", "--resume", out, "--key", other_key, "--ledger", ledger, "-q"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("project key", r.stderr)
+        other_ledger = os.path.join(self.tmp.name, "identity-other.sqlite")
+        r = self.resume(out, other_ledger)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn(ledger, r.stderr)
+        self.assertFalse(os.path.exists(other_ledger), "the refused ledger was created")
+        with sqlite3.connect(ledger) as db:
+            self.assertEqual(db.execute("SELECT count(*) FROM documents").fetchone()[0], rows)
+        # The same ledger named another way (relative, from another folder) is the crawl's own.
+        r = subprocess.run([MOISSON, "crawl", "--resume", out, "--key", self.key, "--ledger",
+                            os.path.join(".", os.path.basename(ledger)), "-q"],
+                           capture_output=True, text=True, timeout=60, cwd=self.tmp.name)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    # The summary of a resumed crawl names the crawl's outputs, not the resume command's flags.
+    def test_resume_summary_shows_the_stored_output_options(self):
+        out = os.path.join(self.tmp.name, "zstd-warc")
+        ledger = os.path.join(self.tmp.name, "zstd-warc.sqlite")
+        p = subprocess.run(self.args(out, ledger) + ["--zstd", "--warc"], capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = subprocess.run([MOISSON, "crawl", "--resume", out, "--key", self.key, "--ledger", ledger,
+                            "--no-progress"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("(pages-NNNNN.jsonl.zst, warc/)", r.stdout)
 
 
 if __name__ == "__main__":
