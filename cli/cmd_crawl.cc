@@ -146,7 +146,7 @@ int Run(CrawlCliOptions& o) {
       return Fail(st.message(), kExitUsage);
     }
   }
-  auto ledger = audit::Ledger::Open(ledger_path);
+  auto ledger = OpenRunLedger("crawl", o.ledger, config);
   if (!ledger.ok()) return Fail(ledger.status().message(), kExitFailed);
 
   crawler::CrawlParts cp;

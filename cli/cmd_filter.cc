@@ -270,17 +270,8 @@ int Run(const FilterOptions& o) {
   std::int64_t run_id = 0;
   const std::string ledger_path = !o.ledger.empty() ? o.ledger : config.project.ledger;
   if (!o.scan) {
-    const bool created = !audit::Ledger::IsPostgresName(ledger_path) && ::access(ledger_path.c_str(), F_OK) != 0;
-    auto l = audit::Ledger::Open(ledger_path);
+    auto l = OpenRunLedger(cmd, o.ledger, config);
     if (!l.ok()) return Fail(cmd, l.status().message(), kExitFailed);
-    if (created) {
-      std::cerr << "moisson " << cmd << ": created the ledger " << ledger_path
-                << (o.ledger.empty() && config.project.ledger == Config().project.ledger
-                        ? " (the default name, in the current folder: set [project] ledger or --ledger to keep it "
-                          "elsewhere)"
-                        : "")
-                << "\n";
-    }
     ledger = std::move(l).value();
     auto r = ledger->BeginRun("filter", parts.key->id());
     if (!r.ok()) return Fail(cmd, r.status().message(), kExitFailed);

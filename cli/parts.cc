@@ -62,4 +62,20 @@ Status LoadParts(const Config& config, const PartsRequest& request, Parts* parts
   return Status::Ok();
 }
 
+Result<std::unique_ptr<audit::Ledger>> OpenRunLedger(const char* cmd, const std::string& flag_path,
+                                                     const Config& config) {
+  const std::string path = !flag_path.empty() ? flag_path : config.project.ledger;
+  const bool created = !audit::Ledger::IsPostgresName(path) && ::access(path.c_str(), F_OK) != 0;
+  auto ledger = audit::Ledger::Open(path);
+  if (ledger.ok() && created) {
+    const bool default_name = flag_path.empty() && config.project.ledger == Config().project.ledger;
+    std::cerr << "moisson " << cmd << ": created the ledger " << path
+              << (default_name ? " (the default name, in the current folder: set [project] ledger or --ledger to keep "
+                                 "it elsewhere)"
+                               : "")
+              << "\n";
+  }
+  return ledger;
+}
+
 }  // namespace moisson::cli

@@ -3,9 +3,11 @@
 #ifndef MOISSON_CLI_PARTS_H_
 #define MOISSON_CLI_PARTS_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "audit/ledger.h"
 #include "blocklists/optout.h"
 #include "blocklists/site_list.h"
 #include "core/config.h"
@@ -39,6 +41,14 @@ struct PartsRequest {
 
 // Loads the parts; on error the Status says what and where (usage errors).
 Status LoadParts(const Config& config, const PartsRequest& request, Parts* parts);
+
+// Opens the ledger a `filter` or `crawl` run writes (`--ledger`, else
+// [project] ledger). When that creates a SQLite file, says so on standard
+// error ("moisson CMD: created the ledger PATH"), with how to keep it
+// elsewhere when it is the built-in default name in the current folder: a
+// user who configured nothing learns where the provenance of the run went.
+Result<std::unique_ptr<audit::Ledger>> OpenRunLedger(const char* cmd, const std::string& flag_path,
+                                                     const Config& config);
 
 }  // namespace moisson::cli
 
