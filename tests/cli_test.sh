@@ -369,7 +369,7 @@ check "a crawl without an output folder is a usage error" "2 moisson crawl: no o
 run "$moisson" crawl https://www.example.org/ -o "$tmp/crawl3" --ledger "$tmp/cl.db"
 check "a crawl without a key is a usage error" 2 "$code"
 run "$moisson" crawl --resume "$tmp" --key "$tmp/f.key" --ledger "$tmp/cl.db"
-check "resuming a folder without a crawl state fails naming it" "1 moisson crawl: $tmp/crawl-state.sqlite: no crawl state to resume" "$code $err"
+check "resuming a folder without a crawl state is a usage error naming it" "2 moisson crawl: $tmp/crawl-state.sqlite: no crawl state to resume" "$code $err"
 
 # --- the layering check itself fails on a wrong-way include -------------------
 mkdir -p "$tmp/tree/core"
