@@ -69,6 +69,7 @@ int Purge(const PurgeOptions& o) {
   if (!ledger.ok()) return Fail(ledger.status().message(), LedgerOpenExitCode(ledger.status()));
   auto rows = (*ledger)->RowsBefore(before);
   if (!rows.ok()) return Fail(rows.status().message(), kExitFailed);
+  if (auto n = ForgetUncommittedOutputs(**ledger, &*rows); !n.ok()) return Fail(n.status().message(), kExitFailed);
 
   std::map<std::string, io::RecordSelection> by_file;
   std::set<std::string> sites;

@@ -99,6 +99,9 @@ class Command {
     }
     if (!hits.ok()) return Fail(hits.status().message(), kExitFailed);
     subject_.hits = std::move(hits).value();
+    if (auto n = ForgetUncommittedOutputs(*ledger_, &subject_.hits); !n.ok()) {
+      return Fail(n.status().message(), kExitFailed);
+    }
     return std::nullopt;
   }
 

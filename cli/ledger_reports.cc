@@ -2,8 +2,11 @@
 
 #include <unistd.h>
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <system_error>
 
 #include "cli/commands.h"
@@ -54,6 +57,30 @@ std::string HitJson(const audit::IdentifierHit& h) {
   }
   w.EndObject();
   return w.Take();
+}
+
+Result<std::size_t> ForgetUncommittedOutputs(const audit::Ledger& ledger, std::vector<audit::IdentifierHit>* hits) {
+  if (hits->empty()) return std::size_t{0};
+  auto runs = ledger.Runs();
+  if (!runs.ok()) return runs.status();
+  std::set<std::int64_t> uncommitted;
+  for (const auto& r : *runs) {
+    if (r.command != "filter" || r.summary.empty()) continue;
+    simdjson::ondemand::parser parser;
+    simdjson::padded_string json(r.summary);
+    std::string_view status;
+    auto doc = parser.iterate(json);
+    if (doc.error() != simdjson::SUCCESS || doc["status"].get_string().get(status) != simdjson::SUCCESS) continue;
+    if (status == "failed" || status == "interrupted") uncommitted.insert(r.id);
+  }
+  std::size_t cleared = 0;
+  for (auto& h : *hits) {
+    if (h.output_file.empty() || !uncommitted.count(h.run)) continue;
+    h.output_file.clear();
+    h.output_id.clear();
+    ++cleared;
+  }
+  return cleared;
 }
 
 std::string UnderRoot(const std::string& root, const std::string& file) {

@@ -33,6 +33,14 @@ std::string CsvField(std::string_view v);
 // records.
 std::string HitJson(const audit::IdentifierHit& h);
 
+// A `filter` run that ended "failed" or "interrupted" committed no output:
+// its rows name output records that were never written (a run writes its
+// outputs aside and renames them only at its end, but appends ledger rows as
+// it goes). Clears output_file and output_id of such hits, so that rights
+// requests and purges count them as never written instead of looking for
+// files that do not exist. Returns how many hits it cleared.
+Result<std::size_t> ForgetUncommittedOutputs(const audit::Ledger& ledger, std::vector<audit::IdentifierHit>* hits);
+
 // Where an output the ledger names is now: a relative `file` under `root`
 // (`--root`, when the outputs were moved), otherwise `file` as stored.
 std::string UnderRoot(const std::string& root, const std::string& file);

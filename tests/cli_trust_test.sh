@@ -72,6 +72,21 @@ EOF
 run "$moisson" rights erase --email camille.rivet@example.org --key k.key --ledger l.db --registry reg.db --json
 check "erase: a record with the id but another text is left, and counted" "0 1 2" \
   "$($py -c 'import json,sys; d=json.loads(sys.stdin.read()); print(d["removed_from_outputs"], d["left_other_records"])' <<<"$out") $(wc -l <reused.jsonl)"
+# A run that failed wrote no output, but the rows it appended before failing
+# (every 16,384 documents) name one: an erase must not wait for that file.
+$py - <<'EOF'
+import json
+with open("fails.jsonl", "w") as f:
+    f.write(json.dumps({"text": "Ecrivez a denise.faure@example.org pour la chorale."}) + "\n")
+    for i in range(17000):
+        f.write(json.dumps({"text": "Ligne %d sans rien de personnel." % i}) + "\n")
+    f.write('{"text": \n')  # unreadable: the run fails at its end
+EOF
+run "$moisson" filter "${common[@]}" fails.jsonl -o never.jsonl
+check "a failed run leaves no output" "1 0" "$code $(ls never.jsonl 2>/dev/null | wc -l)"
+run "$moisson" rights erase --email denise.faure@example.org --key k.key --ledger l.db --registry reg.db --json
+check "erase after a failed run: completes, the record counted as never written" "0 1 0" \
+  "$code $($py -c 'import json,sys; d=json.loads(sys.stdin.read()); print(d["never_written"], d["removed_from_outputs"])' <<<"$out")"
 # A repeated input id (the same WARC capture twice under two names) is never merged.
 cp "$src/examples/dumps/pages.warc.gz" copy1.warc.gz
 cp "$src/examples/dumps/pages.warc.gz" copy2.warc.gz
