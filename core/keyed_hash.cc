@@ -43,6 +43,12 @@ std::string HexPrefix(const Digest& digest, std::size_t n) {
   return ToHex(digest.data(), n > digest.size() ? digest.size() : n);
 }
 
+std::string Sha256Hex(std::string_view data) {
+  Digest md;
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md.data());
+  return HexPrefix(md, md.size());
+}
+
 ProjectKey::~ProjectKey() { OPENSSL_cleanse(bytes_.data(), bytes_.size()); }
 
 ProjectKey ProjectKey::FromBytes(const std::array<std::uint8_t, 32>& bytes) {

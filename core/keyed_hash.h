@@ -59,6 +59,9 @@ class ProjectKey {
 // Lowercase hex of `n` bytes of `digest` (n <= 32).
 std::string HexPrefix(const Digest& digest, std::size_t n = 32);
 
+// Lowercase hex SHA-256 of `data` (64 characters): document texts, model files.
+std::string Sha256Hex(std::string_view data);
+
 }  // namespace moisson
 
 #endif  // MOISSON_CORE_KEYED_HASH_H_

@@ -22,6 +22,14 @@ bool IsValidUtf8(std::string_view s);
 void AppendRepairedUtf8(std::string_view s, std::string* out);
 std::string RepairedUtf8(std::string_view s);
 
+// The code point at s[*i], advancing *i past it; U+FFFD (advancing one
+// byte) where no well-formed sequence starts.
+char32_t NextCodePoint(std::string_view s, std::size_t* i);
+
+// Appends code point `cp` as UTF-8; NUL, surrogates and values above
+// U+10FFFF become U+FFFD.
+void AppendUtf8(char32_t cp, std::string* out);
+
 // The longest prefix of valid UTF-8 `s` of at most `max` bytes that does not
 // end inside a character.
 std::string_view Utf8Prefix(std::string_view s, std::size_t max);

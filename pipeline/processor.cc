@@ -27,12 +27,6 @@ constexpr const char* kPlatforms[] = {"twitter", "x",       "instagram", "tiktok
                                       "github",  "youtube", "mastodon",  "bluesky",  "threads",  "reddit",
                                       "snapchat", "telegram", "twitch",  "pinterest"};
 
-std::string Sha256Hex(std::string_view data) {
-  Digest md;
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md.data());
-  return HexPrefix(md, md.size());
-}
-
 std::string DigestHex(const Digest& d) { return HexPrefix(d, d.size()); }
 
 // HMAC(key, type 0x00 value): the registry's construction, for the identifier
@@ -432,7 +426,8 @@ void DetectionsJson(const ProcessedDocument& doc, bool with_action, JsonWriter* 
     w->BeginObject()
         .Key("category").String(filters::CategoryId(ad.detection.category))
         .Key("start").Int(ad.detection.start)
-        .Key("end").Int(ad.detection.end);
+        .Key("end").Int(ad.detection.end)
+        .Key("by").String(ad.detection.by == filters::Detection::By::kModel ? "model" : "rules");
     if (with_action) w->Key("action").String(ActionName(ad.action));
     w->EndObject();
   }
