@@ -4,7 +4,9 @@
 // the Python PII pass (re + python3-phonenumbers + HMAC tokens) a dataset team
 // would write. Prints figures and ratios; asserts nothing.
 //
-//   build/release/bench/filter_bench [--mb 100] [--baseline-mb 10] [--dense]
+//   build/release/bench/filter_bench [--mb 100] [--baseline-mb 10] [--dense] [--learned]
+//
+// --learned runs the learned stage of sensitive.*/minor too (filters/learned.h).
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -93,13 +95,14 @@ double CpuSeconds() {
 
 int main(int argc, char** argv) {
   std::size_t mb = 100, baseline_mb = 10;
-  bool dense = false;
+  bool dense = false, learned = false;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--mb") && i + 1 < argc) mb = std::strtoul(argv[++i], nullptr, 10);
     else if (!std::strcmp(argv[i], "--baseline-mb") && i + 1 < argc) baseline_mb = std::strtoul(argv[++i], nullptr, 10);
     else if (!std::strcmp(argv[i], "--dense")) dense = true;
+    else if (!std::strcmp(argv[i], "--learned")) learned = true;
     else {
-      std::fprintf(stderr, "usage: filter_bench [--mb N] [--baseline-mb N] [--dense]\n");
+      std::fprintf(stderr, "usage: filter_bench [--mb N] [--baseline-mb N] [--dense] [--learned]\n");
       return 2;
     }
   }
@@ -109,7 +112,8 @@ int main(int argc, char** argv) {
   const std::string small = MakeDump(baseline_mb << 20, dense, dir + "/small.jsonl");
   std::printf("filter_bench: %zu MB of generated FR/EN forum prose, identifiers %s\n", mb, dense ? "dense (1 in 4 sentences)" : "sparse (1 in 40 sentences)");
 
-  auto det = filters::Detector::Create();
+  auto det = filters::Detector::Create("", learned);
+  std::printf("  learned stage: %s\n", learned ? det.ok() ? det->model_version().c_str() : "?" : "off");
   if (!det.ok()) {
     std::fprintf(stderr, "%s\n", det.status().message().c_str());
     return 1;

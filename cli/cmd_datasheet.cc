@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "audit/ledger.h"
@@ -89,6 +90,23 @@ int Run(const DatasheetOptions& o) {
   for (int c = 0; c < filters::kCategoryCount; ++c) {
     md << "| " << filters::CategoryId(static_cast<filters::Category>(c)) << " | "
        << pipeline::ActionName(actions.value().by_category[c]) << " |\n";
+  }
+  // The learned stage: which model each run used, from the runs' summaries.
+  std::set<std::string> models;
+  for (const auto& r : *runs) {
+    const std::string key = "\"detector_model\":\"";
+    if (const std::size_t at = r.summary.find(key); at != std::string::npos) {
+      const std::size_t from = at + key.size(), to = r.summary.find('"', from);
+      if (to != std::string::npos) models.insert(r.summary.substr(from, to - from));
+    }
+  }
+  md << "\nSensitive data and minors: found by rules (patterns and lexicons)";
+  if (models.empty()) {
+    md << " only; the learned stage was not used.\n";
+  } else {
+    md << " and by a learned classifier, model";
+    for (const auto& m : models) md << " `" << m << "`";
+    md << ".\n";
   }
   md << "\nDocuments per reason (a document counts once per reason):\n\n| reason | documents |\n|---|---:|\n";
   for (const auto& [r, n] : reasons.value()) md << "| " << r << " | " << n << " |\n";

@@ -126,9 +126,12 @@ void PrintSummary(std::ostream& os, const char* cmd, const pipeline::RunSummary&
   }
 }
 
-std::string SummaryJson(const pipeline::RunSummary& s, const std::string& status) {
+std::string SummaryJson(const pipeline::RunSummary& s, const std::string& status, const std::string& model) {
   JsonWriter w;
-  w.BeginObject().Key("status").String(status)
+  w.BeginObject().Key("status").String(status);
+  // The learned stage's model, when it ran: the datasheet names it.
+  if (!model.empty()) w.Key("detector_model").String(model);
+  w
       .Key("documents").Int(static_cast<std::int64_t>(s.documents))
       .Key("kept").Int(static_cast<std::int64_t>(s.kept))
       .Key("modified").Int(static_cast<std::int64_t>(s.modified))
@@ -371,7 +374,8 @@ int Run(const FilterOptions& o) {
     Status ended = ledger->EndRun(run_id, SummaryJson(summary.ok() ? summary.value() : empty,
                                                       final_status.ok() ? "ok"
                                                       : interrupted     ? "interrupted"
-                                                                        : "failed"));
+                                                                        : "failed",
+                                                      parts.detector->model_version()));
     if (final_status.ok()) final_status = ended;
   }
   if (interrupted) {

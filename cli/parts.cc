@@ -23,7 +23,7 @@ Status LoadParts(const Config& config, const PartsRequest& request, Parts* parts
   auto actions = pipeline::ActionTable::FromConfig(config);
   if (!actions.ok()) return actions.status();
   parts->actions = actions.value();
-  auto detector = filters::Detector::Create(config.filters.data_dir);
+  auto detector = filters::Detector::Create(config.filters.data_dir, config.filters.learned, config.filters.model_dir);
   if (!detector.ok()) return detector.status();
   parts->detector.emplace(std::move(detector).value());
   if (!request.key_path.empty()) {

@@ -116,6 +116,8 @@ const std::map<std::string, Field>& Schema() {
       {"filters.page_signals", FlagField([](Config* c, bool v) { c->filters.page_signals = v; })},
       {"filters.site_lists", FlagField([](Config* c, bool v) { c->filters.site_lists = v; })},
       {"filters.data_dir", StringField([](Config* c, std::string v) { c->filters.data_dir = std::move(v); })},
+      {"filters.learned", FlagField([](Config* c, bool v) { c->filters.learned = v; })},
+      {"filters.model_dir", StringField([](Config* c, std::string v) { c->filters.model_dir = std::move(v); })},
       {"input.text_field", StringField([](Config* c, std::string v) { c->input.text_field = std::move(v); })},
       {"input.id_field", StringField([](Config* c, std::string v) { c->input.id_field = std::move(v); })},
       {"input.url_field", StringField([](Config* c, std::string v) { c->input.url_field = std::move(v); })},
@@ -249,7 +251,7 @@ Result<Config> LoadConfig(const std::string& path) {
   // project folder works from any current directory.
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
   for (std::string* p : {&c->project.key, &c->project.optout_registry, &c->project.ledger, &c->filters.data_dir,
-                         &c->blocklists.data_dir}) {
+                         &c->filters.model_dir, &c->blocklists.data_dir}) {
     // A PostgreSQL ledger (audit::Ledger::IsPostgresName; core cannot see
     // audit/) is a connection URI, not a file.
     if (p->starts_with("postgresql://") || p->starts_with("postgres://")) continue;

@@ -90,6 +90,8 @@ struct FilterConfig {
   bool page_signals = true;   // honour noai/noindex/tdm-reservation found in a dump's pages
   bool site_lists = true;     // drop documents whose URL is on a [blocklists] category
   std::string data_dir;       // detector data (patterns/cues.txt, personal/*.txt); "" = built in
+  bool learned = false;       // the learned stage of sensitive.*/minor (filters/learned.h)
+  std::string model_dir;      // its model folder (sensitive.ftz, thresholds.tsv, cues.txt); "" = built in
 };
 
 // Field names of JSONL inputs.

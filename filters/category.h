@@ -45,9 +45,13 @@ bool IsSensitive(Category c);  // sensitive.*
 // it was found in. A document-level finding (a geo meta tag, say) has
 // start == end == 0.
 struct Detection {
+  // Which stage found it: the rules (patterns, lexicons) or the learned
+  // model (filters/learned.h); `scan` reports it as "by".
+  enum class By : std::uint8_t { kRules, kModel };
   Category category;
   std::uint32_t start = 0;
   std::uint32_t end = 0;
+  By by = By::kRules;
   friend bool operator==(const Detection&, const Detection&) = default;
 };
 

@@ -1,1 +1,2 @@
 moisson_fuzz_target(detect moisson_filters)
+moisson_fuzz_target(learned moisson_filters)

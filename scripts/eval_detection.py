@@ -95,11 +95,11 @@ def load_corpus(paths):
     return docs
 
 
-def run_scan(binary, paths):
+def run_scan(binary, paths, config=None):
     """Runs moisson scan over the corpus files (as one input each, in order) into a temp file."""
     fd, out = tempfile.mkstemp(suffix=".jsonl", prefix="eval_detection_")
     os.close(fd)
-    cmd = [binary, "scan", "--id-field", "id", "--date-field", "date", "--lang-field", "lang",
+    cmd = [binary] + (["--config", config] if config else []) + ["scan", "--id-field", "id", "--date-field", "date", "--lang-field", "lang",
            "--quiet", "-o", out] + list(paths)
     try:
         r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -408,6 +408,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus", nargs="*", help="labelled JSONL files (tests/detection/corpus_*.jsonl)")
     ap.add_argument("--moisson", default="build/release/moisson", help="moisson binary (default %(default)s)")
+    ap.add_argument("--config", help="moisson configuration for the scan (e.g. [filters] learned = true)")
     ap.add_argument("--scan-output", help="read this saved `moisson scan` output instead of running it")
     ap.add_argument("--errors", action="store_true", help="list false positives/negatives (ids and categories)")
     ap.add_argument("--markdown-out", help="also write the table to this file")
@@ -428,7 +429,7 @@ def main():
                 lines = f.read().splitlines()
             where = args.scan_output
         else:
-            lines = run_scan(args.moisson, args.corpus)
+            lines = run_scan(args.moisson, args.corpus, args.config)
             where = "scan output"
         res = evaluate(docs, load_scan(lines, docs, where))
         mins = read_minimums(args.minimums) if args.minimums else {}

@@ -16,6 +16,9 @@ packages=(
   libgumbo-dev libmodest-dev libre2-dev libcurl4-openssl-dev libboost-dev libboost-system-dev
   libpsl-dev publicsuffix libidn2-dev libunistring-dev libsqlite3-dev libpq-dev libpqxx-dev
   zlib1g-dev libzstd-dev libbrotli-dev libphonenumber-dev libvectorscan-dev
+  # the learned stage of the sensitive/minor detectors (filters/learned.h) and its
+  # training script (scripts/train_detection_model.py)
+  libfasttext-dev fasttext
   # baselines for bench/ (Scrapy's robots.txt parser; a Python PII pass)
   python3 python3-protego python3-phonenumbers python3-scrapy time
   # servers for the crawler's integration tests

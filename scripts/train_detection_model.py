@@ -1,0 +1,348 @@
+#!/usr/bin/python3
+"""Trains the learned stage of the sensitive/minor detectors (fastText, Debian's `fasttext`).
+
+Reads the labelled training snippets (training/detection/*.jsonl: {lang, genre, text, labels[, date]}),
+checks them, splits them deterministically into train and development sets (by a hash of the text:
+the same snippet always falls on the same side), trains a one-vs-all fastText classifier, quantises
+it, and chooses for each category the lowest probability threshold at which the development set's
+precision is at least --precision (a category that never reaches it is disabled). Writes:
+
+  OUT/sensitive.ftz        the quantised model
+  OUT/thresholds.tsv       category <TAB> threshold (1.01 = disabled) <TAB> dev precision <TAB> dev recall
+  OUT/cues.txt             the gate's cue words: words the training data ties to a category
+  OUT/MODEL.md             how it was made: data, parameters, SHA-256, development figures
+
+The held-out corpora (tests/detection/corpus_*.jsonl, heldout_*.jsonl) are read for one thing only:
+to refuse training snippets that overlap them (same text, or a near duplicate). No figure is ever
+computed on them here. Snippet text is never printed.
+
+Deterministic: fixed seed, one thread, sorted inputs. Usage:
+  scripts/train_detection_model.py [--out filters/data/model] [--precision 0.92] [FILES...]
+"""
+import argparse
+import glob
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unicodedata
+
+CATEGORIES = [
+    "sensitive.health", "sensitive.religion", "sensitive.politics", "sensitive.sexual_orientation",
+    "sensitive.sex_life", "sensitive.ethnicity", "sensitive.union", "sensitive.biometric",
+    "sensitive.genetic", "minor",
+]
+# fastText parameters (the trial that issue 14 reports: ova loss, char 3-5-grams, word bigrams).
+PARAMS = ["-loss", "ova", "-minn", "3", "-maxn", "5", "-wordNgrams", "2", "-dim", "50", "-epoch", "25",
+          "-lr", "0.5", "-bucket", "400000", "-thread", "1", "-seed", "7"]
+DEV_SHARE = 15  # percent of the snippets held for choosing thresholds
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+PUNCT = set('.,;:!?()[]"') | {"\u00ab", "\u00bb", "\u201c", "\u201d", "\u2026"}
+SPACES = set(" \t\n\r\f\v") | {"\u00a0", "\u202f"}
+
+
+def lower(c):
+    o = ord(c)
+    if 0x41 <= o <= 0x5A or (0xC0 <= o <= 0xDE and o != 0xD7):
+        return chr(o + 32)
+    if (0x100 <= o <= 0x137 or 0x14A <= o <= 0x177) and o % 2 == 0 and o != 0x130:
+        return chr(o + 1)
+    if (0x139 <= o <= 0x148 or 0x179 <= o <= 0x17E) and o % 2 == 1:
+        return chr(o + 1)
+    if o == 0x178:
+        return "\u00ff"
+    return c
+
+
+def normalise(text):
+    """The text fastText sees: filters::LearnedDetector::Normalise, character for character."""
+    out, space = [], True
+    for c in text:
+        if c in ("\u2019", "\u2018"):
+            c = "'"
+        if c in SPACES:
+            if not space:
+                out.append(" ")
+            space = True
+        elif c in PUNCT:
+            if not space:
+                out.append(" ")
+            out.append(c + " ")
+            space = True
+        else:
+            out.append(lower(c))
+            space = False
+    return "".join(out).rstrip(" ")
+
+
+def words_of(norm):
+    """Words as the C++ gate reads them: split on spaces, and the part after an apostrophe too."""
+    out = set()
+    for w in norm.split(" "):
+        out.add(w)
+        if "'" in w:
+            out.add(w[w.index("'") + 1:])
+    return out
+
+
+def cue_words(docs, per_category=150):
+    """Words the training data ties to a category: in >= 5 of its snippets, >= 6x likelier there than in
+    negatives, at least 4 characters, and in at most 1.5% of all snippets (no function words: the gate
+    must let ordinary prose through unscored)."""
+    all_words = [words_of(normalise(d["text"])) for d in docs]
+    df_all = {}
+    for ws in all_words:
+        for w in ws:
+            df_all[w] = df_all.get(w, 0) + 1
+    negatives = [ws for ws, d in zip(all_words, docs) if not d["labels"]]
+    neg_df = {}
+    for ws in negatives:
+        for w in ws:
+            neg_df[w] = neg_df.get(w, 0) + 1
+    cues = set()
+    for cat in CATEGORIES:
+        pos = [ws for ws, d in zip(all_words, docs) if cat in d["labels"]]
+        df = {}
+        for ws in pos:
+            for w in ws:
+                df[w] = df.get(w, 0) + 1
+        scored = []
+        for w, n in df.items():
+            if n < 5 or len(w) < 4 or df_all[w] > 0.015 * len(docs):
+                continue
+            ratio = (n / len(pos)) / ((neg_df.get(w, 0) + 0.5) / max(1, len(negatives)))
+            if ratio >= 6:
+                scored.append((-ratio, w))
+        cues.update(w for _, w in sorted(scored)[:per_category])
+    return sorted(cues)
+
+
+def shingles(text, n=8):
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", text).lower())
+    return {" ".join(words[i:i + n]) for i in range(max(1, len(words) - n + 1))}
+
+
+def load(paths):
+    docs, errors = [], []
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    d = json.loads(line)
+                except ValueError:
+                    errors.append("%s:%d: not JSON" % (path, n))
+                    continue
+                labels = d.get("labels")
+                if not isinstance(d.get("text"), str) or not isinstance(labels, list):
+                    errors.append("%s:%d: needs text and labels" % (path, n))
+                    continue
+                bad = [x for x in labels if x not in CATEGORIES]
+                if bad:
+                    errors.append("%s:%d: unknown label %s" % (path, n, bad[0]))
+                    continue
+                docs.append({"where": "%s:%d" % (os.path.basename(path), n), "text": d["text"],
+                             "labels": sorted(set(labels)), "lang": d.get("lang", ""), "date": d.get("date", "")})
+    return docs, errors
+
+
+def heldout_shingles():
+    sets = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests/detection/corpus_*.jsonl")) +
+                       glob.glob(os.path.join(ROOT, "tests/detection/heldout_*.jsonl"))):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    sets.append(shingles(json.loads(line)["text"]))
+    return sets
+
+
+def check(docs):
+    """Drops exact and near duplicates (and overlaps with held-out sets); returns (kept, report)."""
+    report = {"read": len(docs), "duplicate": 0, "near_duplicate": 0, "heldout_overlap": 0}
+    held = heldout_shingles()
+    held_index = {}
+    for i, s in enumerate(held):
+        for g in s:
+            held_index.setdefault(g, []).append(i)
+    seen_text, seen_index, kept = set(), {}, []
+    for d in docs:
+        key = normalise(d["text"])
+        if key in seen_text:
+            report["duplicate"] += 1
+            continue
+        sh = shingles(d["text"])
+        # Near duplicate: half of its 8-word shingles already in one earlier snippet.
+        hits = {}
+        for g in sh:
+            for j in seen_index.get(g, ()):
+                hits[j] = hits.get(j, 0) + 1
+        if hits and max(hits.values()) * 2 >= len(sh) and len(sh) >= 3:
+            report["near_duplicate"] += 1
+            continue
+        hhits = {}
+        for g in sh:
+            for j in held_index.get(g, ()):
+                hhits[j] = hhits.get(j, 0) + 1
+        if hhits and max(hhits.values()) >= 2:
+            report["heldout_overlap"] += 1
+            continue
+        seen_text.add(key)
+        for g in sh:
+            seen_index.setdefault(g, []).append(len(kept))
+        kept.append(d)
+    report["kept"] = len(kept)
+    return kept, report
+
+
+def is_dev(d):
+    return int(hashlib.sha256(d["text"].encode("utf-8")).hexdigest()[:8], 16) % 100 < DEV_SHARE
+
+
+def fasttext_line(d):
+    labels = d["labels"] or ["none"]
+    return " ".join("__label__" + x for x in labels) + " " + normalise(d["text"])
+
+
+def choose_thresholds(probs, docs, precision):
+    """For each category: the lowest threshold with dev precision >= `precision` (and >= 3 true positives)."""
+    out = {}
+    for cat in CATEGORIES:
+        scored = sorted(((p.get(cat, 0.0), cat in d["labels"]) for p, d in zip(probs, docs)), reverse=True)
+        support = sum(1 for _, y in scored if y)
+        best = (1.01, 0.0, 0.0)
+        tp = fp = 0
+        for i, (s, y) in enumerate(scored):
+            tp += y
+            fp += not y
+            if i + 1 < len(scored) and scored[i + 1][0] == s:
+                continue  # a threshold takes every snippet at that score
+            if s < 0.05:
+                break
+            p = tp / (tp + fp)
+            if p >= precision and tp >= 3:
+                best = (s, p, tp / support if support else 0.0)
+        out[cat] = best
+    return out
+
+
+def self_test():
+    """The strings tests/learned_test.cc checks on the C++ side."""
+    cases = [("Ma FILLE, 12 ans.", "ma fille , 12 ans ."),
+             ("  J\u2019ai  \u00ab\u00c9T\u00c9\u00bb op\u00e9r\u00e9\n\tdu C\u0152UR\u2026 ",
+              "j'ai \u00ab \u00e9t\u00e9 \u00bb op\u00e9r\u00e9 du c\u0153ur \u2026"),
+             ("\u0141\u00d3D\u0179 \u0178 \u0130", "\u0142\u00f3d\u017a \u00ff \u0130"),
+             ("(x)[y]!?", "( x ) [ y ] ! ?"),
+             ("", "")]
+    bad = [(a, normalise(a), b) for a, b in cases if normalise(a) != b]
+    for a, got, want in bad:
+        print("normalise(%r) = %r, want %r" % (a, got, want))
+    dev = [d for d in ({"text": "snippet %d" % i} for i in range(1000)) if is_dev(d)]
+    if not 100 <= len(dev) <= 200:
+        bad.append(("split", len(dev), "about 150"))
+        print("the development split holds %d of 1000" % len(dev))
+    print("train_detection_model self-test: %d passed, %d failed" % (len(cases) + 1 - len(bad), len(bad)))
+    return 1 if bad else 0
+
+
+def main():
+    if "--self-test" in sys.argv[1:]:
+        sys.exit(self_test())
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("files", nargs="*", help="training JSONL (default: training/detection/*.jsonl)")
+    ap.add_argument("--out", default=os.path.join(ROOT, "filters/data/model"))
+    ap.add_argument("--precision", type=float, default=0.92)
+    ap.add_argument("--fasttext", default="/usr/bin/fasttext")
+    ap.add_argument("--write-dev", help="also write the development split in the evaluator's format "
+                    "(scripts/eval_detection.py) to this file")
+    args = ap.parse_args()
+    files = sorted(args.files or glob.glob(os.path.join(ROOT, "training/detection/*.jsonl")))
+    if not files:
+        sys.exit("train_detection_model: no training file")
+    docs, errors = load(files)
+    for e in errors[:20]:
+        print("train_detection_model: " + e, file=sys.stderr)
+    if errors:
+        sys.exit("train_detection_model: %d bad lines" % len(errors))
+    docs, report = check(docs)
+    train = [d for d in docs if not is_dev(d)]
+    dev = [d for d in docs if is_dev(d)]
+    if args.write_dev:
+        with open(args.write_dev, "w", encoding="utf-8") as f:
+            for i, d in enumerate(dev):
+                f.write(json.dumps({"id": "dev-%05d" % i, "lang": d["lang"], "date": d.get("date", ""),
+                                    "text": d["text"], "labels": [{"category": c} for c in d["labels"]]},
+                                   ensure_ascii=False) + "\n")
+    os.makedirs(args.out, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        tr = os.path.join(tmp, "train.txt")
+        with open(tr, "w", encoding="utf-8") as f:
+            for d in train:
+                f.write(fasttext_line(d) + "\n")
+        dv = os.path.join(tmp, "dev.txt")
+        with open(dv, "w", encoding="utf-8") as f:
+            for d in dev:
+                f.write(normalise(d["text"]) + "\n")
+        model = os.path.join(tmp, "model")
+        subprocess.run([args.fasttext, "supervised", "-input", tr, "-output", model] + PARAMS,
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([args.fasttext, "quantize", "-input", tr, "-output", model, "-qnorm", "-retrain",
+                        "-cutoff", "150000", "-dsub", "2", "-thread", "1", "-seed", "7"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        out = subprocess.run([args.fasttext, "predict-prob", model + ".ftz", dv, "-1", "0.0"],
+                             check=True, capture_output=True, text=True).stdout.splitlines()
+        probs = []
+        for line in out:
+            toks = line.split()
+            probs.append({toks[i][len("__label__"):]: float(toks[i + 1]) for i in range(0, len(toks) - 1, 2)})
+        if len(probs) != len(dev):
+            sys.exit("train_detection_model: fasttext gave %d predictions for %d snippets" % (len(probs), len(dev)))
+        dst = os.path.join(args.out, "sensitive.ftz")
+        with open(model + ".ftz", "rb") as src, open(dst, "wb") as f:
+            data = src.read()
+            f.write(data)
+        sha = hashlib.sha256(data).hexdigest()
+    thresholds = choose_thresholds(probs, dev, args.precision)
+    cues = cue_words(train)
+    with open(os.path.join(args.out, "cues.txt"), "w", encoding="utf-8") as f:
+        f.write("# cue words of the learned stage's gate (scripts/train_detection_model.py)\n")
+        for w in cues:
+            f.write(w + "\n")
+    with open(os.path.join(args.out, "thresholds.tsv"), "w") as f:
+        f.write("# category\tthreshold\tdev_precision\tdev_recall (written by scripts/train_detection_model.py)\n")
+        for cat in CATEGORIES:
+            t, p, r = thresholds[cat]
+            f.write("%s\t%.4f\t%.3f\t%.3f\n" % (cat, t, p, r))
+    counts = {c: sum(1 for d in docs if c in d["labels"]) for c in CATEGORIES}
+    negatives = sum(1 for d in docs if not d["labels"])
+    with open(os.path.join(args.out, "MODEL.md"), "w") as f:
+        f.write("# The learned stage's model\n\nWritten by `scripts/train_detection_model.py`; do not edit.\n\n")
+        f.write("- model: `sensitive.ftz`, %d bytes, SHA-256 `%s`\n" % (len(data), sha))
+        f.write("- fastText 0.9.2 (Debian `fasttext`): `%s`, quantised (`-qnorm -retrain -cutoff 150000 -dsub 2`)\n"
+                % " ".join(PARAMS))
+        f.write("- data: %s\n" % ", ".join(os.path.relpath(p, ROOT) for p in files))
+        f.write("- checks: %d read, %d exact duplicates, %d near duplicates and %d overlapping a held-out set "
+                "dropped; %d kept (%d negatives, %.0f%%)\n" % (report["read"], report["duplicate"],
+                report["near_duplicate"], report["heldout_overlap"], report["kept"], negatives,
+                100.0 * negatives / max(1, len(docs))))
+        f.write("- split: %d train, %d development (%d%% by a hash of the text)\n\n" % (len(train), len(dev), DEV_SHARE))
+        f.write("| category | snippets | threshold | dev precision | dev recall |\n|---|---|---|---|---|\n")
+        for cat in CATEGORIES:
+            t, p, r = thresholds[cat]
+            f.write("| %s | %d | %s | %.3f | %.3f |\n" % (cat, counts[cat], "off" if t > 1 else "%.3f" % t, p, r))
+    print("train_detection_model: %d snippets (%d train, %d dev); model %d bytes, sha256 %s" %
+          (len(docs), len(train), len(dev), len(data), sha[:16]))
+    for cat in CATEGORIES:
+        t, p, r = thresholds[cat]
+        print("  %-30s threshold %s  dev P %.3f R %.3f" % (cat, "off " if t > 1 else "%.3f" % t, p, r))
+
+
+if __name__ == "__main__":
+    main()
