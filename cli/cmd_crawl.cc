@@ -126,9 +126,7 @@ int Run(CrawlCliOptions& o) {
   req.site_lists = true;  // never off for a crawl: R4
   req.page_signals = true;
   if (Status st = LoadParts(config, req, &parts); !st.ok()) return Fail(st.message(), kExitUsage);
-  pipeline::ProcessorSettings settings;
-  settings.actions = parts.actions;
-  settings.phone_region = config.optout.phone_region;
+  pipeline::ProcessorSettings settings = parts.ProcessorSettings(config);
   settings.collect_links = true;
   const pipeline::Processor processor(parts.ProcessorParts(), settings);
 

@@ -108,6 +108,17 @@ int Run(const DatasheetOptions& o) {
     for (const auto& m : models) md << " `" << m << "`";
     md << ".\n";
   }
+  std::int64_t uncovered = 0;
+  for (const auto& [r, n] : reasons.value()) {
+    if (r == pipeline::kUncoveredLanguageReason) uncovered = n;
+  }
+  md << "\nLanguages: the sensitive/minor detectors read French and English. " << uncovered
+     << " document" << (uncovered == 1 ? "" : "s") << " in other languages (declared, or identified by CLD2) "
+     << (config.filters.uncovered_languages == "drop" ? "were dropped"
+         : config.filters.uncovered_languages == "keep" ? "were kept without a mark"
+                                                        : "were kept and flagged `lang.uncovered` for review")
+     << " under the current configuration ([filters] uncovered_languages = \"" << config.filters.uncovered_languages
+     << "\").\n";
   md << "\nDocuments per reason (a document counts once per reason):\n\n| reason | documents |\n|---|---:|\n";
   for (const auto& [r, n] : reasons.value()) md << "| " << r << " | " << n << " |\n";
   md << "\n## Uses\n\n- Intended: training and evaluating AI models.\n- Not suitable for: " << kTodo << "\n\n"

@@ -120,6 +120,7 @@ void PrintSummary(std::ostream& os, const char* cmd, const pipeline::RunSummary&
   for (const auto& [reason, n] : s.dropped_by_reason) row(reason, n, 4);
   if (s.skipped_records > 0) row("unreadable records (skipped)", s.skipped_records, 2);
   if (s.repeated_ids > 0) row("repeated input ids (new ids given)", s.repeated_ids, 2);
+  if (s.uncovered_language > 0) row("not French or English (lang.uncovered)", s.uncovered_language, 2);
   if (!s.detections_by_category.empty()) {
     os << "  detections\n";
     for (const auto& [cat, n] : s.detections_by_category) row(cat, n, 4);
@@ -138,6 +139,7 @@ std::string SummaryJson(const pipeline::RunSummary& s, const std::string& status
       .Key("dropped").Int(static_cast<std::int64_t>(s.dropped))
       .Key("skipped_records").Int(static_cast<std::int64_t>(s.skipped_records))
       .Key("repeated_ids").Int(static_cast<std::int64_t>(s.repeated_ids))
+      .Key("uncovered_language").Int(static_cast<std::int64_t>(s.uncovered_language))
       .Key("dropped_by_reason").BeginObject();
   for (const auto& [r, n] : s.dropped_by_reason) w.Key(r).Int(static_cast<std::int64_t>(n));
   w.EndObject().EndObject();
@@ -243,9 +245,7 @@ int Run(const FilterOptions& o) {
   req.site_lists = config.filters.site_lists;
   req.page_signals = config.filters.page_signals;
   if (Status st = LoadParts(config, req, &parts); !st.ok()) return Fail(cmd, st.message(), kExitUsage);
-  pipeline::ProcessorSettings settings;
-  settings.actions = parts.actions;
-  settings.phone_region = config.optout.phone_region;
+  const pipeline::ProcessorSettings settings = parts.ProcessorSettings(config);
   const pipeline::Processor processor(parts.ProcessorParts(), settings);
 
   io::ReaderOptions ro;

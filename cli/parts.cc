@@ -19,6 +19,15 @@ pipeline::ProcessorParts Parts::ProcessorParts() const {
   return pp;
 }
 
+pipeline::ProcessorSettings Parts::ProcessorSettings(const Config& config) const {
+  pipeline::ProcessorSettings settings;
+  settings.actions = actions;
+  settings.phone_region = config.optout.phone_region;
+  // The config checked the value: "flag", "drop" or "keep".
+  settings.uncovered_languages = pipeline::ParseAction(config.filters.uncovered_languages).value_or(pipeline::Action::kFlag);
+  return settings;
+}
+
 Status LoadParts(const Config& config, const PartsRequest& request, Parts* parts) {
   auto actions = pipeline::ActionTable::FromConfig(config);
   if (!actions.ok()) return actions.status();

@@ -29,6 +29,9 @@ struct Parts {
   pipeline::ActionTable actions = pipeline::ActionTable::Defaults();
 
   pipeline::ProcessorParts ProcessorParts() const;
+  // The chain's settings from the config: actions, phone region, what to do
+  // with a language the detectors do not read.
+  pipeline::ProcessorSettings ProcessorSettings(const Config& config) const;
 };
 
 struct PartsRequest {

@@ -117,6 +117,14 @@ const std::map<std::string, Field>& Schema() {
       {"filters.site_lists", FlagField([](Config* c, bool v) { c->filters.site_lists = v; })},
       {"filters.data_dir", StringField([](Config* c, std::string v) { c->filters.data_dir = std::move(v); })},
       {"filters.learned", FlagField([](Config* c, bool v) { c->filters.learned = v; })},
+      {"filters.uncovered_languages", {"a string", [](const toml::node& n, const std::string& where, Config* c) {
+                                         const std::string v(*n.value<std::string>());
+                                         if (v != "flag" && v != "drop" && v != "keep") {
+                                           return Status::AtLine(where, LineOf(n), "key 'filters.uncovered_languages' must be \"flag\", \"drop\" or \"keep\"");
+                                         }
+                                         c->filters.uncovered_languages = v;
+                                         return Status::Ok();
+                                       }}},
       {"filters.model_dir", StringField([](Config* c, std::string v) { c->filters.model_dir = std::move(v); })},
       {"input.text_field", StringField([](Config* c, std::string v) { c->input.text_field = std::move(v); })},
       {"input.id_field", StringField([](Config* c, std::string v) { c->input.id_field = std::move(v); })},

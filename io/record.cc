@@ -357,7 +357,7 @@ class WarcReader : public RecordReader {
     // same header layout and record types as 1.0: read them. Other versions
     // are skipped by their Content-Length and reported.
     const bool supported = line == "WARC/1.0" || line == "WARC/1.1" || line == "WARC/0.17" || line == "WARC/0.18";
-    std::string type, id, uri, date, content_type;
+    std::string type, id, uri, date, content_type, lang;
     std::optional<std::uint64_t> length;
     bool bad = false;
     std::string why;
@@ -382,6 +382,7 @@ class WarcReader : public RecordReader {
       else if (EqualsIgnoreCase(name, "WARC-Record-ID")) id = StripAngles(value);
       else if (EqualsIgnoreCase(name, "WARC-Target-URI")) uri = StripAngles(value);
       else if (EqualsIgnoreCase(name, "WARC-Date")) date.assign(value);
+      else if (EqualsIgnoreCase(name, "WARC-Identified-Content-Language")) lang.assign(value);
       else if (EqualsIgnoreCase(name, "Content-Type")) content_type.assign(value);
       else if (EqualsIgnoreCase(name, "Content-Length")) {
         std::uint64_t v = 0;
@@ -431,6 +432,7 @@ class WarcReader : public RecordReader {
     out->id = id;
     out->url = uri;
     out->date = date;
+    out->lang = lang;  // WET: "eng,fra" (ISO 639-3), read by filters::PrimaryLanguageCode
     out->source_file = file_;
     out->offset = OffsetOf(start);
     if (type == "conversion") {

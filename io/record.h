@@ -54,7 +54,7 @@ struct InputRecord {
   std::string id;            // the id field (JSONL), else WARC-Record-ID, else "" (caller numbers it)
   std::string url;           // url field / WARC-Target-URI; "" when absent
   std::string date;          // date field / WARC-Date as written; "" when absent
-  std::string lang;          // lang field when the JSONL has one; "" otherwise
+  std::string lang;          // lang field (JSONL), WARC-Identified-Content-Language (WET); "" otherwise
   ContentKind kind = ContentKind::kText;
   std::string content;       // the text (kText) or the HTTP body (kHtml), as bytes
   std::string charset;       // charset from the HTTP Content-Type, lower case; "" when none

@@ -99,8 +99,16 @@ struct ProcessorParts {
   const policy::PolicyEngine* policy = nullptr;            // optional: page signals
 };
 
+// The reason of a document in a language the sensitive/minor detectors do
+// not read (filters/language.h), with ProcessorSettings::uncovered_languages.
+inline constexpr const char* kUncoveredLanguageReason = "lang.uncovered";
+
 struct ProcessorSettings {
   ActionTable actions = ActionTable::Defaults();
+  // A document whose language (declared, else identified) is neither French
+  // nor English: kFlag (kept, reason "lang.uncovered", counted), kDrop, or
+  // kKeep (nothing recorded). [filters] uncovered_languages.
+  Action uncovered_languages = Action::kFlag;
   std::string phone_region = "FR";
   bool collect_links = false;  // fill ProcessedDocument::links and the crawl hints
 };

@@ -242,6 +242,9 @@ Result<RunSummary> RunPipeline(const Processor& processor, const std::vector<std
         doc.title.clear();
       }
       ++summary.documents;
+      if (std::binary_search(doc.reasons.begin(), doc.reasons.end(), std::string(kUncoveredLanguageReason))) {
+        ++summary.uncovered_language;
+      }
       switch (doc.verdict) {
         case Verdict::kKeep: ++summary.kept; break;
         case Verdict::kModify: ++summary.modified; break;

@@ -72,6 +72,7 @@ struct RunSummary {
   std::vector<std::string> skip_messages;  // the first few, "FILE: offset N: what"
   std::vector<InputStats> inputs;          // one per input, in order
   std::uint64_t repeated_ids = 0;          // documents whose input id the run had already given out
+  std::uint64_t uncovered_language = 0;    // documents in a language the sensitive/minor detectors do not read
   std::vector<std::string> repeated_id_messages;  // the first few, "FILE: offset N: ..."
   std::map<std::string, std::uint64_t> dropped_by_reason;  // a document counts once per reason
   std::map<std::string, std::uint64_t> detections_by_category;

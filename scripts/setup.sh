@@ -19,6 +19,8 @@ packages=(
   # the learned stage of the sensitive/minor detectors (filters/learned.h) and its
   # training script (scripts/train_detection_model.py)
   libfasttext-dev fasttext
+  # language identification (filters/language.h)
+  libcld2-dev
   # baselines for bench/ (Scrapy's robots.txt parser; a Python PII pass)
   python3 python3-protego python3-phonenumbers python3-scrapy time
   # servers for the crawler's integration tests

@@ -202,6 +202,15 @@ run "$moisson" scan a.jsonl -o s.jsonl
 check "scan and filter: summary on stderr, nothing on stdout; no \\r off a terminal" "0  1 0" \
   "$code $out $(grep -c '^  kept ' <<<"$err") $(grep -c $'\r' <<<"$err")"
 
+# Issue 14: a language the sensitive/minor detectors do not read is flagged, not passed as clean.
+printf '{"text":"Mein Bruder wurde letztes Jahr operiert und ist seitdem krankgeschrieben, sagt meine Mutter."}\n' > de.jsonl
+run "$moisson" scan --no-progress de.jsonl
+check "a German document is flagged lang.uncovered and counted" "0 1 1" \
+  "$code $(grep -c '"reasons":\["lang.uncovered"\]' <<<"$out") $(grep -cE '^  not French or English \(lang.uncovered\) +1$' <<<"$err")"
+printf '[filters]\nuncovered_languages = "drop"\n' > droplang.toml
+run "$moisson" --config droplang.toml scan --no-progress de.jsonl
+check "uncovered_languages = drop drops it" 1 "$(grep -c '"decision":"drop","reasons":\["lang.uncovered"\]' <<<"$out")"
+
 # --- 7. Registries and ledgers that do not exist yet -----------------------------
 run "$moisson" optout list --registry nope.db --key k.key
 check "optout list on a missing registry is an error" \

@@ -160,6 +160,14 @@ TEST_CASE("Config: filter actions, switches and input fields", "[config]") {
   auto not_string = ParseConfig("[filters.actions]\n\"id.email\" = 3\n", "f.toml");
   REQUIRE_FALSE(not_string.ok());
   CHECK(not_string.status().message().find("f.toml:2:") == 0);
+  auto lang = ParseConfig("[filters]\nlearned = true\nuncovered_languages = \"drop\"\n", "f.toml");
+  REQUIRE(lang.ok());
+  CHECK(lang->filters.learned);
+  CHECK(lang->filters.uncovered_languages == "drop");
+  CHECK(ParseConfig("", "f.toml")->filters.uncovered_languages == "flag");
+  auto bad_lang = ParseConfig("[filters]\nuncovered_languages = \"ignore\"\n", "f.toml");
+  REQUIRE_FALSE(bad_lang.ok());
+  CHECK(bad_lang.status().message() == "f.toml:2: key 'filters.uncovered_languages' must be \"flag\", \"drop\" or \"keep\"");
   auto not_table = ParseConfig("[filters]\nactions = \"drop\"\n", "f.toml");
   REQUIRE_FALSE(not_table.ok());
   CHECK(not_table.status().message().find("f.toml:2:") == 0);

@@ -1,5 +1,6 @@
-# The learned stage (filters/learned.h) against the committed model in filters/data/model.
-add_executable(moisson_learned_tests learned_test.cc)
+# The learned stage (filters/learned.h) against the committed model in filters/data/model,
+# and language identification (filters/language.h).
+add_executable(moisson_learned_tests learned_test.cc language_test.cc)
 target_link_libraries(moisson_learned_tests PRIVATE moisson_filters moisson_core moisson_catch_main)
 catch_discover_tests(moisson_learned_tests)
 # The training script's normalisation is the C++ one, character for character.

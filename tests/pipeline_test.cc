@@ -440,6 +440,49 @@ TEST_CASE("The runner stops when asked (SIGINT) and says so", "[pipeline]") {
   CHECK(seen < 20000);
 }
 
+// Issue 14: a language the sensitive/minor detectors do not read is never
+// silently treated as clean.
+TEST_CASE("A document in a language the detectors do not read is flagged, dropped or kept as configured",
+          "[pipeline]") {
+  const ProjectKey key = TestKey();
+  ProcessorParts parts;
+  parts.detector = &SharedDetector();
+  parts.key = &key;
+  io::InputRecord de = Text("Mein Bruder wurde letztes Jahr operiert und ist seitdem krankgeschrieben, "
+                            "sagt meine Mutter am Telefon jeden Abend.");
+  de.lang = "";
+  ProcessorSettings settings;
+  {
+    const Processor p(parts, settings);  // default: flag
+    const ProcessedDocument d = p.Process(de);
+    CHECK(d.verdict == Verdict::kKeep);
+    CHECK(d.reasons == std::vector<std::string>{"lang.uncovered"});
+    CHECK(d.lang == "de");  // identified: the input declared none
+    CHECK(OutputJson(d).find("\"flags\":[\"lang.uncovered\"]") != std::string::npos);
+  }
+  settings.uncovered_languages = Action::kDrop;
+  {
+    const Processor p(parts, settings);
+    const ProcessedDocument d = p.Process(de);
+    CHECK(d.verdict == Verdict::kDrop);
+    CHECK(d.reasons == std::vector<std::string>{"lang.uncovered"});
+    CHECK(d.text.empty());
+  }
+  settings.uncovered_languages = Action::kKeep;
+  {
+    const Processor p(parts, settings);
+    CHECK(p.Process(de).reasons.empty());
+  }
+  // A declared language wins, in any of its spellings: WET's "fra" is French.
+  settings.uncovered_languages = Action::kDrop;
+  const Processor p(parts, settings);
+  de.lang = "fra";
+  CHECK(p.Process(de).verdict == Verdict::kKeep);
+  io::InputRecord fr = Text("Le conseil municipal a voté hier soir le budget de la nouvelle médiathèque.");
+  fr.lang = "";
+  CHECK(p.Process(fr).verdict == Verdict::kKeep);
+}
+
 TEST_CASE("The output record counts spans per category acted upon", "[pipeline]") {
   const ProjectKey key = TestKey();
   ProcessorParts parts;
