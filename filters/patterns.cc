@@ -300,6 +300,11 @@ void PatternDetector::Impl::Merge(std::vector<Detection>* out, std::size_t first
            m.category == Category::kBankingRib)) {
         dup = true;
       }
+      // A card number inside an IBAN or a RIB is that account's digits, not a card.
+      if (it->category == Category::kBankingCard &&
+          (m.category == Category::kBankingIban || m.category == Category::kBankingRib) && it->end <= m.end) {
+        dup = true;
+      }
       // Coordinates inside a geo: URI or a map link are that link.
       if (it->category == Category::kGeoCoordinates && m.category == Category::kGeoUri) dup = true;
       // A handle inside an e-mail or a map link is part of it.
@@ -452,7 +457,7 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
     case kRib: {
       std::string c2;
       for (char ch : span()) {
-        if (ch != ' ') c2.push_back(ch);
+        if (ch != ' ' && ch != '-') c2.push_back(ch);
       }
       if (InArithmeticRun(text, from, to)) break;
       if (c2.size() == 23 && ValidRib(c2.substr(0, 5), c2.substr(5, 5), c2.substr(10, 11), c2.substr(21, 2))) {

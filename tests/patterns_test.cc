@@ -293,3 +293,17 @@ TEST_CASE("Share buttons, link shims and script paths are not profile links", "[
   CHECK(Found("https://x.com/claire_m", Category::kIdHandle) == V{"x.com/claire_m"});
   CHECK(Found("https://www.facebook.com/profile.php?id=1000", Category::kIdHandle) == V{"facebook.com/profile.php"});
 }
+
+// Issue 14 §3: a RIB written with dashes, and a card number that is an IBAN's digits.
+TEST_CASE("RIB with dashes; a card number inside an IBAN or a RIB is not a card", "[patterns]") {
+  // Clé RIB 40 = 97 - ((89 * 30004 + 15 * 550 + 3 * 12345678) mod 97).
+  CHECK(Found("Mon RIB : 30004-00550-00012345678-40 pour le virement.", Category::kBankingRib) ==
+        V{"30004-00550-00012345678-40"});
+  CHECK(Found("Mon RIB : 30004-00550-00012345678-41 pour le virement.", Category::kBankingRib).empty());
+  // FR16 4111 1111 1111 1111 1234 567: a valid IBAN whose digits begin with a test Visa number.
+  const std::string iban = "IBAN FR16 4111 1111 1111 1111 1234 567 pour le loyer";
+  CHECK(Found(iban, Category::kBankingIban) == V{"FR16 4111 1111 1111 1111 1234 567"});
+  CHECK(Found(iban, Category::kBankingCard).empty());
+  // The same card number on its own is still a card.
+  CHECK(Found("carte 4111 1111 1111 1111 expirée", Category::kBankingCard) == V{"4111 1111 1111 1111"});
+}
