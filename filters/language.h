@@ -2,8 +2,9 @@
 // detectors cover it (they read French and English; docs/detection.md).
 //
 // Order of evidence: what the input declares (a JSONL lang field, WET's
-// WARC-Identified-Content-Language, <html lang>), else CLD2 (Debian's
-// libcld2) over the first 16 KB of the text. Thread-safe: CLD2 keeps no
+// WARC-Identified-Content-Language, <html lang>), else marker words (three
+// distinct French or English function words in a sample of mostly Latin
+// letters), else CLD2 (Debian's libcld2) over the first 512 bytes. Thread-safe: CLD2 keeps no
 // state between calls.
 #ifndef MOISSON_FILTERS_LANGUAGE_H_
 #define MOISSON_FILTERS_LANGUAGE_H_

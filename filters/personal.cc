@@ -252,6 +252,11 @@ const char* const kMinorTriggers[] = {
     R"(\b(?:ne|nee|born)\s+(?:en|in)\s+(?:19|20)\d\d\b)",
     R"(\b(?:mineur|mineure|minor|underage|under\s+18|moins\s+de\s+18)\b)",
     R"(\b(?:son|daughter|kid|child|boy|girl|brother|sister|nephew|niece|grandson|granddaughter|student)\s*(?:,|\(|is|aged)?\s*\d{1,2}\b)",
+    R"(\b(?:turned|turns|turning|turn|will be)\s+\d{1,2}\b)",
+    R"(\b\d{1,2}(?:st|nd|rd|th)\s+birthday\b)",
+    R"(\b\d{1,2}\s+bougies\b)",
+    R"(\b(?:kindergarten|elementary school|primary school)\b)",
+    R"(,\s*(?:aged\s+)?\d{1,2}\s*[,.;)])",
 };
 
 struct MinorRule {
@@ -386,9 +391,11 @@ Result<PersonalDetector> PersonalDetector::Load(const std::string& data_dir) {
     impl->minor_rules.push_back({std::make_unique<RE2>(re), k});
   };
   const char* kRel =
-      R"((?:ma|mon|notre|nos|mes)\s+(?:petite?\s+|grande?\s+|jeune\s+|cadette?\s+|ainee?\s+)?(?:fille|fils|filles|enfant|enfants|bebe|ado|frere|soeur|neveu|niece|petit-fils|petite-fille|eleve|cousin|cousine|demi-frere|demi-soeur|belle-fille|beau-fils|fillette|garcon))";
+      R"((?:ma|mon|notre|nos|mes)\s+(?:petite?s?\s+|grande?s?\s+|jeunes?\s+|cadette?\s+|ainee?\s+|deux\s+|trois\s+)?(?:fille|fils|filles|enfant|enfants|bebe|bebes|ado|ados|frere|freres|soeur|soeurs|neveu|neveux|niece|nieces|petit-fils|petite-fille|petits-enfants|eleve|eleves|cousin|cousine|demi-frere|demi-soeur|belle-fille|beau-fils|fillette|garcon|garcons|jumeaux|jumelles|jumeau|jumelle|petit|petite|petits|petites|aine|ainee|cadet|cadette|benjamin|benjamine|loulou|puce))";
   const char* kRelEn =
-      R"((?:my|our)\s+(?:little\s+|baby\s+|younger\s+|older\s+|big\s+|eldest\s+|youngest\s+)?(?:son|daughter|kid|child|boy|girl|brother|sister|nephew|niece|grandson|granddaughter|stepson|stepdaughter|student|cousin))";
+      R"((?:my|our)\s+(?:little\s+|baby\s+|younger\s+|older\s+|big\s+|eldest\s+|youngest\s+|two\s+|three\s+)?(?:son|sons|daughter|daughters|kid|kids|child|children|boy|boys|girl|girls|brother|brothers|sister|sisters|nephew|nephews|niece|nieces|grandson|grandsons|granddaughter|granddaughters|stepson|stepdaughter|student|students|cousin|twins|twin|eldest|youngest|oldest|little one|teen|teenager|toddler))";
+  // A name after the relation: "ma niece lea, 16 ans", "my niece lea, 16".
+  const char* kName = R"(\s+[a-z][a-z'-]{1,20})";
   rule(R"(\b(?:j'ai|j ai|jai)\s+(?:bientot\s+|presque\s+|seulement\s+|que\s+|deja\s+)?(\d{1,2})\s*ans\b)", MinorRule::kAge);
   rule(R"(\b(?:i'm|i am|im)\s+(?:only\s+|just\s+|almost\s+|nearly\s+|turning\s+)?(\d{1,2})\b)", MinorRule::kAge);
   rule(R"(\b(?:i'm|i am|im)\s+an?\s+(\d{1,2})[- ](?:years?|yrs?)[- ]old\b)", MinorRule::kAge);
@@ -399,6 +406,24 @@ Result<PersonalDetector> PersonalDetector::Load(const std::string& data_dir) {
        MinorRule::kAge);
   rule(R"(\b(?:my|our|a|an|the)\s+(\d{1,2})[- ](?:years?|yrs?)[- ]old\s+(?:son|daughter|boy|girl|kid|child|brother|sister|student|teen|teenager|nephew|niece|grandson|granddaughter)\b)",
        MinorRule::kAge);
+  // Issue 14 §3, the long tail: apposition with a name, ages as nouns,
+  // "just turned", birthdays, school years of a relation.
+  rule((std::string("\\b") + kRel + kName + R"(\s*,\s*(\d{1,2})\s*ans\b)").c_str(), MinorRule::kAge);
+  rule((std::string("\\b") + kRelEn + kName + R"(\s*,\s*(?:aged\s+)?(\d{1,2})\b)").c_str(), MinorRule::kAge);
+  rule(R"(\b(?:my|our)\s+(\d{1,2})[- ](?:years?|yrs?)[- ]olds?\b)", MinorRule::kAge);
+  rule((std::string("\\b") + kRelEn + R"(\s+(?:just\s+|has\s+just\s+|recently\s+|finally\s+)?(?:turned|turns|will turn|is turning|will be)\s+(\d{1,2})\b)").c_str(),
+       MinorRule::kAge);
+  rule((std::string("\\b") + kRel + R"(\s+(?:vient d'avoir|vient d avoir|a eu|va avoir|aura|fete ses|fetera ses|souffle ses|soufflera ses)\s+(\d{1,2})\s*(?:ans|bougies)\b)").c_str(),
+       MinorRule::kAge);
+  rule((std::string(R"(\b(\d{1,2})(?:st|nd|rd|th)\s+birthday\s+(?:to|of|for)\s+)") + kRelEn + "\\b").c_str(), MinorRule::kAge);
+  rule((std::string("\\b") + kRelEn + R"('s\s+(\d{1,2})(?:st|nd|rd|th)\s+birthday\b)").c_str(), MinorRule::kAge);
+  rule((std::string(R"(\b(?:les|des)\s+(\d{1,2})\s+ans\s+(?:de|d')\s*)") + kRel + "\\b").c_str(), MinorRule::kAge);
+  rule((std::string("\\b") + kRel + R"(\s+(?:est|entre|rentre|passe|va|ira|sera)\s+(?:en|au)\s+(?:classe\s+de\s+)?(6e|6eme|sixieme|5e|5eme|cinquieme|4e|4eme|quatrieme|3e|3eme|troisieme|seconde|2nde|premiere|1ere|terminale|cm1|cm2|ce1|ce2|cp|college|lycee|primaire|maternelle)\b)").c_str(),
+       MinorRule::kGrade);
+  rule((std::string("\\b") + kRelEn + R"(\s+(?:is|are|will be)\s+(?:a\s+|now\s+a\s+)?(?:high school|middle school|junior high)\s+(?:freshman|sophomore|junior|senior|student|students)\b)").c_str(),
+       MinorRule::kGrade);
+  rule((std::string("\\b") + kRelEn + R"(\s+(?:is|are|will be)\s+(?:in|starting|entering|going into)\s+(?:year\s+(?:[1-9]|1[0-2])|(\d{1,2})(?:st|nd|rd|th)\s+grade|middle school|high school|junior high|elementary school|primary school|kindergarten)\b)").c_str(),
+       MinorRule::kGrade);
   rule(R"(\b(?:ado|adolescente?|gamin|gamine|garcon|fillette|collegien|collegienne|lyceen|lyceenne|jeune fille|jeune garcon)\s+de\s+(\d{1,2})\s+ans\b)",
        MinorRule::kAge);
   rule(R"((?:^|[\s(,])(\d{1,2})\s?(?:yo|y/o)(?:\s|$|[,.!)]))", MinorRule::kAge);

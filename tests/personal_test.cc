@@ -329,3 +329,23 @@ TEST_CASE("Arbitrary bytes and degenerate text never crash and spans stay inside
   CHECK_FALSE(out.empty());
   CHECK(std::all_of(out.begin(), out.end(), [&](const Detection& d) { return d.end <= run.size(); }));
 }
+
+// Issue 14 §3: the minor long tail (each failed before these rules).
+TEST_CASE("Minors: apposition, ages as nouns, just turned, birthdays, school years of a relation", "[personal]") {
+  CHECK(Has("Ma nièce Léa, 16 ans, commence le lycée en septembre.", Category::kMinor));
+  CHECK(Has("Mes jumeaux de 6 ans adorent la piscine municipale.", Category::kMinor));
+  CHECK(Has("My 9-year-old asked me what a mortgage is.", Category::kMinor));
+  CHECK(Has("Our son just turned 10 and wants a bike.", Category::kMinor));
+  CHECK(Has("Ma fille vient d'avoir 12 ans hier, on a fêté ça au parc.", Category::kMinor));
+  CHECK(Has("Our eldest is a high school junior this fall.", Category::kMinor));
+  CHECK(Has("Mon petit frère fête ses 8 ans samedi.", Category::kMinor));
+  CHECK(Has("Happy 13th birthday to my little sister Maya!", Category::kMinor));
+  CHECK(Has("Notre aîné entre en CP à la rentrée.", Category::kMinor));
+  CHECK(Has("My niece Lea, 15, plays the cello.", Category::kMinor));
+  // Adults, places and ratings stay quiet.
+  CHECK_FALSE(Has("Ma nièce Léa, 26 ans, s'installe à Nantes.", Category::kMinor));
+  CHECK_FALSE(Has("Our son just turned 30 and moved to Leeds.", Category::kMinor));
+  CHECK_FALSE(Has("Le musée est ouvert aux enfants de 6 à 12 ans accompagnés.", Category::kMinor));
+  CHECK_FALSE(Has("The film is rated 12A and runs for two hours.", Category::kMinor));
+  CHECK_FALSE(Has("Happy 40th birthday to my big brother!", Category::kMinor));
+}
