@@ -4,8 +4,8 @@
 // Order of evidence: what the input declares (a JSONL lang field, WET's
 // WARC-Identified-Content-Language, <html lang>), else marker words (three
 // distinct French or English function words in a sample of mostly Latin
-// letters), else CLD2 (Debian's libcld2) over the first 512 bytes. Thread-safe: CLD2 keeps no
-// state between calls.
+// letters), else CLD2 (Debian's libcld2) over the first 512 bytes.
+// Thread-safe: CLD2 keeps no state between calls.
 #ifndef MOISSON_FILTERS_LANGUAGE_H_
 #define MOISSON_FILTERS_LANGUAGE_H_
 
