@@ -8,23 +8,7 @@ moisson=$1
 src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-check() {  # check NAME EXPECTED ACTUAL
-  if [[ "$2" == "$3" ]]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    printf 'FAIL %s\n  expected: %q\n  actual:   %q\n' "$1" "$2" "$3"
-  fi
-}
-
-run() {  # run CMD... ; sets out, err, code
-  out=$("$@" 2>"$tmp/stderr")
-  code=$?
-  err=$(cat "$tmp/stderr")
-}
+source "$(dirname "${BASH_SOURCE[0]}")/cli_lib.sh"
 
 cd "$src" || exit 1
 

@@ -13,24 +13,8 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-passed=0
-failed=0
 py=/usr/bin/python3
-
-check() {  # check NAME EXPECTED ACTUAL
-  if [[ "$2" == "$3" ]]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    printf 'FAIL %s\n  expected: %q\n  actual:   %q\n' "$1" "$2" "$3"
-  fi
-}
-
-run() {  # run CMD... ; sets out, err, code
-  out=$("$@" 2>"$tmp/stderr")
-  code=$?
-  err=$(cat "$tmp/stderr")
-}
+source "$(dirname "${BASH_SOURCE[0]}")/cli_lib.sh"
 
 ids() { $py -c 'import json,sys; print(" ".join(json.loads(l)["id"] for l in open(sys.argv[1])))' "$1"; }
 tmpfiles() { find "$tmp" -name '*.tmp.*' -o -name '*.tmp-*' | wc -l; }
