@@ -410,9 +410,12 @@ void AddCommon(CLI::App* c, FilterOptions* o) {
   c->add_option("--rejects", o->rejects, "write id, URL and reasons of dropped documents here (never their text); - for standard output");
   c->add_option("--max-skipped", o->max_skipped,
                 "accept this many unreadable records (N), or this share of each input and of the run (P%); "
-                "default 0: any unreadable record, truncated or corrupt file fails the run");
+                "default 0: any unreadable record, truncated or corrupt file fails the run")
+      ->option_text("N|P%");
   c->add_flag("--allow-empty", o->allow_empty, "accept an input that yields no document (default: the run fails)");
-  c->add_option("--threads", o->threads, "worker threads (default: one per core)")->check(CLI::Range(1, 256));
+  c->add_option("--threads", o->threads, "worker threads (default: one per core)")
+      ->check(CLI::Range(1, 256))
+      ->option_text("N (1-256)");
   c->add_option("--key", o->key, "project key file (default: [project] key)");
   c->add_option("--registry", o->registry, "person opt-out registry (default: [project] optout_registry)");
   c->add_flag("--dedup", o->dedup, "drop exact duplicates (same extracted text)");
