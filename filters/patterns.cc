@@ -609,7 +609,8 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
       std::string_view s = span();
       if (c.id == kAddressFr) {
         static const char* const kStops[] = {" et ", " à ", " le ", " la ", " pour ", " depuis ", " avant ", " après ",
-                                             " en ", " dans ", " sur ", " entre ", " avec ", " mais ", " ou ", " près "};
+                                             " en ", " dans ", " sur ", " entre ", " avec ", " mais ", " ou ", " près ",
+                                             " a ", " qui ", " est ", " sont ", " ont "};
         std::size_t cut = s.size();
         // The street name: skip its first word (after the street type).
         const std::size_t type_end = s.find(' ', s.find_first_of(" \t", s.find_first_not_of("0123456789 ,bisterquatABCDabcd")) + 1);

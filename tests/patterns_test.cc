@@ -307,3 +307,20 @@ TEST_CASE("RIB with dashes; a card number inside an IBAN or a RIB is not a card"
   // The same card number on its own is still a card.
   CHECK(Found("carte 4111 1111 1111 1111 expirée", Category::kBankingCard) == V{"4111 1111 1111 1111"});
 }
+
+// Issue 14 §3: the geo.address long tail (each failed before): where people say
+// they or their relations live, and a form's name fields; shops stay quiet.
+TEST_CASE("Addresses: forms with a name, relations' homes, moving in, neighbours", "[patterns]") {
+  CHECK(Found("On habite au 4 bis avenue Jean Jaurès à Rennes depuis mars.", Category::kGeoAddress).size() == 1);
+  CHECK(Found("We just moved to 221 Maple Street, Springfield, IL 62704.", Category::kGeoAddress) ==
+        V{"221 Maple Street, Springfield, IL 62704"});
+  CHECK(Found("Je suis chez mes parents, 8 impasse du Moulin, 44000 Nantes, jusqu'à dimanche.",
+              Category::kGeoAddress) == V{"8 impasse du Moulin, 44000 Nantes"});
+  CHECK(Found("Notre voisin du 15 rue Victor Hugo a encore garé sa voiture devant chez nous.",
+              Category::kGeoAddress) == V{"15 rue Victor Hugo"});
+  CHECK(Found("Nom : Dupont\nPrénom : Marie\nAdresse : 12 rue des Lilas, 69003 Lyon", Category::kGeoAddress) ==
+        V{"12 rue des Lilas, 69003 Lyon"});
+  CHECK(Found("Contact\nAdresse : 3 place du Marché, 35000 Rennes\nTél : 02 99 00 00 00", Category::kGeoAddress).empty());
+  CHECK(Found("Visit our store at 500 Market Street, San Francisco, open daily.", Category::kGeoAddress).empty());
+  CHECK(Found("La mairie se trouve au 1 place de l'Hôtel de Ville.", Category::kGeoAddress).empty());
+}
