@@ -238,6 +238,7 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
   doc.lang = record.lang;
   doc.source_file = record.source_file;
   doc.offset = record.offset;
+  doc.line = record.line;
 
   // 1. Text: HTML is parsed once, here; its <meta> tags go to the policy
   // engine below. Plain text is read in place.
@@ -335,7 +336,7 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
   }
   const bool uncovered = !language.empty() && !filters::CoveredLanguage(language);
   if (uncovered && settings_.uncovered_languages == Action::kDrop) {
-    AddReason(&doc.reasons, kUncoveredLanguageReason);
+    AddReason(&doc.reasons, std::string(kUncoveredLanguageReason));
     doc.verdict = Verdict::kDrop;
     doc.title.clear();
     return doc;
@@ -402,7 +403,9 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
   }
 
   // 7. Actions on spans, in the text and in the title.
-  if (uncovered && settings_.uncovered_languages == Action::kFlag) AddReason(&doc.reasons, kUncoveredLanguageReason);
+  if (uncovered && settings_.uncovered_languages == Action::kFlag) {
+    AddReason(&doc.reasons, std::string(kUncoveredLanguageReason));
+  }
   for (const auto* list : {&doc.detections, &title_detections}) {
     for (const auto& ad : *list) {
       if (ad.action == Action::kFlag || ad.action == Action::kRedact || ad.action == Action::kPseudonymise) {
@@ -502,6 +505,11 @@ Result<std::string> IdentifierDigest(const ProjectKey& key, std::string_view typ
                                  "' (email, phone, handle, ip, nir)");
 }
 
+bool HasReason(const ProcessedDocument& doc, std::string_view reason) {
+  return std::binary_search(doc.reasons.begin(), doc.reasons.end(), reason,
+                            [](std::string_view a, std::string_view b) { return a < b; });
+}
+
 std::string OutputJson(const ProcessedDocument& doc, std::string_view fetch_json) {
   JsonWriter w;
   w.BeginObject()
@@ -544,9 +552,7 @@ std::string OutputJson(const ProcessedDocument& doc, std::string_view fetch_json
   }
   w.Key("text_sha256").String(doc.text_sha256);
   // Kept, but marked for review: a language the sensitive/minor detectors do not read.
-  if (std::binary_search(doc.reasons.begin(), doc.reasons.end(), std::string(kUncoveredLanguageReason))) {
-    w.Key("flags").BeginArray().String(kUncoveredLanguageReason).EndArray();
-  }
+  if (HasReason(doc, kUncoveredLanguageReason)) w.Key("flags").BeginArray().String(kUncoveredLanguageReason).EndArray();
   w.EndObject().EndObject();
   return w.Take();
 }

@@ -65,6 +65,7 @@ struct ProcessedDocument {
   std::string lang;        // language tag (input field, else <html lang>), as written
   std::string source_file;
   std::uint64_t offset = 0;
+  std::uint64_t line = 0;  // JSONL line (1-based), 0 for WARC
   Verdict verdict = Verdict::kKeep;
   // Why: category ids acted upon (dropping ones only when dropped), and
   // reason codes of page signals / site lists / opt-outs ("policy.noai",
@@ -101,7 +102,10 @@ struct ProcessorParts {
 
 // The reason of a document in a language the sensitive/minor detectors do
 // not read (filters/language.h), with ProcessorSettings::uncovered_languages.
-inline constexpr const char* kUncoveredLanguageReason = "lang.uncovered";
+inline constexpr std::string_view kUncoveredLanguageReason = "lang.uncovered";
+
+// Does `doc` carry `reason`? (ProcessedDocument::reasons is sorted.)
+bool HasReason(const ProcessedDocument& doc, std::string_view reason);
 
 struct ProcessorSettings {
   ActionTable actions = ActionTable::Defaults();

@@ -20,13 +20,10 @@ using Clock = std::chrono::steady_clock;
 struct Batch {
   std::uint64_t seq = 0;
   std::vector<io::InputRecord> records;
-  std::vector<std::uint32_t> input;  // index of each record's input
 };
 
 struct Done {
   std::vector<ProcessedDocument> docs;
-  std::vector<std::uint32_t> input;
-  std::vector<std::uint64_t> line;  // JSONL line (0 for WARC), for the position id
 };
 
 // Shared state of one run. One mutex: batches are large, so contention is low.
@@ -47,12 +44,15 @@ struct State {
   // Skipped records (reported by readers on the reader thread).
   std::uint64_t skipped = 0;
   std::vector<std::string> skip_messages;
-  std::vector<InputStats> inputs;  // skipped counts filled by the reader, documents by the caller
+  std::vector<InputStats> inputs;  // filled by the reader thread, read once it has finished
 };
 
 bool Cancelled(const RunOptions& run) {
   return run.cancel != nullptr && run.cancel->load(std::memory_order_relaxed);
 }
+
+// How messages name an input.
+std::string DisplayName(const std::string& path) { return path == "-" ? "standard input" : path; }
 
 // "forum.jsonl" of "data/forum.jsonl"; "stdin" for "-".
 std::string_view BaseName(std::string_view path) {
@@ -122,7 +122,7 @@ void ReaderThread(const std::vector<std::string>& inputs, io::ReaderOptions opti
       if (!more.value()) break;
       batch_bytes += rec.content.size();
       batch.records.push_back(std::move(rec));
-      batch.input.push_back(input_index);
+      ++st->inputs[input_index].documents;  // this thread alone writes it; read after join
       if (batch.records.size() >= run.batch_records || batch_bytes >= run.batch_bytes) {
         if (!push()) return finish(Status::Ok());
       }
@@ -146,10 +146,8 @@ void WorkerThread(const Processor& processor, State* st) {
     }
     Done done;
     done.docs.reserve(batch.records.size());
-    done.input = std::move(batch.input);
     for (io::InputRecord& rec : batch.records) {
       done.docs.push_back(processor.Process(rec));  // ids are made unique in input order, by the caller's thread
-      done.line.push_back(rec.line);
       std::string().swap(rec.content);  // free the input early
     }
     std::lock_guard<std::mutex> lock(st->mu);
@@ -189,7 +187,6 @@ Result<RunSummary> RunPipeline(const Processor& processor, const std::vector<std
   // collision only makes a fresh id look taken: the document then gets its
   // position id, which is still unique.
   std::unordered_set<std::uint64_t> ids;
-  std::vector<std::uint64_t> documents_per_input(inputs.size(), 0);
   auto take_id = [&ids](std::string_view id) { return ids.insert(std::hash<std::string_view>()(id)).second; };
   auto last_progress = Clock::now();
   std::uint64_t next = 0;
@@ -216,19 +213,17 @@ Result<RunSummary> RunPipeline(const Processor& processor, const std::vector<std
         st.space_cv.notify_one();
       }
     }
-    for (std::size_t i = 0; i < done.docs.size(); ++i) {
-      ProcessedDocument& doc = done.docs[i];
-      ++documents_per_input[done.input[i]];
+    for (ProcessedDocument& doc : done.docs) {
       if (doc.id.empty() || !take_id(doc.id)) {
         const bool repeated = !doc.id.empty();
-        const std::string base = PositionId(doc.source_file, done.line[i], doc.offset);
+        const std::string base = PositionId(doc.source_file, doc.line, doc.offset);
         std::string id = base;
         for (int k = 2; !take_id(id); ++k) id = base + "~" + std::to_string(k);
         if (repeated) {
           ++summary.repeated_ids;
           if (summary.repeated_id_messages.size() < kMaxSkipMessages) {
             std::string m = doc.source_file + ": offset " + std::to_string(doc.offset);
-            if (done.line[i] > 0) m += " (line " + std::to_string(done.line[i]) + ")";
+            if (doc.line > 0) m += " (line " + std::to_string(doc.line) + ")";
             summary.repeated_id_messages.push_back(m + ": its id was already given to an earlier document of this run; "
                                                    "written as " + id);
           }
@@ -242,9 +237,7 @@ Result<RunSummary> RunPipeline(const Processor& processor, const std::vector<std
         doc.title.clear();
       }
       ++summary.documents;
-      if (std::binary_search(doc.reasons.begin(), doc.reasons.end(), std::string(kUncoveredLanguageReason))) {
-        ++summary.uncovered_language;
-      }
+      summary.uncovered_language += HasReason(doc, kUncoveredLanguageReason);
       switch (doc.verdict) {
         case Verdict::kKeep: ++summary.kept; break;
         case Verdict::kModify: ++summary.modified; break;
@@ -282,8 +275,7 @@ Result<RunSummary> RunPipeline(const Processor& processor, const std::vector<std
   summary.input_bytes = st.bytes_read.load();
   summary.skipped_records = st.skipped;
   summary.skip_messages = st.skip_messages;
-  summary.inputs = st.inputs;
-  for (std::size_t i = 0; i < inputs.size(); ++i) summary.inputs[i].documents = documents_per_input[i];
+  summary.inputs = std::move(st.inputs);
   if (options.on_progress) {
     progress.bytes_read = summary.input_bytes;
     progress.documents = summary.documents;
@@ -321,7 +313,7 @@ Result<LossLimit> ParseLossLimit(std::string_view text) {
 Status CheckLoss(const RunSummary& s, const LossLimit& limit, std::string_view text_field) {
   const std::string field(text_field);
   for (const InputStats& in : s.inputs) {
-    const std::string name = in.path == "-" ? "standard input" : in.path;
+    const std::string name = DisplayName(in.path);
     if (in.documents == 0 && in.skipped > 0 && in.no_text == in.skipped) {
       return Status::InvalidArgument(name + ": no line has the '" + field + "' field (" + std::to_string(in.skipped) +
                                      " line" + (in.skipped == 1 ? "" : "s") +
@@ -350,7 +342,7 @@ Status CheckLoss(const RunSummary& s, const LossLimit& limit, std::string_view t
     for (const InputStats& in : s.inputs) {
       if (in.skipped == 0) continue;
       if (!which.empty()) which += ", ";
-      which += (in.path == "-" ? std::string("standard input") : in.path) + " " + std::to_string(in.skipped) +
+      which += DisplayName(in.path) + " " + std::to_string(in.skipped) +
                (in.damaged > 0 ? " (damaged: what follows the damage is lost)" : "");
     }
     return Status::InvalidArgument(std::to_string(s.skipped_records) + " of " + std::to_string(total) +
