@@ -49,20 +49,24 @@ std::string_view ByMarkers(std::string_view sample) {
   const int nfr = __builtin_popcount(fr), nen = __builtin_popcount(en);
   if (nfr < 3 && nen < 3) return "";
   // A page in another script with a few English words (a menu) is not English.
-  std::size_t letters = 0, latin = 0;
-  for (std::size_t k = 0; k < sample.size();) {
-    const char32_t c = NextCodePoint(sample, &k);
-    const bool is_latin = (c < 0x80 && std::isalpha(static_cast<int>(c))) || (c >= 0xC0 && c <= 0x24F);
-    const bool is_letter = is_latin || (c >= 0x370 && c != 0xFFFD && !(c >= 0x2000 && c <= 0x2BFF) &&
-                                        !(c >= 0x3000 && c <= 0x303F));
-    letters += is_letter;
-    latin += is_latin;
-  }
-  if (latin * 10 < letters * 9) return "";
+  const LetterCounts n = CountLetters(sample);
+  if (n.latin * 10 < n.letters * 9) return "";
   return nfr >= nen ? "fr" : "en";  // a page in both (a bilingual forum) is covered either way
 }
 
 }  // namespace
+
+LetterCounts CountLetters(std::string_view text) {
+  LetterCounts n;
+  for (std::size_t i = 0; i < text.size();) {
+    const char32_t c = NextCodePoint(text, &i);
+    const bool latin = (c < 0x80 && std::isalpha(static_cast<int>(c))) || (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7);
+    const bool other = c >= 0x370 && c != 0xFFFD && !(c >= 0x2000 && c <= 0x2BFF) && !(c >= 0x3000 && c <= 0x303F);
+    n.letters += latin || other;
+    n.latin += latin;
+  }
+  return n;
+}
 
 std::string IdentifyLanguage(std::string_view text) {
   // 512 bytes: CLD2 costs about 30 us per KB here, and prose needs no more.

@@ -25,6 +25,14 @@ std::string IdentifyLanguage(std::string_view text);
 // not 1 to 8 ASCII letters.
 std::string PrimaryLanguageCode(std::string_view tag);
 
+// The letters of `text` (UTF-8), and how many are Latin (ASCII, Latin-1 and
+// Latin Extended-A/B); punctuation, digits and symbols are not letters.
+struct LetterCounts {
+  std::size_t letters = 0;
+  std::size_t latin = 0;
+};
+LetterCounts CountLetters(std::string_view text);
+
 // Do the sensitive/minor detectors cover this primary language code?
 bool CoveredLanguage(std::string_view primary);
 

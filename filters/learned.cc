@@ -12,6 +12,7 @@
 #include "core/file_util.h"
 #include "core/keyed_hash.h"
 #include "core/utf8.h"
+#include "filters/language.h"
 
 namespace moisson::filters {
 namespace {
@@ -194,14 +195,9 @@ void LearnedDetector::Detect(std::string_view text, const std::vector<Detection>
     std::size_t last = raw.size();
     while (last > 0 && (raw[last - 1] == ' ' || raw[last - 1] == '\n' || raw[last - 1] == '\r')) --last;
     s.prose = last > 0 && (raw[last - 1] == '.' || raw[last - 1] == '!' || raw[last - 1] == '?');
-    for (std::size_t i = 0; i < raw.size();) {
-      const char32_t c = NextCodePoint(raw, &i);
-      const bool ascii_letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-      const bool latin = ascii_letter || (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7);
-      const bool other_letter = c >= 0x370 && c != 0xFFFD && !(c >= 0x2000 && c <= 0x2BFF) && !(c >= 0x3000 && c <= 0x303F);
-      s.letters += latin || other_letter;
-      s.latin += latin;
-    }
+    const LetterCounts letters = CountLetters(raw);
+    s.letters = letters.letters;
+    s.latin = letters.latin;
     s.norm = Normalise(raw);
     std::size_t p = 0;
     while (p < s.norm.size()) {
