@@ -94,11 +94,7 @@ int Run(const DatasheetOptions& o) {
   // The learned stage: which model each run used, from the runs' summaries.
   std::set<std::string> models;
   for (const auto& r : *runs) {
-    const std::string key = "\"detector_model\":\"";
-    if (const std::size_t at = r.summary.find(key); at != std::string::npos) {
-      const std::size_t from = at + key.size(), to = r.summary.find('"', from);
-      if (to != std::string::npos) models.insert(r.summary.substr(from, to - from));
-    }
+    if (std::string m = RunSummaryField(r, "detector_model"); !m.empty()) models.insert(std::move(m));
   }
   md << "\nSensitive data and minors: found by rules (patterns and lexicons)";
   if (models.empty()) {

@@ -59,18 +59,24 @@ std::string HitJson(const audit::IdentifierHit& h) {
   return w.Take();
 }
 
+std::string RunSummaryField(const audit::RunInfo& run, std::string_view key) {
+  if (run.summary.empty()) return {};
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string json(run.summary);
+  auto doc = parser.iterate(json);
+  std::string_view value;
+  if (doc.error() != simdjson::SUCCESS || doc[key].get_string().get(value) != simdjson::SUCCESS) return {};
+  return std::string(value);
+}
+
 Result<std::size_t> ForgetUncommittedOutputs(const audit::Ledger& ledger, std::vector<audit::IdentifierHit>* hits) {
   if (hits->empty()) return std::size_t{0};
   auto runs = ledger.Runs();
   if (!runs.ok()) return runs.status();
   std::set<std::int64_t> uncommitted;
   for (const auto& r : *runs) {
-    if (r.command != "filter" || r.summary.empty()) continue;
-    simdjson::ondemand::parser parser;
-    simdjson::padded_string json(r.summary);
-    std::string_view status;
-    auto doc = parser.iterate(json);
-    if (doc.error() != simdjson::SUCCESS || doc["status"].get_string().get(status) != simdjson::SUCCESS) continue;
+    if (r.command != "filter") continue;
+    const std::string status = RunSummaryField(r, "status");
     if (status == "failed" || status == "interrupted") uncommitted.insert(r.id);
   }
   std::size_t cleared = 0;

@@ -33,6 +33,10 @@ std::string CsvField(std::string_view v);
 // records.
 std::string HitJson(const audit::IdentifierHit& h);
 
+// A string field of the JSON summary a run ended with ("status",
+// "detector_model"); "" when there is no summary or no such string field.
+std::string RunSummaryField(const audit::RunInfo& run, std::string_view key);
+
 // A `filter` run that ended "failed" or "interrupted" committed no output:
 // its rows name output records that were never written (a run writes its
 // outputs aside and renames them only at its end, but appends ledger rows as
