@@ -335,15 +335,14 @@ int Run(const FilterOptions& o) {
   };
   // Progress: a bar redrawn in place on a terminal; elsewhere (a log file, a
   // batch job) one plain line every 10 seconds.
-  const bool tty = isatty(STDERR_FILENO);
   const bool show_progress = !o.quiet && !o.no_progress;
-  if (show_progress && (tty || o.progress)) {
+  const bool redraws = show_progress && (o.progress || isatty(STDERR_FILENO));
+  if (redraws) {
     ro_run.on_progress = [cmd](const pipeline::Progress& p) { DrawProgress(cmd, p); };
   } else if (show_progress) {
     ro_run.progress_interval_ms = 10000;
     ro_run.on_progress = [cmd](const pipeline::Progress& p) { ProgressLine(cmd, p); };
   }
-  const bool redraws = show_progress && (tty || o.progress);
 
   StopSignals stop_signals;
   auto summary = pipeline::RunPipeline(processor, o.inputs, ro, ro_run);

@@ -99,6 +99,11 @@ run "$moisson" filter "${common[@]}" keep.jsonl -o keep-link.jsonl
 check "an output that is an input (through a link) is refused, the input intact" \
   "2 moisson filter: keep-link.jsonl: is also an input: writing it would destroy what is being read same" \
   "$code $err $(cmp -s a.jsonl keep.jsonl && echo same)"
+run "$moisson" filter "${common[@]}" a.jsonl -o - --rejects -
+check "-o and --rejects both standard output are refused" "2 moisson filter: -o and --rejects cannot both be standard output" "$code $err"
+run "$moisson" filter "${common[@]}" a.jsonl -o same.jsonl --rejects same.jsonl
+check "-o and --rejects the same file are refused" "2 moisson filter: -o and --rejects name the same file 0" \
+  "$code $err $(ls same.jsonl* 2>/dev/null | wc -l)"
 mkdir adir
 run "$moisson" filter "${common[@]}" a.jsonl -o adir
 check "a directory as output is refused" "2 moisson filter: adir: is a directory (give a file name)" "$code $err"
@@ -194,6 +199,15 @@ check "a German document is flagged lang.uncovered and counted" "0 1 1" \
 printf '[filters]\nuncovered_languages = "drop"\n' > droplang.toml
 run "$moisson" --config droplang.toml scan --no-progress de.jsonl
 check "uncovered_languages = drop drops it" 1 "$(grep -c '"decision":"drop","reasons":\["lang.uncovered"\]' <<<"$out")"
+
+# The learned stage's model is named in the run's ledger summary and in the datasheet.
+printf '[filters]\nlearned = true\n' > learned.toml
+run "$moisson" --config learned.toml filter --no-progress --key k.key --ledger learned.db a.jsonl -o learned-out.jsonl
+run "$moisson" datasheet --ledger learned.db
+check "datasheet names the learned stage's model by SHA-256" "0 1" \
+  "$code $(grep -cE 'by a learned classifier, model `sensitive.ftz sha256:[0-9a-f]{64}`' <<<"$out")"
+run "$moisson" datasheet --ledger l.db
+check "datasheet of rules-only runs says the learned stage was not used" 1 "$(grep -c 'the learned stage was not used' <<<"$out")"
 
 # --- 7. Registries and ledgers that do not exist yet -----------------------------
 run "$moisson" optout list --registry nope.db --key k.key
