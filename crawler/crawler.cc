@@ -771,7 +771,7 @@ void Crawl::OnPolicyFetched(Host* h, FetchResult r) {
   const std::string location = r.Header("location");
   if (ok && r.status >= 300 && r.status < 400 && !location.empty() && h->policy_hops < kMaxRedirects) {
     auto target = ResolveUrl(r.url, location);
-    refusal = target.ok() ? PolicyRedirectRefusal(target.value()) : "redirect.invalid Location: " + location;
+    refusal = target.ok() ? PolicyRedirectRefusal(target.value()) : "redirect.invalid " + LocationSignal(location);
     if (refusal.empty()) {
       ++h->policy_hops;
       h->policy_url = std::move(target).value();
@@ -949,10 +949,7 @@ void Crawl::OnPageFetched(Host* h, Item item, FetchResult r) {
     const std::string location = r.Header("location");
     auto target = ResolveUrl(item.url, location);
     if (location.empty() || !target.ok()) {
-      // The target as sent, minus any credentials: the ledger never holds them.
-      const std::string bare = WithoutCredentials(location);
-      finish({"redirect.invalid"}, location.empty() ? "no Location" : "Location: " + (bare.empty() ? location : bare),
-             true);
+      finish({"redirect.invalid"}, LocationSignal(location), true);  // never the credentials
       return;
     }
     std::string reason = "redirect";

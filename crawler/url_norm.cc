@@ -321,6 +321,12 @@ std::string WithoutCredentials(std::string_view ref) {
   return out;
 }
 
+std::string LocationSignal(std::string_view location) {
+  if (location.empty()) return "no Location";
+  const std::string bare = WithoutCredentials(location);
+  return "Location: " + (bare.empty() ? std::string(location) : bare);
+}
+
 Result<std::string> ResolveUrl(std::string_view base, std::string_view ref) {
   return UrlResolver(base).Resolve(ref);
 }

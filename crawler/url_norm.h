@@ -81,6 +81,10 @@ Result<std::string> ResolveUrlSlow(std::string_view base, std::string_view ref);
 // credentials pointed to, for the ledger, which never holds the credentials.
 std::string WithoutCredentials(std::string_view ref);
 
+// A redirect's Location as the ledger records it: "Location: TARGET" without
+// any credentials in TARGET, or "no Location".
+std::string LocationSignal(std::string_view location);
+
 // Normalises an absolute http(s) URL as described above. Idempotent:
 // NormaliseUrl(*NormaliseUrl(u)) == *NormaliseUrl(u), and every result is
 // accepted by moisson::ParseHttpUrl.

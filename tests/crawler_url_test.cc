@@ -287,6 +287,12 @@ TEST_CASE("WithoutCredentials: what a link with userinfo pointed to, for the led
   CHECK(Norm(WithoutCredentials("HTTP://u:p@Example.COM:80/a")) == "http://example.com/a");
 }
 
+TEST_CASE("LocationSignal: a redirect's target for the ledger, never its credentials", "[crawler][url]") {
+  CHECK(moisson::crawler::LocationSignal("") == "no Location");
+  CHECK(moisson::crawler::LocationSignal("http://u:secret@example.com/x") == "Location: http://example.com/x");
+  CHECK(moisson::crawler::LocationSignal("/elsewhere") == "Location: /elsewhere");
+}
+
 TEST_CASE("Garbage is refused with InvalidArgument", "[crawler][url]") {
   for (const char* url :
        {"", "   ", "http://", "http:///", "https://:80/", "http://a b/", "http://a%20b/",

@@ -901,6 +901,7 @@ class PolicyRedirectTest(CrawlCase, unittest.TestCase):
     lookup of a refused host would be seen, and a request for it would reach `target`."""
 
     NOT_PAGES = {"aifollow": {"/real-ai.txt"}}
+    SECRET = "r0b0ts-pw"
 
     @classmethod
     def setUpClass(cls):
@@ -937,12 +938,14 @@ class PolicyRedirectTest(CrawlCase, unittest.TestCase):
             "control": origin(**{"/robots.txt": redirect(f"http://{NAMED_HOST}:{named.port}/robots.txt")}),
             "aifollow": origin(**{"/ai.txt": redirect("/real-ai.txt"),
                                   "/real-ai.txt": robots("User-agent: *\nDisallow: /a\n")}),
+            # A Location with user:password@ is refused; its password never reaches the ledger.
+            "creds": origin(**{"/robots.txt": redirect(f"http://jeanne:{cls.SECRET}@127.0.0.1:{t}/robots.txt")}),
         }
 
     @classmethod
     def run_crawl(cls, servers):
         seeds = [servers[n].base + "/" for n in
-                 ("robots", "outside", "aitxt", "tdmrep", "control", "aifollow")]
+                 ("robots", "outside", "aitxt", "tdmrep", "control", "aifollow", "creds")]
         env = {"LD_PRELOAD": DNS_SHIM, "MOISSON_TEST_DNS_LOG": cls.dns_log,
                "MOISSON_TEST_DNS_LOOPBACK": ",".join((BLOCKED_HOST, NAMED_HOST, OUTSIDE_HOST))}
         return Crawl(seeds, "--allow-domain", BLOCKED_HOST, "--allow-domain", NAMED_HOST,
@@ -975,6 +978,12 @@ class PolicyRedirectTest(CrawlCase, unittest.TestCase):
         for name in ("aitxt", "tdmrep"):
             with self.subTest(name):
                 self.assertKept(name, "/a")
+
+    def test_robots_redirect_with_credentials_refused_without_them(self):
+        r = self.assertBlocked("creds", "/", "policy.robots.unreachable",
+                               ("redirect.invalid", self.srv["target"].base + "/robots.txt"))
+        self.assertNotIn(self.SECRET, r["signal"], "the redirect's password reached the ledger")
+        self.assertNotIn(self.SECRET, self.crawl.describe())
 
     def test_ai_txt_redirect_in_scope_followed_and_obeyed(self):
         self.assertRequestedTimes("aifollow", "/real-ai.txt", 1)
