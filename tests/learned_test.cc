@@ -56,6 +56,28 @@ TEST_CASE("Learned stage: a missing or damaged model is an error naming the file
   (void)std::system(("rm -rf '" + dir + "'").c_str());
 }
 
+TEST_CASE("Learned stage: a malformed thresholds file is an error naming its line", "[learned]") {
+  char tmpl[] = "/tmp/moisson_learned_XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  const std::string model = std::string(MOISSON_SOURCE_DIR) + "/filters/data/model/sensitive.ftz";
+  REQUIRE(std::system(("cp '" + model + "' '" + dir + "/'").c_str()) == 0);
+  std::ofstream(dir + "/cues.txt") << "diabete\n";
+  std::ofstream(dir + "/thresholds.tsv") << "# header\nsensitive.health\tnot-a-number\n";
+  auto bad_number = LearnedDetector::Load(dir);
+  REQUIRE_FALSE(bad_number.ok());
+  CHECK(bad_number.status().message() == dir + "/thresholds.tsv:2: expected: category threshold ...");
+  std::ofstream(dir + "/thresholds.tsv") << "id.email\t0.5\n";
+  auto not_personal = LearnedDetector::Load(dir);
+  REQUIRE_FALSE(not_personal.ok());
+  CHECK(not_personal.status().message() == dir + "/thresholds.tsv:1: not a sensitive.* or minor category: id.email");
+  std::ofstream(dir + "/thresholds.tsv") << "minor\t0.9\n";
+  ::unlink((dir + "/cues.txt").c_str());
+  auto no_cues = LearnedDetector::Load(dir);
+  REQUIRE_FALSE(no_cues.ok());
+  CHECK(no_cues.status().message().find(dir + "/cues.txt") == 0);
+  (void)std::system(("rm -rf '" + dir + "'").c_str());
+}
+
 TEST_CASE("Learned stage: text with no person or no cue is never scored", "[learned]") {
   std::vector<Detection> out;
   // Encyclopedic: no person anchor.

@@ -2,6 +2,7 @@
 # and language identification (filters/language.h).
 add_executable(moisson_learned_tests learned_test.cc language_test.cc)
 target_link_libraries(moisson_learned_tests PRIVATE moisson_filters moisson_core moisson_catch_main)
+target_compile_definitions(moisson_learned_tests PRIVATE MOISSON_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 catch_discover_tests(moisson_learned_tests)
 # The training script's normalisation is the C++ one, character for character.
 add_test(NAME learned_normalise_python COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/scripts/train_detection_model.py --self-test)

@@ -1,0 +1,91 @@
+// Where outputs go (core/file_util.h, ResolveOutput): regular files are
+// replaced, devices and FIFOs written in place, links followed, folders and
+// missing folders refused with a message naming them.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "core/file_util.h"
+
+using namespace moisson;
+
+namespace {
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char tmpl[] = "/tmp/moisson_fileutil_XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
+};
+
+}  // namespace
+
+TEST_CASE("ResolveOutput: files, streams, links, folders", "[core][files]") {
+  TempDir d;
+  auto stdout_target = ResolveOutput("-");
+  REQUIRE(stdout_target.ok());
+  CHECK(stdout_target->kind == OutputTarget::Kind::kStream);
+
+  auto fresh = ResolveOutput(d.path + "/new.jsonl");
+  REQUIRE(fresh.ok());
+  CHECK(fresh->kind == OutputTarget::Kind::kReplace);
+  CHECK(fresh->path == d.path + "/new.jsonl");
+
+  REQUIRE(::mkfifo((d.path + "/fifo").c_str(), 0600) == 0);
+  auto fifo = ResolveOutput(d.path + "/fifo");
+  REQUIRE(fifo.ok());
+  CHECK(fifo->kind == OutputTarget::Kind::kStream);
+  auto null_dev = ResolveOutput("/dev/null");
+  REQUIRE(null_dev.ok());
+  CHECK(null_dev->kind == OutputTarget::Kind::kStream);
+
+  // A link to a file, a dangling link, a chain of links: the final target is replaced.
+  std::ofstream(d.path + "/real.jsonl") << "x\n";
+  REQUIRE(::symlink("real.jsonl", (d.path + "/link").c_str()) == 0);
+  REQUIRE(::symlink("link", (d.path + "/link2").c_str()) == 0);
+  REQUIRE(::symlink("later.jsonl", (d.path + "/dangling").c_str()) == 0);
+  CHECK(ResolveOutput(d.path + "/link2")->path == d.path + "/real.jsonl");
+  CHECK(ResolveOutput(d.path + "/dangling")->path == d.path + "/later.jsonl");
+
+  // Refused, each naming what is wrong.
+  auto dir = ResolveOutput(d.path);
+  REQUIRE_FALSE(dir.ok());
+  CHECK(dir.status().message() == d.path + ": is a directory (give a file name)");
+  auto missing = ResolveOutput(d.path + "/no/such/out.jsonl");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message() == d.path + "/no/such: no such directory (for " + d.path + "/no/such/out.jsonl)");
+  auto under_file = ResolveOutput(d.path + "/real.jsonl/out.jsonl");
+  REQUIRE_FALSE(under_file.ok());
+  CHECK(under_file.status().message() ==
+        d.path + "/real.jsonl: is not a directory (for " + d.path + "/real.jsonl/out.jsonl)");
+  REQUIRE(::symlink("loop-b", (d.path + "/loop-a").c_str()) == 0);
+  REQUIRE(::symlink("loop-a", (d.path + "/loop-b").c_str()) == 0);
+  auto loop = ResolveOutput(d.path + "/loop-a");
+  REQUIRE_FALSE(loop.ok());
+  CHECK(loop.status().message().find(": too many levels of symbolic links") != std::string::npos);
+  CHECK(ResolveOutput("").status().message() == "an output path is empty");
+}
+
+TEST_CASE("WriteFileAtomically writes a FIFO in place and names a missing folder", "[core][files]") {
+  TempDir d;
+  auto st = WriteFileAtomically(d.path + "/none/k.key", "secret");
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.message() == d.path + "/none: no such directory (for " + d.path + "/none/k.key)");
+  // Through a link: the target gets the bytes, the link stays a link.
+  REQUIRE(::symlink("target.txt", (d.path + "/via").c_str()) == 0);
+  REQUIRE(WriteFileAtomically(d.path + "/via", "hello").ok());
+  struct stat sb;
+  REQUIRE(::lstat((d.path + "/via").c_str(), &sb) == 0);
+  CHECK(S_ISLNK(sb.st_mode));
+  std::ifstream in(d.path + "/target.txt");
+  std::string got;
+  std::getline(in, got);
+  CHECK(got == "hello");
+}
