@@ -1,13 +1,10 @@
 #include "filters/learned.h"
 
-#include <fasttext/fasttext.h>
-
-#include <array>
+#include <algorithm>
 #include <cmath>
-#include <fstream>
+#include <cstring>
 #include <optional>
 #include <sstream>
-#include <unordered_set>
 
 #include "core/file_util.h"
 #include "core/keyed_hash.h"
@@ -17,28 +14,31 @@
 namespace moisson::filters {
 namespace {
 
-constexpr std::size_t kWindowSentences = 3;
 constexpr std::size_t kMaxSentenceBytes = 400;
+constexpr std::string_view kMagic = "moisson-linear 1\n";
 
-// Person anchors: who a window may be about. Normalised forms.
-constexpr const char* kAnchors[] = {
-    // French
-    "je", "j'", "moi", "me", "m'", "mon", "ma", "mes", "nous", "notre", "nos", "il", "elle", "ils", "elles",
-    "lui", "leur", "leurs", "son", "sa", "ses", "tu", "ton", "ta", "tes", "vous", "votre", "vos", "chui", "jsuis",
-    "fils", "fille", "filles", "enfant", "enfants", "mari", "femme", "épouse", "époux", "compagnon", "compagne",
-    "copain", "copine", "frère", "sœur", "soeur", "père", "mère", "papa", "maman", "daronne", "daron", "oncle",
-    "tante", "cousin", "cousine", "neveu", "nièce", "grand-mère", "grand-père", "mamie", "papi", "voisin",
+// Who a sentence is about. Normalised forms; a token with an apostrophe is
+// also read as its part up to it ("j'", "m'") and its part after it ("qu'il").
+constexpr const char* kFirstPerson[] = {
+    "je", "j'", "moi", "me", "m'", "mon", "ma", "mes", "nous", "notre", "nos", "chui", "jsuis", "perso",
+    "i", "i'm", "i've", "i'd", "i'll", "im", "ive", "my", "mine", "myself", "we", "we're", "we've", "our", "ours", "us",
+};
+constexpr const char* kOthers[] = {
+    // French: pronouns, possessives, relations, titles
+    "il", "elle", "ils", "elles", "lui", "leur", "leurs", "son", "sa", "ses", "tu", "t'", "ton", "ta", "tes", "vous",
+    "votre", "vos", "fils", "fille", "filles", "enfant", "enfants", "mari", "femme", "épouse", "époux", "compagnon",
+    "compagne", "copain", "copine", "frère", "sœur", "soeur", "père", "mère", "papa", "maman", "daronne", "daron",
+    "oncle", "tante", "cousin", "cousine", "neveu", "nièce", "grand-mère", "grand-père", "mamie", "papi", "voisin",
     "voisine", "collègue", "collègues", "patron", "patronne", "chef", "ami", "amie", "pote", "élève", "patient",
-    "patiente", "client", "cliente", "locataire", "mme", "mlle", "monsieur", "madame", "bébé", "ado",
-    "jumeaux", "jumelles", "petit", "petite", "gamin", "gamine",
+    "patiente", "client", "cliente", "locataire", "mme", "mlle", "monsieur", "madame", "bébé", "ado", "jumeaux",
+    "jumelles", "petit", "petite", "gamin", "gamine",
     // English
-    "i", "i'm", "i've", "i'd", "im", "ive", "my", "me", "mine", "we", "our", "us", "he", "she", "him", "her",
-    "his", "hers", "they", "their", "them", "you", "your", "ur", "son", "daughter", "kid", "kids", "child",
-    "children", "baby", "husband", "wife", "partner", "boyfriend", "girlfriend", "bf", "gf", "brother", "sister",
-    "mother", "father", "mom", "mum", "dad", "mommy", "uncle", "aunt", "cousin", "nephew", "niece", "grandma",
-    "grandpa", "grandmother", "grandfather", "neighbour", "neighbor", "colleague", "coworker", "boss", "friend",
-    "pupil", "student", "patient", "client", "tenant", "mr", "mrs", "ms", "miss", "dr", "twins", "teen",
-    "teenager", "toddler", "stepson", "stepdaughter",
+    "he", "she", "him", "her", "his", "hers", "they", "their", "them", "you", "your", "ur", "son", "daughter",
+    "kid", "kids", "child", "children", "baby", "husband", "wife", "partner", "boyfriend", "girlfriend", "bf", "gf",
+    "brother", "sister", "mother", "father", "mom", "mum", "dad", "mommy", "uncle", "aunt", "cousin", "nephew",
+    "niece", "grandma", "grandpa", "grandmother", "grandfather", "neighbour", "neighbor", "colleague", "coworker",
+    "boss", "friend", "pupil", "student", "patient", "client", "tenant", "mr", "mrs", "ms", "miss", "dr", "twins",
+    "teen", "teenager", "toddler", "stepson", "stepdaughter",
 };
 
 bool IsPunct(char32_t c) {
@@ -62,87 +62,423 @@ char32_t Lower(char32_t c) {
   return c;
 }
 
-struct Sentence {
-  std::uint32_t start = 0, end = 0;  // bytes of the original text
-  std::string norm;
-  bool anchor = false, cue = false;
-  bool prose = false;  // ends with . ! or ? (not a menu item, a list entry, a heading)
-  std::size_t words = 0;
-  std::size_t letters = 0, latin = 0;  // letters, and those of the Latin script
+bool IsContinuation(char b) { return (static_cast<unsigned char>(b) & 0xC0) == 0x80; }
+
+constexpr std::uint64_t kFnvOffset = 1469598103934665603ull;
+constexpr std::uint64_t kFnvPrime = 1099511628211ull;
+
+std::uint64_t Fnv(std::string_view s, std::uint64_t h = kFnvOffset) {
+  for (unsigned char c : s) h = (h ^ c) * kFnvPrime;
+  return h;
+}
+
+// A feature's row: a word's (or stem's) hash mixed with the feature's kind
+// (splitmix64's finaliser: every input bit reaches the low bits).
+std::uint64_t Mix(std::uint64_t h, std::uint64_t kind) {
+  h ^= kind * 0x9E3779B97F4A7C15ull;
+  h ^= h >> 30;
+  h *= 0xBF58476D1CE4E5B9ull;
+  h ^= h >> 27;
+  h *= 0x94D049BB133111EBull;
+  h ^= h >> 31;
+  return h;
+}
+
+enum Kind : std::uint64_t { kWord = 1, kPair = 2, kPrefix = 3, kSuffix = 4, kFirstPersonStem = 5, kOthersStem = 6 };
+
+// The anchors of kFirstPerson and kOthers by the FNV hash of their bytes:
+// an open-addressing table (64-bit hashes: a collision between a word and
+// an anchor is not a concern at this size).
+class AnchorTable {
+ public:
+  static const AnchorTable& Get() {
+    static const AnchorTable* t = new AnchorTable();
+    return *t;
+  }
+  // 1: first person, 2: others, 3: both ("me"? no: "son" is both a French
+  // possessive and an English relation, both "others"), 0: none.
+  int Find(std::uint64_t h) const {
+    for (std::size_t i = h & (kSize - 1);; i = (i + 1) & (kSize - 1)) {
+      if (slots_[i].hash == h) return slots_[i].kind;
+      if (slots_[i].kind == 0) return 0;
+    }
+  }
+
+ private:
+  static constexpr std::size_t kSize = 1024;
+  struct Slot {
+    std::uint64_t hash = 0;
+    int kind = 0;
+  };
+  AnchorTable() {
+    for (const char* a : kFirstPerson) Insert(Fnv(a), 1);
+    for (const char* a : kOthers) Insert(Fnv(a), 2);
+  }
+  void Insert(std::uint64_t h, int kind) {
+    std::size_t i = h & (kSize - 1);
+    while (slots_[i].kind != 0 && slots_[i].hash != h) i = (i + 1) & (kSize - 1);
+    slots_[i].hash = h;
+    slots_[i].kind |= kind;
+  }
+  std::array<Slot, kSize> slots_{};
 };
 
-// A window of a long page is read only when it looks like prose the model
-// was trained on: at least this many words, its first sentence ending as a
-// sentence does, and mostly Latin letters (the model knows French and English).
-constexpr std::size_t kMinWindowWords = 8;
+struct Token {
+  std::uint64_t hash;    // the token's bytes
+  std::uint64_t stem;    // its first five letters (the token itself when shorter)
+  std::uint64_t suffix;  // its last four letters; 0 when it has five or fewer
+  bool content;          // more than three letters: crossed with who it is about
+};
+
+struct Sentence {
+  std::uint32_t start = 0, end = 0;  // bytes of the original text
+  std::uint32_t paragraph = 0;       // lines: a sentence never spans two
+  std::uint32_t first_token = 0, last_token = 0;  // [first, last) of Parsed::tokens
+  bool first_person = false, others = false;
+  std::uint32_t letters = 0, latin = 0;  // letters, and those of the Latin script
+};
+
+struct Parsed {
+  std::vector<Sentence> sentences;
+  std::vector<Token> tokens;
+};
+
+// Appends `raw` normalised (LearnedDetector::Normalise) to *out, counting its
+// letters and those of the Latin script as filters/language.h does.
+void NormaliseInto(std::string_view raw, std::string* out, std::uint32_t* letters, std::uint32_t* latin) {
+  bool space = out->empty() || out->back() == ' ';
+  std::size_t i = 0;
+  while (i < raw.size()) {
+    const auto b = static_cast<unsigned char>(raw[i]);
+    char32_t c;
+    if (b < 0x80) {
+      c = b;
+      ++i;
+    } else {
+      c = NextCodePoint(raw, &i);
+      if (c == 0x2019 || c == 0x2018) c = '\'';
+    }
+    const bool is_latin = (c < 0x80 && ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) ||
+                          (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7);
+    const bool is_other = c >= 0x370 && c != 0xFFFD && !(c >= 0x2000 && c <= 0x2BFF) && !(c >= 0x3000 && c <= 0x303F);
+    *letters += is_latin || is_other;
+    *latin += is_latin;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 || c == 0x202F || c == '\f' || c == '\v') {
+      if (!space) out->push_back(' ');
+      space = true;
+    } else if (IsPunct(c)) {
+      if (!space) out->push_back(' ');
+      if (c < 0x80) out->push_back(static_cast<char>(c));
+      else AppendUtf8(c, out);
+      out->push_back(' ');
+      space = true;
+    } else {
+      if (c < 0x80) out->push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+      else AppendUtf8(Lower(c), out);
+      space = false;
+    }
+  }
+}
+
+// Reads the tokens of one normalised sentence: their hashes and who the
+// sentence is about.
+void Tokenise(std::string_view norm, Sentence* s, std::vector<Token>* tokens) {
+  const AnchorTable& anchors = AnchorTable::Get();
+  s->first_token = static_cast<std::uint32_t>(tokens->size());
+  std::size_t p = 0;
+  while (p < norm.size()) {
+    std::size_t q = norm.find(' ', p);
+    if (q == std::string_view::npos) q = norm.size();
+    const std::string_view word = norm.substr(p, q - p);
+    p = q + 1;
+    if (word.empty()) continue;
+    Token t{kFnvOffset, 0, 0, false};
+    std::size_t code_points = 0, apostrophe = std::string_view::npos;
+    std::uint64_t up_to_apostrophe = 0;
+    for (std::size_t i = 0; i < word.size(); ++i) {
+      if (!IsContinuation(word[i])) {
+        if (code_points == 5) t.stem = t.hash;
+        ++code_points;
+      }
+      t.hash = (t.hash ^ static_cast<unsigned char>(word[i])) * kFnvPrime;
+      if (word[i] == '\'' && apostrophe == std::string_view::npos) {
+        apostrophe = i;
+        up_to_apostrophe = t.hash;
+      }
+    }
+    if (code_points <= 5) t.stem = t.hash;
+    if (code_points > 5) {
+      std::size_t i = word.size(), seen = 0;
+      while (i > 0 && seen < 4) {
+        --i;
+        if (!IsContinuation(word[i])) ++seen;
+      }
+      t.suffix = Fnv(word.substr(i));
+    }
+    t.content = code_points > 3;
+    int who = anchors.Find(t.hash);
+    // "j'ai", "qu'il": the part up to the apostrophe and the part after it.
+    if (apostrophe != std::string_view::npos) {
+      who |= anchors.Find(up_to_apostrophe) | (anchors.Find(Fnv(word.substr(apostrophe + 1))) & 2);
+    }
+    s->first_person |= (who & 1) != 0;
+    s->others |= (who & 2) != 0;
+    tokens->push_back(t);
+  }
+  s->last_token = static_cast<std::uint32_t>(tokens->size());
+}
+
+// Calls f(row hash) for each feature of one sentence (the header's list).
+template <typename F>
+void ForEachFeature(const Sentence& s, const std::vector<Token>& tokens, F&& f) {
+  for (std::uint32_t i = s.first_token; i < s.last_token; ++i) {
+    const Token& t = tokens[i];
+    f(Mix(t.hash, kWord));
+    if (i > s.first_token) f(Mix(tokens[i - 1].hash * 0x9E3779B97F4A7C15ull + t.hash, kPair));
+    if (t.suffix != 0) {
+      f(Mix(t.stem, kPrefix));
+      f(Mix(t.suffix, kSuffix));
+    }
+    if (t.content) {
+      if (s.first_person) f(Mix(t.stem, kFirstPersonStem));
+      if (s.others) f(Mix(t.stem, kOthersStem));
+    }
+  }
+}
+
+// Cuts `text` into sentences: at . ! ? followed by a space or the end, at
+// every line end (which also starts a new paragraph), and at a space past
+// kMaxSentenceBytes; normalises and tokenises each.
+void Parse(std::string_view text, Parsed* out) {
+  out->sentences.clear();
+  out->tokens.clear();
+  std::string norm;
+  std::size_t start = 0;
+  std::uint32_t paragraph = 0;
+  auto flush = [&](std::size_t end) {
+    while (start < end && (text[start] == ' ' || text[start] == '\n' || text[start] == '\t' || text[start] == '\r')) ++start;
+    if (end <= start) return;
+    Sentence s;
+    s.start = static_cast<std::uint32_t>(start);
+    s.end = static_cast<std::uint32_t>(end);
+    s.paragraph = paragraph;
+    norm.clear();
+    NormaliseInto(text.substr(start, end - start), &norm, &s.letters, &s.latin);
+    Tokenise(norm, &s, &out->tokens);
+    out->sentences.push_back(s);
+    start = end;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      flush(i + 1);
+      ++paragraph;
+    } else if ((c == '.' || c == '!' || c == '?') && (i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\n')) {
+      flush(i + 1);
+    } else if (i - start >= kMaxSentenceBytes && c == ' ') {
+      flush(i);
+    }
+  }
+  flush(text.size());
+}
+
+struct Window {
+  std::size_t first, last;  // sentences [first, last)
+};
+
+// The windows of step 1 that pass the gates of step 2.
+void Windows(const std::vector<Sentence>& sentences, std::vector<Window>* kept) {
+  kept->clear();
+  const bool short_text = sentences.size() <= LearnedDetector::kShortWindows;
+  auto consider = [&](std::size_t first, std::size_t last) {
+    bool anchor = false;
+    std::size_t words = 0, letters = 0, latin = 0;
+    for (std::size_t k = first; k < last; ++k) {
+      anchor |= sentences[k].first_person || sentences[k].others;
+      words += sentences[k].last_token - sentences[k].first_token;
+      letters += sentences[k].letters;
+      latin += sentences[k].latin;
+    }
+    if (!anchor || latin * 2 < letters || words < LearnedDetector::kMinWindowWords) return;
+    kept->push_back({first, last});
+  };
+  if (short_text) {
+    if (!sentences.empty()) consider(0, sentences.size());
+    return;
+  }
+  std::size_t a = 0;
+  while (a < sentences.size()) {
+    std::size_t b = a;
+    while (b < sentences.size() && sentences[b].paragraph == sentences[a].paragraph) ++b;
+    if (b - a <= LearnedDetector::kParagraphSentences) {
+      consider(a, b);
+    } else {
+      for (std::size_t s = a; s < b; ++s) consider(s, std::min(b, s + LearnedDetector::kWindowSentences));
+    }
+    a = b;
+  }
+}
 
 }  // namespace
 
 struct LearnedDetector::Impl {
-  fasttext::FastText model;
+  // A row holds the weights of one hashed feature for every class, as
+  // int16 (class c's weight = value * scale[c]), padded to kLanes: one
+  // aligned 32-byte load per feature, summed in int32.
+  static constexpr std::size_t kLanes = 16;
+  using Row = std::array<std::int32_t, kLanes>;
+
   std::string version;
-  // Per model label index: the category, or nullopt ("none").
-  std::vector<std::optional<Category>> label_category;
+  unsigned bits = 0;
+  std::vector<std::optional<Category>> labels;  // the model's classes, in its order
+  std::vector<float> bias, scale;               // per class
+  std::vector<std::int16_t> weights;            // 2^bits rows of kLanes
   std::array<float, kCategoryCount> threshold{};  // > 1: off
-  std::unordered_set<std::string> anchors;
-  std::unordered_set<std::string> cues;
+
+  // Per class, the sum of the (quantised) weights of one sentence's features.
+  void SentenceSums(const Sentence& s, const std::vector<Token>& tokens, Row* z) const {
+    const std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
+    Row acc{};
+    ForEachFeature(s, tokens, [&](std::uint64_t h) {
+      const std::int16_t* row = &weights[(h & mask) * kLanes];
+      for (std::size_t c = 0; c < kLanes; ++c) acc[c] += row[c];
+    });
+    *z = acc;
+  }
+
+  // Calls f(sentences, window, category, probability) for each scored
+  // window and class.
+  template <typename F>
+  void Score(std::string_view text, F&& f) const {
+    thread_local Parsed parsed;
+    thread_local std::vector<Window> windows;
+    thread_local std::vector<Row> z;
+    thread_local std::vector<char> done;
+    Parse(text, &parsed);
+    Windows(parsed.sentences, &windows);
+    if (windows.empty()) return;
+    const std::size_t k = labels.size();
+    z.resize(parsed.sentences.size());
+    done.assign(parsed.sentences.size(), 0);
+    for (const Window& w : windows) {
+      Row sum{};
+      for (std::size_t s = w.first; s < w.last; ++s) {
+        if (!done[s]) {
+          SentenceSums(parsed.sentences[s], parsed.tokens, &z[s]);
+          done[s] = 1;
+        }
+        for (std::size_t c = 0; c < kLanes; ++c) sum[c] += z[s][c];
+      }
+      for (std::size_t c = 0; c < k; ++c) {
+        if (!labels[c]) continue;
+        const float logit = bias[c] + static_cast<float>(sum[c]) * scale[c];
+        f(parsed.sentences, w, *labels[c], 1.0f / (1.0f + std::exp(-logit)));
+      }
+    }
+  }
 };
 
 std::string LearnedDetector::Normalise(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 16);
-  bool space = true;  // at the start: no leading space
-  std::size_t i = 0;
-  while (i < text.size()) {
-    char32_t c = NextCodePoint(text, &i);
-    if (c == 0x2019 || c == 0x2018) c = '\'';
-    const bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 || c == 0x202F || c == '\f' ||
-                    c == '\v';
-    if (ws) {
-      if (!space) out.push_back(' ');
-      space = true;
-      continue;
-    }
-    if (IsPunct(c)) {
-      if (!space) out.push_back(' ');
-      AppendUtf8(c, &out);
-      out.push_back(' ');
-      space = true;
-      continue;
-    }
-    AppendUtf8(Lower(c), &out);
-    space = false;
-  }
+  std::uint32_t letters = 0, latin = 0;
+  NormaliseInto(text, &out, &letters, &latin);
   while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+std::vector<std::pair<std::uint32_t, float>> LearnedDetector::Features(std::string_view text, unsigned bits) {
+  const std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
+  Parsed parsed;
+  Parse(text, &parsed);
+  std::vector<std::uint32_t> ids;
+  for (const Sentence& s : parsed.sentences) {
+    ForEachFeature(s, parsed.tokens, [&](std::uint64_t h) { ids.push_back(static_cast<std::uint32_t>(h & mask) + 1); });
+  }
+  std::sort(ids.begin(), ids.end());
+  std::vector<std::pair<std::uint32_t, float>> out;
+  for (std::uint32_t id : ids) {
+    if (!out.empty() && out.back().first == id) out.back().second += 1;
+    else out.emplace_back(id, 1.0f);
+  }
   return out;
 }
 
 Result<LearnedDetector> LearnedDetector::Load(const std::string& model_dir) {
   const std::string dir = model_dir.empty() ? std::string(MOISSON_FILTERS_DATA_DIR) + "/model" : model_dir;
   auto impl = std::make_shared<Impl>();
-  const std::string model_path = dir + "/sensitive.ftz";
+  const std::string model_path = dir + "/sensitive.lin";
   auto bytes = ReadFileToString(model_path, 64u << 20);
   if (!bytes.ok()) return Status::NotFound(model_path + ": cannot read the learned stage's model (" + bytes.status().message() + ")");
-  try {
-    // loadModel(path) checks the file's magic number and version first
-    // (loadModel(istream) expects them already read).
-    impl->model.loadModel(model_path);
-  } catch (const std::exception& e) {
-    return Status::InvalidArgument(model_path + ": not a fastText model (" + e.what() + ")");
+  // The format (written by scripts/train_detection_model.py):
+  //   moisson-linear 1
+  //   features VERSION bits B
+  //   labels CATEGORY...          (K classes)
+  //   scale S...                  (per class: weight = int16 * S)
+  //   bias B...                   (per class)
+  //   weights
+  //   2^B rows of K little-endian int16
+  const std::string& data = *bytes;
+  auto bad = [&](const std::string& why) {
+    return Status::InvalidArgument(model_path + ": not a moisson linear model (" + why + ")");
+  };
+  if (data.compare(0, kMagic.size(), kMagic) != 0) return bad("no 'moisson-linear 1' header");
+  const std::size_t body = data.find("weights\n");
+  if (body == std::string::npos) return bad("no weights");
+  std::istringstream head(data.substr(kMagic.size(), body - kMagic.size()));
+  std::string line, word;
+  int version = 0;
+  std::vector<float>& scale = impl->scale;
+  while (std::getline(head, line)) {
+    std::istringstream fields(line);
+    fields >> word;
+    if (word == "features") {
+      std::string bits_word;
+      if (!(fields >> version >> bits_word >> impl->bits) || bits_word != "bits" || impl->bits < 8 || impl->bits > 24) {
+        return bad("malformed 'features' line");
+      }
+    } else if (word == "labels") {
+      while (fields >> word) {
+        auto c = ParseCategory(word);
+        if (!c || !(IsSensitive(*c) || *c == Category::kMinor)) return bad("not a sensitive.* or minor label: " + word);
+        impl->labels.push_back(c);
+      }
+    } else if (word == "scale" || word == "bias") {
+      std::vector<float>& v = word == "scale" ? scale : impl->bias;
+      float x = 0;
+      while (fields >> x) v.push_back(x);
+    } else {
+      return bad("unknown header line '" + word + "'");
+    }
   }
-  impl->version = "sensitive.ftz sha256:" + Sha256Hex(*bytes);
-  auto dict = impl->model.getDictionary();
-  for (int32_t i = 0; i < dict->nlabels(); ++i) {
-    std::string name = dict->getLabel(i);
-    if (name.rfind("__label__", 0) == 0) name.erase(0, 9);
-    impl->label_category.push_back(ParseCategory(name));
+  if (version != kFeaturesVersion) {
+    return bad("trained on features version " + std::to_string(version) + ", this build reads version " +
+               std::to_string(kFeaturesVersion) + ": retrain with scripts/train_detection_model.py");
   }
+  const std::size_t k = impl->labels.size();
+  if (k == 0 || k > Impl::kLanes || scale.size() != k || impl->bias.size() != k) {
+    return bad("labels, scale and bias disagree");
+  }
+  const std::size_t rows = std::size_t{1} << impl->bits;
+  const std::size_t start = body + std::strlen("weights\n");
+  if (data.size() - start != rows * k * 2) {
+    return bad("expected " + std::to_string(rows * k * 2) + " bytes of weights, found " + std::to_string(data.size() - start));
+  }
+  impl->weights.assign(rows * Impl::kLanes, 0);
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t c = 0; c < k; ++c) {
+      const std::size_t at = start + 2 * (r * k + c);
+      const auto lo = static_cast<unsigned char>(data[at]);
+      const auto hi = static_cast<unsigned char>(data[at + 1]);
+      impl->weights[r * Impl::kLanes + c] = static_cast<std::int16_t>(static_cast<std::uint16_t>(lo | (hi << 8)));
+    }
+  }
+  impl->version = "sensitive.lin sha256:" + Sha256Hex(data);
   impl->threshold.fill(2.0f);
   const std::string thresholds_path = dir + "/thresholds.tsv";
   auto thresholds = ReadFileToString(thresholds_path);
   if (!thresholds.ok()) return thresholds.status();
   std::istringstream tin(*thresholds);
-  std::string line;
   int line_no = 0;
   while (std::getline(tin, line)) {
     ++line_no;
@@ -157,130 +493,40 @@ Result<LearnedDetector> LearnedDetector::Load(const std::string& model_dir) {
     }
     impl->threshold[static_cast<int>(*c)] = t;
   }
-  const std::string cues_path = dir + "/cues.txt";
-  auto cues = ReadFileToString(cues_path);
-  if (!cues.ok()) return cues.status();
-  std::istringstream cin(*cues);
-  while (std::getline(cin, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    impl->cues.insert(line);
-  }
-  for (const char* a : kAnchors) impl->anchors.insert(a);
   return LearnedDetector(std::move(impl));
 }
 
 const std::string& LearnedDetector::version() const { return impl_->version; }
+
+std::array<float, kCategoryCount> LearnedDetector::Scores(std::string_view text) const {
+  std::array<float, kCategoryCount> best{};
+  impl_->Score(text, [&](const std::vector<Sentence>&, const Window&, Category c, float p) {
+    float& b = best[static_cast<int>(c)];
+    b = std::max(b, p);
+  });
+  return best;
+}
 
 void LearnedDetector::Detect(std::string_view text, const std::vector<Detection>& skip,
                              std::vector<Detection>* out) const {
   const Impl& m = *impl_;
   std::array<bool, kCategoryCount> wanted{};
   bool any = false;
-  for (int c = 0; c < kCategoryCount; ++c) {
-    wanted[c] = m.threshold[c] <= 1.0f;
-    any |= wanted[c];
-  }
+  for (int c = 0; c < kCategoryCount; ++c) wanted[c] = m.threshold[c] <= 1.0f;
   for (const Detection& d : skip) wanted[static_cast<int>(d.category)] = false;
+  for (bool w : wanted) any |= w;
   if (!any) return;
-  // 1. Sentences, with their gates.
-  std::vector<Sentence> sentences;
-  std::size_t start = 0;
-  auto flush = [&](std::size_t end) {
-    while (start < end && (text[start] == ' ' || text[start] == '\n' || text[start] == '\t' || text[start] == '\r')) ++start;
-    if (end <= start) return;
-    Sentence s;
-    s.start = static_cast<std::uint32_t>(start);
-    s.end = static_cast<std::uint32_t>(end);
-    const std::string_view raw = text.substr(start, end - start);
-    std::size_t last = raw.size();
-    while (last > 0 && (raw[last - 1] == ' ' || raw[last - 1] == '\n' || raw[last - 1] == '\r')) --last;
-    s.prose = last > 0 && (raw[last - 1] == '.' || raw[last - 1] == '!' || raw[last - 1] == '?');
-    const LetterCounts letters = CountLetters(raw);
-    s.letters = letters.letters;
-    s.latin = letters.latin;
-    s.norm = Normalise(raw);
-    std::size_t p = 0;
-    while (p < s.norm.size()) {
-      std::size_t q = s.norm.find(' ', p);
-      if (q == std::string::npos) q = s.norm.size();
-      const std::string word = s.norm.substr(p, q - p);
-      ++s.words;
-      if (!s.anchor && m.anchors.count(word)) s.anchor = true;
-      if (!s.cue && m.cues.count(word)) s.cue = true;
-      // "j'ai", "l'adn": the part after an apostrophe is a word too.
-      if (const std::size_t ap = word.find('\''); ap != std::string::npos) {
-        if (!s.anchor && m.anchors.count(word.substr(0, ap + 1))) s.anchor = true;
-        if (!s.cue && m.cues.count(word.substr(ap + 1))) s.cue = true;
-      }
-      p = q + 1;
-    }
-    sentences.push_back(std::move(s));
-    start = end;
-  };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const bool boundary = c == '\n' || ((c == '.' || c == '!' || c == '?') &&
-                                        (i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\n'));
-    if (boundary) flush(i + 1);
-    else if (i - start >= kMaxSentenceBytes && c == ' ') flush(i);
-  }
-  flush(text.size());
-  if (sentences.empty()) return;
-  // 2-3. Windows that pass the gates, scored.
-  // A short text (a post, a snippet: what the model was trained on) is one
-  // window; a longer one has a window starting at each sentence.
-  const bool short_text = sentences.size() <= kShortWindows;
-  const std::size_t windows = short_text ? 1 : sentences.size();
-  const std::size_t window_sentences = short_text ? sentences.size() : kWindowSentences;
-  std::array<int, kCategoryCount> fired{}, strong{};
+  // The first window that fires gives the finding its span.
+  std::array<bool, kCategoryCount> fired{};
   std::array<std::pair<std::uint32_t, std::uint32_t>, kCategoryCount> span{};
-  std::vector<int32_t> words, labels;
-  fasttext::Predictions predictions;
-  for (std::size_t w = 0; w < windows; ++w) {
-    const std::size_t last = std::min(sentences.size(), w + window_sentences);
-    bool anchor = false, cue = false;
-    std::size_t word_count = 0, letters = 0, latin = 0;
-    for (std::size_t k = w; k < last; ++k) {
-      anchor |= sentences[k].anchor;
-      cue |= sentences[k].cue;
-      word_count += sentences[k].words;
-      letters += sentences[k].letters;
-      latin += sentences[k].latin;
-    }
-    if (!anchor || !cue) continue;
-    if (latin * 2 < letters) continue;
-    if (!short_text && (word_count < kMinWindowWords || !sentences[w].prose)) continue;
-    std::string line;
-    for (std::size_t k = w; k < last; ++k) {
-      if (!line.empty()) line.push_back(' ');
-      line += sentences[k].norm;
-    }
-    line.push_back('\n');
-    std::istringstream in(line);
-    words.clear();
-    labels.clear();
-    m.model.getDictionary()->getLine(in, words, labels);
-    predictions.clear();
-    m.model.predict(-1, words, predictions, 0.0f);
-    for (const auto& [logp, label] : predictions) {
-      if (label < 0 || static_cast<std::size_t>(label) >= m.label_category.size()) continue;
-      const auto& cat = m.label_category[label];
-      if (!cat) continue;
-      const int c = static_cast<int>(*cat);
-      if (!wanted[c]) continue;
-      const float p = std::exp(logp);
-      const float t = m.threshold[c];
-      if (p < t) continue;
-      if (fired[c] == 0) span[c] = {sentences[w].start, sentences[last - 1].end};
-      ++fired[c];
-      if (p >= t + (1.0f - t) / 2) ++strong[c];
-    }
-  }
-  // 4. The page's decision.
+  m.Score(text, [&](const std::vector<Sentence>& sentences, const Window& w, Category cat, float p) {
+    const int c = static_cast<int>(cat);
+    if (!wanted[c] || fired[c] || p < m.threshold[c]) return;
+    fired[c] = true;
+    span[c] = {sentences[w.first].start, sentences[w.last - 1].end};
+  });
   for (int c = 0; c < kCategoryCount; ++c) {
-    if (fired[c] == 0) continue;
-    if (!short_text && strong[c] == 0 && fired[c] < 2) continue;
-    out->push_back(Detection{static_cast<Category>(c), span[c].first, span[c].second, Detection::By::kModel});
+    if (fired[c]) out->push_back(Detection{static_cast<Category>(c), span[c].first, span[c].second, Detection::By::kModel});
   }
 }
 

@@ -1,8 +1,7 @@
-# The learned stage (filters/learned.h): a fastText model from Debian's
-# libfasttext-dev, its files in data/model/ (scripts/train_detection_model.py).
+# The learned stage (filters/learned.h): a linear model trained with Debian's
+# liblinear-tools (scripts/train_detection_model.py), its files in
+# data/model/. moisson_learned_tool gives the training script the stage's
+# own features and scores.
 target_sources(moisson_filters PRIVATE learned.cc)
-find_package(PkgConfig REQUIRED)
-if(NOT TARGET PkgConfig::FASTTEXT)
-  pkg_check_modules(FASTTEXT REQUIRED IMPORTED_TARGET fasttext)
-endif()
-target_link_libraries(moisson_filters PRIVATE PkgConfig::FASTTEXT)
+add_executable(moisson_learned_tool learned_tool.cc)
+target_link_libraries(moisson_learned_tool PRIVATE moisson_filters simdjson::simdjson)

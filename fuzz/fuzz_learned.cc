@@ -1,5 +1,5 @@
 // The learned stage (LearnedDetector: sentence cutting, normalisation, gates,
-// fastText) on arbitrary bytes: it never crashes, every span lies inside the
+// the linear model) on arbitrary bytes: it never crashes, every span lies inside the
 // text, every finding is a sensitive.* or minor one from the model, and the
 // normalised text is never longer than four times the input.
 #include <cstddef>

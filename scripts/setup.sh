@@ -18,7 +18,8 @@ packages=(
   zlib1g-dev libzstd-dev libbrotli-dev libphonenumber-dev libvectorscan-dev
   # the learned stage of the sensitive/minor detectors (filters/learned.h) and its
   # training script (scripts/train_detection_model.py)
-  libfasttext-dev fasttext
+  # (liblinear-tools trains the model; fasttext only for the script's --compare-fasttext)
+  liblinear-tools fasttext
   # language identification (filters/language.h)
   libcld2-dev
   # baselines for bench/ (Scrapy's robots.txt parser; a Python PII pass)

@@ -1,23 +1,29 @@
 #!/usr/bin/python3
-"""Trains the learned stage of the sensitive/minor detectors (fastText, Debian's `fasttext`).
+"""Trains the learned stage of the sensitive/minor detectors (logistic regression, Debian's liblinear-tools).
 
 Reads the labelled training snippets (training/detection/*.jsonl: {lang, genre, text, labels[, date]}),
 checks them, splits them deterministically into train and development sets (by a hash of the text:
-the same snippet always falls on the same side), trains a one-vs-all fastText classifier, quantises
-it, and chooses for each category the lowest probability threshold at which the development set's
-precision is at least --precision (a category that never reaches it is disabled). Writes:
+the same snippet always falls on the same side), gets each snippet's features from the stage's own
+code (moisson_learned_tool features: filters/learned.h), trains one L2-regularised logistic
+regression per category with liblinear-train, quantises the weights to 16 bits, and chooses for each
+category the threshold at which the development set's precision stays at least --precision (scores
+from moisson_learned_tool scores, i.e. the stage as it runs, gates included; a category that never
+reaches it is disabled). Writes:
 
-  OUT/sensitive.ftz        the quantised model
+  OUT/sensitive.lin        the model (format: filters/learned.cc, LearnedDetector::Load)
   OUT/thresholds.tsv       category <TAB> threshold (1.01 = disabled) <TAB> dev precision <TAB> dev recall
-  OUT/cues.txt             the gate's cue words: words the training data ties to a category
   OUT/MODEL.md             how it was made: data, parameters, SHA-256, development figures
+
+--compare-fasttext also trains Debian's fastText on the same split (the trial of issue 14: ova loss,
+character 3-5-grams, word bigrams) and prints both stages' development figures side by side.
 
 The held-out corpora (tests/detection/corpus_*.jsonl, heldout_*.jsonl) are read for one thing only:
 to refuse training snippets that overlap them (same text, or a near duplicate). No figure is ever
 computed on them here. Snippet text is never printed.
 
-Deterministic: fixed seed, one thread, sorted inputs. Usage:
-  scripts/train_detection_model.py [--out filters/data/model] [--precision 0.92] [FILES...]
+Deterministic: liblinear's primal solver has no randomness; sorted inputs. Usage:
+  scripts/train_detection_model.py [--tool build/release/filters/moisson_learned_tool]
+      [--out filters/data/model] [--precision 0.92] [--write-dev FILE] [--compare-fasttext] [FILES...]
 """
 import argparse
 import glob
@@ -35,9 +41,15 @@ CATEGORIES = [
     "sensitive.sex_life", "sensitive.ethnicity", "sensitive.union", "sensitive.biometric",
     "sensitive.genetic", "minor",
 ]
-# fastText parameters (the trial that issue 14 reports: ova loss, char 3-5-grams, word bigrams).
-PARAMS = ["-loss", "ova", "-minn", "3", "-maxn", "5", "-wordNgrams", "2", "-dim", "50", "-epoch", "25",
-          "-lr", "0.5", "-bucket", "400000", "-thread", "1", "-seed", "7"]
+# The model: one L2-regularised logistic regression per category (liblinear solver 0, cost C, a bias
+# term) over 2^BITS hashed features. C and the feature set were chosen on the development split
+# (docs/detection.md, "The learned stage").
+BITS = 18
+COST = "1"
+LIBLINEAR = ["-s", "0", "-B", "1", "-q"]
+# The fastText trial of issue 14, for --compare-fasttext.
+FASTTEXT = ["-loss", "ova", "-minn", "3", "-maxn", "5", "-wordNgrams", "2", "-dim", "50", "-epoch", "25",
+            "-lr", "0.5", "-bucket", "400000", "-thread", "1", "-seed", "7"]
 DEV_SHARE = 15  # percent of the snippets held for choosing thresholds
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -79,48 +91,6 @@ def normalise(text):
             out.append(lower(c))
             space = False
     return "".join(out).rstrip(" ")
-
-
-def words_of(norm):
-    """Words as the C++ gate reads them: split on spaces, and the part after an apostrophe too."""
-    out = set()
-    for w in norm.split(" "):
-        out.add(w)
-        if "'" in w:
-            out.add(w[w.index("'") + 1:])
-    return out
-
-
-def cue_words(docs, per_category=150):
-    """Words the training data ties to a category: in >= 5 of its snippets, >= 6x likelier there than in
-    negatives, at least 4 characters, and in at most 1.5% of all snippets (no function words: the gate
-    must let ordinary prose through unscored)."""
-    all_words = [words_of(normalise(d["text"])) for d in docs]
-    df_all = {}
-    for ws in all_words:
-        for w in ws:
-            df_all[w] = df_all.get(w, 0) + 1
-    negatives = [ws for ws, d in zip(all_words, docs) if not d["labels"]]
-    neg_df = {}
-    for ws in negatives:
-        for w in ws:
-            neg_df[w] = neg_df.get(w, 0) + 1
-    cues = set()
-    for cat in CATEGORIES:
-        pos = [ws for ws, d in zip(all_words, docs) if cat in d["labels"]]
-        df = {}
-        for ws in pos:
-            for w in ws:
-                df[w] = df.get(w, 0) + 1
-        scored = []
-        for w, n in df.items():
-            if n < 5 or len(w) < 4 or df_all[w] > 0.015 * len(docs):
-                continue
-            ratio = (n / len(pos)) / ((neg_df.get(w, 0) + 0.5) / max(1, len(negatives)))
-            if ratio >= 6:
-                scored.append((-ratio, w))
-        cues.update(w for _, w in sorted(scored)[:per_category])
-    return sorted(cues)
 
 
 def shingles(text, n=8):
@@ -206,13 +176,9 @@ def is_dev(d):
     return int(hashlib.sha256(d["text"].encode("utf-8")).hexdigest()[:8], 16) % 100 < DEV_SHARE
 
 
-def fasttext_line(d):
-    labels = d["labels"] or ["none"]
-    return " ".join("__label__" + x for x in labels) + " " + normalise(d["text"])
-
-
 def choose_thresholds(probs, docs, precision):
-    """For each category: the lowest threshold with dev precision >= `precision` (and >= 3 true positives)."""
+    """For each category: the lowest threshold at which the development precision is >= `precision` with at
+    least 5 true positives (the usual operating point on a precision-recall curve)."""
     out = {}
     for cat in CATEGORIES:
         scored = sorted(((p.get(cat, 0.0), cat in d["labels"]) for p, d in zip(probs, docs)), reverse=True)
@@ -224,13 +190,99 @@ def choose_thresholds(probs, docs, precision):
             fp += not y
             if i + 1 < len(scored) and scored[i + 1][0] == s:
                 continue  # a threshold takes every snippet at that score
-            if s < 0.05:
+            if s <= 0.0:
                 break
             p = tp / (tp + fp)
-            if p >= precision and tp >= 3:
+            if p >= precision and tp >= 5:
                 best = (s, p, tp / support if support else 0.0)
         out[cat] = best
     return out
+
+
+def run_tool(tool, mode, arg, docs):
+    """Feeds the texts to moisson_learned_tool; returns its output lines, one per text."""
+    data = "".join(json.dumps({"text": d["text"]}, ensure_ascii=False) + "\n" for d in docs)
+    out = subprocess.run([tool, mode, str(arg)], input=data, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit("train_detection_model: %s %s failed: %s" % (tool, mode, out.stderr.strip()))
+    lines = out.stdout.splitlines()
+    if len(lines) != len(docs):
+        sys.exit("train_detection_model: %s gave %d lines for %d texts" % (tool, len(lines), len(docs)))
+    return lines
+
+
+def parse_scores(lines):
+    return [{k: float(v) for k, v in (t.split("=") for t in line.split())} for line in lines]
+
+
+def train_linear(features, docs, tmp, liblinear_train):
+    """One logistic regression per category; returns (weights per category: list of 2^BITS floats, bias)."""
+    rows = 1 << BITS
+    models = {}
+    for cat in CATEGORIES:
+        path = os.path.join(tmp, "train.svm")
+        with open(path, "w") as f:
+            for feats, d in zip(features, docs):
+                f.write(("+1 " if cat in d["labels"] else "-1 ") + feats + "\n")
+        model = os.path.join(tmp, "model")
+        subprocess.run([liblinear_train] + LIBLINEAR + ["-c", COST, path, model], check=True)
+        with open(model) as f:
+            lines = f.read().split("\n")
+        header = dict(l.split(" ", 1) for l in lines[:lines.index("w")] if " " in l)
+        sign = 1.0 if header["label"].split()[0] == "1" else -1.0
+        w = [sign * float(l.split()[0]) for l in lines[lines.index("w") + 1:] if l.strip()]
+        n = int(header["nr_feature"])
+        if len(w) != n + 1:
+            sys.exit("train_detection_model: liblinear model has %d weights for %d features" % (len(w), n))
+        weights = w[:n] + [0.0] * (rows - n)
+        models[cat] = (weights, w[n] * float(header["bias"]))
+    return models
+
+
+def write_model(models, path):
+    """sensitive.lin: the header, then per feature row the classes' weights as int16 (per-class scale)."""
+    import array
+    rows = 1 << BITS
+    scales = []
+    for cat in CATEGORIES:
+        top = max(abs(x) for x in models[cat][0]) or 1.0
+        scales.append(top / 32767.0)
+    q = array.array("h", [0]) * (rows * len(CATEGORIES))
+    for k, cat in enumerate(CATEGORIES):
+        w, s = models[cat][0], scales[k]
+        for i in range(rows):
+            q[i * len(CATEGORIES) + k] = int(round(w[i] / s))
+    if sys.byteorder != "little":
+        q.byteswap()
+    head = "moisson-linear 1\nfeatures 2 bits %d\nlabels %s\nscale %s\nbias %s\nweights\n" % (
+        BITS, " ".join(CATEGORIES), " ".join("%.9g" % s for s in scales),
+        " ".join("%.9g" % models[c][1] for c in CATEGORIES))
+    data = head.encode("ascii") + q.tobytes()
+    with open(path, "wb") as f:
+        f.write(data)
+    return data
+
+
+def compare_fasttext(train, dev, tmp, fasttext, precision):
+    """The fastText trial on the same split: per category, dev precision and recall at its own thresholds."""
+    tr = os.path.join(tmp, "ft-train.txt")
+    with open(tr, "w", encoding="utf-8") as f:
+        for d in train:
+            f.write(" ".join("__label__" + x for x in (d["labels"] or ["none"])) + " " + normalise(d["text"]) + "\n")
+    dv = os.path.join(tmp, "ft-dev.txt")
+    with open(dv, "w", encoding="utf-8") as f:
+        for d in dev:
+            f.write(normalise(d["text"]) + "\n")
+    model = os.path.join(tmp, "ft")
+    subprocess.run([fasttext, "supervised", "-input", tr, "-output", model] + FASTTEXT,
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = subprocess.run([fasttext, "predict-prob", model + ".bin", dv, "-1", "0.0"],
+                         check=True, capture_output=True, text=True).stdout.splitlines()
+    probs = []
+    for line in out:
+        toks = line.split()
+        probs.append({toks[i][len("__label__"):]: float(toks[i + 1]) for i in range(0, len(toks) - 1, 2)})
+    return choose_thresholds(probs, dev, precision), os.path.getsize(model + ".bin")
 
 
 def self_test():
@@ -259,13 +311,23 @@ def main():
     ap.add_argument("files", nargs="*", help="training JSONL (default: training/detection/*.jsonl)")
     ap.add_argument("--out", default=os.path.join(ROOT, "filters/data/model"))
     ap.add_argument("--precision", type=float, default=0.92)
+    ap.add_argument("--tool", default=os.path.join(ROOT, "build/release/filters/moisson_learned_tool"),
+                    help="moisson_learned_tool of a built tree (scripts/setup.sh builds it)")
+    ap.add_argument("--liblinear-train", default="/usr/bin/liblinear-train")
+    ap.add_argument("--compare-fasttext", action="store_true", help="also train fastText and compare")
     ap.add_argument("--fasttext", default="/usr/bin/fasttext")
     ap.add_argument("--write-dev", help="also write the development split in the evaluator's format "
                     "(scripts/eval_detection.py) to this file")
+    ap.add_argument("--bits", type=int, default=BITS, help="hashed feature rows, 2^BITS (default %(default)s)")
+    ap.add_argument("--cost", default=COST, help="liblinear's cost C (default %(default)s)")
     args = ap.parse_args()
+    globals()["BITS"], globals()["COST"] = args.bits, args.cost
     files = sorted(args.files or glob.glob(os.path.join(ROOT, "training/detection/*.jsonl")))
     if not files:
         sys.exit("train_detection_model: no training file")
+    for exe in (args.tool, args.liblinear_train):
+        if not os.access(exe, os.X_OK):
+            sys.exit("train_detection_model: %s: not found (build the tree, install liblinear-tools)" % exe)
     docs, errors = load(files)
     for e in errors[:20]:
         print("train_detection_model: " + e, file=sys.stderr)
@@ -282,39 +344,17 @@ def main():
                                    ensure_ascii=False) + "\n")
     os.makedirs(args.out, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        tr = os.path.join(tmp, "train.txt")
-        with open(tr, "w", encoding="utf-8") as f:
-            for d in train:
-                f.write(fasttext_line(d) + "\n")
-        dv = os.path.join(tmp, "dev.txt")
-        with open(dv, "w", encoding="utf-8") as f:
-            for d in dev:
-                f.write(normalise(d["text"]) + "\n")
-        model = os.path.join(tmp, "model")
-        subprocess.run([args.fasttext, "supervised", "-input", tr, "-output", model] + PARAMS,
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        subprocess.run([args.fasttext, "quantize", "-input", tr, "-output", model, "-qnorm", "-retrain",
-                        "-cutoff", "150000", "-dsub", "2", "-thread", "1", "-seed", "7"],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        out = subprocess.run([args.fasttext, "predict-prob", model + ".ftz", dv, "-1", "0.0"],
-                             check=True, capture_output=True, text=True).stdout.splitlines()
-        probs = []
-        for line in out:
-            toks = line.split()
-            probs.append({toks[i][len("__label__"):]: float(toks[i + 1]) for i in range(0, len(toks) - 1, 2)})
-        if len(probs) != len(dev):
-            sys.exit("train_detection_model: fasttext gave %d predictions for %d snippets" % (len(probs), len(dev)))
-        dst = os.path.join(args.out, "sensitive.ftz")
-        with open(model + ".ftz", "rb") as src, open(dst, "wb") as f:
-            data = src.read()
-            f.write(data)
+        features = run_tool(args.tool, "features", BITS, train)
+        models = train_linear(features, train, tmp, args.liblinear_train)
+        data = write_model(models, os.path.join(args.out, "sensitive.lin"))
         sha = hashlib.sha256(data).hexdigest()
+        with open(os.path.join(args.out, "thresholds.tsv"), "w") as f:
+            f.write("# every category on while the thresholds are chosen\n")
+            for cat in CATEGORIES:
+                f.write("%s\t0\n" % cat)
+        probs = parse_scores(run_tool(args.tool, "scores", args.out, dev))
+        ft = compare_fasttext(train, dev, tmp, args.fasttext, args.precision) if args.compare_fasttext else None
     thresholds = choose_thresholds(probs, dev, args.precision)
-    cues = cue_words(train)
-    with open(os.path.join(args.out, "cues.txt"), "w", encoding="utf-8") as f:
-        f.write("# cue words of the learned stage's gate (scripts/train_detection_model.py)\n")
-        for w in cues:
-            f.write(w + "\n")
     with open(os.path.join(args.out, "thresholds.tsv"), "w") as f:
         f.write("# category\tthreshold\tdev_precision\tdev_recall (written by scripts/train_detection_model.py)\n")
         for cat in CATEGORIES:
@@ -324,9 +364,9 @@ def main():
     negatives = sum(1 for d in docs if not d["labels"])
     with open(os.path.join(args.out, "MODEL.md"), "w") as f:
         f.write("# The learned stage's model\n\nWritten by `scripts/train_detection_model.py`; do not edit.\n\n")
-        f.write("- model: `sensitive.ftz`, %d bytes, SHA-256 `%s`\n" % (len(data), sha))
-        f.write("- fastText 0.9.2 (Debian `fasttext`): `%s`, quantised (`-qnorm -retrain -cutoff 150000 -dsub 2`)\n"
-                % " ".join(PARAMS))
+        f.write("- model: `sensitive.lin`, %d bytes, SHA-256 `%s`\n" % (len(data), sha))
+        f.write("- liblinear 2.3 (Debian `liblinear-tools`): `liblinear-train %s -c %s`, one model per category, "
+                "features version 2 over 2^%d hashed rows, weights quantised to 16 bits\n" % (" ".join(LIBLINEAR), COST, BITS))
         f.write("- data: %s\n" % ", ".join(os.path.relpath(p, ROOT) for p in files))
         f.write("- checks: %d read, %d exact duplicates, %d near duplicates and %d overlapping a held-out set "
                 "dropped; %d kept (%d negatives, %.0f%%)\n" % (report["read"], report["duplicate"],
@@ -341,7 +381,14 @@ def main():
           (len(docs), len(train), len(dev), len(data), sha[:16]))
     for cat in CATEGORIES:
         t, p, r = thresholds[cat]
-        print("  %-30s threshold %s  dev P %.3f R %.3f" % (cat, "off " if t > 1 else "%.3f" % t, p, r))
+        line = "  %-30s threshold %s  dev P %.3f R %.3f" % (cat, "off " if t > 1 else "%.3f" % t, p, r)
+        if ft:
+            line += "   | fastText P %.3f R %.3f" % (ft[0][cat][1], ft[0][cat][2])
+        print(line)
+    if ft:
+        print("  mean dev recall at the precision aim: linear %.3f, fastText %.3f (fastText model %d bytes)" % (
+            sum(thresholds[c][2] for c in CATEGORIES) / len(CATEGORIES),
+            sum(ft[0][c][2] for c in CATEGORIES) / len(CATEGORIES), ft[1]))
 
 
 if __name__ == "__main__":

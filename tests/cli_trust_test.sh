@@ -205,7 +205,7 @@ printf '[filters]\nlearned = true\n' > learned.toml
 run "$moisson" --config learned.toml filter --no-progress --key k.key --ledger learned.db a.jsonl -o learned-out.jsonl
 run "$moisson" datasheet --ledger learned.db
 check "datasheet names the learned stage's model by SHA-256" "0 1" \
-  "$code $(grep -cE 'by a learned classifier, model `sensitive.ftz sha256:[0-9a-f]{64}`' <<<"$out")"
+  "$code $(grep -cE 'by a learned classifier, model `sensitive.lin sha256:[0-9a-f]{64}`' <<<"$out")"
 run "$moisson" datasheet --ledger l.db
 check "datasheet of rules-only runs says the learned stage was not used" 1 "$(grep -c 'the learned stage was not used' <<<"$out")"
 
