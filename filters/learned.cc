@@ -62,8 +62,6 @@ char32_t Lower(char32_t c) {
   return c;
 }
 
-bool IsContinuation(char b) { return (static_cast<unsigned char>(b) & 0xC0) == 0x80; }
-
 constexpr std::uint64_t kFnvOffset = 1469598103934665603ull;
 constexpr std::uint64_t kFnvPrime = 1099511628211ull;
 
@@ -143,90 +141,69 @@ struct Parsed {
   std::vector<Token> tokens;
 };
 
-// Appends `raw` normalised (LearnedDetector::Normalise) to *out, counting its
-// letters and those of the Latin script as filters/language.h does.
-void NormaliseInto(std::string_view raw, std::string* out, std::uint32_t* letters, std::uint32_t* latin) {
-  bool space = out->empty() || out->back() == ' ';
-  std::size_t i = 0;
-  while (i < raw.size()) {
-    const auto b = static_cast<unsigned char>(raw[i]);
-    char32_t c;
-    if (b < 0x80) {
-      c = b;
-      ++i;
-    } else {
-      c = NextCodePoint(raw, &i);
-      if (c == 0x2019 || c == 0x2018) c = '\'';
-    }
-    const bool is_latin = (c < 0x80 && ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) ||
-                          (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7);
-    const bool is_other = c >= 0x370 && c != 0xFFFD && !(c >= 0x2000 && c <= 0x2BFF) && !(c >= 0x3000 && c <= 0x303F);
-    *letters += is_latin || is_other;
-    *latin += is_latin;
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 || c == 0x202F || c == '\f' || c == '\v') {
-      if (!space) out->push_back(' ');
-      space = true;
-    } else if (IsPunct(c)) {
-      if (!space) out->push_back(' ');
-      if (c < 0x80) out->push_back(static_cast<char>(c));
-      else AppendUtf8(c, out);
-      out->push_back(' ');
-      space = true;
-    } else {
-      if (c < 0x80) out->push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
-      else AppendUtf8(Lower(c), out);
-      space = false;
-    }
-  }
-}
+// A token being read: its bytes as the model reads them (lower case,
+// apostrophes made ASCII), with its hash, stem and apostrophe noted on the way.
+class TokenReader {
+ public:
+  bool empty() const { return bytes_.empty(); }
 
-// Reads the tokens of one normalised sentence: their hashes and who the
-// sentence is about.
-void Tokenise(std::string_view norm, Sentence* s, std::vector<Token>* tokens) {
-  const AnchorTable& anchors = AnchorTable::Get();
-  s->first_token = static_cast<std::uint32_t>(tokens->size());
-  std::size_t p = 0;
-  while (p < norm.size()) {
-    std::size_t q = norm.find(' ', p);
-    if (q == std::string_view::npos) q = norm.size();
-    const std::string_view word = norm.substr(p, q - p);
-    p = q + 1;
-    if (word.empty()) continue;
-    Token t{kFnvOffset, 0, 0, false};
-    std::size_t code_points = 0, apostrophe = std::string_view::npos;
-    std::uint64_t up_to_apostrophe = 0;
-    for (std::size_t i = 0; i < word.size(); ++i) {
-      if (!IsContinuation(word[i])) {
-        if (code_points == 5) t.stem = t.hash;
-        ++code_points;
-      }
-      t.hash = (t.hash ^ static_cast<unsigned char>(word[i])) * kFnvPrime;
-      if (word[i] == '\'' && apostrophe == std::string_view::npos) {
-        apostrophe = i;
-        up_to_apostrophe = t.hash;
-      }
+  // Appends one ASCII byte that is neither a blank, a punctuation mark nor an
+  // apostrophe, already lowered: the common case, kept short.
+  void AddPlain(char c) {
+    if (code_points_ == 5) stem_ = hash_;
+    ++code_points_;
+    suffix_start_[code_points_ % 4] = bytes_.size();
+    bytes_.push_back(c);
+    hash_ = (hash_ ^ static_cast<unsigned char>(c)) * kFnvPrime;
+  }
+
+  // Appends one code point, already lowered.
+  void Add(char32_t c) {
+    if (code_points_ == 5) stem_ = hash_;
+    ++code_points_;
+    const std::size_t from = bytes_.size();
+    if (c < 0x80) bytes_.push_back(static_cast<char>(c));
+    else AppendUtf8(c, &bytes_);
+    for (std::size_t i = from; i < bytes_.size(); ++i) hash_ = (hash_ ^ static_cast<unsigned char>(bytes_[i])) * kFnvPrime;
+    if (c == '\'' && apostrophe_ == std::string::npos) {
+      apostrophe_ = bytes_.size();
+      up_to_apostrophe_ = hash_;
     }
-    if (code_points <= 5) t.stem = t.hash;
-    if (code_points > 5) {
-      std::size_t i = word.size(), seen = 0;
-      while (i > 0 && seen < 4) {
-        --i;
-        if (!IsContinuation(word[i])) ++seen;
-      }
-      t.suffix = Fnv(word.substr(i));
-    }
-    t.content = code_points > 3;
-    int who = anchors.Find(t.hash);
+    suffix_start_[code_points_ % 4] = from;  // the last four code points' starts, in a ring
+  }
+
+  // Ends the token: appends it to *tokens, notes who it names in *s, and
+  // (for Normalise) appends its bytes and a space to *norm.
+  void Finish(Sentence* s, std::vector<Token>* tokens, std::string* norm) {
+    if (bytes_.empty()) return;
+    Token t{hash_, code_points_ <= 5 ? hash_ : stem_, 0, code_points_ > 3};
+    if (code_points_ > 5) t.suffix = Fnv(std::string_view(bytes_).substr(suffix_start_[(code_points_ + 1) % 4]));
+    const AnchorTable& anchors = AnchorTable::Get();
+    int who = anchors.Find(hash_);
     // "j'ai", "qu'il": the part up to the apostrophe and the part after it.
-    if (apostrophe != std::string_view::npos) {
-      who |= anchors.Find(up_to_apostrophe) | (anchors.Find(Fnv(word.substr(apostrophe + 1))) & 2);
+    if (apostrophe_ != std::string::npos) {
+      who |= anchors.Find(up_to_apostrophe_) | (anchors.Find(Fnv(std::string_view(bytes_).substr(apostrophe_))) & 2);
     }
     s->first_person |= (who & 1) != 0;
     s->others |= (who & 2) != 0;
     tokens->push_back(t);
+    if (norm) {
+      norm->append(bytes_);
+      norm->push_back(' ');
+    }
+    bytes_.clear();
+    hash_ = kFnvOffset;
+    stem_ = 0;
+    code_points_ = 0;
+    apostrophe_ = std::string::npos;
   }
-  s->last_token = static_cast<std::uint32_t>(tokens->size());
-}
+
+ private:
+  std::string bytes_;
+  std::uint64_t hash_ = kFnvOffset, stem_ = 0, up_to_apostrophe_ = 0;
+  std::size_t code_points_ = 0, apostrophe_ = std::string::npos;
+  std::array<std::size_t, 4> suffix_start_{};
+};
 
 // Calls f(row hash) for each feature of one sentence (the header's list).
 template <typename F>
@@ -246,40 +223,98 @@ void ForEachFeature(const Sentence& s, const std::vector<Token>& tokens, F&& f) 
   }
 }
 
-// Cuts `text` into sentences: at . ! ? followed by a space or the end, at
-// every line end (which also starts a new paragraph), and at a space past
-// kMaxSentenceBytes; normalises and tokenises each.
-void Parse(std::string_view text, Parsed* out) {
+// ASCII bytes by what Parse does with them: kSlow for blanks, punctuation,
+// apostrophes and non-ASCII bytes (the general path), else a byte inside a
+// token: a lower or upper case letter, or another plain byte (digit, symbol).
+enum : std::uint8_t { kSlow = 0, kLower = 1, kUpper = 2, kPlain = 3 };
+constexpr std::array<std::uint8_t, 256> kAsciiKind = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0x21; c < 0x7F; ++c) t[c] = kPlain;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kLower;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kUpper;
+  for (char c : std::string_view(".,;:!?()[]\"'")) t[static_cast<unsigned char>(c)] = kSlow;
+  return t;
+}();
+
+// Reads `text` in one pass: cuts it into sentences (at . ! ? followed by a
+// space or the end, at every line end, which also starts a new paragraph,
+// and at a space past kMaxSentenceBytes) and each sentence into tokens (runs
+// of letters and digits, and each punctuation mark alone), counting its
+// letters and those of the Latin script as filters/language.h does. With
+// `norm`, also writes the tokens as LearnedDetector::Normalise gives them.
+void Parse(std::string_view text, Parsed* out, std::string* norm = nullptr) {
   out->sentences.clear();
   out->tokens.clear();
-  std::string norm;
-  std::size_t start = 0;
+  thread_local TokenReader token;
+  Sentence s;
+  std::size_t start = 0;       // of the sentence being read
+  bool between = true;         // no sentence open: blanks are skipped
   std::uint32_t paragraph = 0;
-  auto flush = [&](std::size_t end) {
-    while (start < end && (text[start] == ' ' || text[start] == '\n' || text[start] == '\t' || text[start] == '\r')) ++start;
-    if (end <= start) return;
-    Sentence s;
-    s.start = static_cast<std::uint32_t>(start);
-    s.end = static_cast<std::uint32_t>(end);
-    s.paragraph = paragraph;
-    norm.clear();
-    NormaliseInto(text.substr(start, end - start), &norm, &s.letters, &s.latin);
-    Tokenise(norm, &s, &out->tokens);
-    out->sentences.push_back(s);
-    start = end;
+  auto end_sentence = [&](std::size_t end) {
+    token.Finish(&s, &out->tokens, norm);
+    if (end > start) {
+      s.start = static_cast<std::uint32_t>(start);
+      s.end = static_cast<std::uint32_t>(end);
+      s.paragraph = paragraph;
+      s.last_token = static_cast<std::uint32_t>(out->tokens.size());
+      out->sentences.push_back(s);
+    }
+    s = Sentence();
+    between = true;
   };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\n') {
-      flush(i + 1);
-      ++paragraph;
-    } else if ((c == '.' || c == '!' || c == '?') && (i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\n')) {
-      flush(i + 1);
-    } else if (i - start >= kMaxSentenceBytes && c == ' ') {
-      flush(i);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (between) {
+      while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t' || text[i] == '\r')) {
+        paragraph += text[i] == '\n';
+        ++i;
+      }
+      if (i == text.size()) break;
+      start = i;
+      s.first_token = static_cast<std::uint32_t>(out->tokens.size());
+      between = false;
+    }
+    const std::size_t at = i;
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (const std::uint8_t kind = kAsciiKind[b]; kind != kSlow) {
+      // An ASCII letter or digit (or a symbol such as - / @): inside a token.
+      token.AddPlain(static_cast<char>(kind == kUpper ? b + 32 : b));
+      s.letters += kind != kPlain;
+      s.latin += kind != kPlain;
+      ++i;
+      continue;
+    }
+    char32_t c;
+    if (b < 0x80) {
+      c = b;
+      ++i;
+    } else {
+      c = NextCodePoint(text, &i);
+      if (c == 0x2019 || c == 0x2018) c = '\'';
+    }
+    const bool is_latin = (c < 0x80 && ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) ||
+                          (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7);
+    const bool is_other = c >= 0x370 && c != 0xFFFD && !(c >= 0x2000 && c <= 0x2BFF) && !(c >= 0x3000 && c <= 0x303F);
+    s.letters += is_latin || is_other;
+    s.latin += is_latin;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 || c == 0x202F || c == '\f' || c == '\v') {
+      token.Finish(&s, &out->tokens, norm);
+      if (c == '\n') {
+        end_sentence(i);
+        ++paragraph;
+      } else if (c == ' ' && at - start >= kMaxSentenceBytes) {
+        end_sentence(at);
+      }
+    } else if (IsPunct(c)) {
+      token.Finish(&s, &out->tokens, norm);
+      token.Add(c);
+      token.Finish(&s, &out->tokens, norm);
+      if ((c == '.' || c == '!' || c == '?') && (i == text.size() || text[i] == ' ' || text[i] == '\n')) end_sentence(i);
+    } else {
+      token.Add(c < 0x80 ? (c >= 'A' && c <= 'Z' ? c + 32 : c) : Lower(c));
     }
   }
-  flush(text.size());
+  if (!between) end_sentence(text.size());
 }
 
 struct Window {
@@ -381,9 +416,9 @@ struct LearnedDetector::Impl {
 std::string LearnedDetector::Normalise(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 16);
-  std::uint32_t letters = 0, latin = 0;
-  NormaliseInto(text, &out, &letters, &latin);
-  while (!out.empty() && out.back() == ' ') out.pop_back();
+  Parsed parsed;
+  Parse(text, &parsed, &out);
+  if (!out.empty()) out.pop_back();  // the space after the last token
   return out;
 }
 
