@@ -90,7 +90,7 @@ struct FilterConfig {
   bool page_signals = true;   // honour noai/noindex/tdm-reservation found in a dump's pages
   bool site_lists = true;     // drop documents whose URL is on a [blocklists] category
   std::string data_dir;       // detector data (patterns/cues.txt, personal/*.txt); "" = built in
-  bool learned = false;       // the learned stage of sensitive.*/minor (filters/learned.h)
+  bool learned = true;        // the learned stage of sensitive.*/minor (filters/learned.h)
   std::string uncovered_languages = "flag";  // not French or English: "flag", "drop" or "keep"
   std::string model_dir;      // its model folder (sensitive.ftz, thresholds.tsv, cues.txt); "" = built in
 };

@@ -206,7 +206,12 @@ run "$moisson" --config learned.toml filter --no-progress --key k.key --ledger l
 run "$moisson" datasheet --ledger learned.db
 check "datasheet names the learned stage's model by SHA-256" "0 1" \
   "$code $(grep -cE 'by a learned classifier, model `sensitive.lin sha256:[0-9a-f]{64}`' <<<"$out")"
+# On by default; `learned = false` runs the rules alone, and the datasheet says so.
 run "$moisson" datasheet --ledger l.db
+check "datasheet of default runs names the model" 1 "$(grep -cE 'by a learned classifier, model `sensitive.lin sha256:[0-9a-f]{64}`' <<<"$out")"
+printf '[filters]\nlearned = false\n' > rules.toml
+run "$moisson" --config rules.toml filter --no-progress --key k.key --ledger rules.db a.jsonl -o rules-out.jsonl
+run "$moisson" datasheet --ledger rules.db
 check "datasheet of rules-only runs says the learned stage was not used" 1 "$(grep -c 'the learned stage was not used' <<<"$out")"
 
 # --- 7. Registries and ledgers that do not exist yet -----------------------------

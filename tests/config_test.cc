@@ -160,6 +160,9 @@ TEST_CASE("Config: filter actions, switches and input fields", "[config]") {
   auto not_string = ParseConfig("[filters.actions]\n\"id.email\" = 3\n", "f.toml");
   REQUIRE_FALSE(not_string.ok());
   CHECK(not_string.status().message().find("f.toml:2:") == 0);
+  // The learned stage is on unless turned off.
+  CHECK(ParseConfig("", "f.toml")->filters.learned);
+  CHECK_FALSE(ParseConfig("[filters]\nlearned = false\n", "f.toml")->filters.learned);
   auto lang = ParseConfig("[filters]\nlearned = true\nuncovered_languages = \"drop\"\n", "f.toml");
   REQUIRE(lang.ok());
   CHECK(lang->filters.learned);
