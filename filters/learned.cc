@@ -441,10 +441,19 @@ std::vector<std::pair<std::uint32_t, float>> LearnedDetector::Features(std::stri
 
 Result<LearnedDetector> LearnedDetector::Load(const std::string& model_dir) {
   const std::string dir = model_dir.empty() ? std::string(MOISSON_FILTERS_DATA_DIR) + "/model" : model_dir;
-  auto impl = std::make_shared<Impl>();
   const std::string model_path = dir + "/sensitive.lin";
   auto bytes = ReadFileToString(model_path, 64u << 20);
   if (!bytes.ok()) return Status::NotFound(model_path + ": cannot read the learned stage's model (" + bytes.status().message() + ")");
+  const std::string thresholds_path = dir + "/thresholds.tsv";
+  auto thresholds = ReadFileToString(thresholds_path);
+  if (!thresholds.ok()) return thresholds.status();
+  return FromBytes(*bytes, *thresholds, model_path, thresholds_path);
+}
+
+Result<LearnedDetector> LearnedDetector::FromBytes(std::string_view model, std::string_view thresholds,
+                                                   const std::string& model_name,
+                                                   const std::string& thresholds_name) {
+  auto impl = std::make_shared<Impl>();
   // The format (written by scripts/train_detection_model.py):
   //   moisson-linear 1
   //   features VERSION bits B
@@ -453,14 +462,14 @@ Result<LearnedDetector> LearnedDetector::Load(const std::string& model_dir) {
   //   bias B...                   (per class)
   //   weights
   //   2^B rows of K little-endian int16
-  const std::string& data = *bytes;
+  const std::string_view data = model;
   auto bad = [&](const std::string& why) {
-    return Status::InvalidArgument(model_path + ": not a moisson linear model (" + why + ")");
+    return Status::InvalidArgument(model_name + ": not a moisson linear model (" + why + ")");
   };
-  if (data.compare(0, kMagic.size(), kMagic) != 0) return bad("no 'moisson-linear 1' header");
+  if (data.substr(0, kMagic.size()) != kMagic) return bad("no 'moisson-linear 1' header");
   const std::size_t body = data.find("weights\n");
-  if (body == std::string::npos) return bad("no weights");
-  std::istringstream head(data.substr(kMagic.size(), body - kMagic.size()));
+  if (body == std::string_view::npos) return bad("no weights");
+  std::istringstream head(std::string(data.substr(kMagic.size(), body - kMagic.size())));
   std::string line, word;
   int version = 0;
   std::vector<float>& scale = impl->scale;
@@ -510,10 +519,7 @@ Result<LearnedDetector> LearnedDetector::Load(const std::string& model_dir) {
   }
   impl->version = "sensitive.lin sha256:" + Sha256Hex(data);
   impl->threshold.fill(2.0f);
-  const std::string thresholds_path = dir + "/thresholds.tsv";
-  auto thresholds = ReadFileToString(thresholds_path);
-  if (!thresholds.ok()) return thresholds.status();
-  std::istringstream tin(*thresholds);
+  std::istringstream tin{std::string(thresholds)};
   int line_no = 0;
   while (std::getline(tin, line)) {
     ++line_no;
@@ -521,10 +527,10 @@ Result<LearnedDetector> LearnedDetector::Load(const std::string& model_dir) {
     std::istringstream fields(line);
     std::string cat;
     float t = 0;
-    if (!(fields >> cat >> t)) return Status::AtLine(thresholds_path, line_no, "expected: category threshold ...");
+    if (!(fields >> cat >> t)) return Status::AtLine(thresholds_name, line_no, "expected: category threshold ...");
     auto c = ParseCategory(cat);
     if (!c || !(IsSensitive(*c) || *c == Category::kMinor)) {
-      return Status::AtLine(thresholds_path, line_no, "not a sensitive.* or minor category: " + cat);
+      return Status::AtLine(thresholds_name, line_no, "not a sensitive.* or minor category: " + cat);
     }
     impl->threshold[static_cast<int>(*c)] = t;
   }

@@ -74,6 +74,11 @@ class LearnedDetector {
   // built into this binary, filters/data/model). Errors name the file (a
   // missing model, a malformed header or size, a malformed line).
   static Result<LearnedDetector> Load(const std::string& model_dir = "");
+  // The same from the files' bytes; errors name `model_name` or
+  // `thresholds_name` (tests, fuzzers).
+  static Result<LearnedDetector> FromBytes(std::string_view model, std::string_view thresholds,
+                                           const std::string& model_name = "sensitive.lin",
+                                           const std::string& thresholds_name = "thresholds.tsv");
 
   // Appends the model's findings in `text` for categories that `skip` does
   // not already hold (the rules found them: nothing to add).

@@ -72,6 +72,7 @@ TEST_CASE("Learned stage: a missing or damaged model is an error naming the file
   auto missing = LearnedDetector::Load(dir.path);
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.status().message().find(dir.path + "/sensitive.lin") == 0);
+  Write(dir.path + "/thresholds.tsv", Slurp(kModelDir + "/thresholds.tsv"));
   Write(dir.path + "/sensitive.lin", "not a model");
   auto damaged = LearnedDetector::Load(dir.path);
   REQUIRE_FALSE(damaged.ok());
