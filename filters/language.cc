@@ -23,10 +23,22 @@ constexpr std::string_view kEnglish[] = {"the", "and", "with", "that", "was", "t
                                          "after", "about", "which", "they", "were", "been", "would", "there", "their",
                                          "what"};
 
+// Sets the bit of `word` (lower case already) in *fr or *en when it is a
+// marker. Only words of 2 to 6 bytes can be one.
+void Mark(std::string_view word, std::uint32_t* fr, std::uint32_t* en) {
+  for (std::size_t k = 0; k < std::size(kFrench); ++k) {
+    if (kFrench[k].size() == word.size() && kFrench[k] == word) *fr |= 1u << k;
+  }
+  for (std::size_t k = 0; k < std::size(kEnglish); ++k) {
+    if (kEnglish[k].size() == word.size() && kEnglish[k] == word) *en |= 1u << k;
+  }
+}
+
 // "fr", "en" or "" from the distinct marker words of `sample`.
 std::string_view ByMarkers(std::string_view sample) {
   std::uint32_t fr = 0, en = 0;  // bit i: marker i seen
   std::size_t i = 0;
+  char lower[8];
   while (i < sample.size()) {
     while (i < sample.size() && !std::isalpha(static_cast<unsigned char>(sample[i])) &&
            static_cast<unsigned char>(sample[i]) < 0x80) {
@@ -41,9 +53,13 @@ std::string_view ByMarkers(std::string_view sample) {
       ++i;
       continue;
     }
-    const std::string word = AsciiLower(sample.substr(i, j - i));
-    for (std::size_t k = 0; k < std::size(kFrench); ++k) fr |= (word == kFrench[k]) ? 1u << k : 0u;
-    for (std::size_t k = 0; k < std::size(kEnglish); ++k) en |= (word == kEnglish[k]) ? 1u << k : 0u;
+    if (j - i >= 2 && j - i <= 6) {
+      for (std::size_t k = i; k < j; ++k) {
+        const char c = sample[k];
+        lower[k - i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+      }
+      Mark(std::string_view(lower, j - i), &fr, &en);
+    }
     i = j;
   }
   const int nfr = __builtin_popcount(fr), nen = __builtin_popcount(en);
