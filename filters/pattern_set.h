@@ -84,10 +84,10 @@ inline constexpr PatternDef kPatterns[] = {
      R"((?:google\.[a-z.]{2,6}/maps|maps\.google\.[a-z.]{2,6}|goo\.gl/maps|openstreetmap\.org|osm\.org|maps\.apple\.com|waze\.com|bing\.com/maps)[^\s"'<>)]*)",
      kCi, 512},
     {kAddressFr,
-     R"(\b\d{1,4}(?:\s?(?:bis|ter|quater|[a-d]))?,?\s(?:rue|avenue|av\.|boulevard|bd|chemin|impasse|allée|allee|place|quai|route|cours|square|passage|lieu-dit|résidence|residence|sentier|hameau|faubourg|rond-point|esplanade|ruelle|villa|cité|cite)\s[^\n,;()0-9]+)",
+     R"(\b\d{1,4}(?:\s?(?:bis|ter|quater|[a-d]))?,?\s(?:rue|avenue|av\.|boulevard|bd|chemin|impasse|allée|allee|place|quai|route|cours|square|passage|lieu-dit|résidence|residence|sentier|hameau|faubourg|rond-point|esplanade|ruelle|villa|cité|cite|lotissement|clos|mail|promenade|montée|montee|traverse|venelle|voie|domaine|parc)\s[^\n,;()0-9]+)",
      kCi | kU8, 256},
     {kAddressEn,
-     R"(\b\d{1,5}[A-Za-z]?\s(?:[A-Z][A-Za-z'\-]+\s){1,3}(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Lane|Ln\.?|Drive|Dr\.?|Boulevard|Blvd\.?|Court|Ct\.?|Terrace|Place|Pl\.?|Way|Close|Crescent|Gardens|Square|Sq\.?|Parkway|Pkwy|Highway|Hwy)\b(?:\s(?:NW|NE|SW|SE|N|S|E|W)\b)?)",
+     R"(\b\d{1,5}[A-Za-z]?\s(?:(?:[A-Z][A-Za-z'\-]*|\d{1,3}(?:st|nd|rd|th))\s){1,3}(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Lane|Ln\.?|Drive|Dr\.?|Boulevard|Blvd\.?|Court|Ct\.?|Terrace|Place|Pl\.?|Way|Close|Crescent|Gardens|Square|Sq\.?|Parkway|Pkwy|Highway|Hwy|Hill|Walk|Park|Path|Trail|Row|Mews|Grove|Rise|View|Green|Circle|Cir\.?|Loop|Vale|Parade|Heights|Cottages|Chase|Brae|Wynd)\b(?:\s(?:NW|NE|SW|SE|N|S|E|W)\b)?)",
      0, 160},
 };
 

@@ -51,7 +51,8 @@ struct Candidate {
 
 // The lists of filters/data/patterns/cues.txt.
 struct Cues {
-  std::vector<std::string> personal_address, business_address, personal_geo, encyclopedic_geo, banking;
+  std::vector<std::string> personal_address, address_person, address_field, business_address, personal_geo,
+      encyclopedic_geo, banking;
 };
 
 Result<Cues> LoadCues(const std::string& path) {
@@ -67,6 +68,8 @@ Result<Cues> LoadCues(const std::string& path) {
     if (t.empty() || t.front() == '#') continue;
     if (t.front() == '[') {
       if (t == "[personal_address]") cur = &c.personal_address;
+      else if (t == "[address_person]") cur = &c.address_person;
+      else if (t == "[address_field]") cur = &c.address_field;
       else if (t == "[business_address]") cur = &c.business_address;
       else if (t == "[personal_geo]") cur = &c.personal_geo;
       else if (t == "[encyclopedic_geo]") cur = &c.encyclopedic_geo;
@@ -106,6 +109,65 @@ std::string Before(std::string_view text, std::size_t from, std::size_t n) {
   return AsciiLower(text.substr(start, from - start));
 }
 std::string After(std::string_view text, std::size_t to, std::size_t n) { return AsciiLower(text.substr(to, n)); }
+
+// Does the address starting at `from` open a line under a line that reads as
+// a name (a letter head, an envelope: "Mme Renée Colin\n4 rue de la Poste")?
+bool UnderANameLine(std::string_view text, std::size_t from) {
+  std::size_t line_start = from;
+  while (line_start > 0 && (text[line_start - 1] == ' ' || text[line_start - 1] == '\t')) --line_start;
+  if (line_start == 0 || text[line_start - 1] != '\n') return false;
+  std::size_t end = line_start - 1;  // the newline ending the line above
+  while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\r')) --end;
+  std::size_t start = end;
+  while (start > 0 && text[start - 1] != '\n') --start;
+  std::string_view line = text.substr(start, end - start);
+  // A flat or building line between the name and the street ("Apt 6D",
+  // "Flat 2", "Bât. B, apt 12"): the name is the line above it.
+  static const RE2 unit(R"((?i)^(?:apt\.?|apartment|flat|suite|unit|bât\.?|bat\.?|appt\.?|appartement|étage|etage|escalier)\s?[\w.,° ]{0,16}$)");
+  if (start > 0 && RE2::FullMatch(re2::StringPiece(line.data(), line.size()), unit)) {
+    end = start - 1;
+    while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\r')) --end;
+    start = end;
+    while (start > 0 && text[start - 1] != '\n') --start;
+    line = text.substr(start, end - start);
+  }
+  if (line.empty() || line.size() > 50) return false;
+  int words = 0;
+  bool in_word = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c >= '0' && c <= '9') return false;  // a street line, a date, a reference
+    const bool space = c == ' ' || c == ',';
+    if (!space && !in_word) {
+      ++words;
+      // Each word of a name starts with a capital (or is a title such as "M.").
+      const bool capital = (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) == 0xC3;
+      if (!capital && c != '&' && line.substr(i, 3) != "de " && line.substr(i, 3) != "du " && line.substr(i, 3) != "le ") {
+        return false;
+      }
+    }
+    in_word = !space;
+  }
+  return words >= 2 && words <= 5;
+}
+
+// Is the address candidate [from, to) a natural person's (docs/detection.md,
+// "geo.address")? A business, venue or institution next to it says no
+// unless something right before says someone lives there; else it is a
+// person's when the text says someone lives there (within 200 bytes before),
+// names a person just before it (a relation, a title, a pronoun, a home), is
+// a form's or a parcel's address field, or a letter head.
+bool PersonalAddress(std::string_view text, std::uint32_t from, std::uint32_t to, const Cues& cues) {
+  const std::string near = Before(text, from, 60);
+  const bool business = HasCue(near, cues.business_address) || HasCue(After(text, to, 30), cues.business_address);
+  if (business && !HasCue(near, cues.personal_address)) return false;
+  if (HasCue(Before(text, from, 200), cues.personal_address)) return true;
+  if (HasCue(Before(text, from, 100), cues.address_person)) return true;
+  if (HasCue(Before(text, from, 60), cues.address_field)) return true;
+  // Said after it: "…, chez mes parents", "… is where I live now".
+  if (HasCue(After(text, to, 80), cues.personal_address)) return true;
+  return UnderANameLine(text, from);
+}
 
 int CountDigits(std::string_view s) {
   int n = 0;
@@ -157,6 +219,7 @@ struct PatternDetector::Impl {
   Cues cues;
   std::unique_ptr<RE2> map_coords;    // coordinates inside a map link
   std::unique_ptr<RE2> postcode_tail;  // ", 75011 Paris" / ", London NW1 6XE" after a street
+  std::unique_ptr<RE2> flat_before;    // "Flat 5, " before a street number
   ~Impl() {
     hs_free_scratch(prototype);
     hs_free_database(db);
@@ -201,8 +264,13 @@ Result<PatternDetector> PatternDetector::Create(const std::string& data_dir) {
   if (!cues.ok()) return cues.status();
   impl->cues = std::move(cues).value();
   impl->map_coords = std::make_unique<RE2>(R"((-?\d{1,2}\.\d{2,})\s*(?:,|%2C|~|/|&mlon=|&lon=)\s*(-?\d{1,3}\.\d{2,}))");
+  // After a street: flats and floors, then a French postcode and town, or
+  // localities and a UK postcode or a US state and ZIP code.
   impl->postcode_tail = std::make_unique<RE2>(
-      R"(^(,?\s*(?:\d{5}\s+[^\d\s,.;()][^\n,.;()]{1,40}|[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?,?\s(?:[A-Z]{2}\s\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}))))");
+      R"(^((?:\s*[,\-–]?\s*(?i:(?:bât\.?|bat\.?|bâtiment|batiment|appartement|appt\.?|apt\.?|app\.?|apartment|unit|suite|ste\.?|flat|floor|escalier|esc\.?|porte)\s?[\w°\-]{1,6}|#\s?\w{1,6}|\d{1,2}(?:e|er|ème|eme|st|nd|rd|th)\s(?:étage|etage|gauche|droite|floor)(?:\s(?:gauche|droite))?|résidence\s(?:\pL+\s?){1,3}))*)"
+      R"((?:\s*[,\-–]?\s*\d{5}\s+\p{Lu}[\pL'\-]*(?:[ \-](?:\p{Lu}[\pL'\-]*|sur|sous|en|le|la|les|de|du|des|lès|d'\pL[\pL\-]*|l'\pL[\pL\-]*)){0,4}(?:\s+CEDEX(?:\s\d{1,2})?)?)"
+      R"(|(?:,?\s*\p{Lu}[\pL'\-]*(?:\s\p{Lu}[\pL'\-]*){0,2}){1,3},?\s(?:[A-Z]{2}\s\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}))))");
+  impl->flat_before = std::make_unique<RE2>(R"(((?i:flat|apt\.?|apartment|unit|suite)\s?\w{1,4},\s?|\d{1,2}/\d{1,2},\s?)$)");
   return PatternDetector(std::move(impl));
 }
 
@@ -605,36 +673,56 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
     case kAddressFr:
     case kAddressEn: {
       if (digit(prev(from)) || prev(from) == '.' || prev(from) == ',') break;
-      // Trim the street name at a word that starts a new clause.
-      std::string_view s = span();
+      // Trim the street name at a word that starts a new clause ("28 rue
+      // Molière avec mon papa"); "de la", "du", "des" are part of a name.
       if (c.id == kAddressFr) {
-        static const char* const kStops[] = {" et ", " à ", " le ", " la ", " pour ", " depuis ", " avant ", " après ",
-                                             " en ", " dans ", " sur ", " entre ", " avec ", " mais ", " ou ", " près ",
-                                             " a ", " qui ", " est ", " sont ", " ont "};
+        static const std::string_view kStops[] = {"et", "à", "pour", "depuis", "avant", "après", "en", "dans", "sur",
+                                                  "entre", "avec", "mais", "ou", "près", "a", "qui", "est", "sont",
+                                                  "ont", "le", "la", "les", "au", "aux", "chez", "on", "il", "elle",
+                                                  "je", "j'ai", "nous", "vous", "c'est", ":", "?", "!", "-", "–"};
+        const std::string_view s = span();
+        // Words: the number (and bis/ter), the street type, then the name.
+        std::size_t p = 0, word = 0;
+        std::string_view previous;
         std::size_t cut = s.size();
-        // The street name: skip its first word (after the street type).
-        const std::size_t type_end = s.find(' ', s.find_first_of(" \t", s.find_first_not_of("0123456789 ,bisterquatABCDabcd")) + 1);
-        for (const char* stop : kStops) {
-          const std::size_t p = s.find(stop, type_end == std::string_view::npos ? 0 : type_end);
-          if (p != std::string_view::npos) cut = std::min(cut, p);
+        while (p < s.size()) {
+          while (p < s.size() && s[p] == ' ') ++p;
+          std::size_t q = p;
+          while (q < s.size() && s[q] != ' ') ++q;
+          if (q == p) break;
+          const std::string w = AsciiLower(s.substr(p, q - p));
+          const bool name_article = (w == "la" || w == "le" || w == "les") && (previous == "de" || previous == "De");
+          // The street type is at least the second word: stops only after it,
+          // and after one word of the name.
+          if (word >= 3 && !name_article &&
+              std::find(std::begin(kStops), std::end(kStops), std::string_view(w)) != std::end(kStops)) {
+            cut = p;
+            break;
+          }
+          previous = s.substr(p, q - p);
+          ++word;
+          p = q;
         }
         to = from + static_cast<std::uint32_t>(cut);
         while (to > from && (text[to - 1] == ' ' || text[to - 1] == '.')) --to;
       }
-      // Postcode and town after it.
-      re2::StringPiece tail(text.data() + to, std::min<std::size_t>(80, text.size() - to));
+      // A flat before the number on the same line ("Flat 5, 27 Marlborough
+      // Road", "Apt 2, 312 Elm Street").
+      {
+        re2::StringPiece before_number(text.data() + (from > 24 ? from - 24 : 0), from > 24 ? 24 : from);
+        re2::StringPiece flat;
+        if (RE2::PartialMatch(before_number, *flat_before, &flat)) from -= static_cast<std::uint32_t>(flat.size());
+      }
+      // Flat or floor, postcode and town after it.
+      re2::StringPiece tail(text.data() + to, std::min<std::size_t>(120, text.size() - to));
       re2::StringPiece m;
       if (RE2::PartialMatch(tail, *postcode_tail, &m)) {
         to += static_cast<std::uint32_t>(m.size());
         while (to > from && (text[to - 1] == ' ' || text[to - 1] == '.')) --to;
       }
-      const std::string before = Before(text, from, 200);
-      const std::string around = before + " " + After(text, to, 120);
-      // A person's address: introduced by a personal cue. A business's,
-      // venue's or institution's is not personal data; with no cue at all we
-      // do not guess (docs/detection.md).
-      if (!HasCue(before, cues.personal_address)) break;
-      if (HasCue(Before(text, from, 60), cues.business_address) && !HasCue(Before(text, from, 60), cues.personal_address)) break;
+      // A business's, venue's or institution's address is not personal
+      // data; with nothing that says a person lives there we do not guess.
+      if (!PersonalAddress(text, from, to, cues)) break;
       emit(Category::kGeoAddress);
       break;
     }

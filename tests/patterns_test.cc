@@ -324,3 +324,34 @@ TEST_CASE("Addresses: forms with a name, relations' homes, moving in, neighbours
   CHECK(Found("Visit our store at 500 Market Street, San Francisco, open daily.", Category::kGeoAddress).empty());
   CHECK(Found("La mairie se trouve au 1 place de l'Hôtel de Ville.", Category::kGeoAddress).empty());
 }
+
+// Issue 14 §3, second pass (each failed before): street names with "de la",
+// flats and floors before the postcode, letter heads, address fields, a
+// relation or a title just before, a home said after; businesses named
+// before their address stay quiet.
+TEST_CASE("Addresses: names with articles, flats and floors, letter heads, fields", "[patterns]") {
+  CHECK(Found("Ma sœur habite 12 rue de la Paix, 3e étage, 54000 Nancy.", Category::kGeoAddress) ==
+        V{"12 rue de la Paix, 3e étage, 54000 Nancy"});
+  CHECK(Found("Pour le colis : 4 résidence Les Mimosas, bât. C, 13090 Aix-en-Provence, merci !", Category::kGeoAddress)
+            .empty());  // no person: a parcel address without a name or a field
+  CHECK(Found("Ship to: 908 Sunset Blvd, Apt 14, Los Angeles, CA 90026", Category::kGeoAddress) ==
+        V{"908 Sunset Blvd, Apt 14, Los Angeles, CA 90026"});
+  CHECK(Found("Ellen Marsh\nApt 6D\n310 West 89th Street\nNew York, NY 10024", Category::kGeoAddress) ==
+        V{"310 West 89th Street\nNew York, NY 10024"});
+  CHECK(Found("Mme Renée Colin\n4 rue de la Poste\n89100 Sens\n\nChère Mamie,", Category::kGeoAddress) ==
+        V{"4 rue de la Poste\n89100 Sens"});
+  CHECK(Found("My daughter's flat: Flat 5, 27 Marlborough Road, Bristol BS6 5NX.", Category::kGeoAddress) ==
+        V{"Flat 5, 27 Marlborough Road, Bristol BS6 5NX"});
+  CHECK(Found("C'est au 3 rue Fontfroide, 66000 Perpignan, chez mes parents.", Category::kGeoAddress) ==
+        V{"3 rue Fontfroide, 66000 Perpignan"});
+  // The town stops where the sentence goes on.
+  CHECK(Found("Mon adresse : 2 ter rue Carnot, 49100 Angers : le chauffe-eau est en panne.", Category::kGeoAddress) ==
+        V{"2 ter rue Carnot, 49100 Angers"});
+  // Businesses, venues and workplaces.
+  CHECK(Found("Pizzeria Da Marco, 9 rue Émile Zola, 13200 Arles : pâte fine, service rapide.", Category::kGeoAddress)
+            .empty());
+  CHECK(Found("Registered office address: 1 Canada Square, London E14 5AB.", Category::kGeoAddress).empty());
+  CHECK(Found("Je travaille au 18 rue de la République, 69002 Lyon, au troisième.", Category::kGeoAddress).empty());
+  CHECK(Found("Cinéma Le Grand Rex, 1 boulevard Poissonnière, 75002 Paris – séance de 20h15.", Category::kGeoAddress)
+            .empty());
+}
