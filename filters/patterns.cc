@@ -151,22 +151,53 @@ bool UnderANameLine(std::string_view text, std::size_t from) {
   return words >= 2 && words <= 5;
 }
 
+// How far before the end of `lower` the nearest of `cues` ends (on word
+// boundaries), or npos.
+std::size_t NearestCue(std::string_view lower, const std::vector<std::string>& cues) {
+  std::size_t best = std::string_view::npos;
+  for (const std::string& cue : cues) {
+    std::size_t pos = lower.rfind(cue);
+    while (pos != std::string_view::npos) {
+      const bool left = pos == 0 || !IsWordByte(lower[pos - 1]) || !IsWordByte(cue.front());
+      const std::size_t end = pos + cue.size();
+      const bool right = end >= lower.size() || !IsWordByte(lower[end]) || !IsWordByte(cue.back());
+      if (left && right) {
+        best = std::min(best, lower.size() - end);
+        break;
+      }
+      if (pos == 0) break;
+      pos = lower.rfind(cue, pos - 1);
+    }
+  }
+  return best;
+}
+
 // Is the address candidate [from, to) a natural person's (docs/detection.md,
-// "geo.address")? A business, venue or institution next to it says no
-// unless something right before says someone lives there; else it is a
-// person's when the text says someone lives there (within 200 bytes before),
-// names a person just before it (a relation, a title, a pronoun, a home), is
-// a form's or a parcel's address field, or a letter head.
+// "geo.address")? The nearest evidence before it decides: that someone lives
+// there (within 200 bytes), a person named just before it (within 60 bytes: a
+// relation, a title, a pronoun, a home), a form's or a parcel's address field
+// (within 60), a letter head (a name on the line above) — against a business,
+// a venue, an institution or a workplace (within 100). A business right after
+// it ("…, 75002 Paris – séance de 20h15") also says no unless a person is
+// named within 30 bytes before; a home said after it ("…, chez mes parents")
+// says yes. With no evidence either way we do not guess.
 bool PersonalAddress(std::string_view text, std::uint32_t from, std::uint32_t to, const Cues& cues) {
-  const std::string near = Before(text, from, 60);
-  const bool business = HasCue(near, cues.business_address) || HasCue(After(text, to, 30), cues.business_address);
-  if (business && !HasCue(near, cues.personal_address)) return false;
-  if (HasCue(Before(text, from, 200), cues.personal_address)) return true;
-  if (HasCue(Before(text, from, 100), cues.address_person)) return true;
-  if (HasCue(Before(text, from, 60), cues.address_field)) return true;
-  // Said after it: "…, chez mes parents", "… is where I live now".
-  if (HasCue(After(text, to, 80), cues.personal_address)) return true;
-  return UnderANameLine(text, from);
+  constexpr std::size_t npos = std::string_view::npos;
+  const std::string before = Before(text, from, 200);
+  const std::string_view near = std::string_view(before).substr(before.size() > 60 ? before.size() - 60 : 0);
+  std::size_t person = std::min(NearestCue(before, cues.personal_address), NearestCue(near, cues.address_person));
+  if (UnderANameLine(text, from)) person = 0;
+  // A field names whoever fills the form in, unless the form is a
+  // business's ("Registered office address:", "Contact\nAdresse :"): a
+  // field counts as nearer evidence only 30 bytes past a business cue.
+  const std::size_t field = NearestCue(near, cues.address_field);
+  const std::string_view window = std::string_view(before).substr(before.size() > 100 ? before.size() - 100 : 0);
+  const std::size_t business = NearestCue(window, cues.business_address);
+  if (field != npos && (business == npos || business > field + 30)) person = std::min(person, field);
+  if (business != npos && (person == npos || business < person)) return false;
+  if (HasCue(After(text, to, 40), cues.business_address) && (person == npos || person > 30)) return false;
+  if (person != npos) return true;
+  return HasCue(After(text, to, 80), cues.personal_address);
 }
 
 int CountDigits(std::string_view s) {
