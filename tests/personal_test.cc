@@ -170,6 +170,28 @@ TEST_CASE("Spans cover the sentence of the disclosure", "[personal]") {
   CHECK(text.substr(out[0].start, out[0].end - out[0].start) == "Je suis diabétique depuis l'an dernier.");
 }
 
+// Folding reads plain ASCII sixteen bytes at a time: a disclosure found at
+// every alignment, in any case, with blank runs, tabs and accents on either
+// side of a block edge, keeps its exact span.
+TEST_CASE("Spans are exact at every alignment of the folded text", "[personal]") {
+  const std::string sentences[] = {"JE SUIS DIABETIQUE depuis 2019.", "Je  suis\tdiabétique  depuis 2019.",
+                                   "I  have  been  HIV positive since 2019.", "Mon fils   de 12 ans est  en 5e."};
+  for (const std::string& sentence : sentences) {
+    for (std::size_t pad = 0; pad < 40; ++pad) {
+      std::string prefix = "Bonjour. ";
+      for (std::size_t k = 0; k < pad; ++k) prefix += (k % 7 == 3) ? ' ' : (k % 5 == 1 ? 'E' : 'x');
+      prefix += ". ";
+      const std::string text = prefix + sentence + " Merci  beaucoup, a bientot !";
+      std::vector<Detection> out;
+      Det().Detect(text, {}, &out);
+      INFO("sentence " << &sentence - sentences << ", pad " << pad);
+      REQUIRE(out.size() == 1);
+      CHECK(out[0].start == prefix.size());
+      CHECK(out[0].end == prefix.size() + sentence.size());
+    }
+  }
+}
+
 TEST_CASE("A malformed data file is an error naming FILE:LINE", "[personal]") {
   const std::string dir = "/tmp/moisson_personal_" + std::to_string(::getpid());
   REQUIRE(std::system(("mkdir -p " + dir + "/personal").c_str()) == 0);
