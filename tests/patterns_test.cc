@@ -355,3 +355,47 @@ TEST_CASE("Addresses: names with articles, flats and floors, letter heads, field
   CHECK(Found("Cinéma Le Grand Rex, 1 boulevard Poissonnière, 75002 Paris – séance de 20h15.", Category::kGeoAddress)
             .empty());
 }
+
+// The digit shapes are read only in windows around the text's digits
+// (filters/pattern_set.h, near_digits): each is found with its exact span
+// wherever it sits — at every alignment, right after or long after other
+// digits, after a run of digits longer than a window, at the text's edges.
+TEST_CASE("Digit shapes are found wherever they sit among other digits", "[patterns]") {
+  struct Case {
+    std::string lead, id, tail;
+    Category c;
+  };
+  const Case cases[] = {
+      {"appelez le ", "06 12 34 56 78", " ce soir", Category::kIdPhone},
+      {"Berlin office ", "+49 30 123456", " today", Category::kIdPhone},
+      {"call me on ", "(202) 555-0143", " tonight", Category::kIdPhone},
+      {"carte ", "4111 1111 1111 1111", " expirée", Category::kBankingCard},
+      {"RIB ", "30006 60001 12345678901 55", " merci", Category::kBankingRib},
+      {"mon numéro de sécu : ", "1 84 12 76 451 089 46", ".", Category::kIdNir},
+      {"my server is at ", "203.0.113.45", " today", Category::kIdIp},
+      {"rendez-vous ici : ", "48.8566, 2.3522", " à 20h", Category::kGeoCoordinates},
+      {"I'm at ", "48°51'24\"N 2°21'08\"E", " right now", Category::kGeoCoordinates},
+      {"Notre voisin du ", "15 rue Victor Hugo", " a encore garé sa voiture devant chez nous.", Category::kGeoAddress},
+      {"We just moved to ", "221 Maple Street, Springfield, IL 62704", ". Come by!", Category::kGeoAddress},
+  };
+  const std::string fillers[] = {"", "x", "2024", std::string(70, '7'), "n° 12, ", "le 3 mai 2024 a 10h30 -",
+                                 std::string(300, 'a') + " 42 "};
+  for (const Case& k : cases) {
+    for (const std::string& filler : fillers) {
+      for (std::size_t pad = 0; pad < 20; ++pad) {
+        const std::string head = filler + std::string(pad, ' ') + (filler.empty() && pad == 0 ? "" : "\n") + k.lead;
+        const std::string text = head + k.id + k.tail;
+        INFO("case " << &k - cases << ", filler " << &filler - fillers << ", pad " << pad);
+        std::vector<Detection> out;
+        Det().Detect(text, {}, &out);
+        std::vector<std::pair<std::size_t, std::size_t>> spans;
+        for (const auto& d : out) {
+          if (d.category == k.c) spans.emplace_back(d.start, d.end);
+        }
+        REQUIRE(spans.size() == 1);
+        CHECK(spans[0].first == head.size());
+        CHECK(spans[0].second == head.size() + k.id.size());
+      }
+    }
+  }
+}
