@@ -1,7 +1,6 @@
 #include "blocklists/optout.h"
 #include "core/time_util.h"
 
-#include <phonenumbers/phonenumberutil.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unicase.h>
@@ -15,6 +14,7 @@
 #include <ctime>
 
 #include "blocklists/host.h"
+#include "core/phone.h"
 #include "core/strings.h"
 #include "core/url.h"
 
@@ -134,17 +134,9 @@ Result<std::vector<std::string>> NormaliseIdentifier(OptOutType type, std::strin
       break;
     }
     case OptOutType::kPhone: {
-      using i18n::phonenumbers::PhoneNumber;
-      using i18n::phonenumbers::PhoneNumberUtil;
-      const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
-      PhoneNumber pn;
-      if (util->Parse(std::string(value), std::string(region), &pn) != PhoneNumberUtil::NO_PARSING_ERROR ||
-          !util->IsValidNumber(pn)) {
-        return Status::InvalidArgument("not a valid phone number");
-      }
-      std::string e164;
-      util->Format(pn, PhoneNumberUtil::E164, &e164);
-      forms.push_back(e164);
+      auto e164 = PhoneE164(value, region);
+      if (!e164) return Status::InvalidArgument("not a valid phone number");
+      forms.push_back(std::move(*e164));
       break;
     }
     case OptOutType::kHandle: {

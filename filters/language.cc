@@ -26,13 +26,18 @@ constexpr std::string_view kEnglish[] = {"the", "and", "with", "that", "was", "t
 // Sets the bit of `word` (lower case already) in *fr or *en when it is a
 // marker. Only words of 2 to 6 bytes can be one.
 void Mark(std::string_view word, std::uint32_t* fr, std::uint32_t* en) {
+  // The first byte and the length rule out nearly every marker before any
+  // comparison of bytes.
   for (std::size_t k = 0; k < std::size(kFrench); ++k) {
-    if (kFrench[k].size() == word.size() && kFrench[k] == word) *fr |= 1u << k;
+    if (kFrench[k][0] == word[0] && kFrench[k].size() == word.size() && kFrench[k] == word) *fr |= 1u << k;
   }
   for (std::size_t k = 0; k < std::size(kEnglish); ++k) {
-    if (kEnglish[k].size() == word.size() && kEnglish[k] == word) *en |= 1u << k;
+    if (kEnglish[k][0] == word[0] && kEnglish[k].size() == word.size() && kEnglish[k] == word) *en |= 1u << k;
   }
 }
+
+// ASCII letters, whatever the locale (std::isalpha is a call through it).
+bool IsAsciiLetter(unsigned char c) { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
 
 // "fr", "en" or "" from the distinct marker words of `sample`.
 std::string_view ByMarkers(std::string_view sample) {
@@ -40,12 +45,12 @@ std::string_view ByMarkers(std::string_view sample) {
   std::size_t i = 0;
   char lower[8];
   while (i < sample.size()) {
-    while (i < sample.size() && !std::isalpha(static_cast<unsigned char>(sample[i])) &&
+    while (i < sample.size() && !IsAsciiLetter(static_cast<unsigned char>(sample[i])) &&
            static_cast<unsigned char>(sample[i]) < 0x80) {
       ++i;
     }
     std::size_t j = i;
-    while (j < sample.size() && (std::isalpha(static_cast<unsigned char>(sample[j])) || sample[j] == '\'' ||
+    while (j < sample.size() && (IsAsciiLetter(static_cast<unsigned char>(sample[j])) || sample[j] == '\'' ||
                                  static_cast<unsigned char>(sample[j]) >= 0x80)) {
       ++j;
     }
@@ -75,8 +80,15 @@ std::string_view ByMarkers(std::string_view sample) {
 LetterCounts CountLetters(std::string_view text) {
   LetterCounts n;
   for (std::size_t i = 0; i < text.size();) {
+    if (const auto b = static_cast<unsigned char>(text[i]); b < 0x80) {
+      const bool latin = IsAsciiLetter(b);
+      n.letters += latin;
+      n.latin += latin;
+      ++i;
+      continue;
+    }
     const char32_t c = NextCodePoint(text, &i);
-    const bool latin = (c < 0x80 && std::isalpha(static_cast<int>(c))) || (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7);
+    const bool latin = (c < 0x80 && IsAsciiLetter(static_cast<unsigned char>(c))) || (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7);
     const bool other = c >= 0x370 && c != 0xFFFD && !(c >= 0x2000 && c <= 0x2BFF) && !(c >= 0x3000 && c <= 0x303F);
     n.letters += latin || other;
     n.latin += latin;

@@ -176,8 +176,14 @@ class TokenReader {
   // (for Normalise) appends its bytes and a space to *norm.
   void Finish(Sentence* s, std::vector<Token>* tokens, std::string* norm) {
     if (bytes_.empty()) return;
-    Token t{hash_, code_points_ <= 5 ? hash_ : stem_, 0, code_points_ > 3};
-    if (code_points_ > 5) t.suffix = Fnv(std::string_view(bytes_).substr(suffix_start_[(code_points_ + 1) % 4]));
+    // Written field by field in place: a Token built aside and copied in
+    // was reloaded as a whole right after its bytes were stored, a stall
+    // that cost a fifth of the stage.
+    Token& t = tokens->emplace_back();
+    t.hash = hash_;
+    t.stem = code_points_ <= 5 ? hash_ : stem_;
+    t.suffix = code_points_ > 5 ? Fnv(std::string_view(bytes_).substr(suffix_start_[(code_points_ + 1) % 4])) : 0;
+    t.content = code_points_ > 3;
     const AnchorTable& anchors = AnchorTable::Get();
     int who = anchors.Find(hash_);
     // "j'ai", "qu'il": the part up to the apostrophe and the part after it.
@@ -186,7 +192,6 @@ class TokenReader {
     }
     s->first_person |= (who & 1) != 0;
     s->others |= (who & 2) != 0;
-    tokens->push_back(t);
     if (norm) {
       norm->append(bytes_);
       norm->push_back(' ');
