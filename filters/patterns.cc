@@ -39,6 +39,7 @@
 #endif
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <atomic>
 #include <cstring>
@@ -211,6 +212,29 @@ bool PersonalAddress(std::string_view text, std::uint32_t from, std::uint32_t to
   if (HasCue(After(text, to, 40), cues.business_address) && (person == npos || person > 30)) return false;
   if (person != npos) return true;
   return HasCue(After(text, to, 80), cues.personal_address);
+}
+
+// True when the candidate starting at `from` continues an IBAN-shaped run
+// ("FR76 3000 4111 1111 …": two capitals and two digits, then groups of
+// capitals and digits), valid or not: its digits are an account's, not a
+// card's.
+bool InsideIbanShape(std::string_view text, std::size_t from) {
+  auto alnum_upper = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  auto head = [&](std::size_t j) {
+    return text[j] >= 'A' && text[j] <= 'Z' && text[j + 1] >= 'A' && text[j + 1] <= 'Z' && text[j + 2] >= '0' &&
+           text[j + 2] <= '9' && text[j + 3] >= '0' && text[j + 3] <= '9';
+  };
+  // The run of capitals, digits and spaces that the candidate ends; one of
+  // its words must open with the head.
+  std::size_t k = from;
+  while (k > 0 && from - k < 40 && (alnum_upper(text[k - 1]) || text[k - 1] == ' ')) --k;
+  // A run that starts inside a word ("abcDE12 …") has no head there.
+  const bool cut_word = k > 0 && std::isalnum(static_cast<unsigned char>(text[k - 1]));
+  for (std::size_t j = k; j + 4 <= from; ++j) {
+    const bool word_start = j == k ? !cut_word : text[j - 1] == ' ';
+    if (word_start && text[j] != ' ' && head(j)) return true;
+  }
+  return false;
 }
 
 int CountDigits(std::string_view s) {
@@ -603,6 +627,8 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
       if ((next(to) == '.' || next(to) == ',') && digit(next(to + 1))) break;
       // Pagination and other number runs ("2248 2249 2250 2251 2252").
       if (InArithmeticRun(text, from, to)) break;
+      // Inside an IBAN, even one whose check digits are wrong.
+      if (InsideIbanShape(text, from)) break;
       if (ValidCardNumber(span())) emit(Category::kBankingCard);
       break;
     }

@@ -306,6 +306,15 @@ TEST_CASE("RIB with dashes; a card number inside an IBAN or a RIB is not a card"
   CHECK(Found(iban, Category::kBankingCard).empty());
   // The same card number on its own is still a card.
   CHECK(Found("carte 4111 1111 1111 1111 expirée", Category::kBankingCard) == V{"4111 1111 1111 1111"});
+  // Nor is it a card inside an IBAN whose check digits are wrong (FR17: not a valid IBAN).
+  CHECK(Found("IBAN FR17 4111 1111 1111 1111 1234 567 pour le loyer", Category::kBankingCard).empty());
+  CHECK(Found("Account GB99 5555 5555 5555 4444 00 please", Category::kBankingCard).empty());
+  CHECK(Found("IBAN:DE00 4111111111111111 12", Category::kBankingCard).empty());
+  // A card after a word, a code or a label is still a card.
+  CHECK(Found("VISA 4111 1111 1111 1111 exp 12/29", Category::kBankingCard) == V{"4111 1111 1111 1111"});
+  CHECK(Found("Card: 5555 5555 5555 4444.", Category::kBankingCard) == V{"5555 5555 5555 4444"});
+  CHECK(Found("ref A1 4111 1111 1111 1111", Category::kBankingCard) == V{"4111 1111 1111 1111"});
+  CHECK(Found("carte n°4111111111111111", Category::kBankingCard) == V{"4111111111111111"});
 }
 
 // Issue 14 §3: the geo.address long tail (each failed before): where people say
@@ -398,4 +407,19 @@ TEST_CASE("Digit shapes are found wherever they sit among other digits", "[patte
       }
     }
   }
+}
+
+// Reference text gives landmarks' published coordinates in many ways; a
+// person's position next to a landmark is still a person's.
+TEST_CASE("Coordinates of landmarks in reference text are not a person's position", "[patterns]") {
+  CHECK(Found("The old lighthouse stands at 48.3578, -4.7706 on the western cliff.", Category::kGeoCoordinates).empty());
+  CHECK(Found("Built in 1889, the bridge spans the river at 45.7640, 4.8357.", Category::kGeoCoordinates).empty());
+  CHECK(Found("La statue se dresse au sommet de la colline (45.7621, 4.8224).", Category::kGeoCoordinates).empty());
+  CHECK(Found("The abbey ruins are found at 51.1789, -1.8262, a UNESCO site.", Category::kGeoCoordinates).empty());
+  CHECK(Found("Le village de Conques, 44.5990, 2.3980, compte 280 habitants.", Category::kGeoCoordinates).empty());
+  CHECK(Found("Meet me by the bridge at 45.7640, 4.8357 at noon.", Category::kGeoCoordinates) ==
+        V{"45.7640, 4.8357"});
+  CHECK(Found("Rendez-vous devant la basilique : 45.7622, 4.8226, je porte un manteau rouge.",
+              Category::kGeoCoordinates) == V{"45.7622, 4.8226"});
+  CHECK(Found("je suis coincée ici 45.1885, 5.7245 venez vite", Category::kGeoCoordinates) == V{"45.1885, 5.7245"});
 }
