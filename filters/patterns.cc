@@ -341,6 +341,7 @@ struct PatternDetector::Impl {
   std::unique_ptr<RE2> map_coords;    // coordinates inside a map link
   std::unique_ptr<RE2> postcode_tail;  // ", 75011 Paris" / ", London NW1 6XE" after a street
   std::unique_ptr<RE2> flat_before;    // "Flat 5, " before a street number
+  std::unique_ptr<RE2> town_after;     // " à Saint-Émilion" after a French street
   ~Impl() {
     hs_free_scratch(prototype);
     hs_free_database(db);
@@ -351,6 +352,13 @@ struct PatternDetector::Impl {
   void Validate(std::string_view text, const Candidate& c, std::vector<Detection>* out) const;
   static void Merge(std::vector<Detection>* out, std::size_t first_out);
 };
+
+// A French town's name: capitalised words, joined by hyphens or spaces and
+// by the small words of place names ("Aix en Provence", "Le Beausset",
+// "L'Isle d'Abeau"); a small word counts only before another capitalised
+// word, so "Paris depuis 2019" and "Paris en juin" end at "Paris".
+constexpr std::string_view kFrenchTown =
+    R"(\p{Lu}[\pL'\-]*(?:[ \-](?:(?:sur|sous|en|le|la|les|de|du|des|lès|aux?)[ \-])*(?:\p{Lu}[\pL'\-]*|[dl]'\p{Lu}[\pL\-]*)){0,4})";
 
 Result<PatternDetector> PatternDetector::Create(const std::string& data_dir) {
   auto impl = std::make_shared<Impl>();
@@ -394,10 +402,19 @@ Result<PatternDetector> PatternDetector::Create(const std::string& data_dir) {
   // After a street: flats and floors, then a French postcode and town, or
   // localities and a UK postcode or a US state and ZIP code.
   impl->postcode_tail = std::make_unique<RE2>(
-      R"(^((?:\s*[,\-–]?\s*(?i:(?:bât\.?|bat\.?|bâtiment|batiment|appartement|appt\.?|apt\.?|app\.?|apartment|unit|suite|ste\.?|flat|floor|escalier|esc\.?|porte)\s?[\w°\-]{1,6}|#\s?\w{1,6}|\d{1,2}(?:e|er|ème|eme|st|nd|rd|th)\s(?:étage|etage|gauche|droite|floor)(?:\s(?:gauche|droite))?|résidence\s(?:\pL+\s?){1,3}))*)"
-      R"((?:\s*[,\-–]?\s*\d{5}\s+\p{Lu}[\pL'\-]*(?:[ \-](?:\p{Lu}[\pL'\-]*|sur|sous|en|le|la|les|de|du|des|lès|d'\pL[\pL\-]*|l'\pL[\pL\-]*)){0,4}(?:\s+CEDEX(?:\s\d{1,2})?)?)"
-      R"(|(?:,?\s*\p{Lu}[\pL'\-]*(?:\s\p{Lu}[\pL'\-]*){0,2}){1,3},?\s(?:[A-Z]{2}\s\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}))))");
+      R"(^((?:\s*[,\-–]?\s*(?i:(?:bât\.?|bat\.?|bâtiment|batiment|appartement|appt\.?|apt\.?|app\.?|apartment|unit|suite|ste\.?|flat|floor|escalier|esc\.?|porte)\s?[\w°\-]{1,6}|#\s?\w{1,6}|\d{1,2}(?:e|er|ème|eme|st|nd|rd|th)\s(?:étage|etage|gauche|droite|floor)(?:\s(?:gauche|droite))?|rez-de-chaussée|rez-de-chaussee|rdc|résidence\s(?:\pL+\s?){1,3}))*)"
+      R"((?:\s*[,\-–]?\s*\d{5}\s+)" + std::string(kFrenchTown) + R"((?:\s+CEDEX(?:\s\d{1,2})?)?)"
+      // A road's number ("County Road 12"), localities, then a US state and
+      // ZIP code, a UK postcode, an Australian state and postcode, or an
+      // Irish county and Eircode.
+      R"(|(?:\s\d{1,4})?(?:,?\s*\p{Lu}[\pL'\-]*(?:\s\p{Lu}[\pL'\-]*){0,2}){1,3},?\s(?:[A-Z]{2}\s\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\s\d{4}|(?:Co\.\s\p{Lu}\pL+,?\s)?[A-Z]\d[0-9W]\s?[A-Z0-9]{4}))))");
+  impl->town_after = std::make_unique<RE2>(
+      R"(^(\s+à\s+)" + std::string(kFrenchTown) + ")");
   impl->flat_before = std::make_unique<RE2>(R"(((?i:flat|apt\.?|apartment|unit|suite)\s?\w{1,4},\s?|\d{1,2}/\d{1,2},\s?)$)");
+  for (const RE2* re : {impl->map_coords.get(), impl->postcode_tail.get(), impl->flat_before.get(),
+                        impl->town_after.get()}) {
+    if (!re->ok()) return Status::Internal("an address or coordinate rule is not valid RE2: " + re->error());
+  }
   return PatternDetector(std::move(impl));
 }
 
@@ -846,6 +863,11 @@ void PatternDetector::Impl::Validate(std::string_view text, const Candidate& c, 
         }
         to = from + static_cast<std::uint32_t>(cut);
         while (to > from && (text[to - 1] == ' ' || text[to - 1] == '.')) --to;
+        // "… chemin des Vignes à Saint-Émilion": the town, when a capital
+        // follows "à" (the address ends there, or a postcode follows).
+        re2::StringPiece after(text.data() + to, std::min<std::size_t>(80, text.size() - to));
+        re2::StringPiece town;
+        if (RE2::PartialMatch(after, *town_after, &town)) to += static_cast<std::uint32_t>(town.size());
       }
       // A flat before the number on the same line ("Flat 5, 27 Marlborough
       // Road", "Apt 2, 312 Elm Street").

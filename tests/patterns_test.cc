@@ -423,3 +423,27 @@ TEST_CASE("Coordinates of landmarks in reference text are not a person's positio
               Category::kGeoCoordinates) == V{"45.7622, 4.8226"});
   CHECK(Found("je suis coincée ici 45.1885, 5.7245 venez vite", Category::kGeoCoordinates) == V{"45.1885, 5.7245"});
 }
+
+// The span of a person's address runs from the house number to the town
+// (tests/detection/README.md): the town after "à", an Australian or Irish
+// postcode, a road's number before the state.
+TEST_CASE("Addresses: the town after the street", "[patterns]") {
+  CHECK(Found("On habite au 7 bis chemin des Vignes à Saint-Émilion depuis 2019.", Category::kGeoAddress) ==
+        V{"7 bis chemin des Vignes à Saint-Émilion"});
+  CHECK(Found("Je vis au 3 impasse des Roses à Aix en Provence en ce moment.", Category::kGeoAddress) ==
+        V{"3 impasse des Roses à Aix en Provence"});
+  CHECK(Found("J'habite 2 rue des Lices, rez-de-chaussée, 49100 Angers.", Category::kGeoAddress) ==
+        V{"2 rue des Lices, rez-de-chaussée, 49100 Angers"});
+  CHECK(Found("J'habite 2 rue des Lices, 49100 Angers depuis mars.", Category::kGeoAddress) ==
+        V{"2 rue des Lices, 49100 Angers"});
+  CHECK(Found("My home address is 62 Wattle Street, Ballarat VIC 3350.", Category::kGeoAddress) ==
+        V{"62 Wattle Street, Ballarat VIC 3350"});
+  CHECK(Found("I live at 12 Main Street, Kinsale, Co. Cork P17 X298 with my wife.", Category::kGeoAddress) ==
+        V{"12 Main Street, Kinsale, Co. Cork P17 X298"});
+  CHECK(Found("We just moved to 4588 County Road 12, Lamar, CO 81052.", Category::kGeoAddress) ==
+        V{"4588 County Road 12, Lamar, CO 81052"});
+  // The span starts at the number; "à" before a lower-case word ends it.
+  CHECK(Found("Adresse : Claire Martin, résidence Les Tilleuls, 12 rue des Lilas, 35000 Rennes",
+              Category::kGeoAddress) == V{"12 rue des Lilas, 35000 Rennes"});
+  CHECK(Found("J'habite au 12 rue des Lilas à deux pas de la gare.", Category::kGeoAddress) == V{"12 rue des Lilas"});
+}
