@@ -199,6 +199,42 @@ def choose_thresholds(probs, docs, precision):
     return out
 
 
+def at_threshold(probs, docs, thresholds):
+    """Precision and recall of each category at the given thresholds."""
+    out = {}
+    for cat in CATEGORIES:
+        t = thresholds[cat][0]
+        tp = sum(1 for p, d in zip(probs, docs) if p.get(cat, 0.0) >= t and cat in d["labels"])
+        fp = sum(1 for p, d in zip(probs, docs) if p.get(cat, 0.0) >= t and cat not in d["labels"])
+        support = sum(1 for d in docs if cat in d["labels"])
+        out[cat] = (tp / (tp + fp) if tp + fp else 1.0, tp / support if support else 0.0)
+    return out
+
+
+def writer_of(d):
+    return d["where"].split(":")[0]
+
+
+def out_of_writer_scores(docs, train, features, tool, tmp, liblinear_train):
+    """Every snippet scored by a model trained on the training split of the other files only (each file is
+    one writer's, or one brief's): what the stage makes of text from a writer it has not read. Thresholds
+    chosen on these scores hold on new writers better than on a split of writers it has read."""
+    scores = [None] * len(docs)
+    model_dir = os.path.join(tmp, "calibration")
+    os.makedirs(model_dir, exist_ok=True)
+    with open(os.path.join(model_dir, "thresholds.tsv"), "w") as f:
+        for cat in CATEGORIES:
+            f.write("%s\t0\n" % cat)
+    for group in sorted({writer_of(d) for d in docs}):
+        keep = [i for i, d in enumerate(train) if writer_of(d) != group]
+        models = train_linear([features[i] for i in keep], [train[i] for i in keep], tmp, liblinear_train)
+        write_model(models, os.path.join(model_dir, "sensitive.lin"))
+        held = [i for i, d in enumerate(docs) if writer_of(d) == group]
+        for i, p in zip(held, parse_scores(run_tool(tool, "scores", model_dir, [docs[i] for i in held]))):
+            scores[i] = p
+    return scores
+
+
 def run_tool(tool, mode, arg, docs):
     """Feeds the texts to moisson_learned_tool; returns its output lines, one per text."""
     data = "".join(json.dumps({"text": d["text"]}, ensure_ascii=False) + "\n" for d in docs)
@@ -320,8 +356,13 @@ def main():
                     "(scripts/eval_detection.py) to this file")
     ap.add_argument("--bits", type=int, default=BITS, help="hashed feature rows, 2^BITS (default %(default)s)")
     ap.add_argument("--cost", default=COST, help="liblinear's cost C (default %(default)s)")
+    ap.add_argument("--calibrate", choices=["writer", "split"], default="writer",
+                    help="choose the thresholds on every snippet scored by a model that did not read its "
+                    "writer (default), or on the development split")
     args = ap.parse_args()
     globals()["BITS"], globals()["COST"] = args.bits, args.cost
+    if args.compare_fasttext and args.calibrate != "split":
+        sys.exit("train_detection_model: --compare-fasttext compares on the development split: add --calibrate split")
     files = sorted(args.files or glob.glob(os.path.join(ROOT, "training/detection/*.jsonl")))
     if not files:
         sys.exit("train_detection_model: no training file")
@@ -354,12 +395,19 @@ def main():
                 f.write("%s\t0\n" % cat)
         probs = parse_scores(run_tool(args.tool, "scores", args.out, dev))
         ft = compare_fasttext(train, dev, tmp, args.fasttext, args.precision) if args.compare_fasttext else None
-    thresholds = choose_thresholds(probs, dev, args.precision)
+        if args.calibrate == "writer":
+            calibration = out_of_writer_scores(docs, train, features, args.tool, tmp, args.liblinear_train)
+            thresholds = choose_thresholds(calibration, docs, args.precision)
+        else:
+            thresholds = choose_thresholds(probs, dev, args.precision)
+    on_dev = at_threshold(probs, dev, thresholds)
     with open(os.path.join(args.out, "thresholds.tsv"), "w") as f:
-        f.write("# category\tthreshold\tdev_precision\tdev_recall (written by scripts/train_detection_model.py)\n")
+        f.write("# category\tthreshold\tdev_precision\tdev_recall\tcalibration_precision\tcalibration_recall "
+                "(written by scripts/train_detection_model.py, thresholds chosen on the %s)\n" % (
+                    "out-of-writer scores" if args.calibrate == "writer" else "development split"))
         for cat in CATEGORIES:
             t, p, r = thresholds[cat]
-            f.write("%s\t%.4f\t%.3f\t%.3f\n" % (cat, t, p, r))
+            f.write("%s\t%.4f\t%.3f\t%.3f\t%.3f\t%.3f\n" % (cat, t, on_dev[cat][0], on_dev[cat][1], p, r))
     counts = {c: sum(1 for d in docs if c in d["labels"]) for c in CATEGORIES}
     negatives = sum(1 for d in docs if not d["labels"])
     with open(os.path.join(args.out, "MODEL.md"), "w") as f:
@@ -372,16 +420,26 @@ def main():
                 "dropped; %d kept (%d negatives, %.0f%%)\n" % (report["read"], report["duplicate"],
                 report["near_duplicate"], report["heldout_overlap"], report["kept"], negatives,
                 100.0 * negatives / max(1, len(docs))))
-        f.write("- split: %d train, %d development (%d%% by a hash of the text)\n\n" % (len(train), len(dev), DEV_SHARE))
-        f.write("| category | snippets | threshold | dev precision | dev recall |\n|---|---|---|---|---|\n")
+        f.write("- split: %d train, %d development (%d%% by a hash of the text)\n" % (len(train), len(dev), DEV_SHARE))
+        if args.calibrate == "writer":
+            f.write("- thresholds: precision >= %.2f on every snippet scored by a model trained without its file "
+                    "(its writer's), the final model trained on the whole training split\n\n" % args.precision)
+        else:
+            f.write("- thresholds: precision >= %.2f on the development split\n\n" % args.precision)
+        f.write("| category | snippets | threshold | dev precision | dev recall | out-of-writer precision | "
+                "out-of-writer recall |\n|---|---|---|---|---|---|---|\n")
         for cat in CATEGORIES:
             t, p, r = thresholds[cat]
-            f.write("| %s | %d | %s | %.3f | %.3f |\n" % (cat, counts[cat], "off" if t > 1 else "%.3f" % t, p, r))
+            cal = ("%.3f | %.3f" % (p, r)) if args.calibrate == "writer" else "– | –"
+            f.write("| %s | %d | %s | %.3f | %.3f | %s |\n" % (cat, counts[cat], "off" if t > 1 else "%.3f" % t,
+                                                          on_dev[cat][0], on_dev[cat][1], cal))
     print("train_detection_model: %d snippets (%d train, %d dev); model %d bytes, sha256 %s" %
           (len(docs), len(train), len(dev), len(data), sha[:16]))
     for cat in CATEGORIES:
         t, p, r = thresholds[cat]
-        line = "  %-30s threshold %s  dev P %.3f R %.3f" % (cat, "off " if t > 1 else "%.3f" % t, p, r)
+        line = "  %-30s threshold %s  dev P %.3f R %.3f" % (cat, "off " if t > 1 else "%.3f" % t, *on_dev[cat])
+        if args.calibrate == "writer":
+            line += "  out-of-writer P %.3f R %.3f" % (p, r)
         if ft:
             line += "   | fastText P %.3f R %.3f" % (ft[0][cat][1], ft[0][cat][2])
         print(line)
