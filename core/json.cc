@@ -1,5 +1,9 @@
 #include "core/json.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -14,6 +18,24 @@ void AppendJsonString(std::string_view s, std::string* out) {
   for (size_t i = 0; i < s.size();) {
     // Fast path: a run of printable ASCII that needs no escape is copied whole.
     size_t j = i;
+#if defined(__SSE2__)
+    // Sixteen bytes at a time: stop at a control byte, DEL or non-ASCII
+    // (signed, all <= 0x20 - 1 or >= 0x7F), a quote or a backslash.
+    while (j + 16 <= s.size()) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + j));
+      const __m128i low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));  // includes bytes >= 0x80 (negative)
+      const __m128i del = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F));
+      const __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+      const __m128i slash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+      const unsigned stop = static_cast<unsigned>(
+          _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(low, del), _mm_or_si128(quote, slash))));
+      if (stop != 0) {
+        j += static_cast<size_t>(__builtin_ctz(stop));
+        break;
+      }
+      j += 16;
+    }
+#endif
     while (j < s.size()) {
       const auto b = static_cast<unsigned char>(s[j]);
       if (b < 0x20 || b >= 0x7F || b == '"' || b == '\\') break;

@@ -4,6 +4,7 @@
 
 #include <cld2/public/compact_lang_det.h>
 
+#include <array>
 #include <cctype>
 #include <cstdint>
 
@@ -23,18 +24,50 @@ constexpr std::string_view kEnglish[] = {"the", "and", "with", "that", "was", "t
                                          "after", "about", "which", "they", "were", "been", "would", "there", "their",
                                          "what"};
 
-// Sets the bit of `word` (lower case already) in *fr or *en when it is a
-// marker. Only words of 2 to 6 bytes can be one.
-void Mark(std::string_view word, std::uint32_t* fr, std::uint32_t* en) {
-  // The first byte and the length rule out nearly every marker before any
-  // comparison of bytes.
-  for (std::size_t k = 0; k < std::size(kFrench); ++k) {
-    if (kFrench[k][0] == word[0] && kFrench[k].size() == word.size() && kFrench[k] == word) *fr |= 1u << k;
+// The markers by their bytes packed into 64 bits (all are 2 to 6 bytes):
+// an open-addressing table of 64 slots, so that each word of a sample costs
+// one multiplication and a probe or two.
+class MarkerTable {
+ public:
+  static const MarkerTable& Get() {
+    static const MarkerTable t;
+    return t;
   }
-  for (std::size_t k = 0; k < std::size(kEnglish); ++k) {
-    if (kEnglish[k][0] == word[0] && kEnglish[k].size() == word.size() && kEnglish[k] == word) *en |= 1u << k;
+  static std::uint64_t Key(std::string_view word) {
+    std::uint64_t k = 0;
+    for (std::size_t i = 0; i < word.size(); ++i) k |= std::uint64_t{static_cast<unsigned char>(word[i])} << (8 * i);
+    return k;
   }
-}
+  // Sets the bit of the marker `key` in *fr or *en.
+  void Mark(std::uint64_t key, std::uint32_t* fr, std::uint32_t* en) const {
+    for (std::size_t i = Slot(key);; i = (i + 1) % kSlots) {
+      if (slots_[i].key == key) {
+        *(slots_[i].french ? fr : en) |= 1u << slots_[i].bit;
+        return;
+      }
+      if (slots_[i].key == 0) return;
+    }
+  }
+
+ private:
+  static constexpr std::size_t kSlots = 64;
+  struct Entry {
+    std::uint64_t key = 0;
+    bool french = false;
+    unsigned bit = 0;
+  };
+  static std::size_t Slot(std::uint64_t key) { return (key * 0x9E3779B97F4A7C15ull) >> 58; }
+  MarkerTable() {
+    auto insert = [&](std::string_view w, bool french, unsigned bit) {
+      std::size_t i = Slot(Key(w));
+      while (slots_[i].key != 0) i = (i + 1) % kSlots;
+      slots_[i] = {Key(w), french, bit};
+    };
+    for (unsigned k = 0; k < std::size(kFrench); ++k) insert(kFrench[k], true, k);
+    for (unsigned k = 0; k < std::size(kEnglish); ++k) insert(kEnglish[k], false, k);
+  }
+  std::array<Entry, kSlots> slots_{};
+};
 
 // ASCII letters, whatever the locale (std::isalpha is a call through it).
 bool IsAsciiLetter(unsigned char c) { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
@@ -42,8 +75,8 @@ bool IsAsciiLetter(unsigned char c) { return ((c | 0x20) >= 'a' && (c | 0x20) <=
 // "fr", "en" or "" from the distinct marker words of `sample`.
 std::string_view ByMarkers(std::string_view sample) {
   std::uint32_t fr = 0, en = 0;  // bit i: marker i seen
+  const MarkerTable& markers = MarkerTable::Get();
   std::size_t i = 0;
-  char lower[8];
   while (i < sample.size()) {
     while (i < sample.size() && !IsAsciiLetter(static_cast<unsigned char>(sample[i])) &&
            static_cast<unsigned char>(sample[i]) < 0x80) {
@@ -59,11 +92,12 @@ std::string_view ByMarkers(std::string_view sample) {
       continue;
     }
     if (j - i >= 2 && j - i <= 6) {
+      std::uint64_t key = 0;
       for (std::size_t k = i; k < j; ++k) {
-        const char c = sample[k];
-        lower[k - i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+        const auto c = static_cast<unsigned char>(sample[k]);
+        key |= std::uint64_t{(c >= 'A' && c <= 'Z') ? c + 32u : c} << (8 * (k - i));
       }
-      Mark(std::string_view(lower, j - i), &fr, &en);
+      markers.Mark(key, &fr, &en);
     }
     i = j;
   }

@@ -145,15 +145,19 @@ struct Parsed {
 // apostrophes made ASCII), with its hash, stem and apostrophe noted on the way.
 class TokenReader {
  public:
-  bool empty() const { return bytes_.empty(); }
+  bool empty() const { return length_ == 0; }
+
+  // With `keep`, a token's bytes are also kept whole, for Normalise (the
+  // ring below keeps only its last kRing bytes).
+  void KeepWhole(bool keep) { keep_ = keep; }
 
   // Appends one ASCII byte that is neither a blank, a punctuation mark nor an
   // apostrophe, already lowered: the common case, kept short.
   void AddPlain(char c) {
     if (code_points_ == 5) stem_ = hash_;
     ++code_points_;
-    suffix_start_[code_points_ % 4] = bytes_.size();
-    bytes_.push_back(c);
+    suffix_start_[code_points_ % 4] = length_;
+    Put(c);
     hash_ = (hash_ ^ static_cast<unsigned char>(c)) * kFnvPrime;
   }
 
@@ -161,12 +165,22 @@ class TokenReader {
   void Add(char32_t c) {
     if (code_points_ == 5) stem_ = hash_;
     ++code_points_;
-    const std::size_t from = bytes_.size();
-    if (c < 0x80) bytes_.push_back(static_cast<char>(c));
-    else AppendUtf8(c, &bytes_);
-    for (std::size_t i = from; i < bytes_.size(); ++i) hash_ = (hash_ ^ static_cast<unsigned char>(bytes_[i])) * kFnvPrime;
-    if (c == '\'' && apostrophe_ == std::string::npos) {
-      apostrophe_ = bytes_.size();
+    const std::size_t from = length_;
+    char utf8[4];
+    std::size_t n = 0;
+    if (c < 0x80) {
+      utf8[n++] = static_cast<char>(c);
+    } else {
+      std::string tmp;
+      AppendUtf8(c, &tmp);
+      for (char b : tmp) utf8[n++] = b;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      Put(utf8[i]);
+      hash_ = (hash_ ^ static_cast<unsigned char>(utf8[i])) * kFnvPrime;
+    }
+    if (c == '\'' && apostrophe_ == kNone) {
+      apostrophe_ = length_;
       up_to_apostrophe_ = hash_;
     }
     suffix_start_[code_points_ % 4] = from;  // the last four code points' starts, in a ring
@@ -175,38 +189,61 @@ class TokenReader {
   // Ends the token: appends it to *tokens, notes who it names in *s, and
   // (for Normalise) appends its bytes and a space to *norm.
   void Finish(Sentence* s, std::vector<Token>* tokens, std::string* norm) {
-    if (bytes_.empty()) return;
+    if (length_ == 0) return;
     // Written field by field in place: a Token built aside and copied in
     // was reloaded as a whole right after its fields were stored (a
     // store-forwarding stall, the stage's hottest instruction).
     Token& t = tokens->emplace_back();
     t.hash = hash_;
     t.stem = code_points_ <= 5 ? hash_ : stem_;
-    t.suffix = code_points_ > 5 ? Fnv(std::string_view(bytes_).substr(suffix_start_[(code_points_ + 1) % 4])) : 0;
+    t.suffix = code_points_ > 5 ? HashFrom(suffix_start_[(code_points_ + 1) % 4]) : 0;
     t.content = code_points_ > 3;
     const AnchorTable& anchors = AnchorTable::Get();
     int who = anchors.Find(hash_);
-    // "j'ai", "qu'il": the part up to the apostrophe and the part after it.
-    if (apostrophe_ != std::string::npos) {
-      who |= anchors.Find(up_to_apostrophe_) | (anchors.Find(Fnv(std::string_view(bytes_).substr(apostrophe_))) & 2);
+    // "j'ai", "qu'il": the part up to the apostrophe and the part after it
+    // (which, past the ring, is too long to be an anchor).
+    if (apostrophe_ != kNone) {
+      who |= anchors.Find(up_to_apostrophe_);
+      if (length_ - apostrophe_ <= kRing) who |= anchors.Find(HashFrom(apostrophe_)) & 2;
     }
     s->first_person |= (who & 1) != 0;
     s->others |= (who & 2) != 0;
     if (norm) {
-      norm->append(bytes_);
+      norm->append(whole_);
       norm->push_back(' ');
     }
-    bytes_.clear();
+    whole_.clear();
+    length_ = 0;
     hash_ = kFnvOffset;
     stem_ = 0;
     code_points_ = 0;
-    apostrophe_ = std::string::npos;
+    apostrophe_ = kNone;
   }
 
  private:
-  std::string bytes_;
+  // The token's last kRing bytes, by their offset in the token modulo
+  // kRing: enough for a suffix (four code points) and any anchor.
+  static constexpr std::size_t kRing = 64;
+  static constexpr std::size_t kNone = ~std::size_t{0};
+
+  void Put(char c) {
+    ring_[length_ % kRing] = c;
+    ++length_;
+    if (keep_) whole_.push_back(c);
+  }
+  // FNV of the token's bytes from offset `from` (within the ring) to its end.
+  std::uint64_t HashFrom(std::size_t from) const {
+    std::uint64_t h = kFnvOffset;
+    for (std::size_t i = from; i < length_; ++i) h = (h ^ static_cast<unsigned char>(ring_[i % kRing])) * kFnvPrime;
+    return h;
+  }
+
+  std::array<char, kRing> ring_{};
+  std::size_t length_ = 0;
+  bool keep_ = false;
+  std::string whole_;
   std::uint64_t hash_ = kFnvOffset, stem_ = 0, up_to_apostrophe_ = 0;
-  std::size_t code_points_ = 0, apostrophe_ = std::string::npos;
+  std::size_t code_points_ = 0, apostrophe_ = kNone;
   std::array<std::size_t, 4> suffix_start_{};
 };
 
@@ -251,6 +288,7 @@ void Parse(std::string_view text, Parsed* out, std::string* norm = nullptr) {
   out->sentences.clear();
   out->tokens.clear();
   thread_local TokenReader token;
+  token.KeepWhole(norm != nullptr);
   Sentence s;
   std::size_t start = 0;       // of the sentence being read
   bool between = true;         // no sentence open: blanks are skipped

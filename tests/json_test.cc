@@ -21,6 +21,23 @@ TEST_CASE("JSON: invalid UTF-8 becomes U+FFFD, valid UTF-8 passes", "[json]") {
   CHECK(overlong.str() == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");
 }
 
+// Plain runs are copied sixteen bytes at a time: every byte that needs an
+// escape (or is not ASCII) is still seen, wherever it falls in a block.
+TEST_CASE("JSON: escapes at every position of a block", "[json]") {
+  const std::pair<std::string, std::string> specials[] = {
+      {"\"", "\\\""}, {"\\", "\\\\"}, {"\n", "\\n"}, {"\x01", "\\u0001"}, {"\x1f", "\\u001f"},
+      {"\x7f", "\\u007f"}, {"\xC3\xA9", "\xC3\xA9"}, {"\xFF", "\xEF\xBF\xBD"}, {" ", " "}, {"~", "~"}};
+  for (const auto& [raw, escaped] : specials) {
+    for (std::size_t pad = 0; pad < 40; ++pad) {
+      const std::string head(pad, 'a'), tail(37 - pad % 17, 'z');
+      std::string out;
+      moisson::AppendJsonString(head + raw + tail + raw, &out);
+      INFO("byte " << static_cast<int>(static_cast<unsigned char>(raw[0])) << ", pad " << pad);
+      CHECK(out == "\"" + head + escaped + tail + escaped + "\"");
+    }
+  }
+}
+
 TEST_CASE("UTF-8: well-formedness per Unicode table 3-7, repair and safe prefixes", "[utf8]") {
   CHECK(moisson::IsValidUtf8("plain ASCII and été €"));
   CHECK_FALSE(moisson::IsValidUtf8("\xC0\xAF"));          // overlong '/'
