@@ -238,7 +238,7 @@ class TokenReader {
     return h;
   }
 
-  std::array<char, kRing> ring_{};
+  std::array<char, kRing> ring_;  // read only where written
   std::size_t length_ = 0;
   bool keep_ = false;
   std::string whole_;
@@ -287,7 +287,10 @@ constexpr std::array<std::uint8_t, 256> kAsciiKind = [] {
 void Parse(std::string_view text, Parsed* out, std::string* norm = nullptr) {
   out->sentences.clear();
   out->tokens.clear();
-  thread_local TokenReader token;
+  // On the stack, not thread_local: its fields then live in registers
+  // across the byte loop (a thread_local's are loaded and stored through
+  // the thread pointer at every byte).
+  TokenReader token;
   token.KeepWhole(norm != nullptr);
   Sentence s;
   std::size_t start = 0;       // of the sentence being read
