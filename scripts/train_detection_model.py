@@ -8,7 +8,12 @@ code (moisson_learned_tool features: filters/learned.h), trains one L2-regularis
 regression per category with liblinear-train, quantises the weights to 16 bits, and chooses for each
 category the threshold at which the development set's precision stays at least --precision (scores
 from moisson_learned_tool scores, i.e. the stage as it runs, gates included; a category that never
-reaches it is disabled). Writes:
+reaches it is disabled). It also scores every snippet with a model trained without that snippet's
+file (each file is one writer's or one brief's) and reports the chain's precision and recall on those
+"out-of-writer" scores (rules + model, the rules' findings from the built moisson): an estimate of
+what text from a new writer gets. Two other threshold rules can be asked for: --calibrate writer
+(choose on the out-of-writer scores) and --aim added (the precision of what the model adds to the
+rules, not of the model alone); docs/detection.md gives the figures of each. Writes:
 
   OUT/sensitive.lin        the model (format: filters/learned.cc, LearnedDetector::Load)
   OUT/thresholds.tsv       category <TAB> threshold (1.01 = disabled) <TAB> dev precision <TAB> dev recall
@@ -23,7 +28,8 @@ computed on them here. Snippet text is never printed.
 
 Deterministic: liblinear's primal solver has no randomness; sorted inputs. Usage:
   scripts/train_detection_model.py [--tool build/release/filters/moisson_learned_tool]
-      [--out filters/data/model] [--precision 0.92] [--write-dev FILE] [--compare-fasttext] [FILES...]
+      [--moisson build/release/moisson] [--out filters/data/model] [--precision 0.92]
+      [--aim model|added] [--calibrate split|writer] [--write-dev FILE] [--compare-fasttext] [FILES...]
 """
 import argparse
 import glob
@@ -176,36 +182,71 @@ def is_dev(d):
     return int(hashlib.sha256(d["text"].encode("utf-8")).hexdigest()[:8], 16) % 100 < DEV_SHARE
 
 
-def choose_thresholds(probs, docs, precision):
-    """For each category: the lowest threshold at which the development precision is >= `precision` with at
-    least 5 true positives (the usual operating point on a precision-recall curve)."""
+def choose_thresholds(probs, docs, precision, rules=None):
+    """For each category: the lowest threshold at which the precision is >= `precision` with at least 5 true
+    positives (the usual operating point on a precision-recall curve). With `rules` (per snippet, the
+    categories the rules alone find), the precision asked is that of what the model adds to the rules (the
+    snippets they do not find), so that the model never brings the chain's precision below the aim nor
+    is held to the rules' own; the precision and recall returned are the chain's (rules + model).
+    Returns {category: (threshold, precision, recall)}."""
     out = {}
     for cat in CATEGORIES:
-        scored = sorted(((p.get(cat, 0.0), cat in d["labels"]) for p, d in zip(probs, docs)), reverse=True)
-        support = sum(1 for _, y in scored if y)
-        best = (1.01, 0.0, 0.0)
-        tp = fp = 0
-        for i, (s, y) in enumerate(scored):
+        by_rules = [cat in r for r in rules] if rules is not None else [False] * len(docs)
+        support = sum(1 for d in docs if cat in d["labels"])
+        rules_tp = sum(1 for d, r in zip(docs, by_rules) if r and cat in d["labels"])
+        rules_fp = sum(1 for d, r in zip(docs, by_rules) if r and cat not in d["labels"])
+        scored = sorted(((p.get(cat, 0.0), cat in d["labels"]) for p, d, r in zip(probs, docs, by_rules) if not r),
+                        reverse=True)
+        best = (1.01, rules_tp / (rules_tp + rules_fp) if rules_tp + rules_fp else 0.0,
+                rules_tp / support if support else 0.0)
+        tp = fp = 0  # what the model adds
+        for i, (sc, y) in enumerate(scored):
             tp += y
             fp += not y
-            if i + 1 < len(scored) and scored[i + 1][0] == s:
+            if i + 1 < len(scored) and scored[i + 1][0] == sc:
                 continue  # a threshold takes every snippet at that score
-            if s <= 0.0:
+            if sc <= 0.0:
                 break
-            p = tp / (tp + fp)
-            if p >= precision and tp >= 5:
-                best = (s, p, tp / support if support else 0.0)
+            if tp / (tp + fp) >= precision and tp >= 5:
+                chain_tp, chain_fp = rules_tp + tp, rules_fp + fp
+                best = (sc, chain_tp / (chain_tp + chain_fp), chain_tp / support if support else 0.0)
         out[cat] = best
     return out
 
 
-def at_threshold(probs, docs, thresholds):
-    """Precision and recall of each category at the given thresholds."""
+def rules_findings(moisson, docs, tmp):
+    """Per snippet, the sensitive/minor categories the rules alone find (moisson scan, learned stage off)."""
+    data = os.path.join(tmp, "rules-in.jsonl")
+    with open(data, "w", encoding="utf-8") as f:
+        for i, d in enumerate(docs):
+            record = {"id": "s%d" % i, "text": d["text"]}
+            if d.get("date"):
+                record["date"] = d["date"]  # a birth year is read against it
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    key = os.path.join(tmp, "k")
+    subprocess.run([moisson, "keygen", "--out", key], check=True, capture_output=True)
+    config = os.path.join(tmp, "rules.toml")
+    with open(config, "w") as f:
+        f.write("[filters]\nlearned = false\n")
+    out = subprocess.run([moisson, "--config", config, "scan", data, "--key", key, "-q", "--allow-empty"],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit("train_detection_model: %s scan failed: %s" % (moisson, out.stderr.strip()[:300]))
+    found = {}
+    for line in out.stdout.splitlines():
+        r = json.loads(line)
+        found[r["id"]] = {x["category"] for x in r["detections"]} | set(r["reasons"])
+    return [found.get("s%d" % i, set()) for i in range(len(docs))]
+
+
+def at_threshold(probs, docs, thresholds, rules):
+    """The chain's precision and recall of each category at the given thresholds (rules + model)."""
     out = {}
     for cat in CATEGORIES:
         t = thresholds[cat][0]
-        tp = sum(1 for p, d in zip(probs, docs) if p.get(cat, 0.0) >= t and cat in d["labels"])
-        fp = sum(1 for p, d in zip(probs, docs) if p.get(cat, 0.0) >= t and cat not in d["labels"])
+        found = [cat in r or p.get(cat, 0.0) >= t for p, r in zip(probs, rules)]
+        tp = sum(1 for f, d in zip(found, docs) if f and cat in d["labels"])
+        fp = sum(1 for f, d in zip(found, docs) if f and cat not in d["labels"])
         support = sum(1 for d in docs if cat in d["labels"])
         out[cat] = (tp / (tp + fp) if tp + fp else 1.0, tp / support if support else 0.0)
     return out
@@ -350,23 +391,28 @@ def main():
     ap.add_argument("--tool", default=os.path.join(ROOT, "build/release/filters/moisson_learned_tool"),
                     help="moisson_learned_tool of a built tree (scripts/setup.sh builds it)")
     ap.add_argument("--liblinear-train", default="/usr/bin/liblinear-train")
+    ap.add_argument("--moisson", default=os.path.join(ROOT, "build/release/moisson"),
+                    help="the built moisson: its rules' findings make the thresholds the chain's (rules + model)")
     ap.add_argument("--compare-fasttext", action="store_true", help="also train fastText and compare")
     ap.add_argument("--fasttext", default="/usr/bin/fasttext")
     ap.add_argument("--write-dev", help="also write the development split in the evaluator's format "
                     "(scripts/eval_detection.py) to this file")
     ap.add_argument("--bits", type=int, default=BITS, help="hashed feature rows, 2^BITS (default %(default)s)")
     ap.add_argument("--cost", default=COST, help="liblinear's cost C (default %(default)s)")
-    ap.add_argument("--calibrate", choices=["writer", "split"], default="writer",
-                    help="choose the thresholds on every snippet scored by a model that did not read its "
-                    "writer (default), or on the development split")
+    ap.add_argument("--aim", choices=["model", "added"], default="model",
+                    help="the precision aimed at: the model's alone (default), or that of what it adds to "
+                    "the rules")
+    ap.add_argument("--calibrate", choices=["split", "writer"], default="split",
+                    help="choose the thresholds on the development split (default), or on every snippet "
+                    "scored by a model that did not read its writer")
     args = ap.parse_args()
     globals()["BITS"], globals()["COST"] = args.bits, args.cost
-    if args.compare_fasttext and args.calibrate != "split":
-        sys.exit("train_detection_model: --compare-fasttext compares on the development split: add --calibrate split")
+    if args.compare_fasttext and (args.calibrate, args.aim) != ("split", "model"):
+        sys.exit("train_detection_model: --compare-fasttext compares the models alone on the development split")
     files = sorted(args.files or glob.glob(os.path.join(ROOT, "training/detection/*.jsonl")))
     if not files:
         sys.exit("train_detection_model: no training file")
-    for exe in (args.tool, args.liblinear_train):
+    for exe in (args.tool, args.liblinear_train, args.moisson):
         if not os.access(exe, os.X_OK):
             sys.exit("train_detection_model: %s: not found (build the tree, install liblinear-tools)" % exe)
     docs, errors = load(files)
@@ -395,19 +441,25 @@ def main():
                 f.write("%s\t0\n" % cat)
         probs = parse_scores(run_tool(args.tool, "scores", args.out, dev))
         ft = compare_fasttext(train, dev, tmp, args.fasttext, args.precision) if args.compare_fasttext else None
+        rules = rules_findings(args.moisson, docs, tmp)
+        dev_rules = [r for r, d in zip(rules, docs) if is_dev(d)]
+        calibration = out_of_writer_scores(docs, train, features, args.tool, tmp, args.liblinear_train)
+        aim_rules = (rules, dev_rules) if args.aim == "added" else (None, None)
         if args.calibrate == "writer":
-            calibration = out_of_writer_scores(docs, train, features, args.tool, tmp, args.liblinear_train)
-            thresholds = choose_thresholds(calibration, docs, args.precision)
+            thresholds = choose_thresholds(calibration, docs, args.precision, aim_rules[0])
         else:
-            thresholds = choose_thresholds(probs, dev, args.precision)
-    on_dev = at_threshold(probs, dev, thresholds)
+            thresholds = choose_thresholds(probs, dev, args.precision, aim_rules[1])
+    # The chain's figures (rules + model) at those thresholds: on the development split, and on every
+    # snippet as a model that did not read its writer scores it.
+    on_dev = at_threshold(probs, dev, thresholds, dev_rules)
+    on_new = at_threshold(calibration, docs, thresholds, rules)
+    linear_alone = choose_thresholds(probs, dev, args.precision) if ft else None
     with open(os.path.join(args.out, "thresholds.tsv"), "w") as f:
-        f.write("# category\tthreshold\tdev_precision\tdev_recall\tcalibration_precision\tcalibration_recall "
+        f.write("# category\tthreshold\tdev_precision\tdev_recall\tout_of_writer_precision\tout_of_writer_recall "
                 "(written by scripts/train_detection_model.py, thresholds chosen on the %s)\n" % (
                     "out-of-writer scores" if args.calibrate == "writer" else "development split"))
         for cat in CATEGORIES:
-            t, p, r = thresholds[cat]
-            f.write("%s\t%.4f\t%.3f\t%.3f\t%.3f\t%.3f\n" % (cat, t, on_dev[cat][0], on_dev[cat][1], p, r))
+            f.write("%s\t%.4f\t%.3f\t%.3f\t%.3f\t%.3f\n" % (cat, thresholds[cat][0], *on_dev[cat], *on_new[cat]))
     counts = {c: sum(1 for d in docs if c in d["labels"]) for c in CATEGORIES}
     negatives = sum(1 for d in docs if not d["labels"])
     with open(os.path.join(args.out, "MODEL.md"), "w") as f:
@@ -421,32 +473,44 @@ def main():
                 report["near_duplicate"], report["heldout_overlap"], report["kept"], negatives,
                 100.0 * negatives / max(1, len(docs))))
         f.write("- split: %d train, %d development (%d%% by a hash of the text)\n" % (len(train), len(dev), DEV_SHARE))
-        if args.calibrate == "writer":
-            f.write("- thresholds: precision >= %.2f on every snippet scored by a model trained without its file "
-                    "(its writer's), the final model trained on the whole training split\n\n" % args.precision)
-        else:
-            f.write("- thresholds: precision >= %.2f on the development split\n\n" % args.precision)
+        f.write("- thresholds: precision >= %.2f of %s, %s\n" % (
+            args.precision, "what the model adds to the rules" if args.aim == "added" else "the model alone",
+            "on every snippet scored by a model trained without its file (its writer's)" if args.calibrate == "writer"
+            else "on the development split"))
+        f.write("- figures of the chain (rules + model): on the development split, and out of writer (every "
+                "snippet scored by a model trained without its file)\n\n")
         f.write("| category | snippets | threshold | dev precision | dev recall | out-of-writer precision | "
                 "out-of-writer recall |\n|---|---|---|---|---|---|---|\n")
         for cat in CATEGORIES:
-            t, p, r = thresholds[cat]
-            cal = ("%.3f | %.3f" % (p, r)) if args.calibrate == "writer" else "– | –"
-            f.write("| %s | %d | %s | %.3f | %.3f | %s |\n" % (cat, counts[cat], "off" if t > 1 else "%.3f" % t,
-                                                          on_dev[cat][0], on_dev[cat][1], cal))
+            t = thresholds[cat][0]
+            f.write("| %s | %d | %s | %.3f | %.3f | %.3f | %.3f |\n" % (
+                cat, counts[cat], "off" if t > 1 else "%.3f" % t, *on_dev[cat], *on_new[cat]))
     print("train_detection_model: %d snippets (%d train, %d dev); model %d bytes, sha256 %s" %
           (len(docs), len(train), len(dev), len(data), sha[:16]))
     for cat in CATEGORIES:
-        t, p, r = thresholds[cat]
-        line = "  %-30s threshold %s  dev P %.3f R %.3f" % (cat, "off " if t > 1 else "%.3f" % t, *on_dev[cat])
-        if args.calibrate == "writer":
-            line += "  out-of-writer P %.3f R %.3f" % (p, r)
+        t = thresholds[cat][0]
+        line = "  %-30s threshold %s  dev P %.3f R %.3f  out-of-writer P %.3f R %.3f" % (
+            cat, "off " if t > 1 else "%.3f" % t, *on_dev[cat], *on_new[cat])
         if ft:
-            line += "   | fastText P %.3f R %.3f" % (ft[0][cat][1], ft[0][cat][2])
+            line += "   | models alone: linear P %.3f R %.3f, fastText P %.3f R %.3f" % (
+                linear_alone[cat][1], linear_alone[cat][2], ft[0][cat][1], ft[0][cat][2])
         print(line)
+    for name, figures, subset, subset_rules, scores in (("dev", on_dev, dev, dev_rules, probs),
+                                                         ("out-of-writer", on_new, docs, rules, calibration)):
+        tp = fp = fn = 0
+        for cat in CATEGORIES:
+            t = thresholds[cat][0]
+            for p, r, d in zip(scores, subset_rules, subset):
+                found, truth = cat in r or p.get(cat, 0.0) >= t, cat in d["labels"]
+                tp += found and truth
+                fp += found and not truth
+                fn += truth and not found
+        P, R = tp / max(1, tp + fp), tp / max(1, tp + fn)
+        print("  micro, the chain, %s: P %.3f R %.3f F1 %.3f" % (name, P, R, 2 * P * R / max(1e-9, P + R)))
     if ft:
-        print("  mean dev recall at the precision aim: linear %.3f, fastText %.3f (fastText model %d bytes)" % (
-            sum(thresholds[c][2] for c in CATEGORIES) / len(CATEGORIES),
-            sum(ft[0][c][2] for c in CATEGORIES) / len(CATEGORIES), ft[1]))
+        print("  mean dev recall of the models alone at the precision aim: linear %.3f, fastText %.3f "
+              "(fastText model %d bytes)" % (sum(linear_alone[c][2] for c in CATEGORIES) / len(CATEGORIES),
+                                             sum(ft[0][c][2] for c in CATEGORIES) / len(CATEGORIES), ft[1]))
 
 
 if __name__ == "__main__":
