@@ -10,6 +10,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -100,13 +102,15 @@ double CpuSeconds() {
 int main(int argc, char** argv) {
   std::size_t mb = 100, baseline_mb = 10;
   bool dense = false, learned = false;
+  int runs = 1;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--mb") && i + 1 < argc) mb = std::strtoul(argv[++i], nullptr, 10);
     else if (!std::strcmp(argv[i], "--baseline-mb") && i + 1 < argc) baseline_mb = std::strtoul(argv[++i], nullptr, 10);
     else if (!std::strcmp(argv[i], "--dense")) dense = true;
     else if (!std::strcmp(argv[i], "--learned")) learned = true;
+    else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
     else {
-      std::fprintf(stderr, "usage: filter_bench [--mb N] [--baseline-mb N] [--dense] [--learned]\n");
+      std::fprintf(stderr, "usage: filter_bench [--mb N] [--baseline-mb N] [--dense] [--learned] [--runs N]\n");
       return 2;
     }
   }
@@ -177,27 +181,36 @@ int main(int argc, char** argv) {
   std::printf("  processor (chain), 1 thread:       %8.1f MB/s  (%zu of %zu documents modified)\n",
               text_bytes / 1e6 / chain_s, modified, records.size());
 
-  // 2. End to end: read the file, filter, write JSONL, N threads.
+  // 2. End to end: read the file, filter, write JSONL, N threads. With
+  // --runs N, each figure is the median of N runs (the range beside it):
+  // a shared VM's speed drifts by a tenth between minutes.
   double e2e_1 = 0;
   for (int threads : {1, 2}) {
-    auto out = io::JsonlWriter::Create(dir + "/out.jsonl");
-    if (!out.ok()) return 1;
-    pipeline::RunOptions o;
-    o.threads = threads;
-    o.on_document = [&](const pipeline::ProcessedDocument& d) {
-      return d.verdict == pipeline::Verdict::kDrop ? Status::Ok() : (*out)->Write(pipeline::OutputJson(d));
-    };
-    const double cpu0 = CpuSeconds();
-    t0 = Clock::now();
-    auto s = pipeline::RunPipeline(processor, {dump}, io::ReaderOptions(), o);
-    (void)(*out)->Commit();
-    const double wall = Seconds(t0);
-    const double cpu = CpuSeconds() - cpu0;
-    if (!s.ok()) return 1;
-    const double mbs = s->input_bytes / 1e6 / wall;
-    if (threads == 1) e2e_1 = mbs;
-    std::printf("  moisson filter path, %d thread%s:    %8.1f MB/s  (%.0f docs/s, %.1f us CPU/doc)\n", threads,
-                threads == 1 ? " " : "s", mbs, s->documents / wall, cpu * 1e6 / s->documents);
+    std::vector<std::array<double, 3>> results;  // MB/s, docs/s, us CPU/doc
+    for (int run = 0; run < runs; ++run) {
+      auto out = io::JsonlWriter::Create(dir + "/out.jsonl");
+      if (!out.ok()) return 1;
+      pipeline::RunOptions o;
+      o.threads = threads;
+      o.on_document = [&](const pipeline::ProcessedDocument& d) {
+        return d.verdict == pipeline::Verdict::kDrop ? Status::Ok() : (*out)->Write(pipeline::OutputJson(d));
+      };
+      const double cpu0 = CpuSeconds();
+      t0 = Clock::now();
+      auto s = pipeline::RunPipeline(processor, {dump}, io::ReaderOptions(), o);
+      (void)(*out)->Commit();
+      const double wall = Seconds(t0);
+      const double cpu = CpuSeconds() - cpu0;
+      if (!s.ok()) return 1;
+      results.push_back({s->input_bytes / 1e6 / wall, s->documents / wall, cpu * 1e6 / s->documents});
+    }
+    std::sort(results.begin(), results.end());
+    const auto& median = results[results.size() / 2];
+    if (threads == 1) e2e_1 = median[0];
+    std::printf("  moisson filter path, %d thread%s:    %8.1f MB/s  (%.0f docs/s, %.1f us CPU/doc)", threads,
+                threads == 1 ? " " : "s", median[0], median[1], median[2]);
+    if (runs > 1) std::printf("  median of %d runs, %.1f-%.1f MB/s", runs, results.front()[0], results.back()[0]);
+    std::printf("\n");
   }
 
   // 3. The baseline on a smaller sample of the same generator (it is slow).

@@ -422,18 +422,26 @@ struct LearnedDetector::Impl {
     // The rows are spread over megabytes: name them all first and ask for
     // them ahead (a sentence's few hundred loads overlap instead of waiting
     // on memory one by one), then sum.
-    thread_local std::vector<std::uint32_t> rows;
-    rows.clear();
+    // In batches of a local array (no vector to grow, nothing behind the
+    // thread pointer).
+    constexpr std::size_t kBatch = 128;
+    std::uint32_t rows[kBatch];
+    std::size_t n = 0;
+    Row acc{};
+    auto sum = [&] {
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::int16_t* row = &weights[std::size_t{rows[i]} * kLanes];
+        for (std::size_t c = 0; c < kLanes; ++c) acc[c] += row[c];
+      }
+      n = 0;
+    };
     ForEachFeature(s, tokens, [&](std::uint64_t h) {
       const auto r = static_cast<std::uint32_t>(h & mask);
       __builtin_prefetch(&weights[std::size_t{r} * kLanes]);
-      rows.push_back(r);
+      rows[n++] = r;
+      if (n == kBatch) sum();
     });
-    Row acc{};
-    for (std::uint32_t r : rows) {
-      const std::int16_t* row = &weights[std::size_t{r} * kLanes];
-      for (std::size_t c = 0; c < kLanes; ++c) acc[c] += row[c];
-    }
+    sum();
     *z = acc;
   }
 
