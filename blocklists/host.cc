@@ -81,8 +81,18 @@ Result<std::string> NormaliseHost(std::string_view host) {
   } else {
     char* a = nullptr;
     const std::string in(host);
-    const int rc = idn2_to_ascii_8z(in.c_str(), &a, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-    if (rc != IDN2_OK) return Status::InvalidArgument(std::string("invalid internationalised host: ") + idn2_strerror(rc));
+    int rc = idn2_to_ascii_8z(in.c_str(), &a, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+    if (rc == IDN2_DISALLOWED) {
+      // Names IDNA 2008 disallows, in the transitional mapping (as libcurl
+      // and browsers resolve them).
+      if (a != nullptr) idn2_free(a);
+      a = nullptr;
+      rc = idn2_to_ascii_8z(in.c_str(), &a, IDN2_TRANSITIONAL | IDN2_NFC_INPUT);
+    }
+    if (rc != IDN2_OK || a == nullptr) {
+      if (a != nullptr) idn2_free(a);
+      return Status::InvalidArgument(std::string("invalid internationalised host: ") + idn2_strerror(rc));
+    }
     out = a;
     idn2_free(a);
     for (char& c : out) {

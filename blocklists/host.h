@@ -3,9 +3,12 @@
 // One normal form for list entries and for the hosts of URLs being checked,
 // so that "WWW.Exemple.FR.", "www.exemple.fr" and "xn--..." spellings of one
 // host meet: ASCII lower case, IDN labels as A-labels (libidn2, UTS #46
-// non-transitional, NFC input, no STD3 rules since those silently drop '_'),
+// non-transitional, NFC input, no STD3 rules since those silently drop '_';
+// transitional for names IDNA 2008 disallows, as libcurl does),
 // no trailing dot, IPv4 in dotted-quad form, IPv6 in brackets in RFC 5952
-// form. Pure functions, thread-safe.
+// form. The crawler's URL normalisation (crawler/url_norm.h) uses the same
+// function, so a URL's host and a list's entry are read alike. Pure
+// functions, thread-safe.
 #ifndef MOISSON_BLOCKLISTS_HOST_H_
 #define MOISSON_BLOCKLISTS_HOST_H_
 

@@ -3,11 +3,11 @@
 #include <algorithm>
 
 #include <curl/curl.h>
-#include <idn2.h>
 
 #include <memory>
 #include <vector>
 
+#include "blocklists/host.h"
 #include "core/strings.h"
 #include "core/url.h"
 
@@ -140,51 +140,19 @@ std::string RemoveDotSegments(std::string_view path) {
   return out;
 }
 
-bool IsHostChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
-}
-
-// Lower case, punycode for IDN; refuses anything that is not a plausible DNS
-// name or IP literal.
+// The host in the one normal form of blocklists/host.h (lower case, IDN
+// labels as A-labels, no trailing dot, canonical IP literals), so that the
+// crawler's URLs and every list meet; refuses anything that is not a
+// plausible DNS name or IP literal.
 Status NormaliseHost(std::string* host) {
   if (host->empty()) return Status::InvalidArgument("URL has no host");
-  if (host->front() == '[') {
-    // libcurl has checked and canonicalised the IPv6 literal.
-    *host = AsciiLower(*host);
-    for (const char c : *host) {
-      const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == ':' || c == '.' ||
-                      c == '[' || c == ']';
-      if (!ok) return Status::InvalidArgument("URL has an invalid IPv6 host");
-    }
-    return Status::Ok();
-  }
-  bool ascii = true;
-  for (const char c : *host) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-  if (!ascii) {
-    // IDNA 2008 with UTS #46 mapping; transitional processing as a fallback
-    // for names 2008 disallows, as libcurl does. idn2_lookup_u8 reads UTF-8
-    // whatever the locale (libcurl 7.88's CURLU_PUNYCODE uses the locale and
-    // leaves the host unconverted under "C").
-    char* ace = nullptr;
-    const auto* in = reinterpret_cast<const uint8_t*>(host->c_str());
-    int rc = idn2_lookup_u8(in, reinterpret_cast<uint8_t**>(&ace),
-                            IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
-    if (rc == IDN2_DISALLOWED) {
-      rc =
-          idn2_lookup_u8(in, reinterpret_cast<uint8_t**>(&ace), IDN2_NFC_INPUT | IDN2_TRANSITIONAL);
-    }
-    if (rc != IDN2_OK || ace == nullptr) {
-      if (ace != nullptr) idn2_free(ace);
-      return Status::InvalidArgument("URL host is not a valid internationalised domain name");
-    }
-    *host = ace;
-    idn2_free(ace);
-  }
-  *host = AsciiLower(*host);
-  if (host->empty()) return Status::InvalidArgument("URL has no host");
-  for (const char c : *host) {
-    if (!IsHostChar(c)) return Status::InvalidArgument("URL has an invalid host");
-  }
+  // A URL keeps the root label's dot as written ("example.com." is another
+  // origin to a browser and to a server's virtual hosts); lists drop it.
+  const bool root_dot = host->size() > 1 && host->back() == '.' && host->front() != '[';
+  auto normal = blocklists::NormaliseHost(*host);
+  if (!normal.ok()) return Status::InvalidArgument("URL has an invalid host (" + normal.status().message() + ")");
+  *host = std::move(normal).value();
+  if (root_dot && !blocklists::IsIpLiteral(*host)) host->push_back('.');
   return Status::Ok();
 }
 

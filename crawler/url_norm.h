@@ -13,9 +13,12 @@
 //   - "http:foo" relative to an http base is the relative reference "foo", and
 //     "http:/x", "http:///x" name the host x (WHATWG special schemes;
 //     RFC 3986 section 5.4.2 allows either reading);
-//   - the scheme and host are lower-cased, an IDN host becomes punycode
-//     (IDNA 2008 with UTS #46 mapping, transitional as a fallback, as curl
-//     does), IPv4 and IPv6 literals are canonicalised (libcurl);
+//   - the scheme is lower-cased; the host takes the one normal form of
+//     blocklists/host.h, the lists' own (lower case; an IDN host in punycode,
+//     IDNA 2008 with UTS #46 mapping, transitional as a fallback as curl
+//     does; IPv4 and IPv6 literals canonical), so that a URL and a list
+//     entry for one host always meet; a root label's dot ("example.com.")
+//     is kept as written (another origin to browsers), lists ignore it;
 //   - the port is dropped when it is the scheme's default (80, 443);
 //   - the path and query are passed through moisson::NormalisePercentEncoding
 //     (unreserved octets decoded, other escapes upper-cased, bytes that must
@@ -26,7 +29,8 @@
 //
 // Refused with InvalidArgument: schemes other than http and https (mailto:,
 // javascript:, data:, ftp:...), an empty or malformed host (a host may hold
-// only letters, digits, '-', '.', '_' once in punycode, or be an IP literal),
+// only letters, digits, '-', '.', '_' once in punycode, in labels of 1 to 63
+// bytes, at most 253 in all, or be an IP literal),
 // IPv6 zone identifiers, userinfo (credentials are never sent, and a URL that
 // carries them is not one the crawler may follow), input or output longer than
 // kMaxUrlBytes, and anything libcurl cannot parse. Error messages name at most

@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "blocklists/host.h"
 #include "core/url.h"
 #include "crawler/seen_set.h"
 #include "crawler/url_norm.h"
@@ -424,4 +425,21 @@ TEST_CASE("SeenSet holds at most 16 bytes per URL once grown", "[crawler][seen]"
   INFO("bytes per URL after 1e6: " << static_cast<double>(s.MemoryBytes()) / s.size());
   CHECK(static_cast<double>(s.MemoryBytes()) / s.size() <= 16.0);
   CHECK(worst <= 16.0);
+}
+
+// One normal form of a host (issue 15 §1): the crawler's URLs and the site
+// lists read every host alike, whether they accept it or not. Before, a name
+// IDNA 2008 disallows (an emoji) and a label of 64 bytes were taken by the
+// crawler and refused by the lists.
+TEST_CASE("A URL's host and a list's entry have one normal form", "[crawler][url]") {
+  const std::string hosts[] = {"WWW.Example.COM", "b\xC3\xBC" "cher.de", "fa\xC3\x9F.de", "\xE2\x98\x95.de",
+                               "my_host.example.com", "10.0.0.1", "[2001:DB8::1]", std::string(64, 'a') + ".com",
+                               "a..b.com", "\xEF\xBC\xA5\xEF\xBC\xB8.com", "xn--bcher-kva.de", "[::ffff:10.0.0.1]"};
+  for (const std::string& h : hosts) {
+    INFO("host " << &h - hosts);
+    const auto listed = moisson::blocklists::NormaliseHost(h);
+    const auto url = NormaliseUrl("http://" + h + "/x");
+    REQUIRE(listed.ok() == url.ok());
+    if (listed.ok()) CHECK(*url == "http://" + *listed + "/x");
+  }
 }
