@@ -39,6 +39,74 @@ Digest TypedHmac(const ProjectKey& key, std::string_view type, std::string_view 
   return key.Hmac(data);
 }
 
+// An identifier in its one indexed form, for Process (what a page holds) and
+// IdentifierDigest (what a rights request names) alike: the opt-out
+// registry's forms when the registry reads the type (e-mail, phone), else
+// the type's own normal form, digested under the type's name.
+struct Canonical {
+  std::optional<blocklists::OptOutType> registry_type;
+  std::vector<std::string> registry_forms;  // the first one is digested
+  std::string form;                         // digested when there is no registry form
+};
+
+// False when `value` is not an identifier of `type` at all (an address that
+// does not parse, an empty handle).
+bool CanonicalIdentifier(std::string_view type, std::string_view value, const std::string& phone_region,
+                         Canonical* out) {
+  using blocklists::OptOutType;
+  auto registry = [&](OptOutType t) {
+    out->registry_type = t;
+    if (auto forms = blocklists::NormaliseIdentifier(t, value, "", phone_region); forms.ok()) {
+      out->registry_forms = std::move(forms).value();
+    }
+  };
+  if (type == "email") {
+    registry(OptOutType::kEmail);
+    out->form = AsciiLower(value);
+  } else if (type == "phone") {
+    registry(OptOutType::kPhone);
+    out->form = std::string(value);
+  } else if (type == "handle") {
+    // "@name", "platform:name" or a profile URL ".../name", ".../@name": the
+    // name is the last segment, indexed whatever the platform ("*:name").
+    std::string_view name = value;
+    while (!name.empty() && name.back() == '/') name.remove_suffix(1);
+    if (const auto slash = name.rfind('/'); slash != std::string_view::npos) {
+      name.remove_prefix(slash + 1);
+    } else if (const auto colon = name.rfind(':'); colon != std::string_view::npos) {
+      name.remove_prefix(colon + 1);
+    }
+    if (!name.empty() && name.front() == '@') name.remove_prefix(1);
+    if (name.empty()) return false;
+    out->form = "*:" + AsciiLower(name);
+  } else if (type == "ip") {
+    const std::string s(value);
+    unsigned char buf[16];
+    char text[INET6_ADDRSTRLEN];
+    if (inet_pton(AF_INET, s.c_str(), buf) == 1 && inet_ntop(AF_INET, buf, text, sizeof text)) {
+      out->form = text;
+    } else if (inet_pton(AF_INET6, s.c_str(), buf) == 1 && inet_ntop(AF_INET6, buf, text, sizeof text)) {
+      out->form = text;
+    } else {
+      return false;
+    }
+  } else if (type == "nir") {
+    for (char c : value) {
+      if (c != ' ' && c != '.' && c != '-') out->form.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c);
+    }
+  } else {
+    out->form = std::string(value);  // another category pseudonymised: its own digest space
+  }
+  return true;
+}
+
+Digest CanonicalDigest(const ProjectKey& key, std::string_view type, const Canonical& c) {
+  if (c.registry_type && !c.registry_forms.empty()) {
+    return blocklists::OptOutDigest(key, *c.registry_type, c.registry_forms.front());
+  }
+  return TypedHmac(key, type, c.form);
+}
+
 // "fr" from "fr-FR", "FR", "fr_CA"; "" for anything that is not a language.
 // The year of an ISO 8601-ish date ("2024-05-01T..."), when it looks like one.
 std::optional<int> YearOf(std::string_view date) {
@@ -111,68 +179,35 @@ void Processor::Identify(std::string_view text, const AppliedDetection& ad, Proc
   const std::string_view span = text.substr(d.start, d.end - d.start);
   const ProjectKey* key = parts_.key;
   const auto* reg = parts_.registry;
-  std::optional<Digest> digest;
+  // The identifier types of the ledger's index; other categories configured
+  // to be pseudonymised get a digest space of their own, not indexed.
   const char* type = nullptr;
-  auto registry_forms = [&](OptOutType t, std::string_view value) -> bool {
-    auto forms = blocklists::NormaliseIdentifier(t, value, "", settings_.phone_region);
-    if (!forms.ok() || forms->empty()) return false;
-    if (key) digest = blocklists::OptOutDigest(*key, t, forms->front());
-    if (reg) {
-      for (const auto& f : forms.value()) {
-        if (reg->ContainsNormalised(t, f)) *opted_out = true;
-      }
-    }
-    return true;
-  };
   switch (d.category) {
-    case Category::kIdEmail:
-      type = "email";
-      if (!registry_forms(OptOutType::kEmail, span) && key) digest = TypedHmac(*key, type, AsciiLower(span));
-      break;
-    case Category::kIdPhone:
-      type = "phone";
-      if (!registry_forms(OptOutType::kPhone, span) && key) digest = TypedHmac(*key, type, span);
-      break;
-    case Category::kIdHandle: {
-      type = "handle";
-      // "@name" or a profile URL ".../name" / ".../@name": the name is the last segment.
-      std::string_view name = span;
-      while (!name.empty() && name.back() == '/') name.remove_suffix(1);
-      if (const auto slash = name.rfind('/'); slash != std::string_view::npos) name.remove_prefix(slash + 1);
-      if (!name.empty() && name.front() == '@') name.remove_prefix(1);
-      const std::string lowered = AsciiLower(name);
-      // Indexed platform-agnostic ("*:name"), so one digest answers for all platforms.
-      if (key) digest = TypedHmac(*key, type, "*:" + lowered);
-      if (reg && !lowered.empty()) {
-        for (const char* p : kPlatforms) {
-          if (reg->ContainsNormalised(OptOutType::kHandle, std::string(p) + ":" + lowered)) *opted_out = true;
-        }
+    case Category::kIdEmail: type = "email"; break;
+    case Category::kIdPhone: type = "phone"; break;
+    case Category::kIdHandle: type = "handle"; break;
+    case Category::kIdIp: type = "ip"; break;
+    case Category::kIdNir: type = "nir"; break;
+    default: break;
+  }
+  const std::string_view space = type ? std::string_view(type) : filters::CategoryId(d.category);
+  Canonical c;
+  if (!CanonicalIdentifier(space, span, settings_.phone_region, &c)) {
+    c = Canonical{};
+    c.form = std::string(span);  // a detection the normal form does not read: digested as found
+  }
+  std::optional<Digest> digest;
+  if (key) digest = CanonicalDigest(*key, space, c);
+  if (reg) {
+    for (const auto& f : c.registry_forms) {
+      if (reg->ContainsNormalised(*c.registry_type, f)) *opted_out = true;
+    }
+    if (d.category == Category::kIdHandle && c.form.size() > 2) {
+      const std::string name = c.form.substr(2);  // "*:name"
+      for (const char* p : kPlatforms) {
+        if (reg->ContainsNormalised(OptOutType::kHandle, std::string(p) + ":" + name)) *opted_out = true;
       }
-      break;
     }
-    case Category::kIdIp: {
-      type = "ip";
-      std::string s(span);
-      unsigned char buf[16];
-      char out[INET6_ADDRSTRLEN];
-      if (inet_pton(AF_INET, s.c_str(), buf) == 1 && inet_ntop(AF_INET, buf, out, sizeof out)) s = out;
-      else if (inet_pton(AF_INET6, s.c_str(), buf) == 1 && inet_ntop(AF_INET6, buf, out, sizeof out)) s = out;
-      if (key) digest = TypedHmac(*key, type, s);
-      break;
-    }
-    case Category::kIdNir: {
-      type = "nir";
-      std::string s;
-      for (char c : span) {
-        if (c != ' ' && c != '.' && c != '-') s.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c);
-      }
-      if (key) digest = TypedHmac(*key, type, s);
-      break;
-    }
-    default:
-      // Another category configured to be pseudonymised: its own digest space.
-      if (key) digest = TypedHmac(*key, filters::CategoryId(d.category), span);
-      break;
   }
   if (digest && type) doc->identifiers.push_back({type, DigestHex(*digest)});
   if (token) {
@@ -454,55 +489,17 @@ void ReasonsJson(const ProcessedDocument& doc, JsonWriter* w) {
 
 Result<std::string> IdentifierDigest(const ProjectKey& key, std::string_view type, std::string_view value,
                                      std::string_view phone_region) {
-  using blocklists::OptOutType;
+  if (type != "email" && type != "phone" && type != "handle" && type != "ip" && type != "nir") {
+    return Status::InvalidArgument("unknown identifier type '" + std::string(type) +
+                                   "' (email, phone, handle, ip, nir)");
+  }
   if (value.empty()) return Status::InvalidArgument("an empty " + std::string(type) + " was given");
-  auto registry_form = [&](OptOutType t) -> std::optional<Digest> {
-    auto forms = blocklists::NormaliseIdentifier(t, value, "", std::string(phone_region));
-    if (!forms.ok() || forms->empty()) return std::nullopt;
-    return blocklists::OptOutDigest(key, t, forms->front());
-  };
-  if (type == "email") {
-    const auto d = registry_form(OptOutType::kEmail);
-    return DigestHex(d ? *d : TypedHmac(key, "email", AsciiLower(value)));
+  Canonical c;
+  if (!CanonicalIdentifier(type, value, std::string(phone_region), &c)) {
+    if (type == "ip") return Status::InvalidArgument("not an IPv4 or IPv6 address");
+    return Status::InvalidArgument("a handle needs a name (platform:name or @name)");
   }
-  if (type == "phone") {
-    const auto d = registry_form(OptOutType::kPhone);
-    return DigestHex(d ? *d : TypedHmac(key, "phone", value));
-  }
-  if (type == "handle") {
-    std::string_view name = value;
-    if (name.find("://") != std::string_view::npos) {
-      while (!name.empty() && name.back() == '/') name.remove_suffix(1);
-      if (const auto slash = name.rfind('/'); slash != std::string_view::npos) name.remove_prefix(slash + 1);
-    } else if (const auto colon = name.rfind(':'); colon != std::string_view::npos) {
-      name.remove_prefix(colon + 1);
-    }
-    if (!name.empty() && name.front() == '@') name.remove_prefix(1);
-    if (name.empty()) return Status::InvalidArgument("a handle needs a name (platform:name or @name)");
-    return DigestHex(TypedHmac(key, "handle", "*:" + AsciiLower(name)));
-  }
-  if (type == "ip") {
-    std::string s(value);
-    unsigned char buf[16];
-    char out[INET6_ADDRSTRLEN];
-    if (inet_pton(AF_INET, s.c_str(), buf) == 1 && inet_ntop(AF_INET, buf, out, sizeof out)) {
-      s = out;
-    } else if (inet_pton(AF_INET6, s.c_str(), buf) == 1 && inet_ntop(AF_INET6, buf, out, sizeof out)) {
-      s = out;
-    } else {
-      return Status::InvalidArgument("not an IPv4 or IPv6 address");
-    }
-    return DigestHex(TypedHmac(key, "ip", s));
-  }
-  if (type == "nir") {
-    std::string s;
-    for (char c : value) {
-      if (c != ' ' && c != '.' && c != '-') s.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c);
-    }
-    return DigestHex(TypedHmac(key, "nir", s));
-  }
-  return Status::InvalidArgument("unknown identifier type '" + std::string(type) +
-                                 "' (email, phone, handle, ip, nir)");
+  return DigestHex(CanonicalDigest(key, type, c));
 }
 
 bool HasReason(const ProcessedDocument& doc, std::string_view reason) {

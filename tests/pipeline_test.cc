@@ -548,6 +548,11 @@ TEST_CASE("IdentifierDigest finds what Process indexed for each identifier type"
   CHECK(IdentifierDigest(key, "handle", "twitter:claireM_velo", "FR").value() == digest_of("handle"));
   CHECK(IdentifierDigest(key, "handle", "@ClaireM_velo", "FR").value() == digest_of("handle"));
   CHECK(IdentifierDigest(key, "handle", "https://x.com/ClaireM_velo/", "FR").value() == digest_of("handle"));
+  // A profile link as people copy it, without its scheme: the rights lookup
+  // reads it as Process indexes it (one normal form for both; it once fell
+  // through to the whole link).
+  CHECK(IdentifierDigest(key, "handle", "twitter.com/ClaireM_velo", "FR").value() == digest_of("handle"));
+  CHECK(IdentifierDigest(key, "handle", "instagram.com/@clairem_velo", "FR").value() == digest_of("handle"));
   REQUIRE_FALSE(digest_of("ip").empty());
   CHECK(IdentifierDigest(key, "ip", "192.168.1.20", "FR").value() == digest_of("ip"));
   // Errors name the type, never the value.
