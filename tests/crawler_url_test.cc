@@ -443,3 +443,16 @@ TEST_CASE("A URL's host and a list's entry have one normal form", "[crawler][url
     if (listed.ok()) CHECK(*url == "http://" + *listed + "/x");
   }
 }
+
+// A host the normal form refuses is named as such, and never quoted: a host
+// may identify a person. (A space is refused earlier, by libcurl's parser.)
+TEST_CASE("A refused host says why without quoting it", "[crawler][url]") {
+  for (const std::string& host : {std::string("a..b-person.example"), std::string(64, 'q') + ".example"}) {
+    const auto r = NormaliseUrl("http://" + host + "/x");
+    REQUIRE(IsInvalidArgument(r));
+    const std::string m = r.status().message();
+    CHECK(m.find("invalid host") != std::string::npos);
+    CHECK(m.find("person") == std::string::npos);
+    CHECK(m.find("qqqq") == std::string::npos);
+  }
+}
