@@ -419,11 +419,9 @@ struct LearnedDetector::Impl {
   // Per class, the sum of the (quantised) weights of one sentence's features.
   void SentenceSums(const Sentence& s, const std::vector<Token>& tokens, Row* z) const {
     const std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
-    // The rows are spread over megabytes: name them all first and ask for
-    // them ahead (a sentence's few hundred loads overlap instead of waiting
-    // on memory one by one), then sum.
-    // In batches of a local array (no vector to grow, nothing behind the
-    // thread pointer).
+    // The rows are spread over megabytes: name a batch of them first and
+    // ask for them ahead (the loads overlap instead of waiting on memory one
+    // by one), then sum; the batch is a local array (nothing to grow).
     constexpr std::size_t kBatch = 128;
     std::uint32_t rows[kBatch];
     std::size_t n = 0;
