@@ -10,6 +10,7 @@
 #include "audit/ledger.h"
 #include "cli/commands.h"
 #include "cli/parts.h"
+#include "pipeline/chain.h"
 #include "core/file_util.h"
 #include "core/status.h"
 #include "crawler/crawler.h"
@@ -118,17 +119,16 @@ int Run(CrawlCliOptions& o) {
   c.max_body_bytes = static_cast<std::size_t>(o.max_body_mib * (1 << 20));
   c.shard_bytes = static_cast<std::uint64_t>(o.shard_mib * (1 << 20));
 
-  Parts parts;
-  PartsRequest req;
+  pipeline::ChainRequest req;
   req.key_path = !o.key.empty() ? o.key : config.project.key;
   req.registry_path = !o.registry.empty() ? o.registry : config.project.optout_registry;
   req.require_key = true;
   req.site_lists = true;  // never off for a crawl: R4
   req.page_signals = true;
-  if (Status st = LoadParts(config, req, &parts); !st.ok()) return Fail(st.message(), kExitUsage);
-  pipeline::ProcessorSettings settings = parts.ProcessorSettings(config);
-  settings.collect_links = true;
-  const pipeline::Processor processor(parts.ProcessorParts(), settings);
+  req.collect_links = true;
+  auto chain = pipeline::Chain::Load(config, req);
+  if (!chain.ok()) return Fail(chain.status().message(), kExitUsage);
+  for (const std::string& w : (*chain)->warnings()) std::cerr << "moisson: warning: " << w << "\n";
 
   const std::string ledger_path = !o.ledger.empty() ? o.ledger : config.project.ledger;
   // The ledger as the crawl state records it: a file by its absolute name (a resume from another
@@ -140,7 +140,7 @@ int Run(CrawlCliOptions& o) {
     if (!ec) ledger_name = abs.string();
   }
   if (c.resume) {  // before the ledger is opened: opening another file would create it
-    if (Status st = crawler::CheckResume(c.out_dir, ledger_name, parts.key->id()); !st.ok()) {
+    if (Status st = crawler::CheckResume(c.out_dir, ledger_name, (*chain)->key()->id()); !st.ok()) {
       return Fail(st.message(), kExitUsage);
     }
   }
@@ -148,13 +148,13 @@ int Run(CrawlCliOptions& o) {
   if (!ledger.ok()) return Fail(ledger.status().message(), kExitFailed);
 
   crawler::CrawlParts cp;
-  cp.processor = &processor;
-  cp.policy = &*parts.policy;
-  cp.site_lists = parts.site_lists ? &*parts.site_lists : nullptr;
-  cp.registry = parts.registry ? &*parts.registry : nullptr;
+  cp.processor = &(*chain)->processor();
+  cp.policy = (*chain)->policy();
+  cp.site_lists = (*chain)->site_lists();
+  cp.registry = (*chain)->registry();
   cp.ledger = ledger.value().get();
   cp.ledger_name = ledger_name;
-  cp.key_id = parts.key->id();
+  cp.key_id = (*chain)->key()->id();
   cp.user_agent = config.crawler.user_agent;
 
   const bool show = !o.quiet && !o.no_progress && (o.progress || isatty(STDERR_FILENO));

@@ -19,6 +19,7 @@
 #include "blocklists/site_list.h"
 #include "cli/commands.h"
 #include "cli/parts.h"
+#include "pipeline/chain.h"
 #include "core/file_util.h"
 #include "core/json.h"
 #include "core/keyed_hash.h"
@@ -237,25 +238,23 @@ int Run(const FilterOptions& o) {
   }
   loss.allow_empty = o.allow_empty;
 
-  Parts parts;
-  PartsRequest req;
+  pipeline::ChainRequest req;
   req.key_path = !o.key.empty() ? o.key : config.project.key;
   req.registry_path = !o.registry.empty() ? o.registry : config.project.optout_registry;
   req.require_key = !o.scan;
   req.site_lists = config.filters.site_lists;
   req.page_signals = config.filters.page_signals;
-  if (Status st = LoadParts(config, req, &parts); !st.ok()) return Fail(cmd, st.message(), kExitUsage);
-  const pipeline::ProcessorSettings settings = parts.ProcessorSettings(config);
-  const pipeline::Processor processor(parts.ProcessorParts(), settings);
+  auto chain = pipeline::Chain::Load(config, req);
+  if (!chain.ok()) return Fail(cmd, chain.status().message(), kExitUsage);
+  for (const std::string& w : (*chain)->warnings()) std::cerr << "moisson: warning: " << w << "\n";
+  const pipeline::Processor& processor = (*chain)->processor();
 
-  io::ReaderOptions ro;
-  auto field = [](const std::string& flag, const std::string& conf) { return flag.empty() ? conf : flag; };
-  ro.text_field = field(o.text_field, config.input.text_field);
-  ro.id_field = field(o.id_field, config.input.id_field);
-  ro.url_field = field(o.url_field, config.input.url_field);
-  ro.date_field = field(o.date_field, config.input.date_field);
-  ro.lang_field = field(o.lang_field, config.input.lang_field);
-  ro.html_field = field(o.html_field, config.input.html_field);
+  io::ReaderOptions ro = pipeline::ReaderOptionsFrom(config);
+  for (auto [flag, field] : {std::pair{&o.text_field, &ro.text_field}, {&o.id_field, &ro.id_field},
+                             {&o.url_field, &ro.url_field}, {&o.date_field, &ro.date_field},
+                             {&o.lang_field, &ro.lang_field}, {&o.html_field, &ro.html_field}}) {
+    if (!flag->empty()) *field = *flag;
+  }
 
   // Outputs: written aside and renamed only when the whole run succeeded.
   std::unique_ptr<io::JsonlWriter> out, rejects;
@@ -276,7 +275,7 @@ int Run(const FilterOptions& o) {
     auto l = OpenRunLedger(cmd, o.ledger, config);
     if (!l.ok()) return Fail(cmd, l.status().message(), kExitFailed);
     ledger = std::move(l).value();
-    auto r = ledger->BeginRun("filter", parts.key->id());
+    auto r = ledger->BeginRun("filter", (*chain)->key()->id());
     if (!r.ok()) return Fail(cmd, r.status().message(), kExitFailed);
     run_id = r.value();
   }
@@ -374,7 +373,7 @@ int Run(const FilterOptions& o) {
                                                       final_status.ok() ? "ok"
                                                       : interrupted     ? "interrupted"
                                                                         : "failed",
-                                                      parts.detector->model_version()));
+                                                      (*chain)->detector().model_version()));
     if (final_status.ok()) final_status = ended;
   }
   if (interrupted) {
