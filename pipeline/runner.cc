@@ -163,6 +163,43 @@ std::uint64_t FileSize(const std::string& path) {
 
 }  // namespace
 
+void RunSequencer::Admit(ProcessedDocument* doc, RunSummary* summary) {
+  auto TakeId = [this](std::string_view id) { return ids_.insert(std::hash<std::string_view>()(id)).second; };
+  if (doc->id.empty() || !TakeId(doc->id)) {
+    const bool repeated = !doc->id.empty();
+    const std::string base = PositionId(doc->source_file, doc->line, doc->offset);
+    std::string id = base;
+    for (int k = 2; !TakeId(id); ++k) id = base + "~" + std::to_string(k);
+    if (repeated) {
+      ++summary->repeated_ids;
+      if (summary->repeated_id_messages.size() < kMaxSkipMessages) {
+        std::string m = doc->source_file + ": offset " + std::to_string(doc->offset);
+        if (doc->line > 0) m += " (line " + std::to_string(doc->line) + ")";
+        summary->repeated_id_messages.push_back(m + ": its id was already given to an earlier document of this run; "
+                                                "written as " + id);
+      }
+    }
+    doc->id = std::move(id);
+  }
+  if (dedup_ && doc->verdict != Verdict::kDrop && !seen_.insert(doc->text_sha256).second) {
+    doc->verdict = Verdict::kDrop;
+    doc->reasons = {"duplicate"};
+    doc->text.clear();
+    doc->title.clear();
+  }
+  ++summary->documents;
+  summary->uncovered_language += HasReason(*doc, kUncoveredLanguageReason);
+  switch (doc->verdict) {
+    case Verdict::kKeep: ++summary->kept; break;
+    case Verdict::kModify: ++summary->modified; break;
+    case Verdict::kDrop:
+      ++summary->dropped;
+      for (const auto& r : doc->reasons) ++summary->dropped_by_reason[r];
+      break;
+  }
+  for (const auto& ad : doc->detections) ++summary->detections_by_category[std::string(filters::CategoryId(ad.detection.category))];
+}
+
 Result<RunSummary> RunPipeline(const Processor& processor, const std::vector<std::string>& inputs,
                                const io::ReaderOptions& reader_options, const RunOptions& options) {
   const auto start = Clock::now();
@@ -182,12 +219,7 @@ Result<RunSummary> RunPipeline(const Processor& processor, const std::vector<std
 
   RunSummary summary;
   Status failure;
-  std::unordered_set<std::string> seen;  // SHA-256 of kept texts (--dedup)
-  // Ids given out in this run, by a 64-bit hash (8 bytes a document). A
-  // collision only makes a fresh id look taken: the document then gets its
-  // position id, which is still unique.
-  std::unordered_set<std::uint64_t> ids;
-  auto take_id = [&ids](std::string_view id) { return ids.insert(std::hash<std::string_view>()(id)).second; };
+  RunSequencer sequencer(options.dedup);
   auto last_progress = Clock::now();
   std::uint64_t next = 0;
   while (true) {
@@ -214,39 +246,7 @@ Result<RunSummary> RunPipeline(const Processor& processor, const std::vector<std
       }
     }
     for (ProcessedDocument& doc : done.docs) {
-      if (doc.id.empty() || !take_id(doc.id)) {
-        const bool repeated = !doc.id.empty();
-        const std::string base = PositionId(doc.source_file, doc.line, doc.offset);
-        std::string id = base;
-        for (int k = 2; !take_id(id); ++k) id = base + "~" + std::to_string(k);
-        if (repeated) {
-          ++summary.repeated_ids;
-          if (summary.repeated_id_messages.size() < kMaxSkipMessages) {
-            std::string m = doc.source_file + ": offset " + std::to_string(doc.offset);
-            if (doc.line > 0) m += " (line " + std::to_string(doc.line) + ")";
-            summary.repeated_id_messages.push_back(m + ": its id was already given to an earlier document of this run; "
-                                                   "written as " + id);
-          }
-        }
-        doc.id = std::move(id);
-      }
-      if (options.dedup && doc.verdict != Verdict::kDrop && !seen.insert(doc.text_sha256).second) {
-        doc.verdict = Verdict::kDrop;
-        doc.reasons = {"duplicate"};
-        doc.text.clear();
-        doc.title.clear();
-      }
-      ++summary.documents;
-      summary.uncovered_language += HasReason(doc, kUncoveredLanguageReason);
-      switch (doc.verdict) {
-        case Verdict::kKeep: ++summary.kept; break;
-        case Verdict::kModify: ++summary.modified; break;
-        case Verdict::kDrop:
-          ++summary.dropped;
-          for (const auto& r : doc.reasons) ++summary.dropped_by_reason[r];
-          break;
-      }
-      for (const auto& ad : doc.detections) ++summary.detections_by_category[std::string(filters::CategoryId(ad.detection.category))];
+      sequencer.Admit(&doc, &summary);
       if (options.on_document && failure.ok()) failure = options.on_document(doc);
     }
     if (!failure.ok()) break;

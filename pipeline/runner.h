@@ -23,6 +23,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/status.h"
@@ -79,6 +80,26 @@ struct RunSummary {
   double seconds = 0;
 };
 inline constexpr std::size_t kMaxSkipMessages = 20;
+
+// What a run does to each document after the Processor, in input order:
+// makes its id unique in the run (see the top of this file), drops a later
+// copy of an already kept text when `dedup` ("duplicate"), and counts it in
+// the summary. RunPipeline uses one; so does anything else that hands
+// documents out in order (the Python module's Chain.filter), so both give
+// the same ids and the same drops.
+class RunSequencer {
+ public:
+  explicit RunSequencer(bool dedup) : dedup_(dedup) {}
+  void Admit(ProcessedDocument* doc, RunSummary* summary);
+
+ private:
+  bool dedup_;
+  std::unordered_set<std::string> seen_;  // SHA-256 of kept texts
+  // Ids given out in this run, by a 64-bit hash (8 bytes a document). A
+  // collision only makes a fresh id look taken: the document then gets its
+  // position id, which is still unique.
+  std::unordered_set<std::uint64_t> ids_;
+};
 
 // Reads every input in order ("-" is standard input). An input that cannot
 // be opened or read stops the run with its error (records already delivered
