@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "core/file_util.h"
 #include "core/json.h"
+#include "policy/explain.h"
 #include "policy/policy.h"
 
 namespace moisson::cli {
@@ -30,96 +31,6 @@ struct ExplainOptions {
 std::string Basename(const std::string& path) {
   const auto slash = path.find_last_of('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-void WriteJson(const Decision& d) {
-  JsonWriter w;
-  w.BeginObject();
-  w.Key("url").String(d.url).Key("agent").String(d.agent).Key("collect").Bool(d.collect);
-  w.Key("ai_train").String(policy::PreferenceName(d.ai_train));
-  w.Key("reasons").BeginArray();
-  for (const auto& r : d.reasons) w.String(r);
-  w.EndArray();
-  auto line_or_null = [&](int line) {
-    if (line > 0) {
-      w.Int(line);
-    } else {
-      w.Null();
-    }
-  };
-  w.Key("signals").BeginObject();
-  w.Key("robots").BeginObject().Key("allowed").Bool(d.robots.allowed).Key("line");
-  line_or_null(d.robots.line);
-  w.Key("rule");
-  if (d.robots.rule.empty()) {
-    w.Null();
-  } else {
-    w.String(d.robots.rule);
-  }
-  w.Key("fetch").String(d.robots.fetch).Key("fetch_reason").String(d.robots.fetch_reason);
-  w.Key("crawl_delay");
-  if (auto interval = d.robots.hints.MinInterval()) {
-    w.Double(*interval);
-  } else {
-    w.Null();
-  }
-  w.Key("sitemaps").BeginArray();
-  for (const auto& s : d.robots.sitemaps) w.String(s);
-  w.EndArray();
-  w.Key("source").String(d.robots.source).EndObject();
-  w.Key("ai_agents").BeginArray();
-  for (const auto& a : d.ai_agents) {
-    w.BeginObject().Key("agent").String(a.agent).Key("allowed").Bool(a.allowed).Key("line");
-    line_or_null(a.line);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("ai_txt");
-  if (!d.ai_txt.published) {
-    w.Null();
-  } else {
-    w.BeginObject().Key("allowed").Bool(d.ai_txt.allowed).Key("line");
-    line_or_null(d.ai_txt.line);
-    w.Key("rule");
-    if (d.ai_txt.rule.empty()) {
-      w.Null();
-    } else {
-      w.String(d.ai_txt.rule);
-    }
-    w.Key("source").String(d.ai_txt.source).EndObject();
-  }
-  w.Key("tdm").BeginObject().Key("reservation");
-  if (d.tdm.reservation) {
-    w.Int(*d.tdm.reservation);
-  } else {
-    w.Null();
-  }
-  w.Key("policy").OptString(d.tdm.policy).Key("source");
-  if (d.tdm.reservation) {
-    w.String(d.tdm.source);
-  } else {
-    w.Null();
-  }
-  w.EndObject();
-  w.Key("content_usage").BeginObject();
-  w.Key("train-ai").String(policy::PreferenceName(d.content_usage.train_ai));
-  w.Key("search").String(policy::PreferenceName(d.content_usage.search)).EndObject();
-  w.Key("content_signal").BeginObject();
-  w.Key("search").String(policy::PreferenceName(d.content_signal.search));
-  w.Key("ai-input").String(policy::PreferenceName(d.content_signal.ai_input));
-  w.Key("ai-train").String(policy::PreferenceName(d.content_signal.ai_train)).EndObject();
-  w.Key("x_robots").BeginObject().Key("noai").Bool(d.x_robots.noai).Key("noimageai").Bool(d.x_robots.noimageai);
-  w.Key("noindex").Bool(d.x_robots.noindex).EndObject();
-  w.EndObject();  // signals
-  w.Key("evidence").BeginArray();
-  for (const auto& e : d.evidence) {
-    w.BeginObject().Key("signal").String(e.signal).Key("source").String(e.source).Key("line");
-    line_or_null(e.line);
-    w.Key("text").String(e.text).Key("effect").String(e.effect).Key("honoured").Bool(e.honoured).EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  std::cout << w.str() << "\n";
 }
 
 void WriteText(const Decision& d) {
@@ -171,7 +82,7 @@ int RunExplain(const GlobalOptions& global, const ExplainOptions& o) {
       !read(o.html_path, &html)) {
     return kExitUsage;
   }
-  policy::PageSignals page;
+  policy::ExplainInputs in;
   for (const std::string& h : o.headers) {
     const auto colon = h.find(':');
     if (colon == std::string::npos || colon == 0) {
@@ -180,34 +91,29 @@ int RunExplain(const GlobalOptions& global, const ExplainOptions& o) {
     }
     std::string value = h.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.erase(0, 1);
-    page.headers.emplace_back(h.substr(0, colon), value);
+    in.headers.emplace_back(h.substr(0, colon), value);
   }
-  if (html) {
-    page.html = std::move(html);
-    page.html_source = Basename(o.html_path);
+  in.url = o.url;
+  in.robots = std::move(robots);
+  in.robots_status = o.robots_status;
+  in.ai_txt = std::move(ai_txt);
+  in.tdmrep = std::move(tdmrep);
+  in.html = std::move(html);
+  if (!o.robots_path.empty()) in.robots_source = Basename(o.robots_path);
+  if (!o.ai_txt_path.empty()) in.ai_txt_source = Basename(o.ai_txt_path);
+  if (!o.tdmrep_path.empty()) in.tdmrep_source = Basename(o.tdmrep_path);
+  if (!o.html_path.empty()) in.html_source = Basename(o.html_path);
+  auto e = policy::Explain(policy::PolicyEngine(config), in);
+  if (!e.ok()) {
+    std::cerr << "moisson policy explain: " << e.status().message() << "\n";
+    return kExitUsage;
   }
-  policy::RobotsFetch fetch;
-  fetch.status = o.robots_status != 0 ? o.robots_status : (robots ? 200 : 404);
-  const policy::PolicyEngine engine(config);
-  policy::SitePolicy site = engine.LoadSite(fetch, robots.value_or(""), ai_txt, tdmrep);
-  if (!robots && o.robots_status == 0) site.robots_fetch_reason = "not published (treated as HTTP 404: allow all)";
-  if (!o.robots_path.empty()) site.robots_source = Basename(o.robots_path);
-  if (!o.ai_txt_path.empty()) site.ai_txt_source = Basename(o.ai_txt_path);
-  if (!o.tdmrep_path.empty()) site.tdmrep_source = Basename(o.tdmrep_path);
-  if (site.tdmrep && !site.tdmrep->error.empty()) {
-    std::cerr << "moisson policy explain: " << o.tdmrep_path << ": " << site.tdmrep->error << "\n";
-  }
-  const Decision d = engine.Decide(site, o.url, page);
+  if (!e->tdmrep_error.empty()) std::cerr << "moisson policy explain: " << o.tdmrep_path << ": " << e->tdmrep_error << "\n";
+  const Decision& d = e->decision;
   if (o.json) {
-    WriteJson(d);
+    std::cout << policy::DecisionJson(d) << "\n";
   } else {
     WriteText(d);
-  }
-  for (const auto& e : d.evidence) {
-    if (e.effect == "url.invalid") {
-      std::cerr << "moisson policy explain: " << e.text << "\n";
-      return kExitUsage;
-    }
   }
   // As `robots check` for a disallowed URL: 1 when the URL may not be collected.
   return d.collect ? kExitOk : kExitFailed;
