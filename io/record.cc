@@ -217,24 +217,6 @@ class JsonlReader : public RecordReader {
 constexpr std::size_t kMaxHeaderLine = 64 * 1024;
 constexpr int kMaxHeaderLines = 1000;
 
-// "text/html; charset=ISO-8859-1" -> media type "text/html", charset "iso-8859-1".
-void ParseContentType(std::string_view v, std::string* media, std::string* charset) {
-  const std::size_t semi = v.find(';');
-  *media = AsciiLower(TrimAsciiSpace(v.substr(0, semi)));
-  charset->clear();
-  std::string_view rest = semi == std::string_view::npos ? std::string_view() : v.substr(semi + 1);
-  while (!rest.empty()) {
-    const std::size_t next = rest.find(';');
-    std::string_view param = TrimAsciiSpace(rest.substr(0, next));
-    rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
-    if (StartsWithIgnoreCase(param, "charset=")) {
-      std::string_view c = TrimAsciiSpace(param.substr(8));
-      if (c.size() >= 2 && (c.front() == '"' || c.front() == '\'') && c.back() == c.front()) c = c.substr(1, c.size() - 2);
-      *charset = AsciiLower(c);
-    }
-  }
-}
-
 // Decodes an HTTP/1.1 chunked body; false when malformed.
 bool Dechunk(std::string_view in, std::size_t max, std::string* out) {
   out->clear();
@@ -719,6 +701,23 @@ class FileJsonlWriter : public JsonlWriter {
 };
 
 }  // namespace
+
+void ParseContentType(std::string_view v, std::string* media, std::string* charset) {
+  const std::size_t semi = v.find(';');
+  *media = AsciiLower(TrimAsciiSpace(v.substr(0, semi)));
+  charset->clear();
+  std::string_view rest = semi == std::string_view::npos ? std::string_view() : v.substr(semi + 1);
+  while (!rest.empty()) {
+    const std::size_t next = rest.find(';');
+    std::string_view param = TrimAsciiSpace(rest.substr(0, next));
+    rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
+    if (StartsWithIgnoreCase(param, "charset=")) {
+      std::string_view c = TrimAsciiSpace(param.substr(8));
+      if (c.size() >= 2 && (c.front() == '"' || c.front() == '\'') && c.back() == c.front()) c = c.substr(1, c.size() - 2);
+      *charset = AsciiLower(c);
+    }
+  }
+}
 
 Result<std::unique_ptr<RecordReader>> OpenReaderFromStream(std::unique_ptr<ByteStream> stream,
                                                            const std::string& name, std::optional<InputFormat> format,

@@ -111,6 +111,10 @@ class RecordReader {
   virtual std::uint64_t skipped() const = 0;
 };
 
+// Splits an HTTP Content-Type value: "text/html; charset=ISO-8859-1" ->
+// media type "text/html", charset "iso-8859-1" (both lower case; "" when absent).
+void ParseContentType(std::string_view value, std::string* media, std::string* charset);
+
 // Opens a dump ("-": standard input). The format comes from the name (.jsonl/.json/.ndjson, .warc,
 // .wet, each optionally .gz or .zst) and, when the name says nothing, from the
 // first decompressed bytes ("WARC/" or '{'). Compression is recognised by its
