@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fails when an #include points against the module dependency order written
-# in docs/architecture.md: cli -> crawler -> pipeline -> {policy, filters,
-# blocklists, audit, io} -> core. A module may include itself and what lies below it.
+# in docs/architecture.md: {cli, python} -> crawler -> pipeline -> {policy,
+# filters, blocklists, audit, io} -> core. A module may include itself and what
+# lies below it; nothing includes cli/ or python/.
 set -euo pipefail
 root="${1:-$(dirname "$0")/..}"
 cd "$root"
@@ -15,6 +16,7 @@ declare -A allowed=(
   [pipeline]="pipeline policy filters blocklists audit io core"
   [crawler]="crawler pipeline policy filters blocklists audit io core"
   [cli]="cli crawler pipeline policy filters blocklists audit io core"
+  [python]="pipeline policy filters blocklists audit io core"
 )
 status=0
 for module in "${!allowed[@]}"; do

@@ -31,6 +31,8 @@ packages=(
   postgresql chromium
   # the rights tests read zstd outputs with the zstd tool
   zstd
+  # the Python module (python/, docs/python.md) and its tests
+  python3-dev pybind11-dev python3-pytest
 )
 
 if [[ "${MOISSON_SKIP_APT:-0}" != 1 ]]; then
@@ -51,3 +53,17 @@ fi
 
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DMOISSON_BUILD_TESTS=ON -DMOISSON_BUILD_BENCH=ON
 cmake --build build/release -j2
+
+# `import moisson` for /usr/bin/python3 (docs/python.md): a .pth file in its
+# folder for locally installed packages names build/release/python.
+module_dir="$PWD/build/release/python"
+site_dir=$(/usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
+if [[ "$(cat "$site_dir/moisson.pth" 2>/dev/null)" != "$module_dir" ]]; then
+  if [[ $(id -u) -eq 0 ]]; then
+    mkdir -p "$site_dir" && echo "$module_dir" > "$site_dir/moisson.pth"
+  elif [[ "${MOISSON_SKIP_APT:-0}" != 1 ]] && command -v sudo >/dev/null; then
+    sudo mkdir -p "$site_dir" && echo "$module_dir" | sudo tee "$site_dir/moisson.pth" >/dev/null
+  else
+    echo "setup.sh: to import moisson from Python, add $module_dir to PYTHONPATH" >&2
+  fi
+fi

@@ -1,0 +1,263 @@
+"""The Python module against the command line: same chain, same bytes.
+
+Run by ctest (tests/CMakeLists.txt) with /usr/bin/python3 -m pytest, the
+module's folder on PYTHONPATH and MOISSON_BIN naming the `moisson` binary.
+Failure messages name ids and counts, never a document's text.
+"""
+import gzip
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import threading
+import time
+
+import pytest
+
+import moisson
+
+SRC = pathlib.Path(__file__).resolve().parents[2]
+BIN = os.environ.get("MOISSON_BIN", str(SRC / "build/release/moisson"))
+DUMPS = [SRC / "examples/dumps/forum.jsonl", SRC / "examples/dumps/pages.warc.gz"]
+
+
+def run(*args, cwd=None, check=True):
+    p = subprocess.run([BIN, *map(str, args)], cwd=cwd, capture_output=True, text=True)
+    if check and p.returncode != 0:
+        raise AssertionError(f"moisson {args[0]} exited {p.returncode}: {p.stderr[-500:]}")
+    return p
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """The example project (examples/moisson.toml) in a temporary folder, with
+    a key and one person opt-out, as scripts/example.sh sets it up."""
+    d = tmp_path_factory.mktemp("project")
+    shutil.copy(SRC / "examples/moisson.toml", d / "moisson.toml")
+    (d / "out").mkdir()
+    run("keygen", "--out", d / "out/moisson.key")
+    run("--config", d / "moisson.toml", "optout", "add", "--email", "bertrand.lefort@example.org", "--ref", "T-1")
+    return d
+
+
+@pytest.fixture(scope="module")
+def chain(project):
+    return moisson.Chain(config=project / "moisson.toml", threads=2)
+
+
+def generated_jsonl(path):
+    """Records the runner must number and deduplicate: ids missing, repeated,
+    numeric; the same text twice; HTML in the html field; a URL on a listed site."""
+    lines = [
+        {"id": "a", "text": "Réunion du club de lecture jeudi soir, ouverte à tous.", "url": "https://club.example.fr/1"},
+        {"text": "Sans identifiant : le marché de Noël ouvre samedi."},
+        {"id": "a", "text": "Même id qu'un autre : la mairie ferme lundi."},
+        {"id": 42, "text": "Réunion du club de lecture jeudi soir, ouverte à tous."},
+        {"id": "h", "html": "<html lang=fr><title>Contact</title><body><p>Écrire à paul.martin@example.org</p></body></html>"},
+        {"id": "n", "html": "<html><head><meta name=robots content=noai></head><body><p>Un texte.</p></body></html>",
+         "url": "https://blog.example.org/p"},
+        {"id": "s", "text": "Je suis séropositif depuis trois ans et je vis bien avec mon traitement."},
+        {"id": "u", "text": "Texte neutre sur un site pour adultes.", "url": "https://www.pornhub.com/x"},
+    ]
+    with open(path, "w", encoding="utf-8") as f:
+        for rec in lines:
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return path
+
+
+def cli_filter(config, inputs, tmp):
+    out, rej = tmp / "out.jsonl", tmp / "rejects.jsonl"
+    run("--config", config, "filter", *inputs, "--dedup", "-o", out, "--rejects", rej,
+        "--ledger", tmp / "ledger.sqlite", "--threads", "2", "--no-progress")
+    return out.read_bytes(), rej.read_bytes()
+
+
+def module_filter(chain, inputs):
+    records = (rec for path in inputs for rec in chain.read(path))
+    kept, rejected = [], []
+    for doc in chain.filter(records, dedup=True, dropped=True, batch=3):
+        (kept if doc.kept else rejected).append(doc)
+    out = "".join(d.json() + "\n" for d in kept).encode()
+    rej = "".join(d.reject_json() + "\n" for d in rejected).encode()
+    return out, rej, kept, rejected
+
+
+def test_byte_identical_to_cli_filter(project, tmp_path):
+    inputs = [*DUMPS, generated_jsonl(tmp_path / "gen.jsonl")]
+    # The example config, reading the html field as well, its project files where the fixture made them.
+    cfg = tmp_path / "html.toml"
+    text = (project / "moisson.toml").read_text().replace('# html_field = "html"', 'html_field = "html"')
+    cfg.write_text(text.replace('"out/', f'"{project}/out/'))
+    chain = moisson.Chain(config=cfg, threads=2)
+    cli_out, cli_rej = cli_filter(cfg, inputs, tmp_path)
+    out, rej, kept, rejected = module_filter(chain, inputs)
+    assert len(kept) > 5 and len(rejected) > 5, (len(kept), len(rejected))
+    assert out == cli_out, "kept records differ from `moisson filter -o`"
+    assert rej == cli_rej, "rejected records differ from `moisson filter --rejects`"
+    reasons = {r for d in rejected for r in d.reasons}
+    # The generated file reaches each kind of drop, so the comparison covers them.
+    assert {"duplicate", "optout.person", "sensitive.health", "policy.noai"} <= reasons, sorted(reasons)
+    ids = [d.id for d in kept + rejected]
+    assert len(ids) == len(set(ids))
+    assert "gen.jsonl:2" in ids and "gen.jsonl:3" in ids  # no id; a repeated id
+
+
+def test_dicts_and_strings_in_a_generator(chain):
+    docs = [
+        {"id": "x", "text": "Le concert est reporté au mois prochain."},
+        "Un texte sans rien de personnel.",
+        {"text": "Je suis séropositif depuis trois ans."},
+    ]
+    run_ = chain.filter(iter(docs), source="shard-7")
+    out = list(run_)
+    assert [d.id for d in out] == ["x", "shard-7:2"]
+    assert run_.summary["documents"] == 3 and run_.summary["dropped"] == 1
+    assert run_.summary["dropped_by_reason"] == {"sensitive.health": 1}
+    # The same documents one by one give the same decisions.
+    one = [chain.process(d["text"] if isinstance(d, dict) else d).decision for d in docs]
+    assert one == ["keep", "keep", "drop"]
+
+
+def test_process_offsets_actions_and_identifiers(chain):
+    text = "Écrivez à paul.martin@example.org pour vous inscrire."
+    d = chain.process(text, url="https://club.example.fr/inscription")
+    assert d.decision == "modify" and d.reasons == ["id.email"]
+    [det] = d.detections
+    assert det["category"] == "id.email" and det["action"] == "pseudonymise" and det["by"] == "rules"
+    assert text.encode()[det["start"]:det["end"]] == b"paul.martin@example.org"
+    assert "paul.martin" not in d.text and d.text.startswith("Écrivez à [id.email:")
+    [(kind, digest)] = d.identifiers
+    assert kind == "email" and len(digest) == 64
+    assert "paul" not in repr(d) and d.id == ""  # repr shows no text
+    assert d.site == "example.fr"
+
+
+def test_html_bytes_take_the_header_charset(chain):
+    page = "<html><body><p>Le café de la gare rouvre à Noël.</p></body></html>".encode("latin-1")
+    d = chain.process(html=page, headers={"Content-Type": "text/html; charset=ISO-8859-1"})
+    assert d.text == "Le café de la gare rouvre à Noël."
+    d = chain.process(html=page.decode("latin-1"))
+    assert d.text == "Le café de la gare rouvre à Noël."
+
+
+def test_page_signals_and_site_lists(chain):
+    d = chain.process(html="<html><head><meta name=robots content=noai></head><body>x</body></html>",
+                      url="https://blog.example.org/p")
+    assert d.decision == "drop" and d.reasons == ["policy.noai"] and d.text == ""
+    d = chain.process("x", url="https://blog.example.org/p", headers=[("X-Robots-Tag", "noai")])
+    assert d.reasons == ["policy.noai"] and d.policy_signal.startswith("header X-Robots-Tag")
+
+
+def test_process_batch_matches_process_and_releases_the_gil(chain):
+    texts = [f"Message {i} : Je suis séropositif depuis {i} ans." if i % 3 == 0 else
+             f"Message {i} : rendez-vous au marché du quartier numéro {i}, écrire à v{i}@example.org."
+             for i in range(3000)]
+    ticks = [0]
+    stop = threading.Event()
+
+    def tick():
+        while not stop.is_set():
+            ticks[0] += 1
+
+    t = threading.Thread(target=tick)
+    t.start()
+    time.sleep(0.05)
+    before = ticks[0]
+    batch = chain.process_batch(texts, threads=2)
+    during = ticks[0] - before
+    stop.set()
+    t.join()
+    assert during > 1000, f"another Python thread advanced {during} times during process_batch"
+    assert [d.json() for d in batch] == [chain.process(t).json() for t in texts]
+    assert sum(d.decision == "drop" for d in batch) == 1000
+
+
+def test_threads_share_one_chain(chain):
+    texts = [f"Écrire à u{i}@example.org ou appeler le 06 12 34 56 {i % 100:02d}." for i in range(400)]
+    want = [d.json() for d in chain.process_batch(texts, threads=1)]
+    results = [None] * 4
+
+    def work(k):
+        results[k] = [chain.process(t).json() for t in texts]
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r == want for r in results)
+
+
+def test_errors_carry_the_cli_messages(project, tmp_path):
+    with pytest.raises(moisson.Error) as e:
+        moisson.Chain()
+    cli = run("filter", DUMPS[0], "-o", tmp_path / "o.jsonl", check=False, cwd=tmp_path)
+    assert cli.returncode == 2 and str(e.value) in cli.stderr
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[policy]\nrobots_mode = "google"\nhonor = true\n')
+    with pytest.raises(moisson.Error) as e:
+        moisson.Chain(config=bad)
+    cli = run("--config", bad, "scan", DUMPS[0], check=False)
+    assert cli.returncode == 2 and cli.stderr.strip() == f"moisson: {e.value}"
+    with pytest.raises(moisson.Error, match="no such file|not found|No such"):
+        list(moisson.Chain(config=project / "moisson.toml").read(tmp_path / "missing.jsonl"))
+    truncated = tmp_path / "cut.jsonl.gz"
+    truncated.write_bytes(gzip.compress(DUMPS[0].read_bytes())[:-40])
+    reader = moisson.Chain(config=project / "moisson.toml").read(truncated)
+    records = list(reader)
+    assert reader.skipped == 1 and len(reader.issues) == 1, reader.skipped
+    assert 0 < len(records)
+    with pytest.raises(TypeError):
+        moisson.Chain(config=project / "moisson.toml").process()
+    with pytest.raises(TypeError):
+        moisson.Chain(config=project / "moisson.toml").process_batch([3.5])
+
+
+def test_policy_explain_is_the_cli_json(tmp_path):
+    robots = tmp_path / "robots.txt"
+    robots.write_text("User-agent: *\nDisallow: /private/\n\nUser-agent: GPTBot\nDisallow: /\n")
+    for url in ["https://www.example.org/private/a", "https://www.example.org/public/b"]:
+        cli = run("policy", "explain", "--json", "--url", url, "--robots", robots,
+                  "--header", "X-Robots-Tag: noai", check=False)
+        got = moisson.policy_explain(url, robots=robots.read_text(), headers={"X-Robots-Tag": "noai"})
+        want = json.loads(cli.stdout)
+        want_sources = {e["source"] for e in want["evidence"]}
+        # The CLI names the robots file by its file name; the module by its role.
+        assert "robots.txt" in want_sources
+        assert got == want
+    with pytest.raises(moisson.Error, match="absolute"):
+        moisson.policy_explain("not a url")
+    with pytest.raises(moisson.Error, match="product token"):
+        moisson.policy_explain("https://a.example/", agent="bad agent")
+
+
+def test_robots_allowed_is_robots_check(tmp_path):
+    body = "User-agent: *\nDisallow: /private/\nAllow: /private/open\n\nUser-agent: moisson\nDisallow: /no-moisson\n"
+    f = tmp_path / "robots.txt"
+    f.write_text(body)
+    for agent in ["moisson", "otherbot"]:
+        for path in ["/", "/private/x", "/private/open", "/no-moisson/a", "/private/%6Fpen"]:
+            url = "https://site.example" + path
+            cli = run("robots", "check", "--robots", f, "--agent", agent, url, check=False)
+            assert moisson.robots_allowed(body, agent, url) == (cli.returncode == 0), (agent, path)
+    with pytest.raises(moisson.Error, match="mode"):
+        moisson.robots_allowed(body, "moisson", "https://site.example/", mode="strict")
+
+
+def test_the_documented_pipeline_step(project, tmp_path):
+    """examples/python/dataset_step.py, the example of docs/python.md, writes
+    what `moisson filter` writes, shard by shard."""
+    import sys
+    out = tmp_path / "out"
+    p = subprocess.run([sys.executable, SRC / "examples/python/dataset_step.py", "--config", project / "moisson.toml",
+                        "--out", out, *DUMPS], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr[-500:]
+    for shard in DUMPS:
+        cli = tmp_path / (shard.name + ".cli.jsonl")
+        run("--config", project / "moisson.toml", "filter", shard, "-o", cli, "--ledger", tmp_path / "l.sqlite",
+            "--no-progress")
+        want = [json.loads(line) for line in cli.read_text().splitlines()]
+        got = [json.loads(line) for line in gzip.open(out / (shard.name.split(".")[0] + ".jsonl.gz"), "rt")]
+        assert [r["id"] for r in got] == [r["id"] for r in want] and got == want, shard.name
+        assert not list(out.glob("*.tmp"))
