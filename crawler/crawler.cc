@@ -1037,13 +1037,6 @@ void Crawl::OnPageFetched(Host* h, Item item, FetchResult r) {
 void Crawl::OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipeline::ProcessedDocument doc,
                         std::string body) {
   --processing_;
-  // R7: freely accessible only.
-  if (doc.verdict != pipeline::Verdict::kDrop && (doc.password_input || doc.not_free)) {
-    doc.verdict = pipeline::Verdict::kDrop;
-    doc.reasons = {doc.password_input ? "access.login_wall" : "access.paywall"};
-    doc.text.clear();
-    doc.title.clear();
-  }
   audit::LedgerRow row;
   row.url = item.url;
   row.site = doc.site.empty() ? h->site : doc.site;

@@ -14,9 +14,10 @@
 //      Crawl-delay up to a cap, 429/503 back-off with Retry-After), with the
 //      Fetcher's safety limits; each redirect hop is a new URL that goes
 //      through 1-3 again (at most 5 hops);
-//   5. after the fetch: access refused (401/403/407/451, login forms,
-//      paywalls), then the filter chain, which reads X-Robots-Tag, TDMRep and
-//      Content-Usage headers and the page's meta tags;
+//   5. after the fetch: access refused (401/403/407/451), then the filter
+//      chain, which reads X-Robots-Tag, TDMRep and Content-Usage headers and
+//      the page's meta tags and drops login walls and paywalls as `filter`
+//      does (the crawler does not edit its verdicts);
 //   6. every URL of 2-5 gets a ledger row; kept and modified pages go to the
 //      JSONL shards (and, kept unmodified, to WARC when asked).
 // State is checkpointed to OUT/crawl-state.sqlite so that a crawl stopped by

@@ -1014,12 +1014,14 @@ bool JsonLdNotFree(std::string_view json) {
   return false;
 }
 
-// What a crawler needs besides the text: links, <base>, login forms,
-// paywall markers, meta nofollow. Called on every element when asked for.
-void CollectCrawlHints(Node* e, myhtml_tag_id_t tag, ExtractedPage* page) {
+// What the page says about access (login forms, paywall markers), always;
+// and what a crawler needs besides the text (links, <base>, meta nofollow)
+// when `crawl`. Called on every element.
+void CollectHints(Node* e, myhtml_tag_id_t tag, ExtractedPage* page, bool crawl) {
   switch (tag) {
     case MyHTML_TAG_A:
     case MyHTML_TAG_AREA: {
+      if (!crawl) return;
       const auto href = Attr(e, "href");
       if (!href) return;
       if (const auto rel = Attr(e, "rel"); rel && HasToken(*rel, "nofollow")) return;
@@ -1031,12 +1033,14 @@ void CollectCrawlHints(Node* e, myhtml_tag_id_t tag, ExtractedPage* page) {
       return;
     }
     case MyHTML_TAG_BASE:
+      if (!crawl) return;
       if (const auto href = Attr(e, "href"); href && page->base_href.empty()) page->base_href = std::string(*href);
       return;
     case MyHTML_TAG_INPUT:
       if (const auto type = Attr(e, "type"); type && EqualsIgnoreCase(*type, "password")) page->password_input = true;
       return;
     case MyHTML_TAG_META: {
+      if (!crawl) return;
       const auto name = Attr(e, "name");
       const auto content = Attr(e, "content");
       if (name && content && EqualsIgnoreCase(*name, "robots") &&
@@ -1094,7 +1098,7 @@ void Walk(Node* root, std::string_view input, ExtractedPage* page, bool crawl_hi
       default:
         break;
     }
-    if (crawl_hints) CollectCrawlHints(c, tag, page);
+    CollectHints(c, tag, page, crawl_hints);
     switch (tag) {
       case MyHTML_TAG_META:
         CollectMeta(c, &lines, page);

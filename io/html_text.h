@@ -90,7 +90,8 @@ struct ExtractedPage {
   std::size_t links_over_cap = 0;  // further such hrefs, past kMaxPageLinks: counted, not kept
   std::string base_href;           // the first <base href>, as written
   bool nofollow = false;           // <meta name=robots> says nofollow or none
-  bool password_input = false;     // an <input type=password>: a login wall
+  // Always (what the chain's access step reads):
+  bool password_input = false;     // an <input type=password>: a login form
   bool not_free = false;           // JSON-LD says "isAccessibleForFree": false (a paywall)
   bool converted = false;        // true when the bytes were converted to UTF-8 with iconv
   bool truncated = false;        // true when the input was longer than max_input_bytes
@@ -105,7 +106,7 @@ struct ExtractOptions {
   std::string_view http_charset;
   // Input larger than this is cut (the text of the first max_input_bytes).
   std::size_t max_input_bytes = 16u << 20;
-  // Also fill links, base_href, nofollow, password_input and not_free.
+  // Also fill links, base_href and nofollow.
   bool collect_links = false;
 };
 

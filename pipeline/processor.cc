@@ -289,8 +289,6 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
       doc.links_over_cap = page.links_over_cap;
       doc.base_href = std::move(page.base_href);
       doc.nofollow = page.nofollow;
-      doc.password_input = page.password_input;
-      doc.not_free = page.not_free;
     }
     doc.title = std::move(page.title);
     if (doc.lang.empty()) doc.lang = std::move(page.lang);
@@ -348,6 +346,17 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
       for (const auto& r : doc.policy_reasons) AddReason(&doc.reasons, "policy." + r);
       dropped = true;
     }
+  }
+  // Access (R7): freely accessible pages only, whichever way they came. A
+  // login form on a short page is the wall itself; on a long page it is a
+  // box in the header of content anyone can read (kLoginWallMaxTextBytes).
+  if (html && page.password_input && text.size() < kLoginWallMaxTextBytes) {
+    AddReason(&doc.reasons, "access.login_wall");
+    dropped = true;
+  }
+  if (html && page.not_free) {
+    AddReason(&doc.reasons, "access.paywall");
+    dropped = true;
   }
   if (dropped) {
     // Not collected: the text is not analysed further (CNIL: process no more

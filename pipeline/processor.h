@@ -68,8 +68,9 @@ struct ProcessedDocument {
   std::uint64_t line = 0;  // JSONL line (1-based), 0 for WARC
   Verdict verdict = Verdict::kKeep;
   // Why: category ids acted upon (dropping ones only when dropped), and
-  // reason codes of page signals / site lists / opt-outs ("policy.noai",
-  // "blocklist.adult", "optout.person", "optout.site", "duplicate"), sorted.
+  // reason codes of page signals / site lists / opt-outs / access
+  // ("policy.noai", "blocklist.adult", "optout.person", "optout.site",
+  // "access.login_wall", "access.paywall", "duplicate"), sorted.
   std::vector<std::string> reasons;
   std::vector<AppliedDetection> detections;  // offsets into the input (extracted) text
   std::string text;        // output text: kept or modified; empty when dropped
@@ -88,8 +89,6 @@ struct ProcessedDocument {
   std::size_t links_over_cap = 0;  // hrefs past those 10,000, counted only
   std::string base_href;
   bool nofollow = false;        // meta robots nofollow/none
-  bool password_input = false;  // a login form
-  bool not_free = false;        // isAccessibleForFree: false
 };
 
 struct ProcessorParts {
@@ -99,6 +98,14 @@ struct ProcessorParts {
   const blocklists::SiteMatcher* site_lists = nullptr;     // optional
   const policy::PolicyEngine* policy = nullptr;            // optional: page signals
 };
+
+// An HTML page with a password input and less extracted text than this is a
+// login wall ("access.login_wall"); with more, the form is a login box beside
+// content anyone can read. Chosen on the real captures of the project's test
+// corpus (../shared/corpus/warc): 39 of 133 HTML pages hold a password input;
+// the one sign-in page has 1,269 bytes of text, the 38 content pages (shops,
+// forums, statistics with a login box in the header) 2,152 and more.
+inline constexpr std::size_t kLoginWallMaxTextBytes = 1500;
 
 // The reason of a document in a language the sensitive/minor detectors do
 // not read (filters/language.h), with ProcessorSettings::uncovered_languages.

@@ -247,10 +247,14 @@ TEST_CASE("Crawl hints: links, base, nofollow, login forms and paywalls come fro
   CHECK(p.nofollow);
   CHECK(p.password_input);
   CHECK(p.not_free);
-  // Off by default: the filter path pays nothing for it.
+  // Links are off by default: the filter path pays nothing for them. What the
+  // page says about access is read on both paths (the chain's access step).
   const ExtractedPage q = ExtractHtml(html);
   CHECK(q.links.empty());
-  CHECK_FALSE(q.password_input);
+  CHECK(q.base_href.empty());
+  CHECK_FALSE(q.nofollow);
+  CHECK(q.password_input);
+  CHECK(q.not_free);
   // A free article, no form, meta robots without nofollow.
   const ExtractedPage r = ExtractHtml(
       "<meta name=robots content=noindex><script type=application/ld+json>{\"isAccessibleForFree\": true}</script>"

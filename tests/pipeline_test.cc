@@ -258,6 +258,44 @@ TEST_CASE("Page signals of a dump: meta noai and X-Robots-Tag noindex drop the p
   CHECK(doc.policy_checked);
 }
 
+TEST_CASE("Access: a login page and a paywall are dropped on the dump path; a login box beside content is not",
+          "[pipeline]") {
+  const ProjectKey key = TestKey();
+  ProcessorParts parts;
+  parts.detector = &SharedDetector();
+  parts.key = &key;
+  const Processor p(parts, {});  // the dump path: no crawl hints asked for
+  auto html = [](std::string body) {
+    io::InputRecord r = Text("<html><head><title>T</title></head><body>" + body + "</body></html>");
+    r.kind = io::ContentKind::kHtml;
+    return r;
+  };
+  const std::string form = "<form action=/login><input name=u><input type=password name=p></form>";
+  auto doc = p.Process(html("<h1>Connexion</h1>" + form));
+  CHECK(doc.verdict == Verdict::kDrop);
+  CHECK(doc.reasons == std::vector<std::string>{"access.login_wall"});
+  CHECK(doc.text.empty());
+  CHECK(doc.detections.empty());  // not analysed further
+
+  // A shop page: the same form in the header, then more text than a login page holds.
+  std::string article;
+  while (article.size() < 2 * kLoginWallMaxTextBytes) article += "<p>Les vendanges commencent en septembre dans le Bordelais.</p>";
+  doc = p.Process(html("<header>" + form + "</header>" + article));
+  CHECK(doc.verdict == Verdict::kKeep);
+  CHECK(doc.reasons.empty());
+  // Just under the bound, the form makes it a login page.
+  doc = p.Process(html(form + "<p>" + std::string(kLoginWallMaxTextBytes - 40, 'a') + "</p>"));
+  CHECK(doc.reasons == std::vector<std::string>{"access.login_wall"});
+
+  doc = p.Process(html("<script type=application/ld+json>{\"@type\": \"NewsArticle\", \"isAccessibleForFree\": false}"
+                       "</script>" + article));
+  CHECK(doc.verdict == Verdict::kDrop);
+  CHECK(doc.reasons == std::vector<std::string>{"access.paywall"});
+  // Plain text has no form to read: the words alone do not make a wall.
+  doc = p.Process(Text("Mot de passe oublié ? Connectez-vous pour lire la suite."));
+  CHECK(doc.verdict == Verdict::kKeep);
+}
+
 TEST_CASE("Overlapping spans are replaced once", "[pipeline]") {
   const ProjectKey key = TestKey();
   ProcessorParts parts;

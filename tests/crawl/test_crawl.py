@@ -94,6 +94,16 @@ def links(*paths):
     return "".join(f'<a href="{p}">{p}</a> ' for p in paths)
 
 
+# A product page with a login box in its header, as most shops have: content
+# anyone can read, not a login wall.
+SHOP_PAGE = ('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Cave du village</title></head>'
+             '<body><header><form action="/login"><input name="user"><input type="password" name="pw">'
+             '<button>OK</button></form></header><h1>Bordeaux rouge 2019</h1>'
+             + "".join(f"<p>Note de dégustation {i} : robe grenat, nez de fruits noirs, bouche ronde et "
+                       f"tanins fondus ; à servir à 17 degrés avec une viande rouge.</p>" for i in range(16))
+             + '</body></html>')
+
+
 class Crawl:
     """One `moisson crawl` run and everything it left: exit code, stdout,
     stderr, duration, the ledger rows, the output pages, the stats."""
@@ -589,7 +599,7 @@ class StatusTest(CrawlCase, unittest.TestCase):
             return ScriptedServer({"/robots.txt": robots("User-agent: *\nAllow: /\n"),
                                    "/": html("Accueil", links(path, "/after")),
                                    path: route, "/after": html("After")})
-        pages = ["/login", "/paywall", "/e401", "/e403", "/e407", "/e451", "/e500", "/e404"]
+        pages = ["/login", "/paywall", "/shop", "/e401", "/e403", "/e407", "/e451", "/e500", "/e404"]
         return {
             "busy": one("/busy-once", [status(429, retry_after=1), html("BusyOnce")]),
             "down": one("/down-once", [status(503, retry_after=1), html("DownOnce")]),
@@ -600,6 +610,7 @@ class StatusTest(CrawlCase, unittest.TestCase):
                 "/": html("Accueil", links(*pages)),
                 "/login": login_page(),
                 "/paywall": paywalled_page(),
+                "/shop": page(SHOP_PAGE),
                 "/e401": status(401, headers={"WWW-Authenticate": 'Basic realm="x"'}),
                 "/e403": status(403),
                 "/e407": status(407),
@@ -656,6 +667,38 @@ class StatusTest(CrawlCase, unittest.TestCase):
 
     def test_paywall(self):
         self.assertDroppedAfterFetch("main", "/paywall", "access.paywall")
+
+    def test_login_box_beside_content_is_kept(self):
+        self.assertKept("main", "/shop")
+
+    def test_filter_judges_access_as_the_crawl_does(self):
+        """The same bytes through `moisson filter` (a dump of these pages)
+        get the crawl's decisions and reasons: access is a step of the one
+        chain, not the crawler's own rule."""
+        routes = {"/login": login_page()["body"], "/paywall": paywalled_page()["body"], "/shop": SHOP_PAGE}
+        d = tempfile.mkdtemp(dir=_TMP.name)
+        dump = os.path.join(d, "pages.jsonl")
+        with open(dump, "w", encoding="utf-8") as f:
+            for path, body in routes.items():
+                f.write(json.dumps({"id": path, "url": self.urls["main"] + path, "html": body}) + "\n")
+        out, rejects = os.path.join(d, "out.jsonl"), os.path.join(d, "rejects.jsonl")
+        p = subprocess.run([BIN, "filter", dump, "--html-field", "html", "--key", _KEY, "-o", out,
+                            "--rejects", rejects, "--ledger", os.path.join(d, "l.sqlite"), "--no-progress"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        judged = {}
+        for name in (out, rejects):
+            with open(name, encoding="utf-8") as f:
+                for line in f:
+                    r = json.loads(line)
+                    judged[r["id"]] = ("drop", sorted(r["reasons"])) if name == rejects else (
+                        r["moisson"]["decision"], [])
+        for path in routes:
+            row = self.row(self.urls["main"] + path)
+            crawl = (row["decision"], sorted(row["reasons"]) if row["decision"] == "drop" else [])
+            self.assertEqual(judged[path], crawl, path)
+        self.assertEqual(judged["/login"], ("drop", ["access.login_wall"]))
+        self.assertEqual(judged["/shop"], ("keep", []))
 
     def test_access_denied_never_retried(self):
         for code in (401, 403, 407, 451):
