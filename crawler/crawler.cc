@@ -320,6 +320,7 @@ class Crawl {
   void StartPageFetch(Host* h, Item item);
   void OnPageFetched(Host* h, Item item, FetchResult r);
   void OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipeline::ProcessedDocument doc,
+                   std::size_t links_over_cap,
                    std::string body);
   void Record(const Item& item, const std::string& site, const char* decision, std::vector<std::string> reasons,
               int status, bool fetched, std::string signal);
@@ -999,19 +1000,21 @@ void Crawl::OnPageFetched(Host* h, Item item, FetchResult r) {
     rec.content = std::move(r.body);
     rec.charset = r.charset;
     rec.headers = r.headers;
-    pipeline::ProcessedDocument doc = parts_.processor->Process(rec);
+    pipeline::CrawlHints hints;
+    pipeline::ProcessedDocument doc = parts_.processor->Process(rec, &hints);
     if (doc.date.empty()) doc.date = rec.date;
     // Links are resolved here, off the loop (the loop only admits them): a
     // page we do not keep can still lead to pages we may keep.
     std::vector<std::string> links, credential_links;
-    if (!doc.nofollow && !XRobotsNofollow(r)) {
+    const bool follow = !hints.nofollow && !XRobotsNofollow(r);
+    if (follow) {
       std::string base = item.url;
-      if (!doc.base_href.empty()) {
-        if (auto b = ResolveUrl(item.url, doc.base_href); b.ok()) base = std::move(b).value();
+      if (!hints.base_href.empty()) {
+        if (auto b = ResolveUrl(item.url, hints.base_href); b.ok()) base = std::move(b).value();
       }
       const UrlResolver resolver(base);
-      links.reserve(doc.links.size());
-      for (const auto& href : doc.links) {
+      links.reserve(hints.links.size());
+      for (const auto& href : hints.links) {
         if (auto target = resolver.Resolve(href); target.ok()) {
           links.push_back(std::move(target).value());
         } else if (const std::string bare = WithoutCredentials(href); !bare.empty()) {
@@ -1019,22 +1022,21 @@ void Crawl::OnPageFetched(Host* h, Item item, FetchResult r) {
           if (auto t = resolver.Resolve(bare); t.ok()) credential_links.push_back(std::move(t).value());
         }
       }
-    } else {
-      doc.links_over_cap = 0;  // nothing is followed: none was left out by the cap
     }
-    doc.links.clear();
+    const std::size_t over_cap = follow ? hints.links_over_cap : 0;  // nothing followed: none left out by the cap
     std::string body = opts_.warc ? std::move(rec.content) : std::string();
     asio::post(io_, [this, h, item = std::move(item), r = std::move(r), doc = std::move(doc),
                      body = std::move(body), links = std::move(links),
-                     credential_links = std::move(credential_links)]() mutable {
+                     credential_links = std::move(credential_links), over_cap]() mutable {
       for (const auto& link : links) Admit(link, item.depth + 1, 0, false);
       for (const auto& link : credential_links) RecordCredentialLink(link, item.depth + 1);
-      OnProcessed(h, item, r, std::move(doc), std::move(body));
+      OnProcessed(h, item, r, std::move(doc), over_cap, std::move(body));
     });
   });
 }
 
 void Crawl::OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipeline::ProcessedDocument doc,
+                        std::size_t links_over_cap,
                         std::string body) {
   --processing_;
   audit::LedgerRow row;
@@ -1049,9 +1051,9 @@ void Crawl::OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipe
   row.http_status = meta.status;
   row.fetched = true;
   row.signal = doc.policy_signal;
-  if (doc.links_over_cap > 0) {  // the page's links past the per-page cap were not followed
-    stats_.links_over_cap += doc.links_over_cap;
-    row.signal += (row.signal.empty() ? "" : "; ") + std::to_string(doc.links_over_cap) +
+  if (links_over_cap > 0) {  // the page's links past the per-page cap were not followed
+    stats_.links_over_cap += links_over_cap;
+    row.signal += (row.signal.empty() ? "" : "; ") + std::to_string(links_over_cap) +
                   " links past the cap of " + std::to_string(io::kMaxPageLinks) +
                   " per page not followed";
   }

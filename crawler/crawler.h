@@ -108,7 +108,7 @@ struct CrawlStats {
 };
 
 struct CrawlParts {
-  const pipeline::Processor* processor = nullptr;     // required, with collect_links
+  const pipeline::Processor* processor = nullptr;     // required
   const policy::PolicyEngine* policy = nullptr;       // required
   const blocklists::SiteMatcher* site_lists = nullptr;
   const blocklists::OptOutRegistry* registry = nullptr;

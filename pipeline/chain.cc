@@ -54,7 +54,6 @@ Result<std::unique_ptr<Chain>> Chain::Load(const Config& config, const ChainRequ
   settings.phone_region = config.optout.phone_region;
   // The config checked the value: "flag", "drop" or "keep".
   settings.uncovered_languages = ParseAction(config.filters.uncovered_languages).value_or(Action::kFlag);
-  settings.collect_links = request.collect_links;
   ProcessorParts parts;
   parts.detector = &*chain->detector_;
   parts.key = chain->key();

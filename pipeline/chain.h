@@ -36,7 +36,6 @@ struct ChainRequest {
   bool require_key = false;   // fail without a key (what pseudonymises and indexes identifiers)
   bool site_lists = true;     // load the [blocklists] categories
   bool page_signals = true;   // judge the pages' own signals (headers, meta)
-  bool collect_links = false; // the crawler's hints (ProcessorSettings::collect_links)
 };
 
 class Chain {

@@ -265,7 +265,7 @@ std::string ApplySpans(std::string_view text, const std::vector<AppliedDetection
 
 }  // namespace
 
-ProcessedDocument Processor::Process(const io::InputRecord& record) const {
+ProcessedDocument Processor::Process(const io::InputRecord& record, CrawlHints* hints) const {
   ProcessedDocument doc;
   doc.id = record.id;
   doc.url = record.url;
@@ -282,13 +282,13 @@ ProcessedDocument Processor::Process(const io::InputRecord& record) const {
   if (html) {
     io::ExtractOptions opts;
     opts.http_charset = record.charset;
-    opts.collect_links = settings_.collect_links;
+    opts.collect_links = hints != nullptr;
     page = io::ExtractHtml(record.content, opts);
-    if (settings_.collect_links) {
-      doc.links = std::move(page.links);
-      doc.links_over_cap = page.links_over_cap;
-      doc.base_href = std::move(page.base_href);
-      doc.nofollow = page.nofollow;
+    if (hints != nullptr) {
+      hints->links = std::move(page.links);
+      hints->links_over_cap = page.links_over_cap;
+      hints->base_href = std::move(page.base_href);
+      hints->nofollow = page.nofollow;
     }
     doc.title = std::move(page.title);
     if (doc.lang.empty()) doc.lang = std::move(page.lang);

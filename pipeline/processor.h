@@ -3,6 +3,7 @@
 //
 //   Processor p(parts, settings);           // once; immutable, shared by threads
 //   ProcessedDocument d = p.Process(record);  // any thread
+//   CrawlHints hints;  d = p.Process(page, &hints);  // the crawler: links too
 //
 // A dropped document keeps no text: ProcessedDocument::text is empty and
 // nothing derived from the text but its SHA-256 and identifier digests
@@ -84,11 +85,16 @@ struct ProcessedDocument {
   // The first honoured objection when the page's signals blocked it:
   // "header X-Robots-Tag: noai", "page:12 <meta name=robots content=noai>"...
   std::string policy_signal;
-  // For the crawler (ProcessorSettings::collect_links), from the HTML:
+};
+
+// What a crawler reads in a page besides the judgement: where it leads. Its
+// own value, filled from the one HTML parse when Process() is given one; the
+// document's verdict never depends on it.
+struct CrawlHints {
   std::vector<std::string> links;  // hrefs as written, without rel=nofollow ones, at most 10,000
   std::size_t links_over_cap = 0;  // hrefs past those 10,000, counted only
-  std::string base_href;
-  bool nofollow = false;        // meta robots nofollow/none
+  std::string base_href;           // the first <base href>, as written
+  bool nofollow = false;           // meta robots nofollow/none
 };
 
 struct ProcessorParts {
@@ -121,15 +127,15 @@ struct ProcessorSettings {
   // kKeep (nothing recorded). [filters] uncovered_languages.
   Action uncovered_languages = Action::kFlag;
   std::string phone_region = "FR";
-  bool collect_links = false;  // fill ProcessedDocument::links and the crawl hints
 };
 
 class Processor {
  public:
   Processor(ProcessorParts parts, ProcessorSettings settings);
 
-  // Never fails: whatever the bytes, the document gets a verdict.
-  ProcessedDocument Process(const io::InputRecord& record) const;
+  // Never fails: whatever the bytes, the document gets a verdict. With
+  // `hints`, an HTML page's links and nofollow go there too (the crawler).
+  ProcessedDocument Process(const io::InputRecord& record, CrawlHints* hints = nullptr) const;
 
  private:
   void Identify(std::string_view text, const AppliedDetection& d, ProcessedDocument* doc, bool* opted_out,
