@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
   const double detect_s = Seconds(t0);
   t0 = Clock::now();
   std::size_t modified = 0;
-  for (const auto& r : records) modified += processor.Process(r).verdict == pipeline::Verdict::kModify;
+  for (const auto& r : records) modified += processor.Process(r).verdict == filters::Verdict::kModify;
   const double chain_s = Seconds(t0);
   std::printf("  detectors only, 1 thread:          %8.1f MB/s  (%zu detections)\n", text_bytes / 1e6 / detect_s, detections);
   // What each part of the detection costs, in microseconds of one core per
@@ -193,7 +193,7 @@ int main(int argc, char** argv) {
       pipeline::RunOptions o;
       o.threads = threads;
       o.on_document = [&](const pipeline::ProcessedDocument& d) {
-        return d.verdict == pipeline::Verdict::kDrop ? Status::Ok() : (*out)->Write(pipeline::OutputJson(d));
+        return d.verdict == filters::Verdict::kDrop ? Status::Ok() : (*out)->Write(pipeline::OutputJson(d));
       };
       const double cpu0 = CpuSeconds();
       t0 = Clock::now();

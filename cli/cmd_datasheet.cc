@@ -40,7 +40,7 @@ constexpr const char* kTodo = "*(to be completed by the dataset's authors)*";
 int Run(const DatasheetOptions& o) {
   Config config;
   if (!LoadConfigOrReport(*o.global, &config)) return kExitUsage;
-  auto actions = pipeline::ActionTable::FromConfig(config);
+  auto actions = filters::ActionTable::FromConfig(config);
   if (!actions.ok()) return Fail(actions.status().message(), kExitUsage);
   const std::string path = !o.ledger.empty() ? o.ledger : config.project.ledger;
   auto l = OpenExistingLedger(path);
@@ -89,7 +89,7 @@ int Run(const DatasheetOptions& o) {
      << "Filter actions per category (`[filters.actions]`):\n\n| category | action |\n|---|---|\n";
   for (int c = 0; c < filters::kCategoryCount; ++c) {
     md << "| " << filters::CategoryId(static_cast<filters::Category>(c)) << " | "
-       << pipeline::ActionName(actions.value().by_category[c]) << " |\n";
+       << filters::ActionName(actions.value().by_category[c]) << " |\n";
   }
   // The learned stage: which model each run used, from the runs' summaries.
   std::set<std::string> models;

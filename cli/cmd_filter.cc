@@ -33,9 +33,9 @@
 namespace moisson::cli {
 namespace {
 
-using pipeline::Action;
+using filters::Action;
 using pipeline::ProcessedDocument;
-using pipeline::Verdict;
+using filters::Verdict;
 
 struct FilterOptions {
   const GlobalOptions* global = nullptr;
@@ -319,7 +319,7 @@ int Run(const FilterOptions& o) {
       row.source_offset = doc.offset;
       row.considered_at = UtcNowIso8601();
       row.captured_at = doc.date;
-      row.decision = pipeline::VerdictName(doc.verdict);
+      row.decision = filters::VerdictName(doc.verdict);
       row.reasons = doc.reasons;
       row.content_sha256 = doc.text_sha256;
       if (kept && !o.scan) {

@@ -46,7 +46,7 @@ bool SameFile(const std::string& a, const std::string& b) {
 int Run(const ReportOptions& o) {
   Config config;
   if (!LoadConfigOrReport(*o.global, &config)) return kExitUsage;
-  auto actions = pipeline::ActionTable::FromConfig(config);
+  auto actions = filters::ActionTable::FromConfig(config);
   if (!actions.ok()) return Fail(actions.status().message(), kExitUsage);
   const std::string path = !o.ledger.empty() ? o.ledger : config.project.ledger;
   auto opened = OpenExistingLedger(path);

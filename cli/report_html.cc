@@ -607,15 +607,15 @@ std::string OrDash(const std::string& s) { return s.empty() ? "–" : HtmlEscape
 
 }  // namespace
 
-Effect ReasonEffect(std::string_view reason, const pipeline::ActionTable& actions) {
+Effect ReasonEffect(std::string_view reason, const filters::ActionTable& actions) {
   const auto c = filters::ParseCategory(reason);
   if (!c) return Effect::kDrop;
   switch (actions[*c]) {
-    case pipeline::Action::kDrop: return Effect::kDrop;
-    case pipeline::Action::kRedact:
-    case pipeline::Action::kPseudonymise: return Effect::kModify;
-    case pipeline::Action::kFlag: return Effect::kFlag;
-    case pipeline::Action::kKeep: return Effect::kKeep;
+    case filters::Action::kDrop: return Effect::kDrop;
+    case filters::Action::kRedact:
+    case filters::Action::kPseudonymise: return Effect::kModify;
+    case filters::Action::kFlag: return Effect::kFlag;
+    case filters::Action::kKeep: return Effect::kKeep;
   }
   return Effect::kDrop;
 }

@@ -30,7 +30,7 @@ enum class Effect { kKeep, kFlag, kModify, kDrop };
 // A category id takes its configured action (drop, redact or pseudonymise:
 // modify, flag); every other reason code (policy.*, blocklist.*, optout.*,
 // duplicate, access.*, fetch.*, http.*, redirect*, sitemap*) drops.
-Effect ReasonEffect(std::string_view reason, const pipeline::ActionTable& actions);
+Effect ReasonEffect(std::string_view reason, const filters::ActionTable& actions);
 
 struct ReasonCount {
   std::string reason;

@@ -1044,7 +1044,7 @@ void Crawl::OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipe
   row.site = doc.site.empty() ? h->site : doc.site;
   row.considered_at = doc.date;
   row.captured_at = doc.date;
-  row.decision = pipeline::VerdictName(doc.verdict);
+  row.decision = filters::VerdictName(doc.verdict);
   row.reasons = doc.reasons;
   row.content_sha256 = doc.text_sha256;
   for (const auto& id : doc.identifiers) row.identifiers.emplace_back(id.type, id.hex_digest);
@@ -1057,7 +1057,7 @@ void Crawl::OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipe
                   " links past the cap of " + std::to_string(io::kMaxPageLinks) +
                   " per page not followed";
   }
-  if (doc.verdict != pipeline::Verdict::kDrop) {
+  if (doc.verdict != filters::Verdict::kDrop) {
     JsonWriter f;
     f.BeginObject()
         .Key("status").Int(meta.status)
@@ -1069,7 +1069,7 @@ void Crawl::OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipe
     if (Status st = shards_->Write(pipeline::OutputJson(doc, f.str())); !st.ok()) return Fail(st);
     row.output_file = shards_->CurrentPath();
     row.output_id = doc.id;
-    if (warc_ && doc.verdict == pipeline::Verdict::kKeep) {
+    if (warc_ && doc.verdict == filters::Verdict::kKeep) {
       WarcExchange x;
       x.target_uri = item.url;
       x.date = doc.date;
@@ -1084,7 +1084,7 @@ void Crawl::OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipe
         ++stats_.by_reason["warc.skipped"];
       }
     }
-    (doc.verdict == pipeline::Verdict::kKeep ? stats_.kept : stats_.modified)++;
+    (doc.verdict == filters::Verdict::kKeep ? stats_.kept : stats_.modified)++;
   } else {
     ++stats_.dropped;
     for (const auto& r : row.reasons) ++stats_.by_reason[r];

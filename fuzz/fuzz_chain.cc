@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& ad : doc.detections) {
     if (ad.detection.start > ad.detection.end) __builtin_trap();
   }
-  if (doc.verdict == pipeline::Verdict::kDrop && !doc.text.empty()) __builtin_trap();
+  if (doc.verdict == filters::Verdict::kDrop && !doc.text.empty()) __builtin_trap();
   (void)pipeline::OutputJson(doc);
   (void)pipeline::ScanJson(doc);
   return 0;

@@ -8,6 +8,11 @@
 
 namespace moisson::pipeline {
 
+using filters::Action;
+using filters::ActionTable;
+using filters::ParseAction;
+using filters::Verdict;
+
 Result<std::unique_ptr<Chain>> Chain::Load(const Config& config, const ChainRequest& request) {
   std::unique_ptr<Chain> chain(new Chain());
   auto actions = ActionTable::FromConfig(config);

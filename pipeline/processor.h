@@ -24,6 +24,7 @@
 #include "core/config.h"
 #include "core/keyed_hash.h"
 #include "core/status.h"
+#include "filters/action.h"
 #include "filters/category.h"
 #include "filters/detector.h"
 #include "io/record.h"
@@ -31,25 +32,9 @@
 
 namespace moisson::pipeline {
 
-enum class Action : std::uint8_t { kKeep, kFlag, kPseudonymise, kRedact, kDrop };
-const char* ActionName(Action a);  // "keep", "flag", "pseudonymise", "redact", "drop"
-std::optional<Action> ParseAction(std::string_view name);
-
-// The action of every category: SPEC §3's defaults, then [filters.actions].
-struct ActionTable {
-  std::array<Action, filters::kCategoryCount> by_category;
-  static ActionTable Defaults();
-  // Applies config overrides; an unknown category names the config file and line.
-  static Result<ActionTable> FromConfig(const Config& config);
-  Action operator[](filters::Category c) const { return by_category[static_cast<int>(c)]; }
-};
-
-enum class Verdict : std::uint8_t { kKeep, kModify, kDrop };
-const char* VerdictName(Verdict v);  // "keep", "modify", "drop"
-
 struct AppliedDetection {
   filters::Detection detection;
-  Action action;
+  filters::Action action;
 };
 
 // An identifier seen in a document, by its keyed digest only.
@@ -67,7 +52,7 @@ struct ProcessedDocument {
   std::string source_file;
   std::uint64_t offset = 0;
   std::uint64_t line = 0;  // JSONL line (1-based), 0 for WARC
-  Verdict verdict = Verdict::kKeep;
+  filters::Verdict verdict = filters::Verdict::kKeep;
   // Why: category ids acted upon (dropping ones only when dropped), and
   // reason codes of page signals / site lists / opt-outs / access
   // ("policy.noai", "blocklist.adult", "optout.person", "optout.site",
@@ -121,11 +106,11 @@ inline constexpr std::string_view kUncoveredLanguageReason = "lang.uncovered";
 bool HasReason(const ProcessedDocument& doc, std::string_view reason);
 
 struct ProcessorSettings {
-  ActionTable actions = ActionTable::Defaults();
+  filters::ActionTable actions = filters::ActionTable::Defaults();
   // A document whose language (declared, else identified) is neither French
   // nor English: kFlag (kept, reason "lang.uncovered", counted), kDrop, or
   // kKeep (nothing recorded). [filters] uncovered_languages.
-  Action uncovered_languages = Action::kFlag;
+  filters::Action uncovered_languages = filters::Action::kFlag;
   std::string phone_region = "FR";
 };
 

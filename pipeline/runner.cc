@@ -13,6 +13,11 @@
 #include <unordered_set>
 
 namespace moisson::pipeline {
+
+using filters::Action;
+using filters::ActionTable;
+using filters::ParseAction;
+using filters::Verdict;
 namespace {
 
 using Clock = std::chrono::steady_clock;

@@ -332,7 +332,7 @@ class FilterIterator {
       }
       for (auto& doc : docs) {
         sequencer_.Admit(&doc, &summary_);
-        if (dropped_ || doc.verdict != pipeline::Verdict::kDrop) ready_.push_back(std::move(doc));
+        if (dropped_ || doc.verdict != filters::Verdict::kDrop) ready_.push_back(std::move(doc));
       }
     }
     pipeline::ProcessedDocument doc = std::move(ready_.front());
@@ -361,7 +361,7 @@ py::dict DetectionDict(const pipeline::AppliedDetection& ad) {
   d["category"] = std::string(filters::CategoryId(ad.detection.category));
   d["start"] = ad.detection.start;
   d["end"] = ad.detection.end;
-  d["action"] = pipeline::ActionName(ad.action);
+  d["action"] = filters::ActionName(ad.action);
   d["by"] = ad.detection.by == filters::Detection::By::kModel ? "model" : "rules";
   return d;
 }
@@ -403,8 +403,8 @@ PYBIND11_MODULE(moisson, m) {
       .def_readonly("site", &pipeline::ProcessedDocument::site)
       .def_readonly("date", &pipeline::ProcessedDocument::date)
       .def_readonly("lang", &pipeline::ProcessedDocument::lang)
-      .def_property_readonly("decision", [](const pipeline::ProcessedDocument& d) { return pipeline::VerdictName(d.verdict); })
-      .def_property_readonly("kept", [](const pipeline::ProcessedDocument& d) { return d.verdict != pipeline::Verdict::kDrop; })
+      .def_property_readonly("decision", [](const pipeline::ProcessedDocument& d) { return filters::VerdictName(d.verdict); })
+      .def_property_readonly("kept", [](const pipeline::ProcessedDocument& d) { return d.verdict != filters::Verdict::kDrop; })
       .def_readonly("reasons", &pipeline::ProcessedDocument::reasons)
       .def_property_readonly("detections",
                              [](const pipeline::ProcessedDocument& d) {
@@ -429,7 +429,7 @@ PYBIND11_MODULE(moisson, m) {
       .def("reject_json", [](const pipeline::ProcessedDocument& d) { return pipeline::RejectJson(d); },
            "The line `moisson filter --rejects` writes: id, url, reasons; never text.")
       .def("__repr__", [](const pipeline::ProcessedDocument& d) {
-        std::string s = "<moisson.Document " + d.id + " " + pipeline::VerdictName(d.verdict);
+        std::string s = "<moisson.Document " + d.id + " " + filters::VerdictName(d.verdict);
         for (const auto& r : d.reasons) s += " " + r;
         return s + ">";
       });

@@ -22,7 +22,10 @@
 
 using namespace moisson;
 using namespace moisson::pipeline;
+using filters::Action;
+using filters::ActionTable;
 using filters::Category;
+using filters::Verdict;
 
 namespace {
 

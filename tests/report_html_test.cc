@@ -146,14 +146,14 @@ TEST_CASE("BucketTimeline picks the narrowest width that fits", "[report]") {
 }
 
 TEST_CASE("ReasonEffect follows the configured actions", "[report]") {
-  const auto actions = pipeline::ActionTable::Defaults();
+  const auto actions = filters::ActionTable::Defaults();
   CHECK(ReasonEffect("sensitive.health", actions) == Effect::kDrop);
   CHECK(ReasonEffect("id.email", actions) == Effect::kModify);
   CHECK(ReasonEffect("banking.iban", actions) == Effect::kModify);
   CHECK(ReasonEffect("policy.noai", actions) == Effect::kDrop);
   CHECK(ReasonEffect("duplicate", actions) == Effect::kDrop);
   auto flagged = actions;
-  flagged.by_category[static_cast<int>(filters::Category::kIdEmail)] = pipeline::Action::kFlag;
+  flagged.by_category[static_cast<int>(filters::Category::kIdEmail)] = filters::Action::kFlag;
   CHECK(ReasonEffect("id.email", flagged) == Effect::kFlag);
 }
 
