@@ -12,6 +12,7 @@
 #define MOISSON_PIPELINE_PROCESSOR_H_
 
 #include <array>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,19 +29,16 @@
 #include "filters/category.h"
 #include "filters/detector.h"
 #include "io/record.h"
+#include "pipeline/identifiers.h"
 #include "policy/policy.h"
 
 namespace moisson::pipeline {
 
+class Stage;  // pipeline/stage.h
+
 struct AppliedDetection {
   filters::Detection detection;
   filters::Action action;
-};
-
-// An identifier seen in a document, by its keyed digest only.
-struct SeenIdentifier {
-  std::string type;        // "email", "phone", "handle", "ip", "nir"
-  std::string hex_digest;  // HMAC-SHA-256(project key, type 0x00 normalised), hex
 };
 
 struct ProcessedDocument {
@@ -123,21 +121,11 @@ class Processor {
   ProcessedDocument Process(const io::InputRecord& record, CrawlHints* hints = nullptr) const;
 
  private:
-  void Identify(std::string_view text, const AppliedDetection& d, ProcessedDocument* doc, bool* opted_out,
-                std::string* token) const;
 
   ProcessorParts parts_;
   ProcessorSettings settings_;
-  policy::SitePolicy no_site_policy_;  // dumps carry no robots.txt: "not published"
+  std::vector<std::shared_ptr<const Stage>> stages_;  // pipeline/stages.h StandardStages
 };
-
-// The ledger digest of an identifier as Process() indexes it, for rights
-// requests ("which documents held my e-mail?"): `type` is "email", "phone",
-// "handle" ("platform:name", "@name", a profile URL or a bare name: handles
-// are indexed whatever the platform), "ip" or "nir". Errors name the type,
-// never the value.
-Result<std::string> IdentifierDigest(const ProjectKey& key, std::string_view type, std::string_view value,
-                                     std::string_view phone_region);
 
 // The SPEC §6 output record of a kept or modified document (one JSON line).
 // `fetch_json`, when not empty, is a JSON object (the crawler's fetch

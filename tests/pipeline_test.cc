@@ -18,6 +18,7 @@
 #include "io/record.h"
 #include "pipeline/processor.h"
 #include "pipeline/runner.h"
+#include "pipeline/stages.h"
 #include "policy/policy.h"
 
 using namespace moisson;
@@ -228,6 +229,60 @@ TEST_CASE("Site lists drop a document by its URL before any detection", "[pipeli
   CHECK(doc.reasons == std::vector<std::string>{"blocklist.adult"});
   CHECK(doc.detections.empty());
   CHECK(doc.site == "adult-site.example");
+}
+
+TEST_CASE("The chain runs its stages in order and the first drop wins", "[pipeline][stage]") {
+  blocklists::SiteListBuilder b;
+  TempDir dir;
+  {
+    std::ofstream f(dir.path + "/adult.domains");
+    f << "adult-site.example\n";
+  }
+  blocklists::ListLoadReport report;
+  REQUIRE(b.AddDomainsFile("adult", dir.path + "/adult.domains", true, &report).ok());
+  auto m = std::move(b).Build();
+  REQUIRE(m.ok());
+  const ProjectKey key = TestKey();
+  const policy::PolicyEngine engine{Config()};
+  ProcessorParts parts;
+  parts.detector = &SharedDetector();
+  parts.key = &key;
+  parts.site_lists = &m.value();
+  parts.policy = &engine;
+  std::vector<std::string> names;
+  for (const auto& stage : StandardStages(parts, {})) names.emplace_back(stage->name());
+  CHECK(names == std::vector<std::string>{"site_lists", "page_signals", "access", "language", "detect", "identify", "act"});
+
+  const Processor p(parts, {});
+  // Listed, and the page objects too, and it is a login page holding a
+  // health disclosure: the site list decides alone, and nothing after it runs.
+  io::InputRecord r = Text("<html><head><meta name=robots content=noai></head><body><form><input type=password></form>"
+                           "<p>Je suis diabétique.</p></body></html>",
+                           "https://www.adult-site.example/login");
+  r.kind = io::ContentKind::kHtml;
+  auto doc = p.Process(r);
+  CHECK(doc.verdict == Verdict::kDrop);
+  CHECK(doc.reasons == std::vector<std::string>{"blocklist.adult"});
+  CHECK_FALSE(doc.policy_checked);
+  CHECK(doc.detections.empty());
+  CHECK(doc.text.empty());
+  // Not listed: the page signals decide.
+  r.url = "https://forum.example.org/login";
+  doc = p.Process(r);
+  CHECK(doc.reasons == std::vector<std::string>{"policy.noai"});
+  CHECK(doc.policy_checked);
+  CHECK(doc.detections.empty());
+  // No objection: access decides, before any detection.
+  r.content = "<html><body><form><input type=password></form><p>Je suis diabétique.</p></body></html>";
+  doc = p.Process(r);
+  CHECK(doc.reasons == std::vector<std::string>{"access.login_wall"});
+  CHECK(doc.detections.empty());
+  // A page anyone can read: detection and the actions decide, with every dropping category.
+  r.content = "<html><body><p>Je suis diabétique et séropositif depuis 2010.</p></body></html>";
+  doc = p.Process(r);
+  CHECK(doc.verdict == Verdict::kDrop);
+  CHECK(HasReason(doc, "sensitive.health"));
+  CHECK_FALSE(doc.detections.empty());  // what was found stays listed for scan and the ledger
 }
 
 TEST_CASE("Page signals of a dump: meta noai and X-Robots-Tag noindex drop the page", "[pipeline]") {

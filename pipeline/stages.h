@@ -1,0 +1,45 @@
+// The standard stages of the filter chain (stage.h gives the interface and
+// the order). Each is built over parts loaded once (pipeline/chain.h) and
+// holds no per-document state.
+#ifndef MOISSON_PIPELINE_STAGES_H_
+#define MOISSON_PIPELINE_STAGES_H_
+
+#include <memory>
+#include <vector>
+
+#include "blocklists/optout.h"
+#include "blocklists/site_list.h"
+#include "filters/action.h"
+#include "filters/detector.h"
+#include "pipeline/identifiers.h"
+#include "pipeline/processor.h"
+#include "pipeline/stage.h"
+#include "policy/policy.h"
+
+namespace moisson::pipeline {
+
+// "blocklist.<category>": the URL is on a [blocklists] list.
+std::unique_ptr<Stage> MakeSiteListStage(const blocklists::SiteMatcher& lists);
+// "optout.site", "optout.person": the URL's domain or prefix is on the opt-out registry.
+std::unique_ptr<Stage> MakeUrlOptOutStage(const blocklists::OptOutRegistry& registry);
+// "policy.<code>": the page's own headers and meta tags object (a dump has no
+// robots.txt here: the site's files count as not published).
+std::unique_ptr<Stage> MakePageSignalStage(const policy::PolicyEngine& engine);
+// "access.login_wall", "access.paywall": not freely accessible (CNIL R7).
+std::unique_ptr<Stage> MakeAccessStage();
+// The document's language; "lang.uncovered" dropped or kept as `uncovered` says.
+std::unique_ptr<Stage> MakeLanguageStage(filters::Action uncovered);
+// Every SPEC §3 category in the text and the title, with its action.
+std::unique_ptr<Stage> MakeDetectStage(const filters::Detector& detector, const filters::ActionTable& actions);
+// Identifier digests for the ledger, tokens, the person opt-out ("optout.person").
+std::unique_ptr<Stage> MakeIdentifyStage(IdentifierIndex index);
+// The category actions: drop, or keep with spans redacted and pseudonymised.
+std::unique_ptr<Stage> MakeActStage();
+
+// The standard chain over `parts` in order; a part that is null leaves its
+// stage out (no site lists, no registry, no page signals).
+std::vector<std::unique_ptr<Stage>> StandardStages(const ProcessorParts& parts, const ProcessorSettings& settings);
+
+}  // namespace moisson::pipeline
+
+#endif  // MOISSON_PIPELINE_STAGES_H_
