@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "core/file_util.h"
 #include "core/json.h"
+#include "pipeline/stages.h"
 #include "policy/explain.h"
 #include "policy/policy.h"
 
@@ -98,7 +99,7 @@ int RunExplain(const GlobalOptions& global, const ExplainOptions& o) {
   in.robots_status = o.robots_status;
   in.ai_txt = std::move(ai_txt);
   in.tdmrep = std::move(tdmrep);
-  in.html = std::move(html);
+  if (html) in.meta = pipeline::PolicyMetaTagsOf(*html);
   if (!o.robots_path.empty()) in.robots_source = Basename(o.robots_path);
   if (!o.ai_txt_path.empty()) in.ai_txt_source = Basename(o.ai_txt_path);
   if (!o.tdmrep_path.empty()) in.tdmrep_source = Basename(o.tdmrep_path);

@@ -68,11 +68,7 @@ class PageSignalStage final : public Stage {
     if (s.host.empty() || (!s.html && s.record.headers.empty())) return Outcome::kContinue;
     policy::PageSignals signals;
     signals.headers = s.record.headers;
-    if (s.html) {
-      std::vector<policy::MetaTag>& meta = signals.meta.emplace();
-      meta.reserve(s.page.policy_meta.size());
-      for (io::PolicyMeta& m : s.page.policy_meta) meta.push_back({m.line, std::move(m.name), std::move(m.content)});
-    }
+    if (s.html) signals.meta = PolicyMetaTags(std::move(s.page.policy_meta));
     const policy::Decision d = engine_.Decide(no_site_policy_, s.record.url, signals);
     ProcessedDocument& doc = s.doc;
     doc.policy_checked = true;
@@ -290,6 +286,17 @@ class ActStage final : public Stage {
 };
 
 }  // namespace
+
+std::vector<policy::MetaTag> PolicyMetaTags(std::vector<io::PolicyMeta> meta) {
+  std::vector<policy::MetaTag> out;
+  out.reserve(meta.size());
+  for (io::PolicyMeta& m : meta) out.push_back({m.line, std::move(m.name), std::move(m.content)});
+  return out;
+}
+
+std::vector<policy::MetaTag> PolicyMetaTagsOf(std::string_view html) {
+  return PolicyMetaTags(io::ExtractHtml(html).policy_meta);
+}
 
 std::unique_ptr<Stage> MakeSiteListStage(const blocklists::SiteMatcher& lists) {
   return std::make_unique<SiteListStage>(lists);

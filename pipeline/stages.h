@@ -36,6 +36,12 @@ std::unique_ptr<Stage> MakeIdentifyStage(IdentifierIndex index);
 // The category actions: drop, or keep with spans redacted and pseudonymised.
 std::unique_ptr<Stage> MakeActStage();
 
+// The page's policy meta tags (robots, tdm-reservation, ...) from the chain's
+// HTML parse, as the policy engine reads them: the one meta extraction, for
+// the page-signal stage and for `policy explain --html`.
+std::vector<policy::MetaTag> PolicyMetaTags(std::vector<io::PolicyMeta> meta);
+std::vector<policy::MetaTag> PolicyMetaTagsOf(std::string_view html);
+
 // The standard chain over `parts` in order; a part that is null leaves its
 // stage out (no site lists, no registry, no page signals).
 std::vector<std::unique_ptr<Stage>> StandardStages(const ProcessorParts& parts, const ProcessorSettings& settings);

@@ -19,10 +19,8 @@ Result<Explanation> Explain(const PolicyEngine& engine, const ExplainInputs& in)
   if (site.tdmrep) out.tdmrep_error = site.tdmrep->error;
   PageSignals page;
   page.headers = in.headers;
-  if (in.html) {
-    page.html = *in.html;
-    if (!in.html_source.empty()) page.html_source = in.html_source;
-  }
+  page.meta = in.meta;
+  if (!in.html_source.empty()) page.html_source = in.html_source;
   out.decision = engine.Decide(site, in.url, page);
   for (const auto& e : out.decision.evidence) {
     if (e.effect == "url.invalid") return Status::InvalidArgument(e.text);

@@ -25,7 +25,9 @@ struct ExplainInputs {
   std::optional<std::string> ai_txt;     // /ai.txt body
   std::optional<std::string> tdmrep;     // /.well-known/tdmrep.json body
   std::vector<std::pair<std::string, std::string>> headers;  // the page's response headers
-  std::optional<std::string> html;       // the page's HTML
+  // The page's meta tags when it is HTML (pipeline/stages.h PolicyMetaTagsOf
+  // reads them from the HTML with the chain's parser).
+  std::optional<std::vector<MetaTag>> meta;
   // How the evidence names each input ("robots.txt" and "page" when empty).
   std::string robots_source, ai_txt_source, tdmrep_source, html_source;
 };

@@ -4,7 +4,6 @@
 
 #include "core/url.h"
 #include "core/strings.h"
-#include "policy/html_meta.h"
 
 namespace moisson::policy {
 namespace {
@@ -348,14 +347,12 @@ Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, cons
     }
   }
 
-  // 6. The page's <meta> tags (the head's, see html_meta.h).
+  // 6. The page's <meta> tags (from the caller's parse of the page).
   std::optional<int> meta_reservation;
   std::optional<std::string> meta_policy;
   int meta_reservation_line = 0;
-  std::vector<MetaTag> parsed_meta;
-  if (!page.meta && page.html) parsed_meta = ExtractMetaTags(*page.html);
-  if (page.meta || page.html) {
-    for (const MetaTag& tag : page.meta ? *page.meta : parsed_meta) {
+  if (page.meta) {
+    for (const MetaTag& tag : *page.meta) {
       if (tag.name == "tdm-reservation") {
         if (auto r = ParseTdmReservation(tag.content)) {
           meta_reservation = std::max(meta_reservation.value_or(0), *r);

@@ -19,7 +19,6 @@
 #include <vector>
 
 #include "core/config.h"
-#include "policy/html_meta.h"
 #include "policy/robots.h"
 #include "policy/signals.h"
 
@@ -89,14 +88,21 @@ struct SitePolicy {
   std::string tdmrep_source = "tdmrep.json";
 };
 
+// A <meta name=... content=...> of the page, as the one HTML parse found it
+// (io/html_text.h; pipeline/stages.h PolicyMetaTags converts).
+struct MetaTag {
+  int line = 0;         // 1-based line of the <meta> tag in the page
+  std::string name;     // the name attribute, lower-cased
+  std::string content;  // the content attribute, as written
+};
+
 // What one response carries.
 struct PageSignals {
   std::vector<std::pair<std::string, std::string>> headers;  // name, value (names case-insensitive)
-  std::optional<std::string> html;                          // the body, when HTML
-  // The page's <meta> tags when the caller already parsed the page (the
-  // filter chain's HTML extraction): used instead of parsing `html` again.
+  // The page's <meta> tags when it is HTML (absent: not an HTML page). The
+  // engine parses no HTML: the caller's one parse gives them.
   std::optional<std::vector<MetaTag>> meta;
-  std::string html_source = "page";
+  std::string html_source = "page";  // how the evidence names the page
 };
 
 // ---- the decision ---------------------------------------------------------------

@@ -36,6 +36,7 @@
 #include "pipeline/chain.h"
 #include "pipeline/processor.h"
 #include "pipeline/runner.h"
+#include "pipeline/stages.h"
 #include "policy/explain.h"
 #include "policy/policy.h"
 #include "policy/robots.h"
@@ -505,7 +506,7 @@ PYBIND11_MODULE(moisson, m) {
         in.ai_txt = opt(ai_txt, "ai_txt");
         in.tdmrep = opt(tdmrep, "tdmrep");
         in.headers = HeadersArg(headers);
-        in.html = opt(html, "html");
+        if (auto body = opt(html, "html")) in.meta = pipeline::PolicyMetaTagsOf(*body);
         policy::Explanation e;
         {
           const policy::PolicyEngine engine(cfg);

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-300}
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(robots tdmrep structured_field headers html_meta config lists snapshot optout jsonl warc html_text detect chain url_norm crawl_text sitemap)
+[[ ${#targets[@]} -gt 0 ]] || targets=(robots tdmrep structured_field headers config lists snapshot optout jsonl warc html_text detect chain url_norm crawl_text sitemap)
 for t in "${targets[@]}"; do
   mkdir -p "fuzz-out/$t"
   echo "== fuzz_$t for ${seconds}s"

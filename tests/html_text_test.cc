@@ -100,6 +100,26 @@ TEST_CASE("HTML metadata: robots noai, tdm-reservation and crawler-named meta ta
   CHECK(p.policy_meta[4].name == "tdm-policy");
 }
 
+// The one meta extraction of the chain, `policy explain --html` and the
+// Python module (policy/html_meta.cc, a second parser reading the head only,
+// is gone): tags are read as a browser's parser reads them, anywhere in the
+// page (an objection written in the body still objects), with their lines.
+TEST_CASE("HTML metadata: comments and raw text neither hide nor invent tags; lines; the body counts", "[html]") {
+  const auto p = ExtractHtml(
+      "<!DOCTYPE html>\n<html><head><!-- <meta name=robots content=none> <div> -->\n"
+      "<script>var s = '<div><meta name=robots content=noindex>';</script>"
+      "<style>body > p { color: red }</style><title>a <b>title</b></title>\n"
+      "<META NAME=\"Robots\" CONTENT=\"noai\" data-x='a>b'><meta charset=utf-8><meta name=robots>"
+      "<noscript><link rel=stylesheet href=x.css></noscript></head>\n"
+      "<body><p>x</p>\n<meta name=tdm-reservation content=1></body></html>");
+  REQUIRE(p.policy_meta.size() == 2);
+  CHECK(p.policy_meta[0].name == "robots");
+  CHECK(p.policy_meta[0].content == "noai");
+  CHECK(p.policy_meta[0].line == 4);
+  CHECK(p.policy_meta[1].name == "tdm-reservation");
+  CHECK(p.policy_meta[1].line == 6);
+}
+
 TEST_CASE("HTML metadata: geo meta tags from name and property", "[html]") {
   const auto p = ExtractHtml(
       "<head><meta name=\"geo.position\" content=\"48.85;2.35\"><meta name=\"geo.placename\" content=\"Paris\">"

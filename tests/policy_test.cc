@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "pipeline/stages.h"
 #include "policy/policy.h"
 
 using namespace moisson;
@@ -42,9 +43,10 @@ PageSignals Headers(std::initializer_list<std::pair<std::string, std::string>> h
   return p;
 }
 
+// A page's meta tags as the chain reads them (its one HTML parse).
 PageSignals Html(std::string html) {
   PageSignals p;
-  p.html = std::move(html);
+  p.meta = moisson::pipeline::PolicyMetaTagsOf(html);
   return p;
 }
 
@@ -213,7 +215,7 @@ TEST_CASE("TDMRep 3: well-known < header < meta - a missing value never clears",
   CHECK(header0.ai_train == Preference::kAllow);
 
   PageSignals both = Headers({{"tdm-reservation", "0"}});
-  both.html = "<html><head><meta name=\"tdm-reservation\" content=\"1\"></head></html>";
+  both.meta = moisson::pipeline::PolicyMetaTagsOf("<html><head><meta name=\"tdm-reservation\" content=\"1\"></head></html>");
   CHECK(Fixture().Run("", "https://example.org/x", both).tdm.reservation == 1);
 
   // Invalid values are unset and do not clear the file's value.
