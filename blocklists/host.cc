@@ -34,6 +34,14 @@ std::string SiteOf(std::string_view host) {
   return reg != nullptr ? std::string(reg) : h;
 }
 
+Result<SiteUrl> ParseSiteUrl(std::string_view url) {
+  auto parsed = ParseHttpUrl(url);
+  if (!parsed.ok()) return Status::InvalidArgument("not an absolute http(s) URL");
+  auto host = NormaliseHost(parsed->host);
+  if (!host.ok()) return host.status();
+  return SiteUrl{url, std::move(parsed).value(), std::move(host).value()};
+}
+
 Result<std::string> NormaliseHost(std::string_view host) {
   while (!host.empty() && (host.front() == ' ' || host.front() == '\t')) host.remove_prefix(1);
   while (!host.empty() && (host.back() == ' ' || host.back() == '\t' || host.back() == '\r')) host.remove_suffix(1);

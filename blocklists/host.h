@@ -16,12 +16,24 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "core/url.h"
 
 namespace moisson::blocklists {
 
 // Normalises `host` (no scheme, no port, no path). Errors say what is wrong
 // with it without quoting it.
 Result<std::string> NormaliseHost(std::string_view host);
+
+// An absolute http(s) URL as the site lists and the opt-out registry read it:
+// parsed once, its host in the normal form above. `text` views the caller's
+// string, which must outlive it.
+struct SiteUrl {
+  std::string_view text;  // the URL as given
+  HttpUrl parsed;
+  std::string host;       // NormaliseHost(parsed.host)
+};
+// Errors say what is wrong without quoting the URL (its query may carry an identifier).
+Result<SiteUrl> ParseSiteUrl(std::string_view url);
 
 // True for "1.2.3.4" and "[::1]" forms (after NormaliseHost).
 bool IsIpLiteral(std::string_view normalised_host);

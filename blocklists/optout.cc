@@ -442,12 +442,16 @@ Result<bool> OptOutRegistry::Check(OptOutType type, std::string_view value, std:
 OptOutRegistry::UrlOptOut OptOutRegistry::MatchUrl(std::string_view url) const {
   std::string u(TrimAsciiSpace(url));
   if (u.find("://") == std::string::npos) u = "https://" + u;
-  auto parsed = ParseHttpUrl(u);
+  auto parsed = ParseSiteUrl(u);
   if (!parsed.ok()) return UrlOptOut::kNone;
-  auto host = NormaliseHost(parsed->host);
-  if (!host.ok()) return UrlOptOut::kNone;
+  return MatchUrl(parsed.value());
+}
+
+OptOutRegistry::UrlOptOut OptOutRegistry::MatchUrl(const SiteUrl& url) const {
+  const HttpUrl* parsed = &url.parsed;
+  const std::string& host = url.host;
   // Site owners: the domain and its subdomains, or a host/path prefix.
-  std::string_view suffix = host.value();
+  std::string_view suffix = host;
   while (!suffix.empty()) {
     if (owner_hosts_.count(std::string(suffix))) return UrlOptOut::kSiteOwner;
     const auto dot = suffix.find('.');
@@ -456,19 +460,19 @@ OptOutRegistry::UrlOptOut OptOutRegistry::MatchUrl(std::string_view url) const {
   }
   std::string path = NormalisePercentEncoding(parsed->path_query);
   if (const auto q = path.find('?'); q != std::string::npos) path.resize(q);
-  const std::string full = host.value() + path;
+  const std::string full = host + path;
   for (const auto& p : owner_prefixes_) {
     if (full.compare(0, p.size(), p) == 0 && (full.size() == p.size() || full[p.size()] == '/')) return UrlOptOut::kSiteOwner;
   }
   // Person url-prefix entries: HMAC every prefix ending on a segment boundary.
-  std::string prefix = host.value();
+  std::string prefix = host;
   if (ContainsNormalised(OptOutType::kUrlPrefix, prefix)) return UrlOptOut::kPerson;
   std::size_t pos = 1;
   while (pos <= path.size()) {
     const std::size_t next = path.find('/', pos);
     const std::size_t end = next == std::string::npos ? path.size() : next;
     if (end > pos) {
-      prefix = host.value() + path.substr(0, end);
+      prefix = host + path.substr(0, end);
       if (ContainsNormalised(OptOutType::kUrlPrefix, prefix)) return UrlOptOut::kPerson;
     }
     if (next == std::string::npos) break;

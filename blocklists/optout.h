@@ -34,6 +34,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "blocklists/host.h"
 #include "core/keyed_hash.h"
 #include "core/status.h"
 
@@ -93,6 +94,7 @@ class OptOutRegistry {
   // Does a URL fall under a registered url-prefix or a site-owner opt-out?
   enum class UrlOptOut : std::uint8_t { kNone, kSiteOwner, kPerson };
   UrlOptOut MatchUrl(std::string_view url) const;
+  UrlOptOut MatchUrl(const SiteUrl& url) const;  // parsed once by the caller (the filter chain)
   bool MatchesUrl(std::string_view url) const { return MatchUrl(url) != UrlOptOut::kNone; }
 
   // Entries hashed with another key (after a rotation): not matched.

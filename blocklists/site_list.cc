@@ -535,16 +535,21 @@ bool SiteMatcher::WhiteCovers(std::string_view host, std::string_view path) cons
 }
 
 std::optional<SiteHit> SiteMatcher::Match(std::string_view url) const {
-  auto parsed = ParseHttpUrl(url);
+  auto parsed = ParseSiteUrl(url);
   if (!parsed.ok()) return SiteHit{"invalid-url", EntryKind::kDomain, "", ""};
-  auto host = NormaliseHost(parsed->host);
-  if (!host.ok()) return SiteHit{"invalid-url", EntryKind::kDomain, "", ""};
-  if (auto hit = MatchHost(host.value())) return hit;
+  return Match(parsed.value());
+}
+
+std::optional<SiteHit> SiteMatcher::Match(const SiteUrl& site_url) const {
+  const std::string_view url = site_url.text;
+  const HttpUrl* parsed = &site_url.parsed;
+  const std::string& host = site_url.host;
+  if (auto hit = MatchHost(host)) return hit;
   // URL entries compare case-insensitively, as squidGuard does (it lower-cases
   // the URL): over-blocking is the safe error for an exclusion list.
   const std::string path = AsciiLower(parsed->path_query);
-  const std::string_view bare = StripWwwLabel(host.value());
-  for (const std::string_view h : {std::string_view(host.value()), bare}) {
+  const std::string_view bare = StripWwwLabel(host);
+  for (const std::string_view h : {std::string_view(host), bare}) {
     const auto it = urls_.find(std::string(h));
     if (it == urls_.end()) continue;
     for (const UrlEntry& e : it->second) {
@@ -555,7 +560,7 @@ std::optional<SiteHit> SiteMatcher::Match(std::string_view url) const {
   if (!expressions_.empty()) {
     std::vector<int> hits;
     const std::string lowered = AsciiLower(url);
-    if (expression_set_->set.Match(lowered, &hits) && !hits.empty() && !WhiteCovers(host.value(), path)) {
+    if (expression_set_->set.Match(lowered, &hits) && !hits.empty() && !WhiteCovers(host, path)) {
       const int first = *std::min_element(hits.begin(), hits.end());
       return MakeHit(expressions_[first].meta, EntryKind::kExpression, expressions_[first].text);
     }

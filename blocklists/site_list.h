@@ -32,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "blocklists/host.h"
 #include "core/status.h"
 
 namespace moisson::blocklists {
@@ -69,6 +70,8 @@ class SiteMatcher {
   // host cannot be read is reported as a hit of category "invalid-url": a
   // guard does not wave through what it cannot read.
   std::optional<SiteHit> Match(std::string_view url) const;
+  // The same for a URL parsed once by the caller (the filter chain).
+  std::optional<SiteHit> Match(const SiteUrl& url) const;
   // The domain-entry hit for an already normalised host.
   std::optional<SiteHit> MatchHost(std::string_view normalised_host) const;
 

@@ -5,7 +5,6 @@
 #include "blocklists/host.h"
 #include "core/json.h"
 #include "core/strings.h"
-#include "core/url.h"
 #include "io/html_text.h"
 #include "pipeline/stage.h"
 #include "pipeline/stages.h"
@@ -55,11 +54,9 @@ ProcessedDocument Processor::Process(const io::InputRecord& record, CrawlHints* 
 
   // Where it comes from: the host in the lists' normal form, the site.
   if (!record.url.empty()) {
-    if (auto u = ParseHttpUrl(record.url); u.ok()) {
-      if (auto h = blocklists::NormaliseHost(u->host); h.ok()) {
-        state.host = std::move(h).value();
-        doc.site = blocklists::SiteOf(state.host);
-      }
+    if (auto u = blocklists::ParseSiteUrl(record.url); u.ok()) {
+      state.url = std::move(u).value();
+      doc.site = blocklists::SiteOf(state.url->host);
     }
   }
 

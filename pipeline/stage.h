@@ -19,10 +19,12 @@
 #ifndef MOISSON_PIPELINE_STAGE_H_
 #define MOISSON_PIPELINE_STAGE_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "blocklists/host.h"
 #include "filters/category.h"
 #include "io/html_text.h"
 #include "io/record.h"
@@ -41,7 +43,9 @@ struct DocumentState {
   bool html = false;
   io::ExtractedPage page;      // HTML: the text, title, meta tags, geo tags, access markers
   std::string_view text;       // what the detectors read: page.text or the record's text
-  std::string host;            // the URL's host in the lists' normal form; "" without a valid URL
+  // The URL parsed once (its host in the lists' normal form); absent when
+  // the document has none or it is not an absolute http(s) URL.
+  std::optional<blocklists::SiteUrl> url;
 
   // Filled by the stages for those after them.
   std::string declared_language;   // primary subtag of the declared language ("fr"), "" when none

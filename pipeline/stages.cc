@@ -26,8 +26,8 @@ class SiteListStage final : public Stage {
   explicit SiteListStage(const blocklists::SiteMatcher& lists) : lists_(lists) {}
   std::string_view name() const override { return "site_lists"; }
   Outcome Run(DocumentState& s) const override {
-    if (s.host.empty()) return Outcome::kContinue;
-    const auto hit = lists_.Match(s.record.url);
+    if (!s.url) return Outcome::kContinue;
+    const auto hit = lists_.Match(*s.url);
     if (!hit) return Outcome::kContinue;
     AddReason(&s.drop_reasons, "blocklist." + hit->category);
     return Outcome::kDrop;
@@ -42,8 +42,8 @@ class UrlOptOutStage final : public Stage {
   explicit UrlOptOutStage(const blocklists::OptOutRegistry& registry) : registry_(registry) {}
   std::string_view name() const override { return "url_optouts"; }
   Outcome Run(DocumentState& s) const override {
-    if (s.host.empty()) return Outcome::kContinue;
-    switch (registry_.MatchUrl(s.record.url)) {
+    if (!s.url) return Outcome::kContinue;
+    switch (registry_.MatchUrl(*s.url)) {
       case blocklists::OptOutRegistry::UrlOptOut::kPerson:
         AddReason(&s.drop_reasons, "optout.person");
         return Outcome::kDrop;
@@ -65,11 +65,11 @@ class PageSignalStage final : public Stage {
   explicit PageSignalStage(const policy::PolicyEngine& engine) : engine_(engine) {}
   std::string_view name() const override { return "page_signals"; }
   Outcome Run(DocumentState& s) const override {
-    if (s.host.empty() || (!s.html && s.record.headers.empty())) return Outcome::kContinue;
+    if (!s.url || (!s.html && s.record.headers.empty())) return Outcome::kContinue;
     policy::PageSignals signals;
     signals.headers = s.record.headers;
     if (s.html) signals.meta = PolicyMetaTags(std::move(s.page.policy_meta));
-    const policy::Decision d = engine_.Decide(no_site_policy_, s.record.url, signals);
+    const policy::Decision d = engine_.Decide(no_site_policy_, s.url->parsed, s.record.url, signals);
     ProcessedDocument& doc = s.doc;
     doc.policy_checked = true;
     doc.policy_collect = d.collect;

@@ -143,6 +143,23 @@ bool IsObjection(std::string_view x) {
 }
 
 Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, const PageSignals& page) const {
+  auto parsed = ParseHttpUrl(url);
+  if (!parsed.ok()) {
+    Decision d;
+    d.url = std::string(url);
+    d.agent = token_;
+    d.collect = false;
+    d.robots.allowed = false;
+    // Not the URL itself: its query may carry an identifier.
+    d.evidence.push_back({"url", "url", 0, "not an absolute http(s) URL", "url.invalid", true});
+    d.reasons = {"url.invalid"};
+    return d;
+  }
+  return Decide(site, parsed.value(), url, page);
+}
+
+Decision PolicyEngine::Decide(const SitePolicy& site, const HttpUrl& parsed_url, std::string_view url,
+                              const PageSignals& page) const {
   Decision d;
   d.url = std::string(url);
   d.agent = token_;
@@ -151,16 +168,7 @@ Decision PolicyEngine::Decide(const SitePolicy& site, std::string_view url, cons
                  bool honoured) {
     d.evidence.push_back({std::move(signal), std::move(source), line, std::move(text), std::move(effect), honoured});
   };
-
-  auto parsed = ParseHttpUrl(url);
-  if (!parsed.ok()) {
-    d.collect = false;
-    d.robots.allowed = false;
-    // Not the URL itself: its query may carry an identifier.
-    add("url", "url", 0, "not an absolute http(s) URL", "url.invalid", true);
-    d.reasons = {"url.invalid"};
-    return d;
-  }
+  const HttpUrl* parsed = &parsed_url;
   // Rules are matched against the path as libcurl encodes it and against its
   // RFC 3986 normal form, and the stricter answer is kept: a rule written
   // "/%62az" must catch "/%62az" (as Google reads it) and "/baz" alike.

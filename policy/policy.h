@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "core/url.h"
 #include "policy/robots.h"
 #include "policy/signals.h"
 
@@ -191,6 +192,8 @@ class PolicyEngine {
 
   // Decides for `url` (absolute; its path is normalised here). Never throws.
   Decision Decide(const SitePolicy& site, std::string_view url, const PageSignals& page) const;
+  // The same for a URL the caller parsed already (`url` is its text).
+  Decision Decide(const SitePolicy& site, const HttpUrl& parsed, std::string_view url, const PageSignals& page) const;
 
   const std::vector<std::string>& ai_agents() const { return ai_agents_; }
   const std::string& product_token() const { return token_; }
