@@ -125,6 +125,7 @@ int Run(CrawlCliOptions& o) {
   req.require_key = true;
   req.site_lists = true;  // never off for a crawl: R4
   req.page_signals = true;
+  req.sources_judged = true;  // the crawler asks the same stages of every URL before fetching it
   auto chain = pipeline::Chain::Load(config, req);
   if (!chain.ok()) return Fail(chain.status().message(), kExitUsage);
   for (const std::string& w : (*chain)->warnings()) std::cerr << "moisson: warning: " << w << "\n";

@@ -35,6 +35,7 @@
 #include "crawler/state.h"
 #include "crawler/url_norm.h"
 #include "io/html_text.h"
+#include "pipeline/stages.h"
 
 namespace moisson::crawler {
 
@@ -563,23 +564,19 @@ bool Crawl::WithinBudget(const std::string& site) {
 // The site lists, then the registry's site-owner and person URL opt-outs:
 // what refuses a URL before any DNS lookup, for pages, redirect targets and
 // the redirects of an origin's policy files alike.
+// The chain's own source judgements (pipeline/stages.h): the crawl's chain
+// leaves them out (ChainRequest::sources_judged), so each URL is asked once.
 std::optional<Crawl::Refusal> Crawl::ListRefusal(const std::string& url) const {
-  if (parts_.site_lists) {
-    if (auto hit = parts_.site_lists->Match(url)) {
-      return Refusal{"blocklist." + hit->category, hit->source + " " + hit->entry};
-    }
+  auto parsed = blocklists::ParseSiteUrl(url);
+  if (!parsed.ok()) {  // what a guard cannot read, it does not wave through
+    if (parts_.site_lists) return Refusal{"blocklist.invalid-url", " "};
+    return std::nullopt;
   }
-  if (parts_.registry) {
-    switch (parts_.registry->MatchUrl(url)) {
-      case blocklists::OptOutRegistry::UrlOptOut::kSiteOwner:
-        return Refusal{"optout.site", "opt-out registry (site owner)"};
-      case blocklists::OptOutRegistry::UrlOptOut::kPerson:
-        return Refusal{"optout.person", "opt-out registry (person, URL prefix)"};
-      case blocklists::OptOutRegistry::UrlOptOut::kNone:
-        break;
-    }
-  }
-  return std::nullopt;
+  std::optional<pipeline::SourceRefusal> r;
+  if (parts_.site_lists) r = pipeline::SiteListRefusal(*parts_.site_lists, parsed.value());
+  if (!r && parts_.registry) r = pipeline::UrlOptOutRefusal(*parts_.registry, parsed.value());
+  if (!r) return std::nullopt;
+  return Refusal{std::move(r->reason), std::move(r->signal)};
 }
 
 // Why the redirect of a robots.txt, ai.txt or tdmrep.json to `target` (a

@@ -59,6 +59,7 @@ Result<std::unique_ptr<Chain>> Chain::Load(const Config& config, const ChainRequ
   settings.phone_region = config.optout.phone_region;
   // The config checked the value: "flag", "drop" or "keep".
   settings.uncovered_languages = ParseAction(config.filters.uncovered_languages).value_or(Action::kFlag);
+  settings.sources_judged = request.sources_judged;
   ProcessorParts parts;
   parts.detector = &*chain->detector_;
   parts.key = chain->key();

@@ -36,6 +36,7 @@ struct ChainRequest {
   bool require_key = false;   // fail without a key (what pseudonymises and indexes identifiers)
   bool site_lists = true;     // load the [blocklists] categories
   bool page_signals = true;   // judge the pages' own signals (headers, meta)
+  bool sources_judged = false; // ProcessorSettings::sources_judged (the crawler)
 };
 
 class Chain {

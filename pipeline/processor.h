@@ -110,6 +110,10 @@ struct ProcessorSettings {
   // kKeep (nothing recorded). [filters] uncovered_languages.
   filters::Action uncovered_languages = filters::Action::kFlag;
   std::string phone_region = "FR";
+  // The caller judged every URL's source (site lists, URL opt-outs) with the
+  // same parts before handing its page over (the crawler, before any DNS
+  // lookup): the chain leaves those two stages out rather than ask twice.
+  bool sources_judged = false;
 };
 
 class Processor {

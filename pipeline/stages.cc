@@ -27,9 +27,9 @@ class SiteListStage final : public Stage {
   std::string_view name() const override { return "site_lists"; }
   Outcome Run(DocumentState& s) const override {
     if (!s.url) return Outcome::kContinue;
-    const auto hit = lists_.Match(*s.url);
-    if (!hit) return Outcome::kContinue;
-    AddReason(&s.drop_reasons, "blocklist." + hit->category);
+    auto refusal = SiteListRefusal(lists_, *s.url);
+    if (!refusal) return Outcome::kContinue;
+    AddReason(&s.drop_reasons, std::move(refusal->reason));
     return Outcome::kDrop;
   }
 
@@ -43,17 +43,10 @@ class UrlOptOutStage final : public Stage {
   std::string_view name() const override { return "url_optouts"; }
   Outcome Run(DocumentState& s) const override {
     if (!s.url) return Outcome::kContinue;
-    switch (registry_.MatchUrl(*s.url)) {
-      case blocklists::OptOutRegistry::UrlOptOut::kPerson:
-        AddReason(&s.drop_reasons, "optout.person");
-        return Outcome::kDrop;
-      case blocklists::OptOutRegistry::UrlOptOut::kSiteOwner:
-        AddReason(&s.drop_reasons, "optout.site");
-        return Outcome::kDrop;
-      case blocklists::OptOutRegistry::UrlOptOut::kNone:
-        break;
-    }
-    return Outcome::kContinue;
+    auto refusal = UrlOptOutRefusal(registry_, *s.url);
+    if (!refusal) return Outcome::kContinue;
+    AddReason(&s.drop_reasons, std::move(refusal->reason));
+    return Outcome::kDrop;
   }
 
  private:
@@ -287,6 +280,25 @@ class ActStage final : public Stage {
 
 }  // namespace
 
+std::optional<SourceRefusal> SiteListRefusal(const blocklists::SiteMatcher& lists, const blocklists::SiteUrl& url) {
+  auto hit = lists.Match(url);
+  if (!hit) return std::nullopt;
+  return SourceRefusal{"blocklist." + hit->category, hit->source + " " + hit->entry};
+}
+
+std::optional<SourceRefusal> UrlOptOutRefusal(const blocklists::OptOutRegistry& registry,
+                                              const blocklists::SiteUrl& url) {
+  switch (registry.MatchUrl(url)) {
+    case blocklists::OptOutRegistry::UrlOptOut::kSiteOwner:
+      return SourceRefusal{"optout.site", "opt-out registry (site owner)"};
+    case blocklists::OptOutRegistry::UrlOptOut::kPerson:
+      return SourceRefusal{"optout.person", "opt-out registry (person, URL prefix)"};
+    case blocklists::OptOutRegistry::UrlOptOut::kNone:
+      break;
+  }
+  return std::nullopt;
+}
+
 std::vector<policy::MetaTag> PolicyMetaTags(std::vector<io::PolicyMeta> meta) {
   std::vector<policy::MetaTag> out;
   out.reserve(meta.size());
@@ -319,8 +331,10 @@ std::unique_ptr<Stage> MakeActStage() { return std::make_unique<ActStage>(); }
 
 std::vector<std::unique_ptr<Stage>> StandardStages(const ProcessorParts& parts, const ProcessorSettings& settings) {
   std::vector<std::unique_ptr<Stage>> stages;
-  if (parts.site_lists) stages.push_back(MakeSiteListStage(*parts.site_lists));
-  if (parts.registry) stages.push_back(MakeUrlOptOutStage(*parts.registry));
+  if (!settings.sources_judged) {
+    if (parts.site_lists) stages.push_back(MakeSiteListStage(*parts.site_lists));
+    if (parts.registry) stages.push_back(MakeUrlOptOutStage(*parts.registry));
+  }
   if (parts.policy) stages.push_back(MakePageSignalStage(*parts.policy));
   stages.push_back(MakeAccessStage());
   stages.push_back(MakeLanguageStage(settings.uncovered_languages));

@@ -5,6 +5,8 @@
 #define MOISSON_PIPELINE_STAGES_H_
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "blocklists/optout.h"
@@ -17,6 +19,19 @@
 #include "policy/policy.h"
 
 namespace moisson::pipeline {
+
+// Why a URL's source refuses it: the reason code and the rule, as the
+// ledger's `signal` says it ("ut1/adult domains pornhub.com").
+struct SourceRefusal {
+  std::string reason;  // "blocklist.<category>", "optout.site", "optout.person"
+  std::string signal;
+};
+// The judgements of the two source stages, for the chain and for the crawler,
+// which asks them of every URL before any DNS lookup (and then runs its chain
+// with ProcessorSettings::sources_judged).
+std::optional<SourceRefusal> SiteListRefusal(const blocklists::SiteMatcher& lists, const blocklists::SiteUrl& url);
+std::optional<SourceRefusal> UrlOptOutRefusal(const blocklists::OptOutRegistry& registry,
+                                              const blocklists::SiteUrl& url);
 
 // "blocklist.<category>": the URL is on a [blocklists] list.
 std::unique_ptr<Stage> MakeSiteListStage(const blocklists::SiteMatcher& lists);

@@ -252,6 +252,17 @@ TEST_CASE("The chain runs its stages in order and the first drop wins", "[pipeli
   std::vector<std::string> names;
   for (const auto& stage : StandardStages(parts, {})) names.emplace_back(stage->name());
   CHECK(names == std::vector<std::string>{"site_lists", "page_signals", "access", "language", "detect", "identify", "act"});
+  // The crawler judges every URL's source before fetching it, with the same functions: its chain does not ask again.
+  ProcessorSettings crawl;
+  crawl.sources_judged = true;
+  names.clear();
+  for (const auto& stage : StandardStages(parts, crawl)) names.emplace_back(stage->name());
+  CHECK(names == std::vector<std::string>{"page_signals", "access", "language", "detect", "identify", "act"});
+  const auto listed = blocklists::ParseSiteUrl("https://www.adult-site.example/a");
+  REQUIRE(listed.ok());
+  const auto refusal = SiteListRefusal(m.value(), listed.value());
+  REQUIRE(refusal);
+  CHECK(refusal->reason == "blocklist.adult");
 
   const Processor p(parts, {});
   // Listed, and the page objects too, and it is a login page holding a
