@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <random>
 
 namespace moisson {
 namespace {
@@ -140,57 +139,90 @@ Status WriteFileAtomically(const std::string& given, std::string_view data, unsi
     ::close(*fd);
     return st;
   }
-  const std::string& path = target->path;
-  std::random_device rd;
-  std::string tmp;
-  int fd = -1;
-  for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
-    tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rd());
-    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd < 0 && errno != EEXIST) return Status::Io(path + ": cannot create a file beside it: " + Errno());
+  auto file = DurableFile::Create(target->path, mode);
+  if (!file.ok()) return file.status();
+  if (Status st = WriteAll(file->fd(), data, target->path); !st.ok()) return st;
+  return file->Commit(exclusive);
+}
+
+Result<DurableFile> DurableFile::Create(const std::string& path, unsigned mode) {
+  std::string temp = path + ".tmp.XXXXXX";
+  const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
+  if (fd < 0) return Status::Io(path + ": cannot create a temporary file beside it: " + Errno());
+  DurableFile f(path, std::move(temp), fd);
+  // mkostemp made it 0600; the mode is exact, whatever the umask.
+  if (::fchmod(fd, mode) != 0) return Status::Io(f.temp_ + ": chmod failed: " + Errno());
+  return f;
+}
+
+DurableFile::DurableFile(DurableFile&& o) noexcept
+    : path_(std::move(o.path_)), temp_(std::move(o.temp_)), fd_(o.fd_), committed_(o.committed_) {
+  o.fd_ = -1;
+  o.temp_.clear();
+}
+
+DurableFile& DurableFile::operator=(DurableFile&& o) noexcept {
+  if (this != &o) {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_ && !temp_.empty()) ::unlink(temp_.c_str());
+    path_ = std::move(o.path_);
+    temp_ = std::move(o.temp_);
+    fd_ = o.fd_;
+    committed_ = o.committed_;
+    o.fd_ = -1;
+    o.temp_.clear();
   }
-  if (fd < 0) return Status::Io(path + ": cannot create a temporary file");
-  // open() applied the umask; make the mode exact for secrets such as keys.
-  if (::fchmod(fd, mode) != 0) {
-    const std::string err = Errno();
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return Status::Io(tmp + ": chmod failed: " + err);
-  }
-  if (Status st = WriteAll(fd, data, path); !st.ok()) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return st;
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const std::string err = Errno();
-    ::unlink(tmp.c_str());
-    return Status::Io(path + ": flush failed: " + err);
-  }
+  return *this;
+}
+
+DurableFile::~DurableFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_ && !temp_.empty()) ::unlink(temp_.c_str());
+}
+
+Status DurableFile::Commit(bool exclusive) {
+  if (committed_) return Status::Ok();
+  if (fd_ < 0) return Status::Io(path_ + ": already failed");
+  const int fd = fd_;
+  fd_ = -1;
+  if (::fsync(fd) != 0 || ::close(fd) != 0) return Status::Io(path_ + ": flush failed: " + Errno());
   if (exclusive) {
     // link() fails if the target appeared meanwhile; rename() would clobber it.
-    if (::link(tmp.c_str(), path.c_str()) != 0) {
-      const std::string err = Errno();
-      ::unlink(tmp.c_str());
-      return Status::InvalidArgument(path + ": cannot create: " + err);
-    }
-    ::unlink(tmp.c_str());
-    return Status::Ok();
+    if (::link(temp_.c_str(), path_.c_str()) != 0) return Status::InvalidArgument(path_ + ": cannot create: " + Errno());
+    ::unlink(temp_.c_str());
+  } else if (::rename(temp_.c_str(), path_.c_str()) != 0) {
+    return Status::Io(path_ + ": rename failed: " + Errno());
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+  committed_ = true;
+  SyncParentDir(path_);  // the file is in place; a folder that cannot be synced does not undo that
+  return Status::Ok();
+}
+
+Status FinishFile(int fd, const std::string& from, const std::string& to) {
+  if (::fsync(fd) != 0) {
     const std::string err = Errno();
-    ::unlink(tmp.c_str());
-    return Status::Io(path + ": rename failed: " + err);
+    ::close(fd);
+    return Status::Io(from + ": fsync failed (" + err + ")");
+  }
+  if (::close(fd) != 0) return Status::Io(from + ": close failed (" + Errno() + ")");
+  if (::rename(from.c_str(), to.c_str()) != 0) return Status::Io(from + ": rename to " + to + " failed (" + Errno() + ")");
+  return SyncDir(DirName(to));
+}
+
+Status SyncDir(const std::string& dir) {
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return Status::Io(dir + ": open of the folder for fsync failed (" + Errno() + ")");
+  const int rc = ::fsync(dfd);
+  const int err = errno;
+  ::close(dfd);
+  // EINVAL: the file system cannot sync a folder; its entries are as durable as it makes them.
+  if (rc != 0 && err != EINVAL) {
+    errno = err;
+    return Status::Io(dir + ": fsync of the folder failed (" + Errno() + ")");
   }
   return Status::Ok();
 }
 
-void SyncParentDir(const std::string& path) {
-  const std::string dir = DirName(path);
-  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    (void)::fsync(dfd);
-    ::close(dfd);
-  }
-}
+void SyncParentDir(const std::string& path) { (void)SyncDir(DirName(path)); }
 
 }  // namespace moisson

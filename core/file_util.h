@@ -51,9 +51,56 @@ bool SameFile(const std::string& a, const std::string& b);
 Status WriteFileAtomically(const std::string& path, std::string_view data, unsigned mode = 0644,
                            bool exclusive = false);
 
-// Makes a rename into `path`'s folder durable: fsync of the folder (best
-// effort: some file systems refuse fsync on a folder). For writers that
-// stream into a temporary file and rename it over `path` themselves.
+// A file written beside its target and renamed over it only when complete:
+// the one durable-write mechanism of every writer that replaces a file
+// (WriteFileAtomically, the JSONL writer, the WARC record rewriter; the
+// crawler's shards take their final names with FinishFile).
+//
+//   auto f = DurableFile::Create(path, 0600);  // PATH.tmp.XXXXXX, mode exact
+//   write(f->fd(), ...);                       // the caller writes
+//   Status st = f->Commit();                   // fsync, close, rename, folder fsync
+//
+// Destroying an uncommitted DurableFile closes and removes the temporary
+// file: a crash or an error leaves the old file or nothing, never a part.
+class DurableFile {
+ public:
+  // `path` is the regular file to replace (ResolveOutput decides that).
+  // The mode is set exactly, whatever the umask (outputs and keys hold
+  // personal data or secrets).
+  static Result<DurableFile> Create(const std::string& path, unsigned mode = 0644);
+  DurableFile(DurableFile&& other) noexcept;
+  DurableFile& operator=(DurableFile&& other) noexcept;
+  DurableFile(const DurableFile&) = delete;
+  DurableFile& operator=(const DurableFile&) = delete;
+  ~DurableFile();
+
+  int fd() const { return fd_; }
+  const std::string& path() const { return path_; }
+  const std::string& temp_path() const { return temp_; }
+
+  // Every byte to disk, then the temporary file becomes `path`: rename, or
+  // link when `exclusive` (an existing `path` is then an error, never
+  // clobbered), and the folder entry to disk (best effort once renamed).
+  // Errors name `path`.
+  Status Commit(bool exclusive = false);
+
+ private:
+  DurableFile(std::string path, std::string temp, int fd) : path_(std::move(path)), temp_(std::move(temp)), fd_(fd) {}
+  std::string path_, temp_;
+  int fd_ = -1;
+  bool committed_ = false;
+};
+
+// A complete file takes its final name: fsync of `fd`, close, rename `from`
+// to `to`, fsync of the folder. For writers whose temporary name is their
+// own (the crawler's ".partial" shards). `fd` is closed in every case.
+Status FinishFile(int fd, const std::string& from, const std::string& to);
+
+// fsync of a folder, so that the entries renamed or created in it last. A
+// file system that cannot sync a folder (EINVAL) is not an error.
+Status SyncDir(const std::string& dir);
+
+// SyncDir of `path`'s folder, errors ignored (after a rename already done).
 void SyncParentDir(const std::string& path);
 
 }  // namespace moisson

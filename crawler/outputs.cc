@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/file_util.h"
 #include "core/strings.h"
 #include "core/time_util.h"
 
@@ -262,29 +263,20 @@ class ShardFiles {
     return Status::Ok();
   }
 
+  // The shard's records to disk, then its final name (core FinishFile:
+  // fsync, close, rename, folder fsync).
   Status CloseCurrent() {
-    if (Status st = Sync(); !st.ok()) return st;
-    const std::string from = PartialPath(shard_), to = FinalPath(shard_);
+    if (!error_.ok()) return error_;
+    if (Status st = Flush(); !st.ok()) return st;
     const int fd = fd_;
     fd_ = -1;
-    if (::close(fd) != 0) return Fail(from, "close");
-    if (::rename(from.c_str(), to.c_str()) != 0) return Fail(from, ("rename to " + to).c_str());
-    dir_dirty_ = true;
+    if (Status st = FinishFile(fd, PartialPath(shard_), FinalPath(shard_)); !st.ok()) return SetError(st);
+    dir_dirty_ = false;
     return Status::Ok();
   }
 
   Status SyncDir() {
-    const int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) return Fail(dir_, "open of the folder for fsync");
-    const int rc = ::fsync(dfd);
-    const int err = errno;
-    ::close(dfd);
-    // EINVAL: the file system cannot sync a folder; its entries are as
-    // durable as it makes them.
-    if (rc != 0 && err != EINVAL) {
-      errno = err;
-      return Fail(dir_, "fsync of the folder");
-    }
+    if (Status st = moisson::SyncDir(dir_); !st.ok()) return SetError(st);
     dir_dirty_ = false;
     return Status::Ok();
   }

@@ -603,8 +603,9 @@ std::optional<InputFormat> FormatFromName(std::string_view path) {
 
 class FileJsonlWriter : public JsonlWriter {
  public:
-  FileJsonlWriter(std::string path, std::string tmp, int fd, int zstd_level)
-      : path_(std::move(path)), tmp_(std::move(tmp)), fd_(fd) {
+  // Into a DurableFile (replaced on Commit), or in place on a stream `fd`.
+  FileJsonlWriter(std::string path, std::optional<DurableFile> file, int stream_fd, int zstd_level)
+      : path_(std::move(path)), file_(std::move(file)), fd_(file_ ? file_->fd() : stream_fd) {
     if (zstd_level > 0) {
       cctx_ = ZSTD_createCCtx();
       ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, zstd_level);
@@ -614,8 +615,7 @@ class FileJsonlWriter : public JsonlWriter {
   }
   ~FileJsonlWriter() override {
     if (cctx_) ZSTD_freeCCtx(cctx_);
-    if (fd_ >= 0) ::close(fd_);
-    if (!committed_ && !tmp_.empty()) ::unlink(tmp_.c_str());
+    if (!file_ && fd_ >= 0) ::close(fd_);  // a DurableFile closes (and removes) its own
   }
   Status Write(std::string_view line) override {
     if (!error_.ok()) return error_;
@@ -628,7 +628,7 @@ class FileJsonlWriter : public JsonlWriter {
     if (committed_) return Status::Ok();
     if (!error_.ok()) return error_;
     if (Status st = Flush(true); !st.ok()) return st;
-    if (tmp_.empty()) {
+    if (!file_) {
       // Written in place (standard output, a device, a FIFO): nothing to rename.
       const int fd = fd_;
       fd_ = -1;
@@ -636,15 +636,12 @@ class FileJsonlWriter : public JsonlWriter {
       committed_ = true;
       return Status::Ok();
     }
-    if (::fsync(fd_) != 0) return Fail("fsync");
-    if (::close(fd_) != 0) {
-      fd_ = -1;
-      return Fail("close");
-    }
     fd_ = -1;
-    if (std::rename(tmp_.c_str(), path_.c_str()) != 0) return Fail("rename");
+    if (Status st = file_->Commit(); !st.ok()) {
+      error_ = st;
+      return st;
+    }
     committed_ = true;
-    SyncParentDir(path_);
     return Status::Ok();
   }
   std::uint64_t lines() const override { return lines_; }
@@ -690,7 +687,8 @@ class FileJsonlWriter : public JsonlWriter {
     return Status::Ok();
   }
 
-  std::string path_, tmp_;
+  std::string path_;
+  std::optional<DurableFile> file_;
   int fd_;
   ZSTD_CCtx* cctx_ = nullptr;
   std::string buf_;
@@ -758,13 +756,11 @@ Result<std::unique_ptr<JsonlWriter>> JsonlWriter::Create(const std::string& path
   if (target->kind == OutputTarget::Kind::kStream) {
     auto fd = OpenOutputStream(*target);
     if (!fd.ok()) return fd.status();
-    return std::unique_ptr<JsonlWriter>(new FileJsonlWriter(path, "", *fd, level));
+    return std::unique_ptr<JsonlWriter>(new FileJsonlWriter(path, std::nullopt, *fd, level));
   }
-  std::string tmp = target->path + ".tmp.XXXXXX";
-  const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) return Status::Io(path + ": cannot create a temporary file beside it (" + std::strerror(errno) + ")");
-  ::fchmod(fd, static_cast<mode_t>(mode));
-  return std::unique_ptr<JsonlWriter>(new FileJsonlWriter(target->path, tmp, fd, level));
+  auto file = DurableFile::Create(target->path, static_cast<unsigned>(mode));
+  if (!file.ok()) return file.status();
+  return std::unique_ptr<JsonlWriter>(new FileJsonlWriter(target->path, std::move(file).value(), -1, level));
 }
 
 }  // namespace moisson::io

@@ -341,16 +341,6 @@ bool SameFile(const struct stat& a, const struct stat& b) {
 }
 
 // The temporary file, removed unless it was renamed into place.
-struct TempFile {
-  std::string path;
-  int fd = -1;
-  bool renamed = false;
-  ~TempFile() {
-    if (fd >= 0) ::close(fd);
-    if (!path.empty() && !renamed) ::unlink(path.c_str());
-  }
-};
-
 }  // namespace
 
 Result<std::uint64_t> RemoveWarcRecords(const std::string& path, const std::unordered_set<std::string>& target_uris) {
@@ -395,38 +385,22 @@ Result<std::uint64_t> RemoveWarcRecords(const std::string& path, const std::unor
   if (!SameFile(before, scanned)) return changed();
   const auto size = static_cast<std::uint64_t>(before.st_size);
 
-  // Second pass: the kept bytes, verbatim, into a temporary file beside it.
-  TempFile tmp;
-  tmp.path = path + ".tmp.XXXXXX";
-  tmp.fd = ::mkostemp(tmp.path.data(), O_CLOEXEC);
-  if (tmp.fd < 0) {
-    tmp.path.clear();
-    return Status::Io(path + ": cannot create a temporary file beside it (" + Errno() + ")");
-  }
-  // The new file keeps the old one's permissions (outputs hold personal data)
-  // from before its first byte.
-  if (::fchmod(tmp.fd, before.st_mode & 0777) != 0) {
-    return Status::Io(tmp.path + ": chmod failed (" + Errno() + ")");
-  }
+  // Second pass: the kept bytes, verbatim, into a file beside it that keeps
+  // the old one's permissions (outputs hold personal data) from before its
+  // first byte.
+  auto tmp = DurableFile::Create(path, before.st_mode & 0777);
+  if (!tmp.ok()) return tmp.status();
   std::vector<char> buf(kReadBuffer);
   std::uint64_t at = 0;
   for (const auto& [begin, end] : removed) {
-    if (Status st = CopyRange(file.fd, at, begin, tmp.fd, buf, path, tmp.path); !st.ok()) return st;
+    if (Status st = CopyRange(file.fd, at, begin, tmp->fd(), buf, path, tmp->temp_path()); !st.ok()) return st;
     at = end;
   }
-  if (Status st = CopyRange(file.fd, at, size, tmp.fd, buf, path, tmp.path); !st.ok()) return st;
-  if (::fsync(tmp.fd) != 0) return Status::Io(tmp.path + ": fsync failed (" + Errno() + ")");
-  const int fd = tmp.fd;
-  tmp.fd = -1;
-  if (::close(fd) != 0) return Status::Io(tmp.path + ": close failed (" + Errno() + ")");
+  if (Status st = CopyRange(file.fd, at, size, tmp->fd(), buf, path, tmp->temp_path()); !st.ok()) return st;
   struct stat now {};
   if (::fstat(file.fd, &now) != 0) return Status::Io(path + ": cannot stat (" + Errno() + ")");
   if (!SameFile(before, now)) return changed();
-  if (::rename(tmp.path.c_str(), path.c_str()) != 0) {
-    return Status::Io(path + ": rename failed (" + Errno() + ")");
-  }
-  tmp.renamed = true;
-  SyncParentDir(path);
+  if (Status st = tmp->Commit(); !st.ok()) return st;
   return count;
 }
 

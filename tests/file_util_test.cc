@@ -1,12 +1,15 @@
 // Where outputs go (core/file_util.h, ResolveOutput): regular files are
 // replaced, devices and FIFOs written in place, links followed, folders and
-// missing folders refused with a message naming them.
+// missing folders refused with a message naming them; and the one durable
+// write (DurableFile, FinishFile, SyncDir) every writer uses.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -88,4 +91,67 @@ TEST_CASE("WriteFileAtomically writes a FIFO in place and names a missing folder
   std::string got;
   std::getline(in, got);
   CHECK(got == "hello");
+}
+
+namespace {
+std::string Slurp(const std::string& p) {
+  std::ifstream f(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+int TempFilesIn(const std::string& dir) {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) n += e.path().filename().string().find(".tmp.") != std::string::npos;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("DurableFile: the old file or the whole new one, with the exact mode, never a part", "[core][files]") {
+  TempDir d;
+  const std::string p = d.path + "/out.jsonl";
+  { std::ofstream(p) << "old\n"; }
+  {
+    auto f = DurableFile::Create(p, 0600);
+    REQUIRE(f.ok());
+    CHECK(f->temp_path().rfind(p + ".tmp.", 0) == 0);
+    REQUIRE(::write(f->fd(), "new", 3) == 3);
+    CHECK(TempFilesIn(d.path) == 1);
+    CHECK(Slurp(p) == "old\n");  // not committed: the old file stays whole
+  }
+  CHECK(TempFilesIn(d.path) == 0);  // dropped uncommitted: the temporary file is gone
+  CHECK(Slurp(p) == "old\n");
+
+  const mode_t old_umask = ::umask(0077);
+  auto f = DurableFile::Create(p, 0644);
+  ::umask(old_umask);
+  REQUIRE(f.ok());
+  REQUIRE(::write(f->fd(), "new\n", 4) == 4);
+  auto moved = std::move(f).value();  // a move keeps one owner of the temporary file
+  REQUIRE(moved.Commit().ok());
+  CHECK(Slurp(p) == "new\n");
+  struct stat sb {};
+  REQUIRE(::stat(p.c_str(), &sb) == 0);
+  CHECK((sb.st_mode & 0777) == 0644);  // exact, whatever the umask
+  CHECK(TempFilesIn(d.path) == 0);
+
+  // Exclusive: an existing file is an error and stays as it was.
+  auto g = DurableFile::Create(p, 0600);
+  REQUIRE(g.ok());
+  REQUIRE(::write(g->fd(), "x", 1) == 1);
+  const Status st = g->Commit(/*exclusive=*/true);
+  CHECK_FALSE(st.ok());
+  CHECK(Slurp(p) == "new\n");
+}
+
+TEST_CASE("FinishFile gives a complete file its final name; SyncDir names a missing folder", "[core][files]") {
+  TempDir d;
+  const std::string from = d.path + "/part-0.jsonl.partial", to = d.path + "/part-0.jsonl";
+  const int fd = ::open(from.c_str(), O_WRONLY | O_CREAT, 0600);
+  REQUIRE(fd >= 0);
+  REQUIRE(::write(fd, "a\n", 2) == 2);
+  REQUIRE(FinishFile(fd, from, to).ok());
+  CHECK(Slurp(to) == "a\n");
+  CHECK(::access(from.c_str(), F_OK) != 0);
+  const Status st = SyncDir(d.path + "/missing");
+  CHECK_FALSE(st.ok());
+  CHECK_THAT(st.message(), Catch::Contains(d.path + "/missing"));
 }
