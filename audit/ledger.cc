@@ -1,3 +1,4 @@
+#include "core/sqlite.h"
 #include "audit/ledger.h"
 
 #include <fcntl.h>
@@ -145,52 +146,7 @@ constexpr internal::Migration kMigrations[] = {
     {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}};
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kLedgerSchemaVersion);
 
-// A prepared statement, kept for the life of the ledger. Binds are
-// SQLITE_STATIC: the bound strings must outlive the next Step(), which every
-// caller below guarantees (they are arguments or members of the row).
-class Stmt {
- public:
-  Stmt() = default;
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  ~Stmt() { Finalize(); }
-  bool Prepare(sqlite3* db, const char* sql) {
-    return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr) == SQLITE_OK;
-  }
-  void Finalize() {
-    sqlite3_finalize(s_);
-    s_ = nullptr;
-  }
-  sqlite3_stmt* get() const { return s_; }
-  void Text(int i, std::string_view v) {
-    sqlite3_bind_text(s_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
-  }
-  void Int(int i, std::int64_t v) { sqlite3_bind_int64(s_, i, v); }
-  int Step() { return sqlite3_step(s_); }
-  // Ready for the next use; also releases the read snapshot of a SELECT.
-  void Reset() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  std::string Col(int i) const {
-    const unsigned char* t = sqlite3_column_text(s_, i);
-    return t ? std::string(reinterpret_cast<const char*>(t), sqlite3_column_bytes(s_, i)) : std::string();
-  }
-  std::int64_t ColInt(int i) const { return sqlite3_column_int64(s_, i); }
-
- private:
-  sqlite3_stmt* s_ = nullptr;
-};
-
-// Resets a statement when leaving a scope, whatever the path.
-class ResetOnExit {
- public:
-  explicit ResetOnExit(Stmt& s) : s_(s) {}
-  ~ResetOnExit() { s_.Reset(); }
-
- private:
-  Stmt& s_;
-};
+using Stmt = SqliteStatement;
 
 // The columns the chain covers, in the order of kChainedColumns, read from
 // the current row of `rows` into `f` (which `c` then points into), and the

@@ -1,4 +1,5 @@
 #include "blocklists/optout.h"
+#include "core/sqlite.h"
 #include "core/time_util.h"
 
 #include <sqlite3.h>
@@ -185,39 +186,11 @@ Digest OptOutDigest(const ProjectKey& key, OptOutType type, std::string_view nor
 
 namespace {
 
-// RAII statement with errors as Status.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
-  ~Stmt() { sqlite3_finalize(s_); }
-  bool ok() const { return rc_ == SQLITE_OK; }
-  Stmt& Bind(int i, std::string_view v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& Bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(s_, i, v);
-    return *this;
-  }
-  Stmt& BindBlob(int i, const Digest& d) {
-    sqlite3_bind_blob(s_, i, d.data(), static_cast<int>(d.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  int Step() { return sqlite3_step(s_); }
-  std::string Text(int col) const {
-    const unsigned char* t = sqlite3_column_text(s_, col);
-    return t ? reinterpret_cast<const char*>(t) : "";
-  }
-  std::string Blob(int col) const {
-    const void* b = sqlite3_column_blob(s_, col);
-    return b ? std::string(static_cast<const char*>(b), static_cast<std::size_t>(sqlite3_column_bytes(s_, col))) : "";
-  }
-  std::int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
+using Stmt = SqliteStatement;
 
- private:
-  sqlite3_stmt* s_ = nullptr;
-  int rc_;
-};
+std::string_view DigestBytes(const Digest& d) {
+  return std::string_view(reinterpret_cast<const char*>(d.data()), d.size());
+}
 
 Status Exec(sqlite3* db, const char* sql, const std::string& path) {
   char* err = nullptr;
@@ -286,18 +259,18 @@ Status OptOutRegistry::Load() {
   Stmt q(db_, "SELECT digest, key_id FROM person_optout");
   if (!q.ok()) return Status::Io(path_ + ": not a moisson opt-out registry");
   while (q.Step() == SQLITE_ROW) {
-    if (q.Text(1) == key_->id()) {
-      digests_.insert(q.Blob(0));
+    if (q.Col(1) == key_->id()) {
+      digests_.insert(q.Col(0));
     } else {
       ++foreign_key_entries_;
     }
   }
   Stmt s(db_, "SELECT target, kind FROM site_optout");
   while (s.Step() == SQLITE_ROW) {
-    if (s.Text(1) == "domain") {
-      owner_hosts_.insert(s.Text(0));
+    if (s.Col(1) == "domain") {
+      owner_hosts_.insert(s.Col(0));
     } else {
-      owner_prefixes_.push_back(s.Text(0));
+      owner_prefixes_.push_back(s.Col(0));
     }
   }
   return Status::Ok();
@@ -319,14 +292,14 @@ Result<std::int64_t> OptOutRegistry::Add(OptOutType type, std::string_view value
   for (const auto& f : forms.value()) {
     const Digest d = OptOutDigest(*key_, type, f);
     Stmt q(db_, "SELECT entry FROM person_optout WHERE digest = ?");
-    q.BindBlob(1, d);
-    if (q.Step() == SQLITE_ROW) return q.Int(0);
+    q.BlobCopy(1, DigestBytes(d));
+    if (q.Step() == SQLITE_ROW) return q.ColInt(0);
   }
   if (Status s = Exec(db_, "BEGIN IMMEDIATE", path_); !s.ok()) return s;
   std::int64_t entry = 1;
   {
     Stmt q(db_, "SELECT COALESCE(MAX(entry), 0) + 1 FROM person_optout");
-    if (q.Step() == SQLITE_ROW) entry = q.Int(0);
+    if (q.Step() == SQLITE_ROW) entry = q.ColInt(0);
   }
   const std::string now = UtcNowIso8601();
   const std::string site = type == OptOutType::kName ? forms->front().substr(0, forms->front().find('\0')) : "";
@@ -334,9 +307,9 @@ Result<std::int64_t> OptOutRegistry::Add(OptOutType type, std::string_view value
     Stmt ins(db_,
              "INSERT INTO person_optout(entry, type, scope, digest, key_id, canonical, created_at, ref) "
              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    ins.Bind(1, entry).Bind(2, OptOutTypeName(type)).Bind(3, site);
-    ins.BindBlob(4, OptOutDigest(*key_, type, (*forms)[i])).Bind(5, key_->id()).Bind(6, std::int64_t{i == 0});
-    ins.Bind(7, now).Bind(8, ref);
+    ins.Int(1, entry).TextCopy(2, OptOutTypeName(type)).TextCopy(3, site);
+    ins.BlobCopy(4, DigestBytes(OptOutDigest(*key_, type, (*forms)[i]))).TextCopy(5, key_->id()).Int(6, std::int64_t{i == 0});
+    ins.TextCopy(7, now).TextCopy(8, ref);
     if (ins.Step() != SQLITE_DONE) {
       Exec(db_, "ROLLBACK", path_);
       return Status::Io(path_ + ": SQLite: " + sqlite3_errmsg(db_));
@@ -357,10 +330,10 @@ Result<std::size_t> OptOutRegistry::Remove(OptOutType type, std::string_view val
   std::size_t removed = 0;
   for (const auto& f : forms.value()) {
     Stmt q(db_, "SELECT entry FROM person_optout WHERE digest = ?");
-    q.BindBlob(1, OptOutDigest(*key_, type, f));
+    q.BlobCopy(1, DigestBytes(OptOutDigest(*key_, type, f)));
     if (q.Step() != SQLITE_ROW) continue;
     Stmt del(db_, "DELETE FROM person_optout WHERE entry = ?");
-    del.Bind(1, q.Int(0));
+    del.Int(1, q.ColInt(0));
     if (del.Step() != SQLITE_DONE) return Status::Io(path_ + ": SQLite: " + sqlite3_errmsg(db_));
     removed += static_cast<std::size_t>(sqlite3_changes(db_));
   }
@@ -373,13 +346,13 @@ Result<std::int64_t> OptOutRegistry::AddSiteOwner(std::string_view target, std::
   if (!normalised.ok()) return normalised.status();
   const auto& [kind, value] = normalised.value();
   Stmt ins(db_, "INSERT OR IGNORE INTO site_optout(target, kind, created_at, ref) VALUES (?, ?, ?, ?)");
-  ins.Bind(1, value).Bind(2, kind).Bind(3, UtcNowIso8601()).Bind(4, ref);
+  ins.TextCopy(1, value).TextCopy(2, kind).TextCopy(3, UtcNowIso8601()).TextCopy(4, ref);
   if (ins.Step() != SQLITE_DONE) return Status::Io(path_ + ": SQLite: " + sqlite3_errmsg(db_));
   Stmt q(db_, "SELECT id FROM site_optout WHERE target = ?");
-  q.Bind(1, value);
+  q.TextCopy(1, value);
   q.Step();
   if (Status s = Load(); !s.ok()) return s;
-  return q.Int(0);
+  return q.ColInt(0);
 }
 
 Result<std::size_t> OptOutRegistry::RemoveSiteOwner(std::string_view target) {
@@ -387,7 +360,7 @@ Result<std::size_t> OptOutRegistry::RemoveSiteOwner(std::string_view target) {
   if (!normalised.ok()) return normalised.status();
   const std::string& value = normalised->second;
   Stmt del(db_, "DELETE FROM site_optout WHERE target = ?");
-  del.Bind(1, value);
+  del.TextCopy(1, value);
   if (del.Step() != SQLITE_DONE) return Status::Io(path_ + ": SQLite: " + sqlite3_errmsg(db_));
   const std::size_t n = static_cast<std::size_t>(sqlite3_changes(db_));
   if (Status s = Load(); !s.ok()) return s;
@@ -401,14 +374,14 @@ Result<std::vector<OptOutListing>> OptOutRegistry::List() const {
          "MAX(CASE WHEN canonical = 1 THEN digest END) FROM person_optout GROUP BY entry ORDER BY entry");
   while (q.Step() == SQLITE_ROW) {
     OptOutListing l;
-    l.entry = q.Int(0);
-    l.type = q.Text(1);
-    l.scope = q.Text(2);
-    l.created_at = q.Text(3);
-    l.ref = q.Text(4);
-    l.key_id = q.Text(5);
-    l.forms = static_cast<int>(q.Int(6));
-    const std::string d = q.Blob(7);
+    l.entry = q.ColInt(0);
+    l.type = q.Col(1);
+    l.scope = q.Col(2);
+    l.created_at = q.Col(3);
+    l.ref = q.Col(4);
+    l.key_id = q.Col(5);
+    l.forms = static_cast<int>(q.ColInt(6));
+    const std::string d = q.Col(7);
     Digest digest{};
     std::copy_n(d.begin(), std::min(d.size(), digest.size()), digest.begin());
     l.hash_prefix = HexPrefix(digest, 4);
@@ -417,11 +390,11 @@ Result<std::vector<OptOutListing>> OptOutRegistry::List() const {
   Stmt s(db_, "SELECT id, kind, target, created_at, ref FROM site_optout ORDER BY id");
   while (s.Step() == SQLITE_ROW) {
     OptOutListing l;
-    l.entry = s.Int(0);
-    l.type = "site-owner " + s.Text(1);
-    l.scope = s.Text(2);
-    l.created_at = s.Text(3);
-    l.ref = s.Text(4);
+    l.entry = s.ColInt(0);
+    l.type = "site-owner " + s.Col(1);
+    l.scope = s.Col(2);
+    l.created_at = s.Col(3);
+    l.ref = s.Col(4);
     l.forms = 1;
     out.push_back(std::move(l));
   }

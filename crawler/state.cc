@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/sqlite.h"
+
 namespace moisson::crawler {
 namespace {
 
@@ -34,41 +36,7 @@ CREATE TABLE hosts (
 PRAGMA user_version = 2;
 )sql";
 
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) { ok_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) == SQLITE_OK; }
-  ~Stmt() { sqlite3_finalize(s_); }
-  bool ok() const { return ok_; }
-  sqlite3_stmt* get() { return s_; }
-  void Text(int i, std::string_view v) {
-    sqlite3_bind_text(s_, i, v.data() ? v.data() : "", static_cast<int>(v.size()), SQLITE_STATIC);
-  }
-  // SQLITE_STATIC: the bytes must outlive the next Step().
-  void Blob(int i, std::string_view v) { sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC); }
-  void Blob(int i, const std::optional<std::string>& v) {
-    if (v) {
-      sqlite3_bind_blob(s_, i, v->data(), static_cast<int>(v->size()), SQLITE_STATIC);
-    } else {
-      sqlite3_bind_null(s_, i);
-    }
-  }
-  void Int(int i, std::int64_t v) { sqlite3_bind_int64(s_, i, v); }
-  int Step() { return sqlite3_step(s_); }
-  void Reset() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  std::string Col(int i) {
-    const void* p = sqlite3_column_blob(s_, i);
-    return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(s_, i)) : std::string();
-  }
-  bool IsNull(int i) { return sqlite3_column_type(s_, i) == SQLITE_NULL; }
-  std::int64_t ColInt(int i) { return sqlite3_column_int64(s_, i); }
-
- private:
-  sqlite3_stmt* s_ = nullptr;
-  bool ok_ = false;
-};
+using Stmt = SqliteStatement;
 
 }  // namespace
 
