@@ -29,12 +29,12 @@
 #include "core/time_util.h"
 #include "core/url.h"
 #include "crawler/fetcher.h"
-#include "crawler/outputs.h"
 #include "crawler/seen_set.h"
 #include "crawler/sitemap.h"
 #include "crawler/state.h"
 #include "crawler/url_norm.h"
 #include "io/html_text.h"
+#include "io/writers.h"
 #include "pipeline/stages.h"
 
 namespace moisson::crawler {
@@ -352,8 +352,8 @@ class Crawl {
   asio::signal_set signals_;
 
   std::unique_ptr<CrawlState> state_;
-  std::unique_ptr<ShardWriter> shards_;
-  std::unique_ptr<WarcWriter> warc_;
+  std::unique_ptr<io::ShardWriter> shards_;
+  std::unique_ptr<io::WarcWriter> warc_;
   std::int64_t run_ = 0;
   SeenSet seen_;
   std::unordered_map<std::string, std::unique_ptr<Host>> hosts_;
@@ -415,11 +415,11 @@ Status Crawl::Open() {
     scope_sites_.insert(h.value());
   }
   // Outputs, at the positions the last checkpoint recorded.
-  auto position = [&](const char* key) -> Result<std::optional<ShardPosition>> {
+  auto position = [&](const char* key) -> Result<std::optional<io::ShardPosition>> {
     auto v = state_->Meta(key);
     if (!v.ok()) return v.status();
-    if (!v.value()) return std::optional<ShardPosition>();
-    ShardPosition p;
+    if (!v.value()) return std::optional<io::ShardPosition>();
+    io::ShardPosition p;
     unsigned long long bytes = 0;
     unsigned shard = 0;
     if (std::sscanf(v.value()->c_str(), "%u %llu", &shard, &bytes) != 2) {
@@ -427,26 +427,26 @@ Status Crawl::Open() {
     }
     p.shard = shard;
     p.bytes = bytes;
-    return std::optional<ShardPosition>(p);
+    return std::optional<io::ShardPosition>(p);
   };
-  ShardOptions so;
+  io::ShardOptions so;
   so.dir = opts_.out_dir;
   so.prefix = "pages";
   so.zstd = opts_.zstd;
   so.max_shard_bytes = opts_.shard_bytes;
   auto pos = position("shards");
   if (!pos.ok()) return pos.status();
-  auto sw = ShardWriter::Open(so, pos.value());
+  auto sw = io::ShardWriter::Open(so, pos.value());
   if (!sw.ok()) return sw.status();
   shards_ = std::move(sw).value();
   if (opts_.warc) {
-    ShardOptions wo = so;
+    io::ShardOptions wo = so;
     wo.dir = opts_.out_dir + "/warc";
     wo.prefix = "crawl";
     wo.zstd = false;
     auto wpos = position("warc");
     if (!wpos.ok()) return wpos.status();
-    auto ww = WarcWriter::Open(wo, wpos.value(), parts_.user_agent);
+    auto ww = io::WarcWriter::Open(wo, wpos.value(), parts_.user_agent);
     if (!ww.ok()) return ww.status();
     warc_ = std::move(ww).value();
   }
@@ -1067,7 +1067,7 @@ void Crawl::OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipe
     row.output_file = shards_->CurrentPath();
     row.output_id = doc.id;
     if (warc_ && doc.verdict == filters::Verdict::kKeep) {
-      WarcExchange x;
+      io::WarcExchange x;
       x.target_uri = item.url;
       x.date = doc.date;
       x.ip_address = meta.ip;

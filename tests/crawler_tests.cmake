@@ -2,7 +2,7 @@
 # real HTTP servers on 127.0.0.1 (tests/crawl/, nginx and a scripted server).
 pkg_check_modules(ZSTD_T REQUIRED IMPORTED_TARGET libzstd)
 pkg_check_modules(SQLITE3_T REQUIRED IMPORTED_TARGET sqlite3)
-add_executable(moisson_crawler_tests crawler_test.cc crawler_url_test.cc crawler_outputs_test.cc)
+add_executable(moisson_crawler_tests crawler_test.cc crawler_url_test.cc)
 target_link_libraries(moisson_crawler_tests PRIVATE moisson_crawler moisson_catch_main PkgConfig::ZSTD_T
                       PkgConfig::SQLITE3_T ZLIB::ZLIB OpenSSL::Crypto)
 catch_discover_tests(moisson_crawler_tests)

@@ -18,6 +18,6 @@ catch_discover_tests(moisson_jsonl_records_tests)
 
 # WARC records by target URI (rights erase). moisson_crawler for its WarcWriter,
 # whose files the erase must handle.
-add_executable(moisson_warc_records_tests warc_records_test.cc)
-target_link_libraries(moisson_warc_records_tests PRIVATE moisson_io moisson_crawler moisson_catch_main ZLIB::ZLIB)
+add_executable(moisson_warc_records_tests warc_records_test.cc writers_test.cc)
+target_link_libraries(moisson_warc_records_tests PRIVATE moisson_io moisson_catch_main ZLIB::ZLIB)
 catch_discover_tests(moisson_warc_records_tests)

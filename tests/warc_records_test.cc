@@ -18,7 +18,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "crawler/outputs.h"
+#include "io/writers.h"
 #include "io/warc_records.h"
 
 using namespace moisson;
@@ -480,17 +480,17 @@ TEST_CASE("WARC records: plain files cut short or with junk between records are 
   }
 }
 
-TEST_CASE("WARC records: the files crawl --warc writes (crawler::WarcWriter)", "[io][rights][warc]") {
+TEST_CASE("WARC records: the files crawl --warc writes (io::WarcWriter)", "[io][rights][warc]") {
   TempDir t;
-  crawler::ShardOptions o;
+  io::ShardOptions o;
   o.dir = t.path + "/warc";
-  auto w = crawler::WarcWriter::Open(o, std::nullopt, "moisson/test");
+  auto w = io::WarcWriter::Open(o, std::nullopt, "moisson/test");
   INFO(w.status().message());
   REQUIRE(w.ok());
   const std::vector<std::string> uris = {kU42, kU7, kU42 + "?page=2", kU8};
   const std::string big = RandomBytes(300000, 3);
   for (std::size_t i = 0; i < uris.size(); ++i) {
-    crawler::WarcExchange x;
+    io::WarcExchange x;
     x.target_uri = uris[i];
     x.date = "2026-12-02T15:00:00Z";
     x.request_head = "GET /u HTTP/1.1\r\nHost: forum.example\r\n\r\n";

@@ -1,4 +1,4 @@
-#include "crawler/outputs.h"
+#include "io/writers.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -22,7 +22,7 @@
 #include "core/strings.h"
 #include "core/time_util.h"
 
-namespace moisson::crawler {
+namespace moisson::io {
 namespace {
 
 constexpr std::string_view kPartial = ".partial";
@@ -776,4 +776,4 @@ Result<std::unique_ptr<WarcWriter>> WarcWriter::Open(const ShardOptions& o,
   return std::unique_ptr<WarcWriter>(std::move(w));
 }
 
-}  // namespace moisson::crawler
+}  // namespace moisson::io

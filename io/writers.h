@@ -1,5 +1,6 @@
-// The crawler's output files: JSONL(.zst) shards of kept documents and,
-// optionally, WARC 1.1 files of the exchanges that fetched them.
+// Size-bounded output files: JSONL(.zst) shards of kept documents and WARC
+// 1.1 files of the exchanges that fetched them (the crawler writes both; they
+// live in io/ with the other writers, below every module that writes).
 //
 // Both writers share one file model, built for exactly-once output across
 // crashes (kill -9, power loss) together with the crawler's SQLite state:
@@ -50,8 +51,8 @@
 // Page content is never logged nor put in a message.
 //
 // Writers are thread-compatible: one thread at a time.
-#ifndef MOISSON_CRAWLER_OUTPUTS_H_
-#define MOISSON_CRAWLER_OUTPUTS_H_
+#ifndef MOISSON_IO_WRITERS_H_
+#define MOISSON_IO_WRITERS_H_
 
 #include <cstdint>
 #include <memory>
@@ -61,7 +62,7 @@
 
 #include "core/status.h"
 
-namespace moisson::crawler {
+namespace moisson::io {
 
 // Where a writer stands: shard index and byte size of that shard. Positions
 // returned by Checkpoint() are durable; see the file comment for what
@@ -157,6 +158,6 @@ class WarcWriter {
 // labelled digest WARC-Block-Digest and WARC-Payload-Digest carry.
 std::string WarcSha1Digest(std::string_view data);
 
-}  // namespace moisson::crawler
+}  // namespace moisson::io
 
-#endif  // MOISSON_CRAWLER_OUTPUTS_H_
+#endif  // MOISSON_IO_WRITERS_H_

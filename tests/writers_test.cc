@@ -18,10 +18,10 @@
 #include <string>
 #include <vector>
 
-#include "crawler/outputs.h"
+#include "io/writers.h"
 
 using namespace moisson;
-using namespace moisson::crawler;
+using namespace moisson::io;
 
 namespace {
 
@@ -306,7 +306,7 @@ std::string AllShards(const std::string& dir, bool zstd) {
 
 }  // namespace
 
-TEST_CASE("WarcSha1Digest is sha1 and RFC 4648 base32 of the data", "[crawler][outputs]") {
+TEST_CASE("WarcSha1Digest is sha1 and RFC 4648 base32 of the data", "[io][writers]") {
   CHECK(WarcSha1Digest("") == "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ");
   CHECK(WarcSha1Digest("abc") == "sha1:VGMT4NSHA2AWVOR6EVYXQUGCNSONBWE5");
   CHECK(ExpectedDigest("") == "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ");  // the test's own encoder
@@ -315,7 +315,7 @@ TEST_CASE("WarcSha1Digest is sha1 and RFC 4648 base32 of the data", "[crawler][o
 }
 
 TEST_CASE("ShardWriter writes one line per record into a .partial shard renamed at Close",
-          "[crawler][outputs]") {
+          "[io][writers]") {
   TempDir t;
   const std::string dir = t.path + "/out/sub";  // created with its parent
   auto w = OpenShards(Options(dir));
@@ -342,7 +342,7 @@ TEST_CASE("ShardWriter writes one line per record into a .partial shard renamed 
   CHECK_THAT(late.message(), Catch::Contains(final_path));
 }
 
-TEST_CASE("ShardWriter refuses a record that is not one non-empty line", "[crawler][outputs]") {
+TEST_CASE("ShardWriter refuses a record that is not one non-empty line", "[io][writers]") {
   TempDir t;
   auto w = OpenShards(Options(t.path));
   for (const char* bad : {"", "{\"a\":1}\n{\"b\":2}", "{\"a\":1}\n", "{\"a\":\r1}"}) {
@@ -358,7 +358,7 @@ TEST_CASE("ShardWriter refuses a record that is not one non-empty line", "[crawl
 }
 
 TEST_CASE("ShardWriter rotates when a shard reaches the size limit, at record boundaries",
-          "[crawler][outputs]") {
+          "[io][writers]") {
   TempDir t;
   const std::uint64_t kMax = 200;
   auto w = OpenShards(Options(t.path, kMax));
@@ -399,7 +399,7 @@ TEST_CASE("ShardWriter rotates when a shard reaches the size limit, at record bo
 }
 
 TEST_CASE("zstd shards decode to exactly the records, across frames and shards",
-          "[crawler][outputs]") {
+          "[io][writers]") {
   TempDir t;
   const std::uint64_t kMax = 64 << 10;
   auto w = OpenShards(Options(t.path, kMax, /*zstd=*/true));
@@ -448,7 +448,7 @@ TEST_CASE("zstd shards decode to exactly the records, across frames and shards",
 }
 
 TEST_CASE("Resuming at a checkpoint truncates uncommitted records and appends after it",
-          "[crawler][outputs]") {
+          "[io][writers]") {
   for (const bool zstd : {false, true}) {
     INFO("zstd " << zstd);
     TempDir t;
@@ -486,7 +486,7 @@ TEST_CASE("Resuming at a checkpoint truncates uncommitted records and appends af
 }
 
 TEST_CASE("Resuming before a rotation removes later shards and reopens the checkpointed one",
-          "[crawler][outputs]") {
+          "[io][writers]") {
   for (const bool zstd : {false, true}) {
     INFO("zstd " << zstd);
     TempDir t;
@@ -529,7 +529,7 @@ TEST_CASE("Resuming before a rotation removes later shards and reopens the check
   }
 }
 
-TEST_CASE("Resuming a closed run finds the shard under its final name", "[crawler][outputs]") {
+TEST_CASE("Resuming a closed run finds the shard under its final name", "[io][writers]") {
   TempDir t;
   const ShardOptions o = Options(t.path);
   ShardPosition stored;
@@ -548,7 +548,7 @@ TEST_CASE("Resuming a closed run finds the shard under its final name", "[crawle
   CHECK(ReadAll(t.path + "/pages-00000.jsonl") == "{\"n\":1}\n{\"n\":2}\n");
 }
 
-TEST_CASE("A new run refuses a folder that holds shards of this prefix", "[crawler][outputs]") {
+TEST_CASE("A new run refuses a folder that holds shards of this prefix", "[io][writers]") {
   TempDir t;
   {
     auto w = OpenShards(Options(t.path));
@@ -573,7 +573,7 @@ TEST_CASE("A new run refuses a folder that holds shards of this prefix", "[crawl
 }
 
 TEST_CASE("Resume fails, naming the file and changing nothing, when the checkpoint does not match",
-          "[crawler][outputs]") {
+          "[io][writers]") {
   TempDir t;
   const ShardOptions o = Options(t.path, 100);
   {
@@ -604,7 +604,7 @@ TEST_CASE("Resume fails, naming the file and changing nothing, when the checkpoi
   CHECK(List(t.path).size() == before.size() + 1);
 }
 
-TEST_CASE("Open refuses bad options, naming the folder", "[crawler][outputs]") {
+TEST_CASE("Open refuses bad options, naming the folder", "[io][writers]") {
   TempDir t;
   ShardOptions o = Options(t.path);
   o.prefix = "../x";
@@ -630,7 +630,7 @@ TEST_CASE("Open refuses bad options, naming the folder", "[crawler][outputs]") {
 }
 
 TEST_CASE("A failed write is reported with the shard's path and stops the writer",
-          "[crawler][outputs]") {
+          "[io][writers]") {
   TempDir t;
   auto w = OpenShards(Options(t.path));
   // Files of this process may not grow past 4 KiB: write(2) fails with EFBIG.
@@ -659,7 +659,7 @@ TEST_CASE("A failed write is reported with the shard's path and stops the writer
 }
 
 TEST_CASE("WARC output is WARC 1.1 records, one gzip member each, with correct digests",
-          "[crawler][outputs][warc]") {
+          "[io][writers][warc]") {
   TempDir t;
   auto w = OpenWarc(Options(t.path));
   const std::string path = t.path + "/crawl-00000.warc.gz";
@@ -735,7 +735,7 @@ TEST_CASE("WARC output is WARC 1.1 records, one gzip member each, with correct d
 }
 
 TEST_CASE("WARC files rotate between exchanges and each starts with its warcinfo",
-          "[crawler][outputs][warc]") {
+          "[io][writers][warc]") {
   TempDir t;
   const std::uint64_t kMax = 2000;
   auto w = OpenWarc(Options(t.path, kMax));
@@ -769,7 +769,7 @@ TEST_CASE("WARC files rotate between exchanges and each starts with its warcinfo
 }
 
 TEST_CASE("WARC resume drops uncommitted exchanges and writes no second warcinfo",
-          "[crawler][outputs][warc]") {
+          "[io][writers][warc]") {
   TempDir t;
   const ShardOptions o = Options(t.path, 3000);
   ShardPosition stored;
@@ -800,7 +800,7 @@ TEST_CASE("WARC resume drops uncommitted exchanges and writes no second warcinfo
                                  "https://example.org/x"});
 }
 
-TEST_CASE("WARC resume at an empty shard writes its warcinfo again", "[crawler][outputs][warc]") {
+TEST_CASE("WARC resume at an empty shard writes its warcinfo again", "[io][writers][warc]") {
   TempDir t;
   const ShardOptions o = Options(t.path);
   {
@@ -815,7 +815,7 @@ TEST_CASE("WARC resume at an empty shard writes its warcinfo again", "[crawler][
 }
 
 TEST_CASE("WARC writer refuses malformed exchanges and writes nothing for them",
-          "[crawler][outputs][warc]") {
+          "[io][writers][warc]") {
   TempDir t;
   auto w = OpenWarc(Options(t.path));
   auto before = w->Checkpoint();
@@ -843,7 +843,7 @@ TEST_CASE("WARC writer refuses malformed exchanges and writes nothing for them",
         Status::Code::kInvalidArgument);
 }
 
-TEST_CASE("WARC output reads back with warcio when it is installed", "[crawler][outputs][warc]") {
+TEST_CASE("WARC output reads back with warcio when it is installed", "[io][writers][warc]") {
   if (std::system("/usr/bin/python3 -c 'import warcio' >/dev/null 2>&1") != 0) {
     WARN("python3 warcio module not installed: independent WARC validation skipped");
     return;
