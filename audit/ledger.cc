@@ -917,12 +917,4 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenSqlite(const std::string& path) {
   return SqliteLedger::Open(path, kMigrations);
 }
 
-bool Ledger::IsPostgresName(std::string_view name) {
-  return name.starts_with("postgresql://") || name.starts_with("postgres://");
-}
-
-Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& name) {
-  return IsPostgresName(name) ? OpenPostgres(name) : OpenSqlite(name);
-}
-
 }  // namespace moisson::audit

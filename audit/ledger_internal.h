@@ -117,6 +117,11 @@ struct Migration {
 // schema version it writes (kLedgerSchemaVersion).
 std::span<const Migration> LedgerMigrations();
 
+// A PostgreSQL connection string (URI or key=value) as
+// "postgresql://user@host:port/db": never its password nor any other
+// parameter (they may hold secrets). Ledger::DisplayName's server form.
+std::string PostgresServerName(const std::string& conninfo);
+
 // Ledger::OpenSqlite with another list of steps (tests only).
 Result<std::unique_ptr<Ledger>> OpenSqliteWithMigrations(const std::string& path,
                                                          std::span<const Migration> migrations);

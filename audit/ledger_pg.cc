@@ -182,13 +182,11 @@ const char* BadText(std::string_view s) {
   return nullptr;
 }
 
-std::string ServerName(const std::string& conninfo);
-
 class PgLedger : public Ledger {
  public:
   static Result<std::unique_ptr<Ledger>> Open(const std::string& conninfo, std::span<const internal::Migration> steps) {
     // Always reduced, whatever the form (a key=value string holds its password in clear).
-    const std::string name = ServerName(conninfo);
+    const std::string name = internal::PostgresServerName(conninfo);
     std::unique_ptr<PgLedger> l(new PgLedger());
     l->name_ = name;
     try {
@@ -755,10 +753,9 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenPostgres(const std::string& conninfo
   return PgLedger::Open(conninfo, kPgMigrations);
 }
 
-namespace {
+namespace internal {
 
-// A connection string (URI or key=value) as "postgresql://user@host:port/db".
-std::string ServerName(const std::string& conninfo) {
+std::string PostgresServerName(const std::string& conninfo) {
   // libpq's own parser: the URI's user, host, port and database, never its
   // password (nor any other parameter: they may hold secrets too).
   char* err = nullptr;
@@ -785,8 +782,6 @@ std::string ServerName(const std::string& conninfo) {
   return out;
 }
 
-}  // namespace
-
-std::string Ledger::DisplayName(const std::string& name) { return IsPostgresName(name) ? ServerName(name) : name; }
+}  // namespace internal
 
 }  // namespace moisson::audit
