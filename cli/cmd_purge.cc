@@ -20,8 +20,7 @@
 #include "cli/commands.h"
 #include "cli/ledger_reports.h"
 #include "core/json.h"
-#include "io/jsonl_records.h"
-#include "io/warc_records.h"
+#include "rights/outputs.h"
 
 namespace moisson::cli {
 namespace {
@@ -46,18 +45,6 @@ std::string IsoUtc(std::time_t t) {
   return buf;
 }
 
-// Does the JSONL file hold at least one record?
-Result<bool> HasRecords(const std::string& path) {
-  bool any = false;
-  // The first record is enough: the callback stops the read there.
-  Status st = io::ForEachJsonlRecord(path, [&](std::string_view, const io::RecordKey&) {
-    any = true;
-    return Status::Internal("stop");
-  });
-  if (!st.ok() && !any) return st;
-  return any;
-}
-
 int Purge(const PurgeOptions& o) {
   Config config;
   if (!LoadConfigOrReport(*o.global, &config)) return kExitUsage;
@@ -71,73 +58,50 @@ int Purge(const PurgeOptions& o) {
   if (!rows.ok()) return Fail(rows.status().message(), kExitFailed);
   if (auto n = ForgetUncommittedOutputs(**ledger, &*rows); !n.ok()) return Fail(n.status().message(), kExitFailed);
 
-  std::map<std::string, io::RecordSelection> by_file;
   std::set<std::string> sites;
-  for (const auto& h : *rows) {
-    sites.insert(h.site);
-    if (h.output_file.empty() || h.output_id.empty()) continue;
-    by_file[UnderRoot(o.root, h.output_file)].Add(h.output_id, h.content_sha256);
-  }
+  for (const auto& h : *rows) sites.insert(h.site);
 
-  std::uint64_t removed = 0, other_content = 0;
-  std::size_t rewritten = 0, deleted = 0, missing = 0;
-  for (const auto& entry : by_file) {
-    const std::string& file = entry.first;
-    const io::RecordSelection& records = entry.second;
-    if (access(file.c_str(), F_OK) != 0) {
-      ++missing;
-      continue;
-    }
-    if (o.dry_run) {
-      auto n = io::CountJsonlRecords(file, records);
-      if (!n.ok()) return Fail(n.status().message(), kExitFailed);
-      std::cout << "would remove " << n->removed << " record" << (n->removed == 1 ? "" : "s") << " from " << file
-                << "\n";
-      removed += n->removed;
-      other_content += n->other_content;
-      continue;
-    }
-    auto counted = io::RemoveJsonlRecords(file, records);
-    if (!counted.ok()) {
-      return Fail(counted.status().message() + " (nothing was purged from the ledger: run the purge again)", kExitFailed);
-    }
-    const std::uint64_t n = counted->removed;
-    other_content += counted->other_content;
-    removed += n;
-    rewritten += n > 0;
-    auto any = HasRecords(file);
-    if (!any.ok()) return Fail(any.status().message(), kExitFailed);
-    if (!*any) {
-      if (::unlink(file.c_str()) != 0) return Fail(file + ": cannot delete the emptied output", kExitFailed);
-      ++deleted;
-    }
-    std::cout << "removed " << n << " record" << (n == 1 ? "" : "s") << " from " << file
-              << (*any ? "" : " (now empty: deleted)") << "\n";
+  // Outputs first (JSONL records by id and text digest, the crawl's WARC
+  // records by URL), then the ledger: nothing of the ledger goes while an
+  // output still holds its records.
+  rights::RemovalOptions ro;
+  ro.dry_run = o.dry_run;
+  ro.delete_emptied = true;
+  auto report = rights::RemoveFromOutputs(*rows, rights::OutputLocator(o.root), ro);
+  if (!report.ok()) {
+    return Fail(report.status().message() + " (nothing was purged from the ledger: run the purge again)", kExitFailed);
   }
-
-  // The WARC files of a `crawl --warc` beside those outputs: the old pages'
-  // request and response records go too, by URL. One a crawl may still
-  // append to (".partial") is refused before the ledger is touched.
-  std::vector<std::string> partial;
-  const auto warcs = WarcTargets(*rows, [&](const std::string& f) { return UnderRoot(o.root, f); }, &partial);
-  if (!partial.empty() && !o.dry_run) {
-    for (const auto& f : partial) std::cerr << "moisson purge: a crawl is still writing " << f << "\n";
+  if (!report->still_written.empty() && !o.dry_run) {
+    for (const auto& f : report->still_written) std::cerr << "moisson purge: a crawl is still writing " << f << "\n";
     return Fail("finish (crawl --resume) or abandon that crawl, then run the purge again (nothing was purged from the "
                 "ledger)",
                 kExitFailed);
   }
-  std::uint64_t warc_removed = 0;
-  for (const auto& [file, urls] : warcs) {
+  for (const auto& f : report->outputs) {
     if (o.dry_run) {
-      std::cout << "would remove the records of up to " << urls.size() << " page" << (urls.size() == 1 ? "" : "s")
-                << " from " << file << "\n";
-      continue;
+      std::cout << "would remove " << f.removed << " record" << (f.removed == 1 ? "" : "s") << " from " << f.file << "\n";
+    } else {
+      std::cout << "removed " << f.removed << " record" << (f.removed == 1 ? "" : "s") << " from " << f.file
+                << (f.deleted ? " (now empty: deleted)" : "") << "\n";
     }
-    auto n = io::RemoveWarcRecords(file, urls);
-    if (!n.ok()) return Fail(n.status().message() + " (nothing was purged from the ledger: run the purge again)", kExitFailed);
-    warc_removed += *n;
-    if (*n > 0) std::cout << "removed " << *n << " WARC record" << (*n == 1 ? "" : "s") << " from " << file << "\n";
   }
+  for (const auto& f : report->warcs) {
+    if (o.dry_run) {
+      std::cout << "would remove the records of up to " << f.removed << " page" << (f.removed == 1 ? "" : "s")
+                << " from " << f.file << "\n";
+    } else if (f.removed > 0) {
+      std::cout << "removed " << f.removed << " WARC record" << (f.removed == 1 ? "" : "s") << " from " << f.file << "\n";
+    }
+  }
+  const std::uint64_t removed = report->removed, other_content = report->other_content;
+  const std::uint64_t warc_removed = report->warc_removed;
+  const std::size_t missing = report->missing.size();
+  std::size_t rewritten = 0, deleted = 0;
+  for (const auto& f : report->outputs) {
+    rewritten += f.removed > 0;
+    deleted += f.deleted;
+  }
+  const std::size_t files = report->outputs.size() + missing;
 
   if (other_content > 0) {
     std::cout << "left in place: " << other_content << " output record" << (other_content == 1 ? "" : "s")
@@ -148,8 +112,8 @@ int Purge(const PurgeOptions& o) {
   if (o.dry_run) {
     std::cout << "dry run: " << n_rows << " ledger row" << (n_rows == 1 ? "" : "s") << " from " << sites.size()
               << " site" << (sites.size() == 1 ? "" : "s") << " considered before " << before << " (" << days
-              << " days), " << removed << " output record" << (removed == 1 ? "" : "s") << " in " << by_file.size()
-              << " file" << (by_file.size() == 1 ? "" : "s")
+              << " days), " << removed << " output record" << (removed == 1 ? "" : "s") << " in " << files
+              << " file" << (files == 1 ? "" : "s")
               << (missing ? " (" + std::to_string(missing) + " already gone)" : std::string()) << "; nothing changed\n";
     return kExitOk;
   }
@@ -176,7 +140,7 @@ int Purge(const PurgeOptions& o) {
             << " (" << days << " days) and " << removed << " output record" << (removed == 1 ? "" : "s") << " ("
             << rewritten << " file" << (rewritten == 1 ? "" : "s") << " rewritten, " << deleted << " deleted"
             << (missing ? ", " + std::to_string(missing) + " already gone" : std::string()) << ")"
-            << (warcs.empty() ? std::string() : " and " + std::to_string(warc_removed) + " WARC records")
+            << (report->warcs.empty() ? std::string() : " and " + std::to_string(warc_removed) + " WARC records")
             << "; the hash chain keeps checkpoints for them: run 'moisson audit verify'\n";
   return kExitOk;
 }

@@ -21,8 +21,8 @@
 #include "core/time_util.h"
 #include "io/jsonl_records.h"
 #include "io/record.h"
-#include "io/warc_records.h"
-#include "pipeline/processor.h"
+#include "pipeline/identifiers.h"
+#include "rights/outputs.h"
 
 namespace moisson::cli {
 namespace {
@@ -106,7 +106,7 @@ class Command {
   }
 
   // An output file named in the ledger, resolved against --root.
-  std::string Resolve(const std::string& file) const { return UnderRoot(o_.root, file); }
+  std::string Resolve(const std::string& file) const { return where_.Resolve(file); }
 
   // The request's reference: --ref, or one made from the time and the
   // subject's digest (never the identifier).
@@ -129,6 +129,7 @@ class Command {
 
   const char* name_;
   const RightsOptions& o_;
+  rights::OutputLocator where_{o_.root};
   Config config_;
   std::string ledger_path_;
   std::unique_ptr<audit::Ledger> ledger_;
@@ -257,49 +258,33 @@ int Erase(const RightsOptions& o) {
     registry_note = "not applicable (the registry holds e-mail addresses, phones, handles, names and URL prefixes; "
                     "the filters' " + c.subject_.type + " action applies to future runs)";
   }
-  // 3. Every output shard that holds one of the records, rewritten aside and
-  //    renamed: each file is the old one or the new one, never half of one.
-  std::uint64_t removed = 0, other_content = 0;
-  std::vector<std::pair<std::string, std::uint64_t>> per_file;
-  std::vector<std::string> missing;
-  for (const auto& entry : ByOutputFile(c)) {
-    const std::string& file = entry.first;
-    const auto& ids = entry.second;  // (a structured binding cannot be captured by a lambda in C++20)
-    if (access(file.c_str(), F_OK) != 0) {
-      missing.push_back(file);
-      continue;
-    }
-    auto n = io::RemoveJsonlRecords(file, Selection(ids));
-    if (!n.ok()) return c.Fail(n.status().message() + " (request " + ref + " stays open: run the erase again)", kExitFailed);
-    per_file.emplace_back(file, n->removed);
-    removed += n->removed;
-    other_content += n->other_content;
+  // 3. Every output that holds one of the records — the JSONL outputs, and
+  //    the WARC files of a `crawl --warc` beside them (by URL) — rewritten
+  //    aside and renamed: each file is the old one or the new one, never half
+  //    of one (rights/outputs.h). A WARC file a crawl may still append to
+  //    cannot be rewritten safely: the request then stays open until that
+  //    crawl is finished or abandoned.
+  auto report = rights::RemoveFromOutputs(c.subject_.hits, c.where_, {});
+  if (!report.ok()) {
+    return c.Fail(report.status().message() + " (request " + ref + " stays open: run the erase again)", kExitFailed);
   }
-  if (!missing.empty()) {
-    for (const auto& f : missing) std::cerr << "moisson rights erase: output file not found: " << f << "\n";
-    return c.Fail("request " + ref + " stays open: point --root at the outputs (or restore them) and run the erase again",
-                  kExitFailed);
-  }
-  // 3b. The WARC files of a `crawl --warc` beside those outputs: the crawled
-  //     pages' request and response records, by URL, the same way (kept
-  //     gzip members copied as they are). A WARC file a crawl may still
-  //     append to (".partial") cannot be rewritten safely: the request stays
-  //     open until that crawl is finished or abandoned.
-  std::vector<std::string> partial;
-  const auto warcs = WarcTargets(c.subject_.hits, [&](const std::string& f) { return c.Resolve(f); }, &partial);
-  if (!partial.empty()) {
-    for (const auto& f : partial) std::cerr << "moisson rights erase: a crawl is still writing " << f << "\n";
+  if (!report->still_written.empty()) {
+    for (const auto& f : report->still_written) std::cerr << "moisson rights erase: a crawl is still writing " << f << "\n";
     return c.Fail("request " + ref + " stays open: finish (crawl --resume) or abandon the crawl that writes these WARC "
                   "files, then run the erase again",
                   kExitFailed);
   }
-  std::uint64_t warc_removed = 0;
-  std::vector<std::pair<std::string, std::uint64_t>> per_warc;
-  for (const auto& [file, urls] : warcs) {
-    auto n = io::RemoveWarcRecords(file, urls);
-    if (!n.ok()) return c.Fail(n.status().message() + " (request " + ref + " stays open: run the erase again)", kExitFailed);
-    if (*n > 0) per_warc.emplace_back(file, *n);
-    warc_removed += *n;
+  if (!report->missing.empty()) {
+    for (const auto& f : report->missing) std::cerr << "moisson rights erase: output file not found: " << f << "\n";
+    return c.Fail("request " + ref + " stays open: point --root at the outputs (or restore them) and run the erase again",
+                  kExitFailed);
+  }
+  const std::uint64_t removed = report->removed, other_content = report->other_content;
+  const std::uint64_t warc_removed = report->warc_removed;
+  std::vector<std::pair<std::string, std::uint64_t>> per_file, per_warc;
+  for (const auto& f : report->outputs) per_file.emplace_back(f.file, f.removed);
+  for (const auto& f : report->warcs) {
+    if (f.removed > 0) per_warc.emplace_back(f.file, f.removed);
   }
   // 4. Done: the rows now read as erased.
   if (Status st = c.ledger_->CompleteRequest(ref, ""); !st.ok()) return c.Fail(st.message(), kExitFailed);
@@ -348,10 +333,11 @@ int Erase(const RightsOptions& o) {
               << " under one of these ids but with another text (not this person's: records are matched by id and "
                  "text digest, never by id alone)\n";
   }
-  if (!warcs.empty()) {
+  if (!report->warcs.empty()) {
+    const std::size_t warcs = report->warcs.size();
     std::cout << "  WARC:           " << warc_removed << " WARC record" << (warc_removed == 1 ? "" : "s")
-              << " (request and response of each crawled page) from " << per_warc.size() << " of " << warcs.size()
-              << " WARC file" << (warcs.size() == 1 ? "" : "s") << " of the crawl\n";
+              << " (request and response of each crawled page) from " << per_warc.size() << " of " << warcs
+              << " WARC file" << (warcs == 1 ? "" : "s") << " of the crawl\n";
     for (const auto& [file, n] : per_warc) std::cout << "    " << file << ": " << n << "\n";
   }
   std::cout << "  opt-out:        " << registry_note << "\n"

@@ -89,38 +89,6 @@ Result<std::size_t> ForgetUncommittedOutputs(const audit::Ledger& ledger, std::v
   return cleared;
 }
 
-std::string UnderRoot(const std::string& root, const std::string& file) {
-  if (root.empty() || file.empty() || file.front() == '/') return file;
-  return (std::filesystem::path(root) / file).string();
-}
-
-std::map<std::string, std::unordered_set<std::string>> WarcTargets(
-    const std::vector<audit::IdentifierHit>& hits, const std::function<std::string(const std::string&)>& resolve,
-    std::vector<std::string>* partial) {
-  namespace fs = std::filesystem;
-  // Output folder -> the crawled URLs whose records went there.
-  std::map<std::string, std::unordered_set<std::string>> by_dir;
-  for (const auto& h : hits) {
-    if (!h.fetched || h.url.empty() || h.output_file.empty()) continue;
-    const fs::path dir = fs::path(resolve(h.output_file)).parent_path() / "warc";
-    by_dir[dir.string()].insert(h.url);
-  }
-  std::map<std::string, std::unordered_set<std::string>> out;
-  for (const auto& [dir, urls] : by_dir) {
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir, ec)) {
-      const std::string name = e.path().filename().string();
-      if (!e.is_regular_file(ec)) continue;
-      if (name.ends_with(".warc.gz") || name.ends_with(".warc")) {
-        out[e.path().string()].insert(urls.begin(), urls.end());
-      } else if (partial != nullptr && (name.ends_with(".warc.gz.partial") || name.ends_with(".warc.partial"))) {
-        partial->push_back(e.path().string());
-      }
-    }
-  }
-  return out;
-}
-
 std::int64_t InDataset(const audit::SiteSummary& s) { return s.kept + s.modified - s.erased; }
 
 CollectionFacts SummariseCollection(const std::vector<audit::SiteSummary>& sites,

@@ -45,20 +45,6 @@ std::string RunSummaryField(const audit::RunInfo& run, std::string_view key);
 // files that do not exist. Returns how many hits it cleared.
 Result<std::size_t> ForgetUncommittedOutputs(const audit::Ledger& ledger, std::vector<audit::IdentifierHit>* hits);
 
-// Where an output the ledger names is now: a relative `file` under `root`
-// (`--root`, when the outputs were moved), otherwise `file` as stored.
-std::string UnderRoot(const std::string& root, const std::string& file);
-
-// The WARC files `crawl --warc` wrote beside the outputs of `hits`
-// (DIR/warc/*.warc.gz and *.warc for each output file DIR/pages-NNNNN.jsonl,
-// `resolve` mapping a stored output name to where it is now), each with the
-// URLs of the crawled hits whose output is in DIR: what an erase or a purge
-// removes from them (io/warc_records.h). A file still being written
-// (".partial") is not listed: `partial` gets it, for the caller to report.
-std::map<std::string, std::unordered_set<std::string>> WarcTargets(
-    const std::vector<audit::IdentifierHit>& hits, const std::function<std::string(const std::string&)>& resolve,
-    std::vector<std::string>* partial);
-
 // What the ledger says was collected, for the documents `publish` and
 // `datasheet` make: counts that follow erasures (and purges, whose rows are
 // gone), the capture and processing periods apart, and the rows per kind of
