@@ -7,7 +7,7 @@
 
 #include "audit/ledger.h"
 #include "cli/commands.h"
-#include "cli/ledger_reports.h"
+#include "report/facts.h"
 #include "core/json.h"
 
 namespace moisson::cli {
@@ -30,7 +30,7 @@ std::unique_ptr<audit::Ledger> OpenLedger(const AuditOptions& o, const char* cmd
   }
   const std::string p = !o.ledger.empty() ? o.ledger : config.project.ledger;
   if (path != nullptr) *path = audit::Ledger::DisplayName(p);
-  auto l = OpenExistingLedger(p);
+  auto l = report::OpenExistingLedger(p);
   if (!l.ok()) {
     std::cerr << "moisson audit " << cmd << ": " << l.status().message() << "\n";
     *code = LedgerOpenExitCode(l.status());
@@ -82,7 +82,7 @@ int Sites(const AuditOptions& o) {
   } else {
     std::cout << "site,categories,first,last,considered,fetched,kept,modified,dropped,objections\n";
     for (const auto& x : sites.value()) {
-      std::cout << CsvField(x.site) << "," << CsvField(Join(x.categories, ' ')) << "," << x.first << "," << x.last
+      std::cout << report::CsvField(x.site) << "," << report::CsvField(Join(x.categories, ' ')) << "," << x.first << "," << x.last
                 << "," << x.considered << "," << x.fetched << "," << x.kept << "," << x.modified << "," << x.dropped
                 << "," << x.objections << "\n";
     }
@@ -105,7 +105,7 @@ int Url(const AuditOptions& o) {
     if (h.url != o.url) continue;
     ++n;
     if (o.json) {
-      std::cout << HitJson(h) << "\n";
+      std::cout << report::HitJson(h) << "\n";
     } else {
       std::cout << h.row << "\t" << h.considered_at << "\t" << h.decision << "\t"
                 << (h.reasons.empty() ? "-" : Join(h.reasons, ',')) << "\t"

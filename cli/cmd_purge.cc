@@ -18,7 +18,7 @@
 
 #include "audit/ledger.h"
 #include "cli/commands.h"
-#include "cli/ledger_reports.h"
+#include "report/facts.h"
 #include "core/json.h"
 #include "rights/outputs.h"
 
@@ -52,11 +52,11 @@ int Purge(const PurgeOptions& o) {
   if (days <= 0) return Fail("how old is too old? give --older-than DAYS or set [project] retention_days", kExitUsage);
   const std::string before = IsoUtc(std::time(nullptr) - static_cast<std::time_t>(days) * 86400);
   const std::string ledger_path = !o.ledger.empty() ? o.ledger : config.project.ledger;
-  auto ledger = OpenExistingLedger(ledger_path);
+  auto ledger = report::OpenExistingLedger(ledger_path);
   if (!ledger.ok()) return Fail(ledger.status().message(), LedgerOpenExitCode(ledger.status()));
   auto rows = (*ledger)->RowsBefore(before);
   if (!rows.ok()) return Fail(rows.status().message(), kExitFailed);
-  if (auto n = ForgetUncommittedOutputs(**ledger, &*rows); !n.ok()) return Fail(n.status().message(), kExitFailed);
+  if (auto n = report::ForgetUncommittedOutputs(**ledger, &*rows); !n.ok()) return Fail(n.status().message(), kExitFailed);
 
   std::set<std::string> sites;
   for (const auto& h : *rows) sites.insert(h.site);

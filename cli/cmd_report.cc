@@ -12,8 +12,8 @@
 
 #include "audit/ledger.h"
 #include "cli/commands.h"
-#include "cli/ledger_reports.h"
-#include "cli/report_html.h"
+#include "report/facts.h"
+#include "report/html.h"
 #include "core/file_util.h"
 #include "core/time_util.h"
 #include "core/version.h"
@@ -49,7 +49,7 @@ int Run(const ReportOptions& o) {
   auto actions = filters::ActionTable::FromConfig(config);
   if (!actions.ok()) return Fail(actions.status().message(), kExitUsage);
   const std::string path = !o.ledger.empty() ? o.ledger : config.project.ledger;
-  auto opened = OpenExistingLedger(path);
+  auto opened = report::OpenExistingLedger(path);
   if (!opened.ok()) return Fail(opened.status().message(), LedgerOpenExitCode(opened.status()));
   if (SameFile(o.output, path)) return Fail(o.output + ": is the ledger itself; choose another output", kExitUsage);
   const audit::Ledger& l = *opened.value();

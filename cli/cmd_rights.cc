@@ -15,7 +15,7 @@
 #include "audit/ledger.h"
 #include "blocklists/optout.h"
 #include "cli/commands.h"
-#include "cli/ledger_reports.h"
+#include "report/facts.h"
 #include "core/json.h"
 #include "core/keyed_hash.h"
 #include "core/time_util.h"
@@ -69,7 +69,7 @@ class Command {
       return Fail("give exactly one of --email, --phone, --handle, --ip, --nir, --url-prefix", kExitUsage);
     }
     ledger_path_ = !o_.ledger.empty() ? o_.ledger : config_.project.ledger;
-    auto ledger = OpenExistingLedger(ledger_path_);
+    auto ledger = report::OpenExistingLedger(ledger_path_);
     if (!ledger.ok()) return Fail(ledger.status().message(), LedgerOpenExitCode(ledger.status()));
     ledger_ = std::move(ledger).value();
     if (need_key || subject_.type != "url-prefix") {
@@ -99,7 +99,7 @@ class Command {
     }
     if (!hits.ok()) return Fail(hits.status().message(), kExitFailed);
     subject_.hits = std::move(hits).value();
-    if (auto n = ForgetUncommittedOutputs(*ledger_, &subject_.hits); !n.ok()) {
+    if (auto n = report::ForgetUncommittedOutputs(*ledger_, &subject_.hits); !n.ok()) {
       return Fail(n.status().message(), kExitFailed);
     }
     return std::nullopt;
@@ -142,7 +142,7 @@ int Find(const RightsOptions& o) {
   if (auto code = c.Prepare(false)) return *code;
   for (const auto& h : c.subject_.hits) {
     if (o.json) {
-      std::cout << HitJson(h) << "\n";
+      std::cout << report::HitJson(h) << "\n";
     } else {
       std::cout << h.row << "\t" << h.considered_at << "\t" << h.decision << "\t" << h.url << "\t"
                 << (!h.erased_at.empty()       ? "erased " + h.erased_at
@@ -214,7 +214,7 @@ int Export(const RightsOptions& o) {
                                                       : "not-found";
     JsonWriter q;
     q.String(ref);
-    std::string line = "{\"request\":" + q.Take() + ",\"ledger\":" + HitJson(h) +
+    std::string line = "{\"request\":" + q.Take() + ",\"ledger\":" + report::HitJson(h) +
                        ",\"record_status\":\"" + status + "\",\"record\":" +
                        (it != records.end() ? it->second : std::string("null")) + "}";
     with_record += it != records.end();

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "core/config.h"
+#include "core/status.h"
 
 namespace moisson::cli {
 
@@ -38,6 +39,10 @@ void AddPublishCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddDatasheetCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddPurgeCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddReportCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
+
+// The exit code for a ledger that could not be opened: usage for a missing
+// file (a typo), failure otherwise.
+int LedgerOpenExitCode(const Status& st);
 
 // Loads --config (or defaults); on error prints it and returns false.
 bool LoadConfigOrReport(const GlobalOptions& global, Config* out);

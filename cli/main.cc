@@ -11,6 +11,8 @@
 
 namespace moisson::cli {
 
+int LedgerOpenExitCode(const Status& st) { return st.code() == Status::Code::kNotFound ? kExitUsage : kExitFailed; }
+
 bool LoadConfigOrReport(const GlobalOptions& global, Config* out) {
   if (global.config_path.empty()) {
     *out = Config();

@@ -14,6 +14,10 @@
 
 namespace moisson::filters {
 
+// The reason code of a document in a language the sensitive/minor detectors
+// do not read ([filters] uncovered_languages; the ledger, the datasheet).
+inline constexpr std::string_view kUncoveredLanguageReason = "lang.uncovered";
+
 // The language CLD2 reads in `text` (UTF-8), as an ISO 639-1 code ("fr",
 // "en", "zh"...) where one exists; "" when the text is too short or mixed for
 // a reliable answer.

@@ -149,7 +149,7 @@ std::string OutputJson(const ProcessedDocument& doc, std::string_view fetch_json
   }
   w.Key("text_sha256").String(doc.text_sha256);
   // Kept, but marked for review: a language the sensitive/minor detectors do not read.
-  if (HasReason(doc, kUncoveredLanguageReason)) w.Key("flags").BeginArray().String(kUncoveredLanguageReason).EndArray();
+  if (HasReason(doc, filters::kUncoveredLanguageReason)) w.Key("flags").BeginArray().String(filters::kUncoveredLanguageReason).EndArray();
   w.EndObject().EndObject();
   return w.Take();
 }

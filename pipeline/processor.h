@@ -27,6 +27,7 @@
 #include "core/status.h"
 #include "filters/action.h"
 #include "filters/category.h"
+#include "filters/language.h"
 #include "filters/detector.h"
 #include "io/record.h"
 #include "pipeline/identifiers.h"
@@ -96,9 +97,6 @@ struct ProcessorParts {
 // forums, statistics with a login box in the header) 2,152 and more.
 inline constexpr std::size_t kLoginWallMaxTextBytes = 1500;
 
-// The reason of a document in a language the sensitive/minor detectors do
-// not read (filters/language.h), with ProcessorSettings::uncovered_languages.
-inline constexpr std::string_view kUncoveredLanguageReason = "lang.uncovered";
 
 // Does `doc` carry `reason`? (ProcessedDocument::reasons is sorted.)
 bool HasReason(const ProcessedDocument& doc, std::string_view reason);

@@ -193,7 +193,7 @@ void RunSequencer::Admit(ProcessedDocument* doc, RunSummary* summary) {
     doc->title.clear();
   }
   ++summary->documents;
-  summary->uncovered_language += HasReason(*doc, kUncoveredLanguageReason);
+  summary->uncovered_language += HasReason(*doc, filters::kUncoveredLanguageReason);
   switch (doc->verdict) {
     case Verdict::kKeep: ++summary->kept; break;
     case Verdict::kModify: ++summary->modified; break;

@@ -111,10 +111,10 @@ class LanguageStage final : public Stage {
     s.uncovered_language = !language.empty() && !filters::CoveredLanguage(language);
     if (!s.uncovered_language) return Outcome::kContinue;
     if (uncovered_ == Action::kDrop) {
-      AddReason(&s.drop_reasons, std::string(kUncoveredLanguageReason));
+      AddReason(&s.drop_reasons, std::string(filters::kUncoveredLanguageReason));
       return Outcome::kDrop;
     }
-    if (uncovered_ == Action::kFlag) AddReason(&s.keep_reasons, std::string(kUncoveredLanguageReason));
+    if (uncovered_ == Action::kFlag) AddReason(&s.keep_reasons, std::string(filters::kUncoveredLanguageReason));
     return Outcome::kContinue;
   }
 

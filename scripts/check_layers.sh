@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fails when an #include points against the module dependency order written
 # in docs/architecture.md: {cli, python} -> crawler -> pipeline -> {policy,
-# filters, blocklists, io} -> core; cli -> rights -> {audit, io} -> core. A module may include itself and what
+# filters, blocklists, io} -> core; cli -> rights -> {audit, io} -> core;
+# cli -> report -> {audit, filters, blocklists} -> core. A module may include itself and what
 # lies below it; nothing includes cli/ or python/.
 set -euo pipefail
 root="${1:-$(dirname "$0")/..}"
@@ -16,7 +17,8 @@ declare -A allowed=(
   [pipeline]="pipeline policy filters blocklists audit io core"
   [crawler]="crawler pipeline policy filters blocklists audit io core"
   [rights]="rights audit io core"
-  [cli]="cli crawler rights pipeline policy filters blocklists audit io core"
+  [report]="report audit filters blocklists core"
+  [cli]="cli crawler rights report pipeline policy filters blocklists audit io core"
   [python]="pipeline policy filters blocklists audit io core"
 )
 status=0

@@ -1,4 +1,4 @@
-// The HTML report's renderer (cli/report_html.h): escaping, labels, time
+// The HTML report's renderer (report/html.h): escaping, labels, time
 // buckets, and pages for an empty ledger, one site, thousands of sites and a
 // single minute. Data here is fictitious. The page as a browser lays it out
 // is checked by tests/report/test_report.py.
@@ -6,10 +6,10 @@
 
 #include <regex>
 
-#include "cli/report_html.h"
+#include "report/html.h"
 
 using namespace moisson;
-using namespace moisson::cli::report;
+using namespace moisson::report;
 
 namespace {
 

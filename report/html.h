@@ -9,8 +9,8 @@
 // reference or document text can reach the page. Every string is
 // HTML-escaped (sites come from the web), and a site that is not a domain
 // name (a ':', '/' or '@' in it, but for an IPv6 literal) is not shown.
-#ifndef MOISSON_CLI_REPORT_HTML_H_
-#define MOISSON_CLI_REPORT_HTML_H_
+#ifndef MOISSON_REPORT_HTML_H_
+#define MOISSON_REPORT_HTML_H_
 
 #include <cstdint>
 #include <map>
@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "audit/ledger.h"
-#include "pipeline/processor.h"
+#include "filters/action.h"
 
-namespace moisson::cli::report {
+namespace moisson::report {
 
 // What a reason does to the documents that carry it (the colour of its bar).
 enum class Effect { kKeep, kFlag, kModify, kDrop };
@@ -114,6 +114,6 @@ struct Buckets {
 };
 Buckets BucketTimeline(const std::vector<audit::TimelinePoint>& timeline, int max_buckets);
 
-}  // namespace moisson::cli::report
+}  // namespace moisson::report
 
-#endif  // MOISSON_CLI_REPORT_HTML_H_
+#endif  // MOISSON_REPORT_HTML_H_

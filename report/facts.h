@@ -1,8 +1,8 @@
-// What the ledger commands (audit, rights, publish, datasheet) share: opening
-// an existing ledger, CSV cells, one ledger row as JSON, and what publish and
-// datasheet may say about the collection.
-#ifndef MOISSON_CLI_LEDGER_REPORTS_H_
-#define MOISSON_CLI_LEDGER_REPORTS_H_
+// What the ledger's readers (audit, rights, publish, datasheet, the HTML
+// report) share: opening an existing ledger, CSV cells, one ledger row as
+// JSON, and what publish and datasheet may say about the collection.
+#ifndef MOISSON_REPORT_FACTS_H_
+#define MOISSON_REPORT_FACTS_H_
 
 #include <functional>
 #include <map>
@@ -16,13 +16,11 @@
 #include "core/config.h"
 #include "core/status.h"
 
-namespace moisson::cli {
+namespace moisson::report {
 
 // Opens the ledger at `path`, which must exist (a report never creates one):
 // NotFound "PATH: no such ledger" otherwise, or the open error.
 Result<std::unique_ptr<audit::Ledger>> OpenExistingLedger(const std::string& path);
-// The exit code for a failed OpenExistingLedger: usage for a missing file.
-int LedgerOpenExitCode(const Status& st);
 
 // A CSV cell (RFC 4180 quoting when needed).
 std::string CsvField(std::string_view v);
@@ -82,6 +80,6 @@ inline constexpr const char* kProcessingPeriodLabel = "Processing period (when m
 // signals are those `config` honours.
 std::vector<std::string> CheckedStatements(const CollectionFacts& facts, const Config& config);
 
-}  // namespace moisson::cli
+}  // namespace moisson::report
 
-#endif  // MOISSON_CLI_LEDGER_REPORTS_H_
+#endif  // MOISSON_REPORT_FACTS_H_

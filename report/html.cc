@@ -1,4 +1,4 @@
-#include "cli/report_html.h"
+#include "report/html.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include "core/utf8.h"
 #include "filters/category.h"
 
-namespace moisson::cli::report {
+namespace moisson::report {
 namespace {
 
 // Colours (also set as fill attributes, so a chart reads without the style
@@ -863,4 +863,4 @@ std::string RenderReport(const ReportInput& in) {
   return h.str();
 }
 
-}  // namespace moisson::cli::report
+}  // namespace moisson::report

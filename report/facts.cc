@@ -1,4 +1,4 @@
-#include "cli/ledger_reports.h"
+#include "report/facts.h"
 
 #include <unistd.h>
 
@@ -9,10 +9,9 @@
 #include <set>
 #include <system_error>
 
-#include "cli/commands.h"
 #include "core/json.h"
 
-namespace moisson::cli {
+namespace moisson::report {
 
 Result<std::unique_ptr<audit::Ledger>> OpenExistingLedger(const std::string& path) {
   // A PostgreSQL ledger is a server's database: Open connects (and creates
@@ -21,8 +20,6 @@ Result<std::unique_ptr<audit::Ledger>> OpenExistingLedger(const std::string& pat
   if (access(path.c_str(), F_OK) != 0) return Status::NotFound(path + ": no such ledger");
   return audit::Ledger::OpenSqlite(path);
 }
-
-int LedgerOpenExitCode(const Status& st) { return st.code() == Status::Code::kNotFound ? kExitUsage : kExitFailed; }
 
 std::string CsvField(std::string_view v) {
   if (v.find_first_of(",\"\n") == std::string_view::npos) return std::string(v);
@@ -170,4 +167,4 @@ std::vector<std::string> CheckedStatements(const CollectionFacts& facts, const C
   return out;
 }
 
-}  // namespace moisson::cli
+}  // namespace moisson::report
