@@ -12,6 +12,12 @@
 
 namespace moisson::io {
 
+// The two readers (io/jsonl_reader.cc, io/warc_reader.cc).
+std::unique_ptr<RecordReader> NewJsonlReader(std::unique_ptr<ByteStream> stream, const std::string& name,
+                                             const ReaderOptions& options);
+std::unique_ptr<RecordReader> NewWarcReader(std::unique_ptr<ByteStream> stream, const std::string& name,
+                                            const ReaderOptions& options);
+
 // `format` nullopt: sniffed from the first decompressed bytes.
 Result<std::unique_ptr<RecordReader>> OpenReaderFromStream(std::unique_ptr<ByteStream> stream,
                                                            const std::string& name, std::optional<InputFormat> format,

@@ -1,7 +1,8 @@
 # Dump readers (JSONL, WARC/WET; plain, gzip, zstd), JSONL writers, the
 # size-bounded JSONL shards and WARC files of a crawl (writers.h); output
 # records removed by id (JSONL) or target URI (WARC) for rights requests.
-target_sources(moisson_io PRIVATE jsonl_records.cc record.cc stream.cc warc_records.cc writers.cc)
+target_sources(moisson_io PRIVATE jsonl_reader.cc jsonl_records.cc jsonl_writer.cc record.cc stream.cc warc_reader.cc
+                                  warc_records.cc writers.cc)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 target_link_libraries(moisson_io PRIVATE simdjson::simdjson ZLIB::ZLIB PkgConfig::ZSTD)
 # Brotli ("Content-Encoding: br", common in recent crawls) is optional: without
