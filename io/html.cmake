@@ -1,4 +1,4 @@
-target_sources(moisson_io PRIVATE html_text.cc)
+target_sources(moisson_io PRIVATE html_charset.cc html_nesting.cc html_text.cc)
 # The parser is myhtml (libmodest, Debian libmodest-dev): an HTML5 tree builder
 # about fourteen times faster than Gumbo on our pages (docs/benchmarks.md).
 # Gumbo's tag table still names elements in the nesting-bound pre-scan.
