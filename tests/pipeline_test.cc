@@ -65,6 +65,19 @@ io::InputRecord Text(std::string text, std::string url = "https://forum.example.
   return r;
 }
 
+// A site list with one "adult" domain, adult-site.example.
+Result<blocklists::SiteMatcher> AdultList() {
+  blocklists::SiteListBuilder b;
+  TempDir dir;
+  {
+    std::ofstream f(dir.path + "/adult.domains");
+    f << "adult-site.example\n";
+  }
+  blocklists::ListLoadReport report;
+  if (Status st = b.AddDomainsFile("adult", dir.path + "/adult.domains", true, &report); !st.ok()) return st;
+  return std::move(b).Build();
+}
+
 bool Has(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
@@ -208,15 +221,7 @@ TEST_CASE("A person on the opt-out registry drops every document naming them", "
 }
 
 TEST_CASE("Site lists drop a document by its URL before any detection", "[pipeline]") {
-  blocklists::SiteListBuilder b;
-  TempDir dir;
-  {
-    std::ofstream f(dir.path + "/adult.domains");
-    f << "adult-site.example\n";
-  }
-  blocklists::ListLoadReport report;
-  REQUIRE(b.AddDomainsFile("adult", dir.path + "/adult.domains", true, &report).ok());
-  auto m = std::move(b).Build();
+  auto m = AdultList();
   REQUIRE(m.ok());
   const ProjectKey key = TestKey();
   ProcessorParts parts;
@@ -232,15 +237,7 @@ TEST_CASE("Site lists drop a document by its URL before any detection", "[pipeli
 }
 
 TEST_CASE("The chain runs its stages in order and the first drop wins", "[pipeline][stage]") {
-  blocklists::SiteListBuilder b;
-  TempDir dir;
-  {
-    std::ofstream f(dir.path + "/adult.domains");
-    f << "adult-site.example\n";
-  }
-  blocklists::ListLoadReport report;
-  REQUIRE(b.AddDomainsFile("adult", dir.path + "/adult.domains", true, &report).ok());
-  auto m = std::move(b).Build();
+  auto m = AdultList();
   REQUIRE(m.ok());
   const ProjectKey key = TestKey();
   const policy::PolicyEngine engine{Config()};
