@@ -430,7 +430,7 @@ PYBIND11_MODULE(moisson, m) {
       .def("reject_json", [](const pipeline::ProcessedDocument& d) { return pipeline::RejectJson(d); },
            "The line `moisson filter --rejects` writes: id, url, reasons; never text.")
       .def("__repr__", [](const pipeline::ProcessedDocument& d) {
-        std::string s = "<moisson.Document " + d.id + " " + filters::VerdictName(d.verdict);
+        std::string s = "<moisson.Document " + (d.id.empty() ? std::string() : d.id + " ") + filters::VerdictName(d.verdict);
         for (const auto& r : d.reasons) s += " " + r;
         return s + ">";
       });
