@@ -30,7 +30,7 @@ MOISSON = os.environ.get("MOISSON_BIN", os.path.join(ROOT, "build/release/moisso
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 TOP = 10
 WINDOW = (1000, 2800)  # tall enough for the four charts: the screenshot is checked where the DOM put them
-# The fills of kept, modified and dropped segments (cli/report_html.cc).
+# The fills of kept, modified and dropped segments (report/html.cc).
 FILLS = {"keep": (0x2A, 0x9D, 0x8F), "modify": (0xE9, 0xB9, 0x49), "drop": (0xC8, 0x55, 0x3D)}
 
 MEASURE = """<script>
