@@ -20,6 +20,7 @@
 #include "cli/commands.h"
 #include "cli/parts.h"
 #include "pipeline/chain.h"
+#include "pipeline/provenance.h"
 #include "core/file_util.h"
 #include "core/json.h"
 #include "core/keyed_hash.h"
@@ -126,25 +127,6 @@ void PrintSummary(std::ostream& os, const char* cmd, const pipeline::RunSummary&
     os << "  detections\n";
     for (const auto& [cat, n] : s.detections_by_category) row(cat, n, 4);
   }
-}
-
-std::string SummaryJson(const pipeline::RunSummary& s, const std::string& status, const std::string& model) {
-  JsonWriter w;
-  w.BeginObject().Key("status").String(status);
-  // The learned stage's model, when it ran: the datasheet names it.
-  if (!model.empty()) w.Key("detector_model").String(model);
-  w
-      .Key("documents").Int(static_cast<std::int64_t>(s.documents))
-      .Key("kept").Int(static_cast<std::int64_t>(s.kept))
-      .Key("modified").Int(static_cast<std::int64_t>(s.modified))
-      .Key("dropped").Int(static_cast<std::int64_t>(s.dropped))
-      .Key("skipped_records").Int(static_cast<std::int64_t>(s.skipped_records))
-      .Key("repeated_ids").Int(static_cast<std::int64_t>(s.repeated_ids))
-      .Key("uncovered_language").Int(static_cast<std::int64_t>(s.uncovered_language))
-      .Key("dropped_by_reason").BeginObject();
-  for (const auto& [r, n] : s.dropped_by_reason) w.Key(r).Int(static_cast<std::int64_t>(n));
-  w.EndObject().EndObject();
-  return w.Take();
 }
 
 int Fail(const char* cmd, const std::string& msg, int code) {
@@ -312,21 +294,7 @@ int Run(const FilterOptions& o) {
       if (Status st = rejects->Write(pipeline::RejectJson(doc)); !st.ok()) return st;
     }
     if (ledger) {
-      audit::LedgerRow row;
-      row.url = doc.url;
-      row.site = doc.site;
-      row.source_file = doc.source_file;
-      row.source_offset = doc.offset;
-      row.considered_at = UtcNowIso8601();
-      row.captured_at = doc.date;
-      row.decision = filters::VerdictName(doc.verdict);
-      row.reasons = doc.reasons;
-      row.content_sha256 = doc.text_sha256;
-      if (kept && !o.scan) {
-        row.output_file = o.output;
-        row.output_id = doc.id;
-      }
-      for (const auto& id : doc.identifiers) row.identifiers.emplace_back(id.type, id.hex_digest);
+      audit::LedgerRow row = pipeline::LedgerRowOf(doc, o.scan ? std::string() : o.output);
       rows.push_back(std::move(row));
       if (rows.size() >= 16384) return flush_rows();  // big batches: see docs/ledger.md
     }
@@ -369,7 +337,7 @@ int Run(const FilterOptions& o) {
   const bool interrupted = final_status.code() == Status::Code::kInterrupted;
   if (ledger) {
     const pipeline::RunSummary empty;
-    Status ended = ledger->EndRun(run_id, SummaryJson(summary.ok() ? summary.value() : empty,
+    Status ended = ledger->EndRun(run_id, pipeline::RunSummaryJson(summary.ok() ? summary.value() : empty,
                                                       final_status.ok() ? "ok"
                                                       : interrupted     ? "interrupted"
                                                                         : "failed",

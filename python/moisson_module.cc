@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "audit/ledger.h"
 #include "core/config.h"
 #include "core/url.h"
 #include "core/version.h"
@@ -35,6 +36,7 @@
 #include "io/record.h"
 #include "pipeline/chain.h"
 #include "pipeline/processor.h"
+#include "pipeline/provenance.h"
 #include "pipeline/runner.h"
 #include "pipeline/stages.h"
 #include "policy/explain.h"
@@ -300,17 +302,45 @@ py::dict SummaryDict(const pipeline::RunSummary& s) {
 }
 
 // Chain.filter(items): documents in input order, with the run's ids and
-// --dedup, batch by batch.
+// --dedup, batch by batch; with a ledger, one row per document and a run, as
+// `moisson filter` writes them (pipeline/provenance.h).
 class FilterIterator {
  public:
   FilterIterator(std::shared_ptr<const PyChain> chain, py::iterator items, int threads, std::size_t batch, bool dedup,
-                 bool dropped, std::string source)
+                 bool dropped, std::string source, std::optional<std::string> ledger, std::string output)
       : chain_(std::move(chain)), items_(std::move(items)), threads_(threads), batch_(std::max<std::size_t>(batch, 1)),
-        dropped_(dropped), source_(std::move(source)), sequencer_(dedup) {}
+        dropped_(dropped), source_(std::move(source)), output_(std::move(output)), sequencer_(dedup) {
+    if (!ledger) return;
+    auto l = audit::Ledger::Open(*ledger);
+    if (!l.ok()) Raise(l.status());
+    auto run = (*l)->BeginRun("filter", chain_->key_id());
+    if (!run.ok()) Raise(run.status());
+    ledger_ = std::move(l).value();
+    run_id_ = run.value();
+  }
+  FilterIterator(FilterIterator&&) = default;
+  // A run left before its end (the generator dropped, an exception in the
+  // caller's loop) is recorded as interrupted, as `filter` records Ctrl-C.
+  ~FilterIterator() {
+    if (ledger_ && !ended_) {
+      (void)ledger_->EndRun(run_id_, pipeline::RunSummaryJson(summary_, "interrupted", chain_->model_version()));
+    }
+  }
 
   pipeline::ProcessedDocument Next() {
     while (ready_.empty()) {
-      if (done_) throw py::stop_iteration();
+      if (done_) {
+        if (ledger_ && !ended_) {
+          ended_ = true;
+          Status st;
+          {
+            py::gil_scoped_release release;
+            st = ledger_->EndRun(run_id_, pipeline::RunSummaryJson(summary_, "ok", chain_->model_version()));
+          }
+          if (!st.ok()) Raise(st);
+        }
+        throw py::stop_iteration();
+      }
       std::vector<io::InputRecord> records;
       while (records.size() < batch_) {
         if (items_ == py::iterator::sentinel()) {
@@ -331,9 +361,19 @@ class FilterIterator {
         py::gil_scoped_release release;
         docs = ProcessAll(chain_->processor(), records, threads_);
       }
+      std::vector<audit::LedgerRow> rows;
       for (auto& doc : docs) {
         sequencer_.Admit(&doc, &summary_);
+        if (ledger_) rows.push_back(pipeline::LedgerRowOf(doc, output_));
         if (dropped_ || doc.verdict != filters::Verdict::kDrop) ready_.push_back(std::move(doc));
+      }
+      if (ledger_ && !rows.empty()) {
+        Status st;
+        {
+          py::gil_scoped_release release;
+          st = ledger_->Append(run_id_, rows);
+        }
+        if (!st.ok()) Raise(st);
       }
     }
     pipeline::ProcessedDocument doc = std::move(ready_.front());
@@ -342,6 +382,7 @@ class FilterIterator {
   }
 
   py::dict summary() const { return SummaryDict(summary_); }
+  std::int64_t run_id() const { return run_id_; }
 
  private:
   std::shared_ptr<const PyChain> chain_;
@@ -350,7 +391,11 @@ class FilterIterator {
   std::size_t batch_;
   bool dropped_;
   std::string source_;
+  std::string output_;
   pipeline::RunSequencer sequencer_;
+  std::unique_ptr<audit::Ledger> ledger_;
+  std::int64_t run_id_ = 0;
+  bool ended_ = false;
   pipeline::RunSummary summary_;
   std::deque<pipeline::ProcessedDocument> ready_;
   std::uint64_t position_ = 0;
@@ -445,7 +490,8 @@ PYBIND11_MODULE(moisson, m) {
       .def("__iter__", [](FilterIterator& it) -> FilterIterator& { return it; })
       .def("__next__", &FilterIterator::Next)
       .def_property_readonly("summary", &FilterIterator::summary,
-                             "counts so far: documents, kept, modified, dropped, dropped_by_reason, ...");
+                             "counts so far: documents, kept, modified, dropped, dropped_by_reason, ...")
+      .def_property_readonly("run_id", &FilterIterator::run_id, "the ledger run (0 without a ledger)");
 
   py::class_<PyChain, std::shared_ptr<PyChain>>(m, "Chain",
                                                 "The filter chain of `moisson filter`, loaded once, shared by threads.")
@@ -469,14 +515,19 @@ PYBIND11_MODULE(moisson, m) {
       .def(
           "filter",
           [](std::shared_ptr<PyChain> c, const py::iterable& items, std::optional<int> threads, std::size_t batch,
-             std::optional<bool> dedup, bool dropped, std::string source) {
+             std::optional<bool> dedup, bool dropped, std::string source, const py::object& ledger,
+             const py::object& output) {
             return FilterIterator(c, py::iter(items), threads.value_or(c->threads()), batch,
-                                  dedup.value_or(c->config().filters.dedup), dropped, std::move(source));
+                                  dedup.value_or(c->config().filters.dedup), dropped, std::move(source),
+                                  PathArg(ledger), PathArg(output).value_or(""));
           },
           py::arg("documents"), py::kw_only(), py::arg("threads") = py::none(), py::arg("batch") = 256,
           py::arg("dedup") = py::none(), py::arg("dropped") = false, py::arg("source") = "python",
+          py::arg("ledger") = py::none(), py::arg("output") = py::none(),
           "A generator step: documents in (dicts, str or Records, any iterable), Documents out in the same order "
-          "with `moisson filter`'s ids and dedup; dropped ones only with dropped=True.")
+          "with `moisson filter`'s ids and dedup; dropped ones only with dropped=True. With ledger=PATH (a SQLite "
+          "file or postgresql:// URI), one ledger row per document and a run, as `moisson filter` writes them; "
+          "output= names the file the kept documents' json() lines go to, for rights requests.")
       .def(
           "read",
           [](const PyChain& c, const py::object& path) {

@@ -258,6 +258,81 @@ def test_the_documented_pipeline_step(project, tmp_path):
         run("--config", project / "moisson.toml", "filter", shard, "-o", cli, "--ledger", tmp_path / "l.sqlite",
             "--no-progress")
         want = [json.loads(line) for line in cli.read_text().splitlines()]
-        got = [json.loads(line) for line in gzip.open(out / (shard.name.split(".")[0] + ".jsonl.gz"), "rt")]
+        got = [json.loads(line) for line in open(out / (shard.name.split(".")[0] + ".jsonl"), encoding="utf-8")]
         assert [r["id"] for r in got] == [r["id"] for r in want] and got == want, shard.name
         assert not list(out.glob("*.tmp"))
+
+
+def ledger_rows(path):
+    import sqlite3
+    con = sqlite3.connect(path)
+    docs = con.execute("SELECT url, site, source_file, source_offset, decision, reasons, content_sha256, output_id, "
+                       "captured_at, id FROM documents ORDER BY id").fetchall()
+    ids = con.execute("SELECT d.source_offset, i.type, i.digest FROM identifiers i JOIN documents d "
+                      "ON d.id = i.document ORDER BY 1, 2, 3").fetchall()
+    runs = con.execute("SELECT command, summary FROM runs ORDER BY id").fetchall()
+    con.close()
+    return [r[:-1] for r in docs], ids, runs
+
+
+def test_ledger_rows_as_the_cli_writes_them_and_rights_requests_find_them(project, tmp_path):
+    """Chain.filter(ledger=, output=) records what `moisson filter` records,
+    so `rights erase` removes a person's record from the module's output."""
+    cfg = project / "moisson.toml"
+    chain = moisson.Chain(config=cfg)
+    out, ledger = tmp_path / "py.jsonl", tmp_path / "py.sqlite"
+    run = chain.filter((r for p in DUMPS for r in chain.read(p)), ledger=ledger, output=out, dedup=True)
+    with open(out, "w", encoding="utf-8") as f:
+        for doc in run:
+            f.write(doc.json() + "\n")
+    assert run.run_id == 1
+    cli = subprocess.run([BIN, "--config", str(cfg), "filter", *map(str, DUMPS), "--dedup", "-o",
+                          str(tmp_path / "cli.jsonl"), "--ledger", str(tmp_path / "cli.sqlite"), "--no-progress"],
+                         capture_output=True, text=True)
+    assert cli.returncode == 0, cli.stderr[-300:]
+    py_docs, py_ids, py_runs = ledger_rows(ledger)
+    cli_docs, cli_ids, cli_runs = ledger_rows(tmp_path / "cli.sqlite")
+    assert py_docs == cli_docs and len(py_docs) > 10
+    assert py_ids == cli_ids and len(py_ids) > 3
+    py_summary, cli_summary = json.loads(py_runs[0][1]), json.loads(cli_runs[0][1])
+    assert py_runs[0][0] == "filter" and py_summary == cli_summary and py_summary["status"] == "ok"
+    assert run_ok("audit", "verify", "--ledger", ledger)
+
+    # The person's record is found and erased from the module's output.
+    kept = [json.loads(line) for line in out.read_text().splitlines()]
+    holder = [r["id"] for r in kept if "claire.morel" not in r["text"] and "[id.email:" in r["text"]]
+    assert holder, "the example forum has a pseudonymised e-mail"
+    found = subprocess.run([BIN, "--config", str(cfg), "rights", "find", "--email", "claire.morel@example.fr",
+                            "--ledger", str(ledger), "--json"], capture_output=True, text=True)
+    assert found.returncode == 0 and str(out) in found.stdout, found.stderr[-300:]
+    before = len(kept)
+    erased = subprocess.run([BIN, "--config", str(cfg), "rights", "erase", "--email", "claire.morel@example.fr",
+                             "--ledger", str(ledger), "--registry", str(tmp_path / "reg.sqlite")],
+                            capture_output=True, text=True)
+    assert erased.returncode == 0, erased.stderr[-300:]
+    after = out.read_text().splitlines()
+    assert len(after) < before and not any("claire.morel" in line for line in after)
+
+
+def run_ok(*args):
+    return subprocess.run([BIN, *map(str, args)], capture_output=True, text=True).returncode == 0
+
+
+def test_a_run_left_halfway_is_recorded_as_interrupted(project, tmp_path):
+    import gc
+    import sqlite3
+    chain = moisson.Chain(config=project / "moisson.toml")
+    ledger = tmp_path / "l.sqlite"
+    run = chain.filter(({"text": f"Texte {i} sans rien de personnel."} for i in range(1000)), ledger=ledger, batch=10)
+    for i, _ in enumerate(run):
+        if i == 15:
+            break
+    del run
+    gc.collect()
+    con = sqlite3.connect(ledger)
+    [(summary,)] = con.execute("SELECT summary FROM runs").fetchall()
+    rows = con.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    con.close()
+    assert json.loads(summary)["status"] == "interrupted"
+    assert rows == 20  # the two batches judged: every document judged has its row
+    assert run_ok("audit", "verify", "--ledger", ledger)
