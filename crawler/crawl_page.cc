@@ -2,6 +2,7 @@
 // content types), the filter chain off the loop, links admitted, the ledger
 // row and the outputs.
 #include "crawler/crawl_internal.h"
+#include "pipeline/provenance.h"
 
 namespace moisson::crawler::internal {
 
@@ -159,15 +160,12 @@ void Crawl::OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipe
                         std::size_t links_over_cap,
                         std::string body) {
   --processing_;
-  audit::LedgerRow row;
+  // The chain's row (pipeline/provenance.h), with what the fetch adds; the
+  // output file is set when the record is written.
+  audit::LedgerRow row = pipeline::LedgerRowOf(doc, "");
   row.url = item.url;
-  row.site = doc.site.empty() ? h->site : doc.site;
-  row.considered_at = doc.date;
-  row.captured_at = doc.date;
-  row.decision = filters::VerdictName(doc.verdict);
-  row.reasons = doc.reasons;
-  row.content_sha256 = doc.text_sha256;
-  for (const auto& id : doc.identifiers) row.identifiers.emplace_back(id.type, id.hex_digest);
+  if (row.site.empty()) row.site = h->site;
+  row.considered_at = doc.date;  // the fetch time
   row.http_status = meta.status;
   row.fetched = true;
   row.signal = doc.policy_signal;
