@@ -41,6 +41,12 @@ std::optional<InputFormat> FormatFromName(std::string_view path) {
 
 }  // namespace
 
+std::string RecordPosition(const std::string& file, std::uint64_t offset, std::uint64_t line) {
+  std::string m = file + ": offset " + std::to_string(offset);
+  if (line > 0) m += " (line " + std::to_string(line) + ")";
+  return m;
+}
+
 Result<std::unique_ptr<RecordReader>> OpenReaderFromStream(std::unique_ptr<ByteStream> stream,
                                                            const std::string& name, std::optional<InputFormat> format,
                                                            const ReaderOptions& options) {

@@ -81,6 +81,14 @@ struct ReadIssue {
   std::string message;       // what is wrong, never the record's content
 };
 
+// Where a record sits, as messages name it: "FILE: offset N" and, for JSONL,
+// " (line L)". Never the record's content.
+std::string RecordPosition(const std::string& file, std::uint64_t offset, std::uint64_t line);
+// A skipped record for the user: its position, then what is wrong.
+inline std::string IssueText(const ReadIssue& issue) {
+  return RecordPosition(issue.file, issue.offset, issue.line) + ": " + issue.message;
+}
+
 struct ReaderOptions {
   // JSONL field names.
   std::string text_field = "text";

@@ -84,11 +84,7 @@ void ReaderThread(const std::vector<std::string>& inputs, io::ReaderOptions opti
     ++in.skipped;
     in.no_text += issue.kind == io::ReadIssue::Kind::kNoText;
     in.damaged += issue.kind == io::ReadIssue::Kind::kDamaged;
-    if (st->skip_messages.size() < kMaxSkipMessages) {
-      std::string m = issue.file + ": offset " + std::to_string(issue.offset);
-      if (issue.line > 0) m += " (line " + std::to_string(issue.line) + ")";
-      st->skip_messages.push_back(m + ": " + issue.message);
-    }
+    if (st->skip_messages.size() < kMaxSkipMessages) st->skip_messages.push_back(io::IssueText(issue));
   };
   std::uint64_t seq = 0;
   std::uint64_t done_bytes = 0;
@@ -178,9 +174,8 @@ void RunSequencer::Admit(ProcessedDocument* doc, RunSummary* summary) {
     if (repeated) {
       ++summary->repeated_ids;
       if (summary->repeated_id_messages.size() < kMaxSkipMessages) {
-        std::string m = doc->source_file + ": offset " + std::to_string(doc->offset);
-        if (doc->line > 0) m += " (line " + std::to_string(doc->line) + ")";
-        summary->repeated_id_messages.push_back(m + ": its id was already given to an earlier document of this run; "
+        summary->repeated_id_messages.push_back(io::RecordPosition(doc->source_file, doc->offset, doc->line) +
+                                                ": its id was already given to an earlier document of this run; "
                                                 "written as " + id);
       }
     }

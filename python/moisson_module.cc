@@ -249,11 +249,7 @@ class RecordIterator {
     // when Python moves this object.
     options.on_skip = [skips = skips_](const io::ReadIssue& issue) {
       ++skips->count;
-      if (skips->issues.size() < pipeline::kMaxSkipMessages) {
-        std::string m = issue.file + ": offset " + std::to_string(issue.offset);
-        if (issue.line > 0) m += " (line " + std::to_string(issue.line) + ")";
-        skips->issues.push_back(m + ": " + issue.message);
-      }
+      if (skips->issues.size() < pipeline::kMaxSkipMessages) skips->issues.push_back(io::IssueText(issue));
     };
     auto r = io::OpenReader(path, options);
     if (!r.ok()) Raise(r.status());
