@@ -421,7 +421,6 @@ OptOutRegistry::UrlOptOut OptOutRegistry::MatchUrl(std::string_view url) const {
 }
 
 OptOutRegistry::UrlOptOut OptOutRegistry::MatchUrl(const SiteUrl& url) const {
-  const HttpUrl* parsed = &url.parsed;
   const std::string& host = url.host;
   // Site owners: the domain and its subdomains, or a host/path prefix.
   std::string_view suffix = host;
@@ -431,7 +430,7 @@ OptOutRegistry::UrlOptOut OptOutRegistry::MatchUrl(const SiteUrl& url) const {
     if (dot == std::string_view::npos) break;
     suffix.remove_prefix(dot + 1);
   }
-  std::string path = NormalisePercentEncoding(parsed->path_query);
+  std::string path = NormalisePercentEncoding(url.parsed.path_query);
   if (const auto q = path.find('?'); q != std::string::npos) path.resize(q);
   const std::string full = host + path;
   for (const auto& p : owner_prefixes_) {

@@ -542,12 +542,11 @@ std::optional<SiteHit> SiteMatcher::Match(std::string_view url) const {
 
 std::optional<SiteHit> SiteMatcher::Match(const SiteUrl& site_url) const {
   const std::string_view url = site_url.text;
-  const HttpUrl* parsed = &site_url.parsed;
   const std::string& host = site_url.host;
   if (auto hit = MatchHost(host)) return hit;
   // URL entries compare case-insensitively, as squidGuard does (it lower-cases
   // the URL): over-blocking is the safe error for an exclusion list.
-  const std::string path = AsciiLower(parsed->path_query);
+  const std::string path = AsciiLower(site_url.parsed.path_query);
   const std::string_view bare = StripWwwLabel(host);
   for (const std::string_view h : {std::string_view(host), bare}) {
     const auto it = urls_.find(std::string(h));

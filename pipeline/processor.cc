@@ -5,6 +5,7 @@
 #include "blocklists/host.h"
 #include "core/json.h"
 #include "core/strings.h"
+#include "filters/language.h"
 #include "io/html_text.h"
 #include "pipeline/stage.h"
 #include "pipeline/stages.h"

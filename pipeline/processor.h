@@ -27,7 +27,6 @@
 #include "core/status.h"
 #include "filters/action.h"
 #include "filters/category.h"
-#include "filters/language.h"
 #include "filters/detector.h"
 #include "io/record.h"
 #include "pipeline/identifiers.h"

@@ -12,6 +12,8 @@
 #include <thread>
 #include <unordered_set>
 
+#include "filters/language.h"
+
 namespace moisson::pipeline {
 
 using filters::Action;
