@@ -119,9 +119,7 @@ int Run(CrawlCliOptions& o) {
   c.max_body_bytes = static_cast<std::size_t>(o.max_body_mib * (1 << 20));
   c.shard_bytes = static_cast<std::uint64_t>(o.shard_mib * (1 << 20));
 
-  pipeline::ChainRequest req;
-  req.key_path = !o.key.empty() ? o.key : config.project.key;
-  req.registry_path = !o.registry.empty() ? o.registry : config.project.optout_registry;
+  pipeline::ChainRequest req = pipeline::ChainRequestFor(config, o.key, o.registry);
   req.require_key = true;
   req.site_lists = true;  // never off for a crawl: R4
   req.page_signals = true;

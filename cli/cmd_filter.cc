@@ -220,12 +220,8 @@ int Run(const FilterOptions& o) {
   }
   loss.allow_empty = o.allow_empty;
 
-  pipeline::ChainRequest req;
-  req.key_path = !o.key.empty() ? o.key : config.project.key;
-  req.registry_path = !o.registry.empty() ? o.registry : config.project.optout_registry;
+  pipeline::ChainRequest req = pipeline::ChainRequestFor(config, o.key, o.registry);
   req.require_key = !o.scan;
-  req.site_lists = config.filters.site_lists;
-  req.page_signals = config.filters.page_signals;
   auto chain = pipeline::Chain::Load(config, req);
   if (!chain.ok()) return Fail(cmd, chain.status().message(), kExitUsage);
   for (const std::string& w : (*chain)->warnings()) std::cerr << "moisson: warning: " << w << "\n";

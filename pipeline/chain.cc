@@ -13,6 +13,15 @@ using filters::ActionTable;
 using filters::ParseAction;
 using filters::Verdict;
 
+ChainRequest ChainRequestFor(const Config& config, std::string_view key_path, std::string_view registry_path) {
+  ChainRequest req;
+  req.key_path = !key_path.empty() ? std::string(key_path) : config.project.key;
+  req.registry_path = !registry_path.empty() ? std::string(registry_path) : config.project.optout_registry;
+  req.site_lists = config.filters.site_lists;
+  req.page_signals = config.filters.page_signals;
+  return req;
+}
+
 Result<std::unique_ptr<Chain>> Chain::Load(const Config& config, const ChainRequest& request) {
   std::unique_ptr<Chain> chain(new Chain());
   auto actions = ActionTable::FromConfig(config);

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "blocklists/optout.h"
@@ -38,6 +39,12 @@ struct ChainRequest {
   bool page_signals = true;   // judge the pages' own signals (headers, meta)
   bool sources_judged = false; // ProcessorSettings::sources_judged (the crawler)
 };
+
+// The request of a run as the config sets it: the key and registry given
+// (empty: [project] key, optout_registry), the site lists and page signals as
+// [filters] says. Callers then set what their command decides
+// (require_key, and for the crawl sources_judged and both judgements always on).
+ChainRequest ChainRequestFor(const Config& config, std::string_view key_path, std::string_view registry_path);
 
 class Chain {
  public:

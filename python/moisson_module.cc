@@ -195,12 +195,9 @@ class PyChain {
  public:
   PyChain(const py::object& config, const py::object& key, const py::object& registry, int threads)
       : config_(LoadConfigArg(config)), threads_(threads) {
-    pipeline::ChainRequest req;
-    req.key_path = PathArg(key).value_or(config_.project.key);
-    req.registry_path = PathArg(registry).value_or(config_.project.optout_registry);
+    pipeline::ChainRequest req =
+        pipeline::ChainRequestFor(config_, PathArg(key).value_or(""), PathArg(registry).value_or(""));
     req.require_key = true;  // as `moisson filter`: identifiers are pseudonymised and indexed
-    req.site_lists = config_.filters.site_lists;
-    req.page_signals = config_.filters.page_signals;
     auto chain = pipeline::Chain::Load(config_, req);
     if (!chain.ok()) Raise(chain.status());
     chain_ = std::move(chain).value();
