@@ -105,9 +105,6 @@ class Command {
     return std::nullopt;
   }
 
-  // An output file named in the ledger, resolved against --root.
-  std::string Resolve(const std::string& file) const { return where_.Resolve(file); }
-
   // The request's reference: --ref, or one made from the time and the
   // subject's digest (never the identifier).
   std::string Ref(const char* kind) const {
@@ -158,22 +155,6 @@ int Find(const RightsOptions& o) {
   return kExitOk;
 }
 
-// The output records of `ids` as io names them: id and text digest.
-io::RecordSelection Selection(const std::map<std::string, const audit::IdentifierHit*>& ids) {
-  io::RecordSelection s;
-  for (const auto& [id, hit] : ids) s.Add(id, hit->content_sha256);
-  return s;
-}
-
-// Output records by file: id -> row, for the hits that have one.
-std::map<std::string, std::map<std::string, const audit::IdentifierHit*>> ByOutputFile(const Command& c) {
-  std::map<std::string, std::map<std::string, const audit::IdentifierHit*>> out;
-  for (const auto& h : c.subject_.hits) {
-    if (!h.output_file.empty() && !h.output_id.empty()) out[c.Resolve(h.output_file)][h.output_id] = &h;
-  }
-  return out;
-}
-
 int Export(const RightsOptions& o) {
   Command c("export", o);
   if (auto code = c.Prepare(true)) return *code;
@@ -184,7 +165,7 @@ int Export(const RightsOptions& o) {
   // The records themselves, read from the outputs the ledger names.
   std::map<std::int64_t, std::string> records;  // ledger row -> output line
   std::vector<std::string> missing;
-  for (const auto& entry : ByOutputFile(c)) {
+  for (const auto& entry : c.where_.RowsByOutput(c.subject_.hits)) {
     const std::string& file = entry.first;
     const auto& ids = entry.second;  // (a structured binding cannot be captured by a lambda in C++20)
     if (access(file.c_str(), F_OK) != 0) {
@@ -192,7 +173,7 @@ int Export(const RightsOptions& o) {
       continue;
     }
     // The person's records only: the id and the text digest the ledger recorded.
-    const io::RecordSelection selection = Selection(ids);
+    const io::RecordSelection selection = rights::Selection(ids);
     Status st = io::ForEachJsonlRecord(file, [&](std::string_view line, const io::RecordKey& key) {
       if (selection.Classify(key) == io::RecordSelection::Match::kMatch) {
         const auto it = ids.find(key.id);

@@ -29,6 +29,21 @@ std::string OutputLocator::Resolve(const std::string& file) const {
   return (std::filesystem::path(root_) / file).string();
 }
 
+std::map<std::string, std::map<std::string, const audit::IdentifierHit*>> OutputLocator::RowsByOutput(
+    const std::vector<audit::IdentifierHit>& rows) const {
+  std::map<std::string, std::map<std::string, const audit::IdentifierHit*>> out;
+  for (const auto& h : rows) {
+    if (!h.output_file.empty() && !h.output_id.empty()) out[Resolve(h.output_file)][h.output_id] = &h;
+  }
+  return out;
+}
+
+io::RecordSelection Selection(const std::map<std::string, const audit::IdentifierHit*>& rows_by_id) {
+  io::RecordSelection s;
+  for (const auto& [id, hit] : rows_by_id) s.Add(id, hit->content_sha256);
+  return s;
+}
+
 std::map<std::string, std::unordered_set<std::string>> OutputLocator::WarcTargets(
     const std::vector<audit::IdentifierHit>& rows, std::vector<std::string>* partial) const {
   namespace fs = std::filesystem;
@@ -62,12 +77,8 @@ Result<RemovalReport> RemoveFromOutputs(const std::vector<audit::IdentifierHit>&
   const auto warcs = where.WarcTargets(rows, &partial);
   report.still_written = std::move(partial);
   if (!report.still_written.empty() && !options.dry_run) return report;  // nothing changed
-  std::map<std::string, io::RecordSelection> by_file;
-  for (const auto& h : rows) {
-    if (h.output_file.empty() || h.output_id.empty()) continue;
-    by_file[where.Resolve(h.output_file)].Add(h.output_id, h.content_sha256);
-  }
-  for (const auto& [file, records] : by_file) {
+  for (const auto& [file, by_id] : where.RowsByOutput(rows)) {
+    const io::RecordSelection records = Selection(by_id);
     if (::access(file.c_str(), F_OK) != 0) {
       report.missing.push_back(file);
       continue;

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "audit/ledger.h"
+#include "io/jsonl_records.h"
 #include "core/status.h"
 
 namespace moisson::rights {
@@ -37,6 +38,11 @@ class OutputLocator {
 
   // Where an output the ledger names is now.
   std::string Resolve(const std::string& ledger_file) const;
+
+  // The rows that have an output record, by the file it is in now: file ->
+  // (output id -> row). What a removal and an access request both read.
+  std::map<std::string, std::map<std::string, const audit::IdentifierHit*>> RowsByOutput(
+      const std::vector<audit::IdentifierHit>& rows) const;
 
   // The WARC files `crawl --warc` wrote beside the outputs of `rows`, each
   // with the URLs of the crawled rows whose output is in that folder. Files
@@ -70,6 +76,9 @@ struct RemovalReport {
   // nothing was changed (except in a dry run, which changes nothing anyway).
   std::vector<std::string> still_written;
 };
+
+// The output records of one file's rows as io names them: id and text digest.
+io::RecordSelection Selection(const std::map<std::string, const audit::IdentifierHit*>& rows_by_id);
 
 // Removes the records of `rows` (those with an output) from every output.
 // Changes nothing when a WARC file that may hold them is still being written
