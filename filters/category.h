@@ -54,6 +54,8 @@ struct Detection {
   By by = By::kRules;
   friend bool operator==(const Detection&, const Detection&) = default;
 };
+// "rules" or "model", as outputs name the stage that found it.
+inline const char* ByName(Detection::By by) { return by == Detection::By::kModel ? "model" : "rules"; }
 
 // What a detector knows about the document besides its text.
 struct DocumentContext {

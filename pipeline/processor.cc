@@ -88,7 +88,7 @@ void DetectionsJson(const ProcessedDocument& doc, bool with_action, JsonWriter* 
         .Key("category").String(filters::CategoryId(ad.detection.category))
         .Key("start").Int(ad.detection.start)
         .Key("end").Int(ad.detection.end)
-        .Key("by").String(ad.detection.by == filters::Detection::By::kModel ? "model" : "rules");
+        .Key("by").String(filters::ByName(ad.detection.by));
     if (with_action) w->Key("action").String(ActionName(ad.action));
     w->EndObject();
   }

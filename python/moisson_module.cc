@@ -401,7 +401,7 @@ py::dict DetectionDict(const pipeline::AppliedDetection& ad) {
   d["start"] = ad.detection.start;
   d["end"] = ad.detection.end;
   d["action"] = filters::ActionName(ad.action);
-  d["by"] = ad.detection.by == filters::Detection::By::kModel ? "model" : "rules";
+  d["by"] = filters::ByName(ad.detection.by);
   return d;
 }
 
