@@ -335,6 +335,14 @@ def run_ok(*args):
     return subprocess.run([BIN, *map(str, args)], capture_output=True, text=True).returncode == 0
 
 
+def test_a_ledger_that_cannot_be_opened_is_named(project, tmp_path):
+    chain = moisson.Chain(config=project / "moisson.toml")
+    with pytest.raises(moisson.Error, match=f"{tmp_path}: cannot open the ledger"):
+        chain.filter(["x"], ledger=tmp_path)
+    with pytest.raises(moisson.Error, match="cannot open the ledger"):
+        chain.filter(["x"], ledger=tmp_path / "missing" / "l.sqlite")
+
+
 def test_a_run_left_halfway_is_recorded_as_interrupted(project, tmp_path):
     import gc
     import sqlite3
