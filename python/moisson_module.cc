@@ -15,7 +15,6 @@
 // objects the caller asked for, and repr() never shows them.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
-#include <strings.h>
 
 #include <algorithm>
 #include <atomic>
@@ -30,6 +29,7 @@
 
 #include "audit/ledger.h"
 #include "core/config.h"
+#include "core/strings.h"
 #include "core/url.h"
 #include "core/version.h"
 #include "filters/category.h"
@@ -101,7 +101,7 @@ std::vector<std::pair<std::string, std::string>> HeadersArg(const py::handle& o)
 // The charset of HTML given as bytes: `charset`, else the Content-Type header's.
 std::string CharsetOf(const io::InputRecord& r) {
   for (const auto& [name, value] : r.headers) {
-    if (name.size() == 12 && strncasecmp(name.c_str(), "content-type", 12) == 0) {
+    if (EqualsIgnoreCase(name, "Content-Type")) {
       std::string media, charset;
       io::ParseContentType(value, &media, &charset);
       return charset;
