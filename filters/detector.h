@@ -12,6 +12,7 @@
 #include "filters/learned.h"
 #include "filters/patterns.h"
 #include "filters/personal.h"
+#include "filters/rule_pass.h"
 
 namespace moisson::filters {
 
@@ -35,10 +36,12 @@ class Detector {
   std::string model_version() const { return learned_ ? learned_->version() : std::string(); }
 
  private:
-  Detector(PatternDetector patterns, PersonalDetector personal, std::optional<LearnedDetector> learned)
-      : patterns_(std::move(patterns)), personal_(std::move(personal)), learned_(std::move(learned)) {}
+  Detector(PatternDetector patterns, PersonalDetector personal, RulePass pass, std::optional<LearnedDetector> learned)
+      : patterns_(std::move(patterns)), personal_(std::move(personal)), pass_(std::move(pass)),
+        learned_(std::move(learned)) {}
   PatternDetector patterns_;
   PersonalDetector personal_;
+  RulePass pass_;  // both rule detectors' parts in one scan (filters/rule_pass.h)
   std::optional<LearnedDetector> learned_;
 };
 

@@ -50,7 +50,15 @@ struct PatternDef {
   // Digit shapes: every match of the scanned expression starts at most one
   // byte before a digit, and none of its digits is more than kDigitReach
   // bytes from the next one or from its end. The first pass looks for them
-  // only in windows around the text's digits.
+  // only in windows around the text's digits, in the text itself.
+  //
+  // The other shapes are scanned over the folded view of the text, in the
+  // rule pass shared with the lexicons (filters/rule_pass.h). Their scanned
+  // expression must match wherever `regex` matches the text, at the same end
+  // or before it by at most `reach` bytes: folding removes accents ("é" is
+  // then a word letter, which moves \b), turns ’ into ' and no-break spaces
+  // into spaces; it keeps the case of ASCII letters. So those shapes are
+  // scanned without word boundaries, or through a head.
   bool near_digits = false;
 };
 
@@ -63,6 +71,9 @@ inline constexpr unsigned kU8 = 32;  // HS_FLAG_UTF8
 
 // Candidate shapes. They over-match on purpose; validators decide.
 inline constexpr PatternDef kPatterns[] = {
+    // (Scanned from its "@" alone, it costs a seventh as much in a database
+    // of its own but more in the rule pass's, and that form meets a
+    // Vectorscan 5.4.9 bug: see filters/rule_pass.cc.)
     {kEmail, R"([A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24})", 0, 254},
     {kHandle, R"(@[A-Za-z0-9_][A-Za-z0-9_.]*)", 0, 64},
     {kProfile,
@@ -73,8 +84,10 @@ inline constexpr PatternDef kPatterns[] = {
     {kPhoneIntl, R"(\+[1-9]\d{0,2}[ .\-]?(?:\(\d{1,4}\)[ .\-]?)?\d{1,5}(?:[ .\-]?\d{2,5}){1,5}\b)", 0, 40, nullptr, 0, true},
     {kPhoneNanp, R"((?:\(\d{3}\)\s?|\b\d{3}[ .\-])\d{3}[ .\-]\d{4}\b)", 0, 24, nullptr, 0, true},
     {kPhoneUk, R"(\b0\d{2,4}[ ]?\d{3,4}[ ]?\d{3,4}\b)", 0, 24, nullptr, 0, true},
-    {kIban, R"(\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b)", 0, 48},
-    {kBic, R"(\b[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b)", 0, 11},
+    {kIban, R"(\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b)", 0, 48,
+     // Scanned as its first three groups; the twin reads the rest.
+     R"([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2})", 36},
+    {kBic, R"(\b[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b)", 0, 11, R"([A-Z]{6}[A-Z0-9]{2})", 3},
     {kRib, R"(\b\d{5}[ -]?\d{5}[ -]?[0-9A-Z]{11}[ -]?\d{2}\b)", 0, 32, nullptr, 0, true},
     {kNir, R"(\b[1278][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2[AB])[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}\b)", kCi, 32, nullptr, 0, true},
     {kIpv4, R"(\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b)", 0, 15, nullptr, 0, true},
@@ -90,11 +103,15 @@ inline constexpr PatternDef kPatterns[] = {
     // two decimals are enough.
     {kCoordLabelled,
      R"(\blat(?:itude)?\s?[:=]?\s?-?\d{1,2}[.,]\d{2,}\s?°?\s?[NS]?\s?[,;/]?\s?(?:lng|lon|long|longitude)\s?[:=]?\s?-?\d{1,3}[.,]\d{2,})",
-     kCi | kU8, 96},
+     kCi | kU8, 96,
+     R"(lat(?:itude)?\s?[:=]?\s?-?\d{1,2}[.,]\d{2,}\s?°?\s?[NS]?\s?[,;/]?\s?(?:lng|lon|long|longitude)\s?[:=]?\s?-?\d{1,3}[.,]\d{2,})"},
     {kGeoUri, R"(geo:-?\d{1,2}(?:\.\d+)?,-?\d{1,3}(?:\.\d+)?(?:,-?\d+(?:\.\d+)?)?(?:;[A-Za-z0-9=.;\-]*)?)", kCi, 160},
     {kMapLink,
      R"((?:google\.[a-z.]{2,6}/maps|maps\.google\.[a-z.]{2,6}|goo\.gl/maps|openstreetmap\.org|osm\.org|maps\.apple\.com|waze\.com|bing\.com/maps)[^\s"'<>)]*)",
-     kCi, 512},
+     kCi, 512,
+     // Scanned as the site; the twin reads the path after it.
+     R"((?:google\.[a-z.]{2,6}/maps|maps\.google\.[a-z.]{2,6}|goo\.gl/maps|openstreetmap\.org|osm\.org|maps\.apple\.com|waze\.com|bing\.com/maps))",
+     512},
     {kAddressFr,
      R"(\b\d{1,4}(?:\s?(?:bis|ter|quater|[a-d]))?,?\s(?:rue|avenue|av\.|boulevard|bd|chemin|impasse|allée|allee|place|quai|route|cours|square|passage|lieu-dit|résidence|residence|sentier|hameau|faubourg|rond-point|esplanade|ruelle|villa|cité|cite|lotissement|clos|mail|promenade|montée|montee|traverse|venelle|voie|domaine|parc)\s[^\n,;()0-9]+)",
      kCi | kU8, 256,

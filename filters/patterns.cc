@@ -29,9 +29,12 @@
 // heads (PatternDef::scan) and the twin reads the rest. Same detections on
 // 27,000 documents (real pages, the training and development sets, the
 // corpora); patterns 11 -> 9 us per document in bench/filter_bench.
+//
+// Since issue 15 the shapes read over the whole text are scanned in the
+// rule pass shared with the sensitive/minor lexicons (filters/rule_pass.h),
+// over the folded view; the digit windows are still read in the text.
 #include "filters/patterns.h"
 
-#include <hs/hs.h>
 #include <re2/re2.h>
 
 #if defined(__SSE2__)
@@ -41,12 +44,13 @@
 #include <algorithm>
 #include <cctype>
 #include <array>
-#include <atomic>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 #include "core/strings.h"
 #include "filters/pattern_set.h"
+#include "filters/scan_database.h"
 #include "filters/validators.h"
 
 #ifndef MOISSON_FILTERS_DATA_DIR
@@ -293,62 +297,26 @@ void ForEachDigitWindow(std::string_view text, std::size_t reach, F&& f) {
   if (open) f(open_from, open_to);
 }
 
-// Vectorscan scratch is per thread and per database. Each detector gets a
-// process-unique id (a freed database's address may be reused by the next
-// one, its id never is); a thread keeps the scratch of the detectors it has
-// used, cloned from the detector's prototype.
-struct ThreadScratches {
-  struct Entry {
-    std::uint64_t id;
-    hs_scratch_t* scratch;
-  };
-  std::vector<Entry> entries;
-  ~ThreadScratches() {
-    for (auto& e : entries) hs_free_scratch(e.scratch);
-  }
-};
-
-hs_scratch_t* ThreadScratch(const hs_scratch_t* prototype, std::uint64_t id) {
-  thread_local ThreadScratches cache;
-  for (auto& e : cache.entries) {
-    if (e.id == id) return e.scratch;
-  }
-  hs_scratch_t* s = nullptr;
-  if (hs_clone_scratch(prototype, &s) != HS_SUCCESS) return nullptr;
-  // Detectors created and dropped over a long run leave entries behind:
-  // keep the last few only.
-  if (cache.entries.size() >= 8) {
-    hs_free_scratch(cache.entries.front().scratch);
-    cache.entries.erase(cache.entries.begin());
-  }
-  cache.entries.push_back({id, s});
-  return s;
-}
-
-std::atomic<std::uint64_t> next_detector_id{1};
 
 }  // namespace
 
 struct PatternDetector::Impl {
-  // The first pass's two databases: shapes read over the whole text, and
-  // digit shapes read in windows around digits (PatternDef::near_digits).
-  hs_database_t* db = nullptr;
-  hs_database_t* digits_db = nullptr;
-  hs_scratch_t* prototype = nullptr;  // fits both; cloned per thread, never used to scan
-  std::uint64_t id = next_detector_id++;
+  // The first pass: shapes read over the whole text, in the rule pass (this
+  // part of it, with ids of kPatterns; `pass` holds this part alone, for
+  // Detect), and digit shapes read in windows around digits
+  // (PatternDef::near_digits).
+  ScanPart part;
+  std::vector<Pattern> part_shape;  // part id -> shape
+  std::optional<RulePass> pass;
+  std::optional<ScanDatabase> digits;
   std::array<std::unique_ptr<RE2>, kPatternCount> twins;  // exact spans, one per shape
   Cues cues;
   std::unique_ptr<RE2> map_coords;    // coordinates inside a map link
   std::unique_ptr<RE2> postcode_tail;  // ", 75011 Paris" / ", London NW1 6XE" after a street
   std::unique_ptr<RE2> flat_before;    // "Flat 5, " before a street number
   std::unique_ptr<RE2> town_after;     // " à Saint-Émilion" after a French street
-  ~Impl() {
-    hs_free_scratch(prototype);
-    hs_free_database(db);
-    hs_free_database(digits_db);
-  }
-
-  void Detect(std::string_view text, const DocumentContext& ctx, std::vector<Detection>* out) const;
+  void Detect(std::string_view text, const FoldedText& view, const std::vector<ScanHit>& hits,
+              std::vector<Detection>* out) const;
   void Validate(std::string_view text, const Candidate& c, std::vector<Detection>* out) const;
   static void Merge(std::vector<Detection>* out, std::size_t first_out);
 };
@@ -362,27 +330,31 @@ constexpr std::string_view kFrenchTown =
 
 Result<PatternDetector> PatternDetector::Create(const std::string& data_dir) {
   auto impl = std::make_shared<Impl>();
-  for (const bool near_digits : {false, true}) {
-    std::vector<const char*> exprs;
-    std::vector<unsigned> flags, ids;
-    for (const auto& p : kPatterns) {
-      if (p.near_digits != near_digits) continue;
-      exprs.push_back(p.scan ? p.scan : p.regex);
-      flags.push_back(p.flags);
-      ids.push_back(p.id);
+  std::vector<std::string> digit_exprs;
+  std::vector<unsigned> digit_flags, digit_ids;
+  for (const auto& p : kPatterns) {
+    if (p.near_digits) {
+      digit_exprs.emplace_back(p.scan ? p.scan : p.regex);
+      digit_flags.push_back(p.flags);
+      digit_ids.push_back(p.id);
+      continue;
     }
-    hs_database_t** db = near_digits ? &impl->digits_db : &impl->db;
-    hs_compile_error_t* err = nullptr;
-    if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
-                         nullptr, db, &err) != HS_SUCCESS) {
-      const int at = err && err->expression >= 0 ? static_cast<int>(ids[static_cast<std::size_t>(err->expression)]) : -1;
-      std::string msg = std::string("pattern set does not compile: ") + (err ? err->message : "?") + " (pattern " +
-                        std::to_string(at) + ")";
-      hs_free_compile_error(err);
-      return Status::Internal(msg);
-    }
-    if (hs_alloc_scratch(*db, &impl->prototype) != HS_SUCCESS) return Status::Internal("no Vectorscan scratch");
+    impl->part.expressions.emplace_back(p.scan ? p.scan : p.regex);
+    impl->part.flags.push_back(p.flags);
+    impl->part.merge_within.push_back(p.max_len);
+    impl->part_shape.push_back(p.id);
   }
+  int bad = -1;
+  auto digits = ScanDatabase::Compile(digit_exprs, digit_flags, digit_ids, &bad);
+  if (!digits.ok()) {
+    return Status::Internal("pattern set does not compile: " + digits.status().message() + " (pattern " +
+                            std::to_string(bad >= 0 ? static_cast<int>(digit_ids[static_cast<std::size_t>(bad)]) : -1) +
+                            ")");
+  }
+  impl->digits.emplace(std::move(digits).value());
+  auto pass = RulePass::Create(&impl->part, nullptr);
+  if (!pass.ok()) return pass.status();
+  impl->pass.emplace(std::move(pass).value());
   for (const auto& p : kPatterns) {
     RE2::Options o;
     o.set_longest_match(true);
@@ -418,21 +390,33 @@ Result<PatternDetector> PatternDetector::Create(const std::string& data_dir) {
   return PatternDetector(std::move(impl));
 }
 
-void PatternDetector::Detect(std::string_view text, const DocumentContext& ctx, std::vector<Detection>* out) const {
-  impl_->Detect(text, ctx, out);
+void PatternDetector::Detect(std::string_view text, const DocumentContext&, std::vector<Detection>* out) const {
+  thread_local FoldedText view;
+  thread_local ScanHits hits;
+  impl_->pass->Run(text, &view, &hits);
+  impl_->Detect(text, view, hits.patterns, out);
 }
 
-void PatternDetector::Impl::Detect(std::string_view text, const DocumentContext&, std::vector<Detection>* out) const {
+const ScanPart& PatternDetector::scan_part() const { return impl_->part; }
+
+void PatternDetector::DetectScanned(std::string_view text, const FoldedText& view, const std::vector<ScanHit>& hits,
+                                    std::vector<Detection>* out) const {
+  impl_->Detect(text, view, hits, out);
+}
+
+void PatternDetector::Impl::Detect(std::string_view text, const FoldedText& view, const std::vector<ScanHit>& hits,
+                                   std::vector<Detection>* out) const {
+  // Offsets are 32-bit (Detection); so is Vectorscan's length. The rule
+  // pass cut longer texts (view.map.back() is what it read).
+  text = text.substr(0, view.map.empty() ? 0 : view.map.back());
   if (text.empty()) return;
-  // Offsets are 32-bit (Detection); so is Vectorscan's length. Longer texts
-  // are cut: nothing past 4 GiB - 1 is examined.
-  if (text.size() > 0xFFFFFFFFu - 1) text = text.substr(0, 0xFFFFFFFFu - 1);
-  hs_scratch_t* scratch = ThreadScratch(prototype, id);
-  if (scratch == nullptr) return;
 
   // Pass 1 (Vectorscan, no start-of-match tracking): the ends of every
   // candidate of every shape. Ends of one shape that lie within its max_len
-  // of each other fold into one region [first end, last end].
+  // of each other fold into one region [first end, last end]. The shapes
+  // read over the whole text come from the rule pass, as runs of ends in the
+  // folded view (closer there than in the text, so regions may be wider:
+  // the twins read them all the same).
   struct Region {
     std::uint32_t first, last;
   };
@@ -442,6 +426,10 @@ void PatternDetector::Impl::Detect(std::string_view text, const DocumentContext&
     std::vector<std::pair<Pattern, Region>> regions;
     std::uint32_t base = 0;  // offset in `text` of the buffer being scanned
   } scan;
+  scan.regions.reserve(hits.size());
+  for (const ScanHit& h : hits) {
+    scan.regions.emplace_back(part_shape[h.id], Region{view.map[h.first], view.map[h.last]});
+  }
   const auto on_end = [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* p) -> int {
     auto* sc = static_cast<Scan*>(p);
     const auto end = static_cast<std::uint32_t>(sc->base + to);
@@ -457,7 +445,6 @@ void PatternDetector::Impl::Detect(std::string_view text, const DocumentContext&
     // A pathological input (megabytes of "::::") cannot grow this without bound.
     return sc->regions.size() > 4'000'000 ? 1 : 0;
   };
-  hs_scan(db, text.data(), static_cast<unsigned>(text.size()), 0, scratch, on_end, &scan);
   // The digit shapes, in windows from one byte before a run of digits to
   // kDigitReach past it (overlapping windows joined): on prose, a fraction
   // of the text. Each shape's ends still arrive in order (the windows are).
@@ -465,8 +452,7 @@ void PatternDetector::Impl::Detect(std::string_view text, const DocumentContext&
   ForEachDigitWindow(text, kDigitReach, [&](std::size_t from, std::size_t to) {
     if (stopped) return;
     scan.base = static_cast<std::uint32_t>(from);
-    stopped = hs_scan(digits_db, text.data() + from, static_cast<unsigned>(to - from), 0, scratch, on_end, &scan) ==
-              HS_SCAN_TERMINATED;
+    stopped = !digits->Scan(text.data() + from, to - from, on_end, &scan);
   });
   for (unsigned id = 0; id < kPatternCount; ++id) {
     if (scan.is_open[id]) scan.regions.emplace_back(static_cast<Pattern>(id), scan.open[id]);

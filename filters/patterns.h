@@ -1,7 +1,9 @@
 // Pattern detectors: banking.*, geo.* and id.* (SPEC §3).
 //
-// One Vectorscan pass over the text finds the ends of every candidate shape
-// at once (filters/pattern_set.h); the RE2 twin of a shape then gives exact
+// One Vectorscan pass finds the ends of every candidate shape at once
+// (filters/pattern_set.h: the shapes read over the whole text in the rule
+// pass over the folded text, filters/rule_pass.h; the digit shapes in
+// windows around the text's digits); the RE2 twin of a shape then gives exact
 // spans on the few regions that matched, and exact validators run on those
 // candidates only: Luhn + issuer prefixes and lengths (cards), registry length
 // + mod 97 (IBAN), clé RIB, NIR/NIA key with 2A/2B, libphonenumber (phones,
@@ -59,6 +61,7 @@
 
 #include "core/status.h"
 #include "filters/category.h"
+#include "filters/rule_pass.h"
 
 namespace moisson::filters {
 
@@ -75,6 +78,13 @@ class PatternDetector {
   // byte offsets into `text`. Never fails; text beyond 4 GiB is not examined.
   // `ctx` is unused for now (the rules are the same in French and English).
   void Detect(std::string_view text, const DocumentContext& ctx, std::vector<Detection>* out) const;
+
+  // The one-pass path (Detector): what this detector looks for in the rule
+  // pass, and its findings from that pass's hits over `view` (the folded
+  // `text`). Detect() is this with a rule pass of its own.
+  const ScanPart& scan_part() const;
+  void DetectScanned(std::string_view text, const FoldedText& view, const std::vector<ScanHit>& hits,
+                     std::vector<Detection>* out) const;
 
  private:
   struct Impl;

@@ -1,27 +1,27 @@
 // sensitive.* and minor: disclosures about a person (filters/personal.h).
 //
-// How it runs: the text is folded once (lower case, Latin accents removed,
-// typographic apostrophes made ASCII) with a map back to original offsets;
-// one Vectorscan pass over the folded text finds every lexicon term and every
-// minor trigger; only the sentences around those hits are analysed, with the
+// How it runs: the text is folded once (filters/fold.h: Latin accents
+// removed, typographic apostrophes made ASCII) with a map back to original
+// offsets; one Vectorscan pass over the folded text finds every lexicon term
+// and every minor trigger — the rule pass, shared with the pattern shapes
+// (filters/rule_pass.h); only the sentences around those hits are analysed,
+// in the lower-case view, with the
 // token rules of filters/data/personal/rules.txt (sensitive.*) and a few
 // regular expressions (minor). Generic text has no hit or no anchor, and costs
 // one scan.
 #include "filters/personal.h"
 
-#include <hs/hs.h>
 #include <re2/re2.h>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
+#include <span>
 
 #include "core/strings.h"
 
@@ -32,121 +32,6 @@
 namespace moisson::filters {
 namespace {
 
-// ---- folding -------------------------------------------------------------------
-
-// Folds UTF-8 `text` into lower-case ASCII-ish bytes; map[i] is the offset in
-// `text` of folded byte i (map has one extra entry: text.size()).
-void Fold(std::string_view text, std::string* out, std::vector<std::uint32_t>* map) {
-  // Folding never lengthens the text (every mapping is at most as long as
-  // its source), so both buffers are sized once and written through pointers.
-  out->resize(text.size());
-  map->resize(text.size() + 1);
-  char* o = out->data();
-  std::uint32_t* m = map->data();
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < text.size();) {
-#if defined(__SSE2__)
-    // Sixteen plain ASCII bytes (no tab, no carriage return, no two blanks
-    // in a row) fold by lowering A-Z alone, one offset each: the common case
-    // of prose, done sixteen at a time.
-    if (i + 16 <= text.size()) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
-      const unsigned high = static_cast<unsigned>(_mm_movemask_epi8(v));
-      const unsigned blank = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))));
-      const unsigned other = static_cast<unsigned>(_mm_movemask_epi8(
-          _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')))));
-      const bool after_blank = n > 0 && o[n - 1] == ' ';
-      if (high == 0 && other == 0 && (blank & (blank >> 1)) == 0 && !((blank & 1) && after_blank)) {
-        // 'A'..'Z' as signed bytes: v - 'A' < 26 after a bias of -128.
-        const __m128i biased = _mm_sub_epi8(v, _mm_set1_epi8(static_cast<char>('A' + 128)));
-        const __m128i upper = _mm_cmplt_epi8(biased, _mm_set1_epi8(static_cast<char>(-128 + 26)));
-        const __m128i lower = _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(32)));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + n), lower);
-        __m128i at = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(i)), _mm_setr_epi32(0, 1, 2, 3));
-        for (int k = 0; k < 4; ++k) {
-          _mm_storeu_si128(reinterpret_cast<__m128i*>(m + n + 4 * k), at);
-          at = _mm_add_epi32(at, _mm_set1_epi32(4));
-        }
-        n += 16;
-        i += 16;
-        continue;
-      }
-    }
-#endif
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    const auto put = [&](const char* s, std::size_t consumed) {
-      for (const char* p = s; *p; ++p) {
-        o[n] = (*p);
-        m[n++] = static_cast<std::uint32_t>(i);
-      }
-      i += consumed;
-    };
-    if (c == ' ' || c == '\t' || c == '\r') {
-      // Runs of blanks fold to one space, so lexicon phrases are literals.
-      if (n == 0 || o[n - 1] != ' ') put(" ", 1);
-      else ++i;
-      continue;
-    }
-    if (c < 0x80) {
-      const char l = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c);
-      o[n] = (l);
-      m[n++] = static_cast<std::uint32_t>(i);
-      ++i;
-      continue;
-    }
-    if (c == 0xC3 && i + 1 < text.size()) {
-      const unsigned char d = static_cast<unsigned char>(text[i + 1]) & 0xDF;  // upper and lower alike
-      const char* r = nullptr;
-      switch (d) {
-        case 0x80: case 0x81: case 0x82: case 0x83: case 0x84: case 0x85: r = "a"; break;
-        case 0x87: r = "c"; break;
-        case 0x88: case 0x89: case 0x8A: case 0x8B: r = "e"; break;
-        case 0x8C: case 0x8D: case 0x8E: case 0x8F: r = "i"; break;
-        case 0x91: r = "n"; break;
-        case 0x92: case 0x93: case 0x94: case 0x95: case 0x96: r = "o"; break;
-        case 0x99: case 0x9A: case 0x9B: case 0x9C: r = "u"; break;
-        case 0x9D: r = "y"; break;
-        default: break;
-      }
-      if (r) {
-        put(r, 2);
-        continue;
-      }
-    }
-    if (c == 0xC5 && i + 1 < text.size() && (text[i + 1] == '\x93' || text[i + 1] == '\x92')) {
-      put("oe", 2);  // œ Œ
-      continue;
-    }
-    if (c == 0xE2 && i + 2 < text.size() && text[i + 1] == '\x80' &&
-        (text[i + 2] == '\x99' || text[i + 2] == '\x98')) {
-      put("'", 3);  // ’ ‘
-      continue;
-    }
-    if (c == 0xE2 && i + 2 < text.size() && text[i + 1] == '\x80' && (text[i + 2] == '\x93' || text[i + 2] == '\x94')) {
-      put("-", 3);  // – —
-      continue;
-    }
-    if (c == 0xC2 && i + 1 < text.size() && text[i + 1] == '\xA0') {
-      if (n == 0 || o[n - 1] != ' ') put(" ", 2);  // no-break space
-      else i += 2;
-      continue;
-    }
-    // Anything else non-ASCII: kept as is, byte by byte.
-    o[n] = (static_cast<char>(c));
-    m[n++] = static_cast<std::uint32_t>(i);
-    ++i;
-  }
-  m[n] = static_cast<std::uint32_t>(text.size());
-  out->resize(n);
-  map->resize(n + 1);
-}
-
-std::string FoldString(std::string_view s) {
-  std::string out;
-  std::vector<std::uint32_t> map;
-  Fold(s, &out, &map);
-  return out;
-}
 
 bool IsWordChar(char c) {
   const unsigned char u = static_cast<unsigned char>(c);
@@ -276,19 +161,30 @@ std::string Literal(std::string_view s) {
 }
 
 // Minor triggers (ids after the lexicon terms) and their sentence-level rules.
+// A trigger only says which sentences to judge (Minor()). Whole words are
+// literals (kMinorWords, the fast path of the pass, word boundaries checked
+// on each hit); the rest are expressions.
 const char* const kMinorTriggers[] = {
     R"(\d{1,2}\s*(?:ans|an|yo|y/o|years?|yrs?)\b)",
     R"(\d{1,2}[- ]years?[- ]old)",
     R"(\b(?:i'm|i am|im|i'll be|i turned|i turn)\s+(?:only\s+|just\s+|almost\s+|nearly\s+|turning\s+)?\d{1,2}\b)",
-    R"(\b(?:grade|college|lycee|collegien|collegienne|lyceen|lyceenne|primaire|maternelle|cp|cm1|cm2|ce1|ce2|6e|5e|4e|3e|6eme|5eme|4eme|3eme|sixieme|cinquieme|quatrieme|troisieme|seconde|2nde|terminale|premiere|1ere|freshman|sophomore|junior high|middle school|high school|year\s+(?:[7-9]|1[01]))\b)",
+    R"(\b(?:year\s+(?:[7-9]|1[01])|under\s+18|moins\s+de\s+18)\b)",
     R"(\b(?:ne|nee|born)\s+(?:en|in)\s+(?:19|20)\d\d\b)",
-    R"(\b(?:mineur|mineure|minor|underage|under\s+18|moins\s+de\s+18)\b)",
     R"(\b(?:son|daughter|kid|child|boy|girl|brother|sister|nephew|niece|grandson|granddaughter|student)\s*(?:,|\(|is|aged)?\s*\d{1,2}\b)",
     R"(\b(?:turned|turns|turning|turn|will be)\s+\d{1,2}\b)",
     R"(\b\d{1,2}(?:st|nd|rd|th)\s+birthday\b)",
     R"(\b\d{1,2}\s+bougies\b)",
-    R"(\b(?:kindergarten|elementary school|primary school)\b)",
     R"(,\s*(?:aged\s+)?\d{1,2}\s*[,.;)])",
+};
+
+const char* const kMinorWords[] = {
+    "grade",     "college",   "lycee",      "collegien",   "collegienne",  "lyceen",      "lyceenne",
+    "primaire",  "maternelle", "cp",        "cm1",         "cm2",          "ce1",         "ce2",
+    "6e",        "5e",        "4e",         "3e",          "6eme",         "5eme",        "4eme",
+    "3eme",      "sixieme",   "cinquieme",  "quatrieme",   "troisieme",    "seconde",     "2nde",
+    "terminale", "premiere",  "1ere",       "freshman",    "sophomore",    "junior high", "middle school",
+    "high school", "mineur",  "mineure",    "minor",       "underage",     "kindergarten", "elementary school",
+    "primary school",
 };
 
 struct MinorRule {
@@ -299,16 +195,20 @@ struct MinorRule {
 }  // namespace
 
 struct PersonalDetector::Impl {
-  hs_database_t* db = nullptr;
+  // This detector's part of the rule pass: the terms (id = index), then the
+  // minor triggers from minor_base, then the minor words from words_base.
+  // `pass` holds this part alone, for Detect().
+  ScanPart part;
+  std::optional<RulePass> pass;
   std::vector<Term> terms;
   unsigned minor_base = 0;
+  unsigned words_base = 0;
   Rules rules;
   std::vector<MinorRule> minor_rules;
   std::unique_ptr<RE2> age_unit;  // words after "i'm 15" that make it no age
   std::unique_ptr<RE2> age_not;   // "15 ans d'experience", "15 years ago"
-  ~Impl() { hs_free_database(db); }
-
-  void Detect(std::string_view text, const DocumentContext& ctx, std::vector<Detection>* out) const;
+  void Detect(std::string_view text, const FoldedText& view, const std::vector<ScanHit>& hits,
+              const DocumentContext& ctx, std::vector<Detection>* out) const;
   // `caps[k]`: token k of the sentence starts with a capital in the original text.
   bool Disclosure(std::string_view folded_sentence, std::size_t term_at, std::size_t term_end, const Term& term,
                   std::string_view original_sentence, const std::vector<bool>& caps) const;
@@ -317,25 +217,6 @@ struct PersonalDetector::Impl {
                     Category category, std::size_t* start) const;
 };
 
-namespace {
-
-struct Scratch {
-  std::vector<std::pair<const hs_database_t*, hs_scratch_t*>> entries;
-  ~Scratch() {
-    for (auto& e : entries) hs_free_scratch(e.second);
-  }
-  hs_scratch_t* For(const hs_database_t* db) {
-    for (auto& e : entries) {
-      if (e.first == db) return e.second;
-    }
-    hs_scratch_t* s = nullptr;
-    if (hs_alloc_scratch(db, &s) != HS_SUCCESS) return nullptr;
-    entries.emplace_back(db, s);
-    return s;
-  }
-};
-
-}  // namespace
 
 Result<PersonalDetector> PersonalDetector::Load(const std::string& data_dir) {
   const std::string dir = data_dir.empty() ? std::string(MOISSON_FILTERS_DATA_DIR) : data_dir;
@@ -354,7 +235,7 @@ Result<PersonalDetector> PersonalDetector::Load(const std::string& data_dir) {
       t.prefix = true;
       w.remove_suffix(1);
     }
-    t.folded = FoldString(w);
+    t.folded = FoldLower(w);
     if (Tokens(t.folded).empty()) return Status::AtLine(lexicon, n, "an empty term");
     t.self_anchored = FirstPersonWord(Tokens(t.folded).front());
     impl->terms.push_back(std::move(t));
@@ -380,7 +261,7 @@ Result<PersonalDetector> PersonalDetector::Load(const std::string& data_dir) {
         p.categories |= 1u << static_cast<unsigned>(*c);
       }
     }
-    const std::string folded = FoldString(line);
+    const std::string folded = FoldLower(line);
     for (std::string_view t : Tokens(folded)) p.tokens.emplace_back(t);
     if (p.tokens.empty()) return Status::AtLine(rules, n, "an empty phrase");
     impl->rules.lists[sec[0]].push_back(std::move(p));
@@ -388,35 +269,29 @@ Result<PersonalDetector> PersonalDetector::Load(const std::string& data_dir) {
   });
   if (!st.ok()) return st;
 
-  // One database: every term (id = index), then the minor triggers.
-  std::vector<std::string> exprs;
-  std::vector<unsigned> flags, ids;
-  for (std::size_t i = 0; i < impl->terms.size(); ++i) {
-    const Term& t = impl->terms[i];
+  // This detector's part of the rule pass: every term (id = index), then
+  // the minor triggers, then the minor words. All are matched without case
+  // on the pass's case-kept view (the folded terms are lower case).
+  constexpr unsigned kCaseless = 1;  // HS_FLAG_CASELESS
+  for (const Term& t : impl->terms) {
     // Pure literals (FDR's fast path, no start-of-match tracking); word
     // boundaries and prefix endings are checked on each hit (Detect).
-    exprs.push_back(Literal(t.folded));
-    flags.push_back(0);
-    ids.push_back(static_cast<unsigned>(i));
+    impl->part.expressions.push_back(Literal(t.folded));
+    impl->part.flags.push_back(kCaseless);
   }
-  impl->minor_base = static_cast<unsigned>(impl->terms.size());
-  for (std::size_t i = 0; i < std::size(kMinorTriggers); ++i) {
-    exprs.push_back(kMinorTriggers[i]);
-    flags.push_back(0);  // every occurrence: each sentence is judged on its own
-    ids.push_back(impl->minor_base + static_cast<unsigned>(i));
+  impl->minor_base = static_cast<unsigned>(impl->part.expressions.size());
+  for (const char* trigger : kMinorTriggers) {
+    impl->part.expressions.emplace_back(trigger);
+    impl->part.flags.push_back(kCaseless);  // every occurrence: each sentence is judged on its own
   }
-  std::vector<const char*> cexprs;
-  for (const auto& e : exprs) cexprs.push_back(e.c_str());
-  hs_compile_error_t* err = nullptr;
-  if (hs_compile_multi(cexprs.data(), flags.data(), ids.data(), static_cast<unsigned>(cexprs.size()), HS_MODE_BLOCK,
-                       nullptr, &impl->db, &err) != HS_SUCCESS) {
-    std::string msg = std::string("lexicon does not compile: ") + (err ? err->message : "?");
-    if (err && err->expression >= 0 && static_cast<std::size_t>(err->expression) < impl->terms.size()) {
-      msg += " (a term of " + lexicon + ")";
-    }
-    hs_free_compile_error(err);
-    return Status::Internal(msg);
+  impl->words_base = static_cast<unsigned>(impl->part.expressions.size());
+  for (const char* word : kMinorWords) {
+    impl->part.expressions.push_back(Literal(word));
+    impl->part.flags.push_back(kCaseless);
   }
+  auto pass = RulePass::Create(nullptr, &impl->part);
+  if (!pass.ok()) return Status::Internal("lexicon does not compile (" + lexicon + "): " + pass.status().message());
+  impl->pass.emplace(std::move(pass).value());
 
   // Minor rules, on folded sentences.
   auto rule = [&](const char* re, MinorRule::Kind k) {
@@ -486,7 +361,17 @@ Result<PersonalDetector> PersonalDetector::Load(const std::string& data_dir) {
 }
 
 void PersonalDetector::Detect(std::string_view text, const DocumentContext& ctx, std::vector<Detection>* out) const {
-  impl_->Detect(text, ctx, out);
+  thread_local FoldedText view;
+  thread_local ScanHits hits;
+  impl_->pass->Run(text, &view, &hits);
+  impl_->Detect(text, view, hits.personal, ctx, out);
+}
+
+const ScanPart& PersonalDetector::scan_part() const { return impl_->part; }
+
+void PersonalDetector::DetectScanned(std::string_view text, const FoldedText& view, const std::vector<ScanHit>& hits,
+                                     const DocumentContext& ctx, std::vector<Detection>* out) const {
+  impl_->Detect(text, view, hits, ctx, out);
 }
 
 bool PersonalDetector::Impl::PhraseEndsAt(const std::string& list, const std::vector<std::string_view>& toks,
@@ -653,29 +538,14 @@ bool PersonalDetector::Impl::Minor(std::string_view s, const DocumentContext& ct
   return false;
 }
 
-void PersonalDetector::Impl::Detect(std::string_view text, const DocumentContext& ctx,
-                                    std::vector<Detection>* out) const {
-  if (text.empty() || text.size() > (1u << 31)) return;
-  thread_local std::string folded;
-  thread_local std::vector<std::uint32_t> map;
-  Fold(text, &folded, &map);
-  thread_local Scratch cache;
-  hs_scratch_t* scratch = cache.For(db);
-  if (scratch == nullptr) return;
-  struct Hit {
-    unsigned id;
-    std::uint32_t from, to;
-  };
-  std::vector<Hit> hits;
-  hs_scan(
-      db, folded.data(), static_cast<unsigned>(folded.size()), 0, scratch,
-      [](unsigned id, unsigned long long from, unsigned long long to, unsigned, void* p) -> int {
-        auto* v = static_cast<std::vector<Hit>*>(p);
-        if (v->size() < 100000) v->push_back({id, static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(to)});
-        return 0;
-      },
-      &hits);
-  if (hits.empty()) return;
+void PersonalDetector::Impl::Detect(std::string_view text, const FoldedText& view, const std::vector<ScanHit>& all_hits,
+                                    const DocumentContext& ctx, std::vector<Detection>* out) const {
+  if (all_hits.empty() || text.size() > (1u << 31)) return;
+  const std::string& folded = view.lower;
+  const std::vector<std::uint32_t>& map = view.map;
+  // A pathological text cannot make this read more than this many hits.
+  constexpr std::size_t kMaxHits = 100000;
+  const std::span<const ScanHit> hits(all_hits.data(), std::min(all_hits.size(), kMaxHits));
 
   // Sentences of the folded text around each hit.
   auto sentence_of = [&](std::size_t at, std::size_t* b, std::size_t* e) {
@@ -705,10 +575,19 @@ void PersonalDetector::Impl::Detect(std::string_view text, const DocumentContext
     if (!done.insert({b, static_cast<int>(c)}).second) return;
     out->push_back(Detection{c, map[b], map[e]});
   };
-  for (const Hit& h : hits) {
+  // Vectorscan's word characters, for the boundaries of the minor words.
+  auto word_byte = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; };
+  for (const ScanHit& h : hits) {
     std::size_t b = 0, e = 0;
+    if (h.id >= words_base) {
+      const std::size_t len = std::strlen(kMinorWords[h.id - words_base]);
+      if (h.last < len || (h.last > len && word_byte(folded[h.last - len - 1])) ||
+          (h.last < folded.size() && word_byte(folded[h.last]))) {
+        continue;
+      }
+    }
     if (h.id >= minor_base) {
-      sentence_of(h.to > 0 ? h.to - 1 : 0, &b, &e);
+      sentence_of(h.last > 0 ? h.last - 1 : 0, &b, &e);
       if (done.count({b, static_cast<int>(Category::kMinor)})) continue;
       if (Minor(std::string_view(folded).substr(b, e - b), ctx)) emit(Category::kMinor, b, e);
       continue;
@@ -717,9 +596,9 @@ void PersonalDetector::Impl::Detect(std::string_view text, const DocumentContext
     // Word boundaries: an elision may precede a term ("l'islam"); a hyphen
     // may not follow one ("bi-place", "gay-friendly"); "diabetique*" takes
     // any letters after the stem.
-    if (h.to < t.folded.size()) continue;
-    const std::size_t from = h.to - t.folded.size();
-    std::size_t to = h.to;
+    if (h.last < t.folded.size()) continue;
+    const std::size_t from = h.last - t.folded.size();
+    std::size_t to = h.last;
     auto letter = [](char c) {
       const unsigned char u = static_cast<unsigned char>(c);
       return (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u >= 0x80;

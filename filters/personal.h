@@ -18,6 +18,7 @@
 
 #include "core/status.h"
 #include "filters/category.h"
+#include "filters/rule_pass.h"
 
 namespace moisson::filters {
 
@@ -30,6 +31,13 @@ class PersonalDetector {
   // Appends every sensitive.* and minor finding in `text` to *out. The span
   // covers the disclosure (the clause or sentence that says it).
   void Detect(std::string_view text, const DocumentContext& ctx, std::vector<Detection>* out) const;
+
+  // The one-pass path (Detector): what this detector looks for in the rule
+  // pass, and its findings from that pass's hits over `view` (the folded
+  // `text`). Detect() is this with a rule pass of its own.
+  const ScanPart& scan_part() const;
+  void DetectScanned(std::string_view text, const FoldedText& view, const std::vector<ScanHit>& hits,
+                     const DocumentContext& ctx, std::vector<Detection>* out) const;
 
  private:
   struct Impl;
