@@ -28,6 +28,7 @@
 #include "filters/learned.h"
 #include "filters/patterns.h"
 #include "filters/personal.h"
+#include "filters/rule_pass.h"
 #include "io/record.h"
 #include "pipeline/processor.h"
 #include "pipeline/runner.h"
@@ -159,24 +160,42 @@ int main(int argc, char** argv) {
     auto personal = filters::PersonalDetector::Load();
     auto model = filters::LearnedDetector::Load();
     if (!patterns.ok() || !personal.ok() || !model.ok()) return 1;
+    // Best of three passes over the records (some figures are differences).
     auto per_doc = [&](auto&& fn) {
-      const auto t = Clock::now();
-      std::vector<filters::Detection> out;
-      for (const auto& r : records) {
-        out.clear();
-        fn(r.content, &out);
+      double best = 1e300;
+      for (int pass = 0; pass < 3; ++pass) {
+        const auto t = Clock::now();
+        std::vector<filters::Detection> out;
+        for (const auto& r : records) {
+          out.clear();
+          fn(r.content, &out);
+        }
+        best = std::min(best, Seconds(t));
       }
-      return Seconds(t) * 1e6 / static_cast<double>(records.size());
+      return best * 1e6 / static_cast<double>(records.size());
     };
     const filters::DocumentContext ctx;
-    const double p_us = per_doc([&](std::string_view t, auto* o) { patterns->Detect(t, ctx, o); });
-    const double s_us = per_doc([&](std::string_view t, auto* o) { personal->Detect(t, ctx, o); });
+    // The rule detectors share one pass (filters/rule_pass.h): the fold and
+    // the one scan, then each detector's work on its hits.
+    auto pass = filters::RulePass::Create(&patterns->scan_part(), &personal->scan_part());
+    if (!pass.ok()) return 1;
+    filters::FoldedText view;
+    filters::ScanHits hits;
+    const double r_us = per_doc([&](std::string_view t, auto*) { pass->Run(t, &view, &hits); });
+    const double p_us = per_doc([&](std::string_view t, auto* o) {
+      pass->Run(t, &view, &hits);
+      patterns->DetectScanned(t, view, hits.patterns, o);
+    }) - r_us;
+    const double s_us = per_doc([&](std::string_view t, auto* o) {
+      pass->Run(t, &view, &hits);
+      personal->DetectScanned(t, view, hits.personal, ctx, o);
+    }) - r_us;
     const double m_us = per_doc([&](std::string_view t, auto* o) { model->Detect(t, {}, o); });
     std::size_t langs = 0;
     const double l_us = per_doc([&](std::string_view t, auto*) { langs += filters::IdentifyLanguage(t).size(); });
-    std::printf("  per document (%.1f KB), 1 thread:   patterns %.1f us, sensitive/minor rules %.1f us, "
-                "learned stage %.1f us, language identification %.1f us\n",
-                text_bytes / 1e3 / static_cast<double>(records.size()), p_us, s_us, m_us, l_us);
+    std::printf("  per document (%.1f KB), 1 thread:   rule pass (fold + one scan) %.1f us, then patterns %.1f us "
+                "and sensitive/minor rules %.1f us; learned stage %.1f us, language identification %.1f us\n",
+                text_bytes / 1e3 / static_cast<double>(records.size()), r_us, p_us, s_us, m_us, l_us);
   }
   std::printf("  processor (chain), 1 thread:       %8.1f MB/s  (%zu of %zu documents modified)\n",
               text_bytes / 1e6 / chain_s, modified, records.size());
