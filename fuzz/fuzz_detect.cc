@@ -1,12 +1,18 @@
-// The pattern pass (PatternDetector::Detect) on arbitrary bytes: it never
-// crashes, and every span lies inside the text with start <= end. The first
+// The rule detectors on arbitrary bytes: the pattern pass
+// (PatternDetector::Detect) never crashes, and every span lies inside the
+// text with start <= end; the one rule pass both detectors share (Detector,
+// filters/rule_pass.h) finds exactly what the two find each alone. The first
 // byte picks the document context; the rest is the text.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
+#include "filters/detector.h"
 #include "filters/patterns.h"
+#include "filters/personal.h"
 
 using namespace moisson::filters;
 
@@ -15,6 +21,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto d = PatternDetector::Create();
     if (!d.ok()) __builtin_trap();
     return new PatternDetector(std::move(d).value());
+  }();
+  static const PersonalDetector* personal = [] {
+    auto d = PersonalDetector::Load();
+    if (!d.ok()) __builtin_trap();
+    return new PersonalDetector(std::move(d).value());
+  }();
+  static const Detector* chain = [] {
+    auto d = Detector::Create();
+    if (!d.ok()) __builtin_trap();
+    return new Detector(std::move(d).value());
   }();
   if (size == 0) return 0;
   const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
@@ -30,5 +46,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const Detection& d = out[i];
     if (d.start > d.end || d.end > text.size()) __builtin_trap();
   }
+  out.erase(out.begin());
+  personal->Detect(text, ctx, &out);
+  auto key = [](const Detection& d) { return std::tuple(d.start, d.end, d.category); };
+  std::sort(out.begin(), out.end(), [&](const Detection& a, const Detection& b) { return key(a) < key(b); });
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  if (chain->Detect(text, ctx) != out) __builtin_trap();
   return 0;
 }
