@@ -123,8 +123,10 @@ inline constexpr PatternDef kPatterns[] = {
     {kAddressEn,
      R"(\b\d{1,5}[A-Za-z]?\s(?:(?:[A-Z][A-Za-z'\-]*|\d{1,3}(?:st|nd|rd|th))\s){1,3}(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Lane|Ln\.?|Drive|Dr\.?|Boulevard|Blvd\.?|Court|Ct\.?|Terrace|Place|Pl\.?|Way|Close|Crescent|Gardens|Square|Sq\.?|Parkway|Pkwy|Highway|Hwy|Hill|Walk|Park|Path|Trail|Row|Mews|Grove|Rise|View|Green|Circle|Cir\.?|Loop|Vale|Parade|Heights|Cottages|Chase|Brae|Wynd)\b(?:\s(?:NW|NE|SW|SE|N|S|E|W)\b)?)",
      0, 160,
-     // Scanned as a number and the first letter or digit of a name after it.
-     R"(\b\d{1,5}[A-Za-z]?\s[A-Z0-9])", 160, true},
+     // Scanned as a number and the start of a name after it: a capital, or an
+     // ordinal ("5th"), as the name's first word must be; not any digit,
+     // which made every group of a phone or card number a candidate.
+     R"(\b\d{1,5}[A-Za-z]?\s(?:[A-Z]|\d{1,3}(?:st|nd|rd|th)))", 160, true},
 };
 
 }  // namespace moisson::filters::patterns

@@ -159,6 +159,16 @@ TEST_CASE("rule pass: shapes next to what folding changes are found as in the te
   for (const std::string& t : {iban, bic, coords, link}) CHECK(OnePass(t) == Alone(t));
 }
 
+TEST_CASE("rule pass: an English street named by an ordinal is still a candidate") {
+  // The address shape is scanned as a number and the start of a name: a
+  // capital or an ordinal, not any digit (phone and card groups).
+  const std::string text = "I live at 350 5th Avenue, New York, NY 10118";
+  const Found found = OnePass(text);
+  REQUIRE(found.size() == 1);
+  CHECK(std::get<0>(found[0]) == Category::kGeoAddress);
+  CHECK(std::get<1>(found[0]).rfind("350 5th Avenue", 0) == 0);
+}
+
 TEST_CASE("rule pass: one scan finds what each rule detector finds alone") {
   const std::vector<std::string> texts = {
       "JE SUIS DIAB\xC3\x89TIQUE depuis 2010, \xC3\xA9" "crivez-moi \xC3\xA0 claire.morel@example.fr",
