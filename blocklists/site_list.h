@@ -81,6 +81,7 @@ class SiteMatcher {
   // ahead so that their cache misses overlap; allocates nothing per host.
   void MatchHosts(const std::vector<std::string_view>& hosts, std::vector<std::uint16_t>* out) const;
   const std::string& category_name(std::uint16_t index) const { return categories_[index]; }
+  std::uint16_t category_count() const { return static_cast<std::uint16_t>(categories_.size()); }
 
   std::size_t domain_count() const { return domain_count_; }
   // Bytes of the domain table (what a domain costs at rest).

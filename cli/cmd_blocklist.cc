@@ -10,6 +10,7 @@
 #include "blocklists/defaults.h"
 #include "blocklists/site_list.h"
 #include "cli/commands.h"
+#include "pipeline/chain.h"
 
 namespace moisson::cli {
 namespace {
@@ -72,10 +73,17 @@ std::optional<blocklists::SiteMatcher> Load(const Sources& s, std::vector<ListLo
     if (!m.ok()) return fail(m.status().message());
     return std::move(m.value());
   }
-  // With no list named, the configured default categories are the lists.
+  // With no list named, the configured default categories are the lists:
+  // the configured snapshot, when there is one, as filter, scan and crawl
+  // read it.
   if (s.defaults || !lists) {
     Config config;
     if (!LoadConfigOrReport(*s.global, &config)) return std::nullopt;
+    if (!lists && !config.blocklists.snapshot.empty()) {
+      auto m = pipeline::LoadSiteListSnapshot(config.blocklists.snapshot, config.blocklists.categories);
+      if (!m.ok()) return fail(m.status().message());
+      return std::move(m.value());
+    }
     if (Status st = blocklists::AddConfiguredCategories(config.blocklists, s.strict, &b, reports); !st.ok()) {
       return fail(st.message());
     }

@@ -26,7 +26,7 @@ struct CrawlCliOptions {
   std::vector<std::string> urls;
   std::string seeds_file;
   std::string resume_dir;
-  std::string key, registry, ledger, stats_json;
+  std::string key, registry, ledger, stats_json, snapshot;
   double max_body_mib = 10;
   double shard_mib = 256;
   bool quiet = false, progress = false, no_progress = false;
@@ -122,6 +122,7 @@ int Run(CrawlCliOptions& o) {
   pipeline::ChainRequest req = pipeline::ChainRequestFor(config, o.key, o.registry);
   req.require_key = true;
   req.site_lists = true;  // never off for a crawl: R4
+  if (!o.snapshot.empty()) req.snapshot_path = o.snapshot;
   req.page_signals = true;
   req.sources_judged = true;  // the crawler asks the same stages of every URL before fetching it
   auto chain = pipeline::Chain::Load(config, req);
@@ -212,6 +213,9 @@ void AddCrawlCommand(CLI::App* app, const GlobalOptions* global, Runner* run) {
       ->check(CLI::Range(0.05, 3600.0));
   s->add_option("--key", o->key, "project key file (default: [project] key)");
   s->add_option("--registry", o->registry, "person opt-out registry (default: [project] optout_registry)");
+  s->add_option("--snapshot", o->snapshot,
+                "site lists compiled by 'blocklist compile', holding exactly the [blocklists] categories "
+                "(default: [blocklists] snapshot, else the lists are built at start-up)");
   s->add_option("--ledger", o->ledger, "provenance ledger (default: [project] ledger)");
   s->add_option("--stats-json", o->stats_json, "write the final counters here (JSON)");
   s->add_option("--ca-file", c.ca_file, "trust these CA certificates (PEM) instead of the system's (tests, private PKI)")

@@ -46,6 +46,7 @@ struct FilterOptions {
   std::string rejects;
   std::string key;
   std::string registry;
+  std::string snapshot;
   std::string ledger;
   int threads = 0;
   std::string max_skipped;
@@ -222,6 +223,13 @@ int Run(const FilterOptions& o) {
 
   pipeline::ChainRequest req = pipeline::ChainRequestFor(config, o.key, o.registry);
   req.require_key = !o.scan;
+  if (!o.snapshot.empty()) {
+    if (!req.site_lists) {
+      return Fail(cmd, "--snapshot: [filters] site_lists is false in the config, so no site list would be applied",
+                  kExitUsage);
+    }
+    req.snapshot_path = o.snapshot;
+  }
   auto chain = pipeline::Chain::Load(config, req);
   if (!chain.ok()) return Fail(cmd, chain.status().message(), kExitUsage);
   for (const std::string& w : (*chain)->warnings()) std::cerr << "moisson: warning: " << w << "\n";
@@ -380,6 +388,9 @@ void AddCommon(CLI::App* c, FilterOptions* o) {
       ->option_text("N (1-256)");
   c->add_option("--key", o->key, "project key file (default: [project] key)");
   c->add_option("--registry", o->registry, "person opt-out registry (default: [project] optout_registry)");
+  c->add_option("--snapshot", o->snapshot,
+                "site lists compiled by 'blocklist compile', holding exactly the [blocklists] categories "
+                "(default: [blocklists] snapshot, else the lists are built at start-up)");
   c->add_flag("--dedup", o->dedup, "drop exact duplicates (same extracted text)");
   c->add_flag("--no-dedup", o->no_dedup, "keep duplicates even if [filters] dedup = true");
   c->add_flag("-q,--quiet", o->quiet, "no progress bar and no summary");

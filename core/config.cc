@@ -103,6 +103,7 @@ const std::map<std::string, Field>& Schema() {
       {"blocklists.categories",
        StringArrayField("blocklists.categories", [](Config* c, std::vector<std::string> v) { c->blocklists.categories = std::move(v); })},
       {"blocklists.data_dir", StringField([](Config* c, std::string v) { c->blocklists.data_dir = std::move(v); })},
+      {"blocklists.snapshot", StringField([](Config* c, std::string v) { c->blocklists.snapshot = std::move(v); })},
       {"optout.phone_region", {"a string", [](const toml::node& n, const std::string& where, Config* c) {
                                  const std::string v(*n.value<std::string>());
                                  if (v.size() != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z') {
@@ -259,7 +260,7 @@ Result<Config> LoadConfig(const std::string& path) {
   // project folder works from any current directory.
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
   for (std::string* p : {&c->project.key, &c->project.optout_registry, &c->project.ledger, &c->filters.data_dir,
-                         &c->filters.model_dir, &c->blocklists.data_dir}) {
+                         &c->filters.model_dir, &c->blocklists.data_dir, &c->blocklists.snapshot}) {
     // A PostgreSQL ledger (audit::Ledger::IsPostgresName; core cannot see
     // audit/) is a connection URI, not a file.
     if (p->starts_with("postgresql://") || p->starts_with("postgres://")) continue;

@@ -68,6 +68,10 @@ struct BlocklistConfig {
       "dating", "lingerie", "drogue", "sect", "associations_religieuses", "agressif"};
   // Folder of the shipped lists; "" means the one built into this binary.
   std::string data_dir;
+  // A snapshot compiled by `moisson blocklist compile` (the full UT1 lists,
+  // millions of domains, mapped in place) used instead of building the
+  // lists at start-up; it must hold exactly `categories`. "" = none.
+  std::string snapshot;
 };
 
 // The person opt-out registry.

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <set>
 #include <utility>
 
 #include "blocklists/defaults.h"
@@ -18,8 +19,39 @@ ChainRequest ChainRequestFor(const Config& config, std::string_view key_path, st
   req.key_path = !key_path.empty() ? std::string(key_path) : config.project.key;
   req.registry_path = !registry_path.empty() ? std::string(registry_path) : config.project.optout_registry;
   req.site_lists = config.filters.site_lists;
+  req.snapshot_path = config.blocklists.snapshot;
   req.page_signals = config.filters.page_signals;
   return req;
+}
+
+Result<blocklists::SiteMatcher> LoadSiteListSnapshot(const std::string& path,
+                                                     const std::vector<std::string>& categories) {
+  auto m = blocklists::LoadSnapshot(path);
+  if (!m.ok()) return m.status();
+  // The snapshot replaces the lists, so it must exclude exactly what the
+  // config says is excluded: a category missing from it would be let
+  // through, one it adds would drop what the config keeps.
+  std::set<std::string> held;
+  for (std::uint16_t i = 0; i < m->category_count(); ++i) held.insert(m->category_name(i));
+  const std::set<std::string> wanted(categories.begin(), categories.end());
+  std::string missing, extra;
+  for (const auto& c : wanted) {
+    if (!held.count(c)) missing += (missing.empty() ? "" : ", ") + c;
+  }
+  for (const auto& c : held) {
+    if (!wanted.count(c)) extra += (extra.empty() ? "" : ", ") + c;
+  }
+  if (!missing.empty()) {
+    return Status::InvalidArgument(path + ": the snapshot holds no list for " + missing +
+                                   " of [blocklists] categories; compile it with them (moisson blocklist compile "
+                                   "--defaults ...) or remove them from the categories");
+  }
+  if (!extra.empty()) {
+    return Status::InvalidArgument(path + ": the snapshot also holds " + extra +
+                                   ", which [blocklists] categories does not name; compile it with --categories "
+                                   "or add them to the categories");
+  }
+  return std::move(m).value();
 }
 
 Result<std::unique_ptr<Chain>> Chain::Load(const Config& config, const ChainRequest& request) {
@@ -53,7 +85,11 @@ Result<std::unique_ptr<Chain>> Chain::Load(const Config& config, const ChainRequ
     }
     chain->registry_.emplace(std::move(reg).value());
   }
-  if (request.site_lists && !config.blocklists.categories.empty()) {
+  if (request.site_lists && !request.snapshot_path.empty()) {
+    auto m = LoadSiteListSnapshot(request.snapshot_path, config.blocklists.categories);
+    if (!m.ok()) return m.status();
+    chain->site_lists_.emplace(std::move(m).value());
+  } else if (request.site_lists && !config.blocklists.categories.empty()) {
     blocklists::SiteListBuilder b;
     std::vector<blocklists::ListLoadReport> reports;
     if (Status st = blocklists::AddConfiguredCategories(config.blocklists, false, &b, &reports); !st.ok()) return st;

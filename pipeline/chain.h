@@ -36,6 +36,7 @@ struct ChainRequest {
   std::string registry_path;  // "" = none
   bool require_key = false;   // fail without a key (what pseudonymises and indexes identifiers)
   bool site_lists = true;     // load the [blocklists] categories
+  std::string snapshot_path;  // ... from this compiled snapshot ("" = build them from the lists)
   bool page_signals = true;   // judge the pages' own signals (headers, meta)
   bool sources_judged = false; // ProcessorSettings::sources_judged (the crawler)
 };
@@ -81,6 +82,11 @@ class Chain {
 
 // The input field names of [input] (text, id, url, date, lang, html), for the
 // dump readers.
+// A compiled site-list snapshot (`moisson blocklist compile`) for a chain
+// whose [blocklists] categories are `categories`: an error names the file
+// when it does not load, or when it does not hold exactly those categories.
+Result<blocklists::SiteMatcher> LoadSiteListSnapshot(const std::string& path, const std::vector<std::string>& categories);
+
 io::ReaderOptions ReaderOptionsFrom(const Config& config);
 
 }  // namespace moisson::pipeline

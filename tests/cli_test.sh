@@ -340,6 +340,46 @@ run "$moisson" scan --no-progress "$tmp/cut.jsonl.gz"
 check "a truncated gzip is reported with the file" 1 "$(grep -c "$tmp/cut.jsonl.gz" <<<"$err" | awk '{print ($1 >= 1)}')"
 check "a truncated gzip fails the run" 1 "$code"
 
+# --- site lists from a compiled snapshot (--snapshot, [blocklists] snapshot) ---
+printf '{"id":"s1","url":"https://www.meetic.fr/profil/1","text":"Bonjour, je cherche des sorties le samedi."}\n{"id":"s2","url":"https://example.org/a","text":"Le march\u00e9 ouvre samedi."}\n' > "$tmp/sites.jsonl"
+printf '[blocklists]\ncategories = ["dating"]\n' > "$tmp/dating.toml"
+run "$moisson" blocklist compile --ut1 "$tmp/ut1" --categories dating --out "$tmp/dating.snap"
+check "compile a dating snapshot" 0 "$code"
+decisions() { grep -o '"decision":"[a-z]*"' <<<"$1" | cut -d'"' -f4 | tr '\n' ' '; }
+run "$moisson" --config "$tmp/dating.toml" scan --no-progress "$tmp/sites.jsonl"
+check "scan with the lists built at start-up" "0 drop keep " "$code $(decisions "$out")"
+run "$moisson" --config "$tmp/dating.toml" scan --no-progress --snapshot "$tmp/dating.snap" "$tmp/sites.jsonl"
+check "scan --snapshot drops the listed site alike" "0 drop keep 1" "$code $(decisions "$out")$(grep -c 'blocklist.dating' <<<"$out")"
+run "$moisson" --config "$tmp/dating.toml" filter --no-progress --key "$tmp/f.key" --ledger "$tmp/snap.db" --snapshot "$tmp/dating.snap" "$tmp/sites.jsonl" -o "$tmp/snap.jsonl"
+check "filter --snapshot keeps only the clean site" "0 s2" "$code $(grep -o '"id":"s[0-9]"' "$tmp/snap.jsonl" | cut -d'"' -f4)"
+run "$moisson" scan --no-progress --snapshot "$tmp/dating.snap" "$tmp/sites.jsonl"
+check "a snapshot without a configured category is refused, naming the categories" \
+  "2 moisson scan: $tmp/dating.snap: the snapshot holds no list for adult, agressif, associations_religieuses, child, drogue, educational_games, health_forums, lingerie, minors_social_networks, mixed_adult, sect of [blocklists] categories; compile it with them (moisson blocklist compile --defaults ...) or remove them from the categories" \
+  "$code $err"
+printf '[blocklists]\ncategories = []\n' > "$tmp/nocats.toml"
+run "$moisson" --config "$tmp/nocats.toml" scan --no-progress --snapshot "$tmp/dating.snap" "$tmp/sites.jsonl"
+check "a snapshot with a category the config does not name is refused" \
+  "2 moisson scan: $tmp/dating.snap: the snapshot also holds dating, which [blocklists] categories does not name; compile it with --categories or add them to the categories" \
+  "$code $err"
+mkdir -p "$tmp/proj"
+cp "$tmp/dating.snap" "$tmp/proj/lists.snap"
+printf '[blocklists]\ncategories = ["dating"]\nsnapshot = "lists.snap"\n' > "$tmp/proj/moisson.toml"
+moisson_abs=$(cd "$(dirname "$moisson")" && pwd)/$(basename "$moisson")
+run bash -c "cd / && '$moisson_abs' --config '$tmp/proj/moisson.toml' scan --no-progress '$tmp/sites.jsonl'"
+check "[blocklists] snapshot, relative to the config file" "0 drop keep " "$code $(decisions "$out")"
+run "$moisson" --config "$tmp/proj/moisson.toml" blocklist check https://www.meetic.fr/
+check "blocklist check reads the configured snapshot" "1 dating" "$code $(cut -f3 <<<"$out")"
+printf 'garbage' > "$tmp/proj/lists.snap"
+run "$moisson" --config "$tmp/proj/moisson.toml" scan --no-progress "$tmp/sites.jsonl"
+check "a damaged configured snapshot fails the run, naming it" \
+  "2 moisson scan: $tmp/proj/lists.snap: corrupt snapshot: shorter than its header" "$code $err"
+printf '[filters]\nsite_lists = false\n' > "$tmp/nolists.toml"
+run "$moisson" --config "$tmp/nolists.toml" scan --no-progress --snapshot "$tmp/dating.snap" "$tmp/sites.jsonl"
+check "--snapshot with site lists off is a usage error" \
+  "2 moisson scan: --snapshot: [filters] site_lists is false in the config, so no site list would be applied" "$code $err"
+run "$moisson" crawl https://www.example.org/ -o "$tmp/crawl0" --key "$tmp/f.key" --ledger "$tmp/cl0.db" --snapshot "$tmp/dating.snap" --no-progress
+check "crawl --snapshot is checked before anything is fetched or written" "2 0" "$code $(ls -d "$tmp"/crawl0 2>/dev/null | wc -l)"
+
 # --- crawl: usage errors name the file and line; nothing is fetched ------------
 printf 'https://www.example.org/\n# a comment\n\nftp://www.example.org/x\n' > "$tmp/seeds.txt"
 run "$moisson" crawl --seeds "$tmp/seeds.txt" -o "$tmp/crawl1" --key "$tmp/f.key" --ledger "$tmp/cl.db" --no-progress
