@@ -116,8 +116,13 @@ class PathPattern {
   int length() const { return length_; }
 
  private:
-  std::vector<std::string> pieces_;  // literal runs between '*'; at least one
-  bool anchored_ = false;            // ended with '$'
+  // The pattern in one string (one allocation at most, none for a short
+  // one): its literal runs with a NUL for each wildcard '*' (a NUL cannot be
+  // in a pattern: google ends a line at one, rfc mode %-encodes it), so a
+  // literal '*' (rfc "%2A") stays a '*'. Without the final '$'.
+  std::string text_;
+  bool wildcard_ = false;  // text_ holds a NUL
+  bool anchored_ = false;  // ended with '$'
   int length_ = 0;
 };
 

@@ -418,6 +418,20 @@ TEST_CASE("PathPattern: pieces are placed leftmost and anchors respected", "[rob
   CHECK(PathPattern::Google("/$").Matches("/"));
   CHECK(PathPattern::Google("/**$").Matches("/x"));
   CHECK(PathPattern::Google("/a*").length() == 3);
+  // Consecutive and trailing wildcards, an empty middle run, the last run
+  // found after the middle ones.
+  CHECK(PathPattern::Google("/a**b").Matches("/aXXb"));
+  CHECK(PathPattern::Google("**a*").Matches("/zaz"));
+  CHECK_FALSE(PathPattern::Google("**a*").Matches("/zzz"));
+  CHECK(PathPattern::Google("/a*b*").Matches("/ab"));
+  CHECK_FALSE(PathPattern::Google("/x*y*x").Matches("/xyz"));
+  CHECK(PathPattern::Google("/x*y*x").Matches("/xyzx"));
+  // rfc mode: a literal '*' (%2A) is not a wildcard, even beside one.
+  CHECK(PathPattern::Rfc("/a%2Ab*c").Matches("/a*bXc"));
+  CHECK_FALSE(PathPattern::Rfc("/a%2Ab*c").Matches("/aXbXc"));
+  CHECK(PathPattern::Rfc("/a%2A*$").Matches("/a*zz"));
+  CHECK_FALSE(PathPattern::Rfc("/a%2A$").Matches("/aX"));
+  CHECK(PathPattern::Rfc("/a%2A$").length() == 4);
 }
 
 TEST_CASE("AI crawler names that are not RFC tokens match their own groups when asked", "[robots]") {
