@@ -258,7 +258,7 @@ void DecisionBuilder::Robots(const SitePolicy& site) {
       d_.robots.line = m.line;
       if (m.rule) d_.robots.rule = Clip(RuleText(*m.rule), 300);
       d_.robots.hints = CrawlHintsFor(site.robots, token_);
-      for (const RobotsRecord& s : site.robots.sitemaps()) d_.robots.sitemaps.push_back(s.value);
+      for (const RobotsRecord& s : site.robots.sitemaps()) d_.robots.sitemaps.emplace_back(s.value);
       Add("robots", site.robots_source, m.line, d_.robots.rule, m.allowed ? "robots.allow" : "robots.disallow", true);
       break;
     }

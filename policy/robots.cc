@@ -1,6 +1,7 @@
 #include "policy/robots.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/url.h"
 #include "core/strings.h"
@@ -194,6 +195,24 @@ std::string GoogleEscapePattern(std::string_view src) {
   return out;
 }
 
+namespace {
+
+// Writes `p` (a google-mode pattern without its final '$') to `dest` with a
+// NUL for each '*'; true when there was one.
+bool CopyWithWildcards(std::string_view p, char* dest) {
+  if (p.empty()) return false;
+  std::memcpy(dest, p.data(), p.size());
+  bool wildcard = false;
+  for (char* star = static_cast<char*>(std::memchr(dest, '*', p.size())); star != nullptr;
+       star = static_cast<char*>(std::memchr(star + 1, '*', p.size() - static_cast<std::size_t>(star + 1 - dest)))) {
+    *star = '\0';
+    wildcard = true;
+  }
+  return wildcard;
+}
+
+}  // namespace
+
 PathPattern PathPattern::Google(std::string_view p) {
   PathPattern out;
   out.length_ = static_cast<int>(p.size());
@@ -201,11 +220,10 @@ PathPattern PathPattern::Google(std::string_view p) {
     out.anchored_ = true;
     p.remove_suffix(1);
   }
-  out.text_.assign(p);
-  for (std::size_t star = out.text_.find('*'); star != std::string::npos; star = out.text_.find('*', star + 1)) {
-    out.text_[star] = '\0';
-    out.wildcard_ = true;
-  }
+  std::shared_ptr<char[]> text(new char[p.size() + 1]);
+  out.wildcard_ = CopyWithWildcards(p, text.get());
+  out.text_ = std::string_view(text.get(), p.size());
+  out.owned_ = std::move(text);
   return out;
 }
 
@@ -215,7 +233,7 @@ PathPattern PathPattern::Rfc(std::string_view p) {
     out.anchored_ = true;
     p.remove_suffix(1);
   }
-  std::string& text = out.text_;
+  std::string text;
   text.reserve(p.size());
   int length = out.anchored_ ? 1 : 0;
   for (std::size_t i = 0; i < p.size(); ++i) {
@@ -255,6 +273,10 @@ PathPattern PathPattern::Rfc(std::string_view p) {
     }
   }
   out.length_ = length;
+  std::shared_ptr<char[]> owned(new char[text.size() + 1]);
+  if (!text.empty()) std::memcpy(owned.get(), text.data(), text.size());
+  out.text_ = std::string_view(owned.get(), text.size());
+  out.owned_ = std::move(owned);
   return out;
 }
 
@@ -287,13 +309,17 @@ bool PathPattern::Matches(std::string_view path) const {
 }
 
 std::string RuleText(const RobotsRule& rule) {
-  return std::string(rule.allow ? "Allow: " : "Disallow: ") + rule.value;
+  std::string out(rule.allow ? "Allow: " : "Disallow: ");
+  out.append(rule.value);
+  return out;
 }
 
 // Builds a RobotsTxt from the parser's callbacks.
 class RobotsTxtBuilder : public RobotsParseHandler {
  public:
-  explicit RobotsTxtBuilder(RobotsTxt* out) : out_(out) {}
+  // `body_size` sizes the first block of the file's storage: the strings
+  // kept are pieces of the body, so one block of about its size holds them.
+  RobotsTxtBuilder(RobotsTxt* out, std::size_t body_size) : out_(out), first_block_(body_size + 64) {}
 
   void HandleUserAgent(int line, std::string_view value) override {
     if (current_ == nullptr || seen_rule_) {
@@ -304,7 +330,7 @@ class RobotsTxtBuilder : public RobotsParseHandler {
     const std::size_t index = out_->groups_.size() - 1;
     RobotsAgentLine& agent = current_->agents.emplace_back();
     agent.line = line;
-    agent.value.assign(value);
+    agent.value = Keep(value);
     if (out_->mode_ == RobotsMode::kGoogle) {
       // "* anything" is the global agent in Google's reading.
       agent.global = !value.empty() && value[0] == '*' && (value.size() == 1 || IsAsciiSpace(value[1]));
@@ -332,11 +358,13 @@ class RobotsTxtBuilder : public RobotsParseHandler {
   void HandleDisallow(int line, std::string_view value) override { AddRule(false, line, value); }
 
   void HandleSitemap(int line, std::string_view value) override {
-    out_->sitemaps_.push_back({line, "sitemap", std::string(value)});
+    out_->sitemaps_.push_back({line, "sitemap", Keep(value)});
   }
 
   void HandleUnknownAction(int line, std::string_view key, std::string_view value) override {
-    RobotsRecord r{line, AsciiLower(key), std::string(value)};
+    char* k = Reserve(key.size());
+    for (std::size_t i = 0; i < key.size(); ++i) k[i] = AsciiLowerChar(key[i]);
+    RobotsRecord r{line, std::string_view(k, key.size()), Keep(value)};
     if (current_ == nullptr) {
       out_->orphan_records_.push_back(std::move(r));
     } else {
@@ -347,17 +375,57 @@ class RobotsTxtBuilder : public RobotsParseHandler {
   void ReportSizeLimit(std::size_t parsed, std::size_t ignored) override { out_->ignored_bytes_ = ignored; }
 
  private:
+  // Space for n bytes in the file's storage: the current block, else a new
+  // one (the first about the body's size, later ones at least 4 KiB).
+  char* Reserve(std::size_t n) {
+    if (n > block_left_) {
+      const std::size_t size = std::max(n, out_->storage_.empty() ? first_block_ : std::size_t{4096});
+      out_->storage_.emplace_back(new char[size]);
+      block_ = out_->storage_.back().get();
+      block_left_ = size;
+    }
+    char* at = block_;
+    block_ += n;
+    block_left_ -= n;
+    return at;
+  }
+  std::string_view Keep(std::string_view s) {
+    if (s.empty()) return {};
+    char* at = Reserve(s.size());
+    std::memcpy(at, s.data(), s.size());
+    return {at, s.size()};
+  }
+  // A google-mode pattern kept in the file's storage; `escaped` is already
+  // there when it is the rule's own value with nothing to change.
+  PathPattern KeepGooglePattern(std::string_view escaped, bool escaped_is_kept) {
+    PathPattern out;
+    out.length_ = static_cast<int>(escaped.size());
+    std::string_view p = escaped;
+    if (!p.empty() && p.back() == '$') {
+      out.anchored_ = true;
+      p.remove_suffix(1);
+    }
+    if (p.empty() || (escaped_is_kept && std::memchr(p.data(), '*', p.size()) == nullptr)) {
+      out.text_ = p;  // the value's own bytes
+      return out;
+    }
+    char* at = Reserve(p.size());
+    out.wildcard_ = CopyWithWildcards(p, at);
+    out.text_ = std::string_view(at, p.size());
+    return out;
+  }
+
   // Indexes group `index` under `name` lower-cased (a name seen before is
   // looked up without building a key).
-  void AddIndex(std::unordered_map<std::string, std::vector<std::size_t>>* map, std::string_view name,
+  void AddIndex(std::unordered_map<std::string_view, std::vector<std::size_t>>* map, std::string_view name,
                 std::size_t index) {
     lowered_.resize(name.size());
     for (std::size_t i = 0; i < name.size(); ++i) {
       const char c = name[i];
       lowered_[i] = AsciiLowerChar(c);
     }
-    auto it = map->find(lowered_);
-    if (it == map->end()) it = map->emplace(lowered_, std::vector<std::size_t>()).first;
+    auto it = map->find(std::string_view(lowered_));
+    if (it == map->end()) it = map->emplace(Keep(lowered_), std::vector<std::size_t>()).first;
     std::vector<std::size_t>& v = it->second;
     if (v.empty() || v.back() != index) v.push_back(index);
   }
@@ -368,7 +436,7 @@ class RobotsTxtBuilder : public RobotsParseHandler {
     RobotsRule& rule = current_->rules.emplace_back();
     rule.allow = allow;
     rule.line = line;
-    rule.value = std::string(value);
+    rule.value = Keep(value);
     if (out_->mode_ == RobotsMode::kGoogle) {
       // Most values have nothing to escape (no '%', no octet >= 0x80).
       unsigned char high = 0;
@@ -380,13 +448,13 @@ class RobotsTxtBuilder : public RobotsParseHandler {
       const bool plain = high < 0x80 && !percent;
       std::string escaped_copy;
       if (!plain) escaped_copy = GoogleEscapePattern(value);
-      const std::string_view escaped = plain ? value : std::string_view(escaped_copy);
-      rule.pattern = PathPattern::Google(escaped);
+      const std::string_view escaped = plain ? rule.value : std::string_view(escaped_copy);
+      rule.pattern = KeepGooglePattern(escaped, plain);
       if (allow) {
         // google: "Allow: /d/index.htm..." that does not match retries as "/d/$".
         const std::size_t slash = escaped.find_last_of('/');
         if (slash != std::string_view::npos && escaped.substr(slash).starts_with("/index.htm")) {
-          rule.index_alternative = PathPattern::Google(std::string(escaped.substr(0, slash + 1)) + "$");
+          rule.index_alternative = KeepGooglePattern(std::string(escaped.substr(0, slash + 1)) + "$", false);
         }
       }
     } else {
@@ -400,12 +468,15 @@ class RobotsTxtBuilder : public RobotsParseHandler {
   RobotsGroup* current_ = nullptr;
   bool seen_rule_ = false;
   std::string lowered_;  // AddIndex's key, reused
+  std::size_t first_block_;
+  char* block_ = nullptr;
+  std::size_t block_left_ = 0;
 };
 
 RobotsTxt RobotsTxt::Parse(std::string_view body, RobotsMode mode) {
   RobotsTxt txt;
   txt.mode_ = mode;
-  RobotsTxtBuilder builder(&txt);
+  RobotsTxtBuilder builder(&txt, std::min(body.size(), kMaxRobotsBytes));
   ParseRobotsTxt(body, mode, &builder);
   return txt;
 }

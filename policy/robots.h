@@ -31,6 +31,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -116,11 +117,14 @@ class PathPattern {
   int length() const { return length_; }
 
  private:
-  // The pattern in one string (one allocation at most, none for a short
-  // one): its literal runs with a NUL for each wildcard '*' (a NUL cannot be
-  // in a pattern: google ends a line at one, rfc mode %-encodes it), so a
-  // literal '*' (rfc "%2A") stays a '*'. Without the final '$'.
-  std::string text_;
+  friend class RobotsTxtBuilder;
+  // The pattern as one run of bytes: its literal runs with a NUL for each
+  // wildcard '*' (a NUL cannot be in a pattern: google ends a line at one,
+  // rfc mode %-encodes it), so a literal '*' (rfc "%2A") stays a '*';
+  // without the final '$'. It lives in `owned_` (a pattern made alone), or
+  // in the storage of the RobotsTxt that holds it.
+  std::string_view text_;
+  std::shared_ptr<const char[]> owned_;
   bool wildcard_ = false;  // text_ holds a NUL
   bool anchored_ = false;  // ended with '$'
   int length_ = 0;
@@ -133,22 +137,24 @@ std::string GoogleEscapePattern(std::string_view value);
 struct RobotsRule {
   bool allow = false;
   int line = 0;
-  std::string value;  // as written, trimmed
+  std::string_view value;  // as written, trimmed (in the RobotsTxt's storage)
   PathPattern pattern;
   // google mode only: "Allow: /d/index.htm[l...]" also allows "/d/$".
   std::optional<PathPattern> index_alternative;
 };
 
 // A key moisson reads besides Allow/Disallow (crawl-delay, content-signal, ...).
+// Its strings live in the RobotsTxt that holds it (as those of the rules
+// and agent lines do): one allocation for a file's strings, not one each.
 struct RobotsRecord {
   int line = 0;
-  std::string key;    // lower-cased
-  std::string value;  // as written, trimmed
+  std::string_view key;    // lower-cased
+  std::string_view value;  // as written, trimmed
 };
 
 struct RobotsAgentLine {
   int line = 0;
-  std::string value;  // as written, trimmed
+  std::string_view value;  // as written, trimmed
   bool global = false;
 };
 
@@ -184,6 +190,12 @@ class RobotsTxt {
  public:
   RobotsTxt() = default;  // an empty file: everything allowed
   static RobotsTxt Parse(std::string_view body, RobotsMode mode);
+  // Movable, not copyable: its rules, records and agent lines view strings
+  // in its own storage, which a move keeps in place.
+  RobotsTxt(RobotsTxt&&) noexcept = default;
+  RobotsTxt& operator=(RobotsTxt&&) noexcept = default;
+  RobotsTxt(const RobotsTxt&) = delete;
+  RobotsTxt& operator=(const RobotsTxt&) = delete;
 
   // Verdict for `agent` on `path` (path, params and query, from
   // core/url.h PathParamsQuery). In rfc mode the path is normalised here.
@@ -218,11 +230,13 @@ class RobotsTxt {
   std::vector<std::size_t> global_groups_;
   // Lower-cased name -> indexes of the groups naming it. `by_token_` holds the
   // mode's standard key, `by_value_` the other mode's (for kLenient).
-  std::unordered_map<std::string, std::vector<std::size_t>> by_token_;
-  std::unordered_map<std::string, std::vector<std::size_t>> by_value_;
+  std::unordered_map<std::string_view, std::vector<std::size_t>> by_token_;
+  std::unordered_map<std::string_view, std::vector<std::size_t>> by_value_;
   std::vector<RobotsRecord> orphan_records_;
   std::vector<RobotsRecord> sitemaps_;
   std::size_t ignored_bytes_ = 0;
+  // The strings the views above point to, in blocks that never move.
+  std::vector<std::unique_ptr<char[]>> storage_;
 };
 
 // "Allow: /x" / "Disallow: /x" for reports.
