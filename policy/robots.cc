@@ -337,15 +337,15 @@ class RobotsTxtBuilder : public RobotsParseHandler {
       if (!agent.global) {
         // An empty token is indexed too: google compares it with the agent
         // as given, so an empty agent matches "User-agent: 123".
-        AddIndex(&out_->by_token_, ExtractProductToken(value), index);
-        if (!value.empty()) AddIndex(&out_->by_value_, value, index);
+        AddIndex(&token_pairs_, ExtractProductToken(value), index);
+        if (!value.empty()) AddIndex(&value_pairs_, value, index);
       }
     } else {
       agent.global = value == "*";
       if (!agent.global && !value.empty()) {
-        AddIndex(&out_->by_token_, value, index);
+        AddIndex(&token_pairs_, value, index);
         const std::string_view token = ExtractProductToken(value);
-        if (!token.empty()) AddIndex(&out_->by_value_, token, index);
+        if (!token.empty()) AddIndex(&value_pairs_, token, index);
       }
     }
     if (agent.global && !current_->global) {
@@ -415,20 +415,22 @@ class RobotsTxtBuilder : public RobotsParseHandler {
     return out;
   }
 
-  // Indexes group `index` under `name` lower-cased (a name seen before is
-  // looked up without building a key).
-  void AddIndex(std::unordered_map<std::string_view, std::vector<std::size_t>>* map, std::string_view name,
+  // Notes group `index` under `name` lower-cased, for the index built at
+  // the end (HandleRobotsEnd).
+  void AddIndex(std::vector<std::pair<std::string_view, std::size_t>>* pairs, std::string_view name,
                 std::size_t index) {
-    lowered_.resize(name.size());
-    for (std::size_t i = 0; i < name.size(); ++i) {
-      const char c = name[i];
-      lowered_[i] = AsciiLowerChar(c);
-    }
-    auto it = map->find(std::string_view(lowered_));
-    if (it == map->end()) it = map->emplace(Keep(lowered_), std::vector<std::size_t>()).first;
-    std::vector<std::size_t>& v = it->second;
-    if (v.empty() || v.back() != index) v.push_back(index);
+    char* at = Reserve(name.size());
+    for (std::size_t i = 0; i < name.size(); ++i) at[i] = AsciiLowerChar(name[i]);
+    pairs->emplace_back(std::string_view(name.empty() ? "" : at, name.size()), index);
   }
+
+ public:
+  void HandleRobotsEnd() override {
+    out_->by_token_.Build(&token_pairs_);
+    out_->by_value_.Build(&value_pairs_);
+  }
+
+ private:
 
   void AddRule(bool allow, int line, std::string_view value) {
     if (current_ == nullptr) return;  // before any user-agent line: ignored (RFC 9309 2.1)
@@ -467,7 +469,7 @@ class RobotsTxtBuilder : public RobotsParseHandler {
   // emplace_back, so vector growth never leaves it dangling.
   RobotsGroup* current_ = nullptr;
   bool seen_rule_ = false;
-  std::string lowered_;  // AddIndex's key, reused
+  std::vector<std::pair<std::string_view, std::size_t>> token_pairs_, value_pairs_;
   std::size_t first_block_;
   char* block_ = nullptr;
   std::size_t block_left_ = 0;
@@ -481,20 +483,41 @@ RobotsTxt RobotsTxt::Parse(std::string_view body, RobotsMode mode) {
   return txt;
 }
 
-const std::vector<std::size_t>& RobotsTxt::SpecificGroups(std::string_view agent, AgentMatching matching,
-                                                          std::vector<std::size_t>* scratch) const {
-  static const std::vector<std::size_t> kNone;
-  if (agent.empty() && mode_ != RobotsMode::kGoogle) return kNone;
+void RobotsTxt::AgentIndex::Build(std::vector<std::pair<std::string_view, std::size_t>>* pairs) {
+  std::sort(pairs->begin(), pairs->end());
+  pairs->erase(std::unique(pairs->begin(), pairs->end()), pairs->end());
+  names.clear();
+  starts.clear();
+  groups.clear();
+  groups.reserve(pairs->size());
+  for (const auto& [name, group] : *pairs) {
+    if (names.empty() || names.back() != name) {
+      names.push_back(name);
+      starts.push_back(static_cast<std::uint32_t>(groups.size()));
+    }
+    groups.push_back(group);
+  }
+  starts.push_back(static_cast<std::uint32_t>(groups.size()));
+}
+
+std::span<const std::size_t> RobotsTxt::AgentIndex::Find(std::string_view name) const {
+  const auto it = std::lower_bound(names.begin(), names.end(), name);
+  if (it == names.end() || *it != name) return {};
+  const std::size_t i = static_cast<std::size_t>(it - names.begin());
+  return std::span<const std::size_t>(groups.data() + starts[i], starts[i + 1] - starts[i]);
+}
+
+std::span<const std::size_t> RobotsTxt::SpecificGroups(std::string_view agent, AgentMatching matching,
+                                                       std::vector<std::size_t>* scratch) const {
+  if (agent.empty() && mode_ != RobotsMode::kGoogle) return {};
   const std::string key = AsciiLower(agent);  // agent names fit the small-string buffer: no allocation
-  const auto tok = by_token_.find(key);
-  const std::vector<std::size_t>& by_token = tok == by_token_.end() ? kNone : tok->second;
+  const std::span<const std::size_t> by_token = by_token_.Find(key);
   if (matching != AgentMatching::kLenient) return by_token;
-  const auto val = by_value_.find(key);
-  if (val == by_value_.end()) return by_token;
-  if (by_token.empty()) return val->second;
+  const std::span<const std::size_t> by_value = by_value_.Find(key);
+  if (by_value.empty()) return by_token;
+  if (by_token.empty()) return by_value;
   scratch->clear();
-  std::set_union(by_token.begin(), by_token.end(), val->second.begin(), val->second.end(),
-                 std::back_inserter(*scratch));
+  std::set_union(by_token.begin(), by_token.end(), by_value.begin(), by_value.end(), std::back_inserter(*scratch));
   return *scratch;
 }
 
@@ -505,8 +528,8 @@ bool RobotsTxt::NamesAgent(std::string_view agent, AgentMatching matching) const
 
 std::vector<const RobotsGroup*> RobotsTxt::GroupsFor(std::string_view agent, AgentMatching matching) const {
   std::vector<std::size_t> scratch;
-  const std::vector<std::size_t>& specific = SpecificGroups(agent, matching, &scratch);
-  const std::vector<std::size_t>& idx = specific.empty() ? global_groups_ : specific;
+  const std::span<const std::size_t> specific = SpecificGroups(agent, matching, &scratch);
+  const std::span<const std::size_t> idx = specific.empty() ? std::span<const std::size_t>(global_groups_) : specific;
   std::vector<const RobotsGroup*> out;
   out.reserve(idx.size());
   for (const std::size_t i : idx) out.push_back(&groups_[i]);
@@ -516,9 +539,10 @@ std::vector<const RobotsGroup*> RobotsTxt::GroupsFor(std::string_view agent, Age
 RobotsMatch RobotsTxt::Match(std::string_view agent, std::string_view path, AgentMatching matching) const {
   RobotsMatch result;
   std::vector<std::size_t> scratch;
-  const std::vector<std::size_t>& specific = SpecificGroups(agent, matching, &scratch);
+  const std::span<const std::size_t> specific = SpecificGroups(agent, matching, &scratch);
   result.agent_named = !specific.empty();
-  const std::vector<std::size_t>& groups = result.agent_named ? specific : global_groups_;
+  const std::span<const std::size_t> groups =
+      result.agent_named ? specific : std::span<const std::size_t>(global_groups_);
   std::string normalised;
   if (mode_ == RobotsMode::kRfc) {
     normalised = NormalisePercentEncoding(path.empty() ? std::string_view("/") : path);

@@ -33,9 +33,9 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/config.h"
@@ -222,16 +222,25 @@ class RobotsTxt {
   friend class RobotsTxtBuilder;
   // Indexes of the groups naming `agent`, in file order. Points into the
   // index maps, or into `*scratch` when two lists had to be merged.
-  const std::vector<std::size_t>& SpecificGroups(std::string_view agent, AgentMatching matching,
-                                                 std::vector<std::size_t>* scratch) const;
+  std::span<const std::size_t> SpecificGroups(std::string_view agent, AgentMatching matching,
+                                              std::vector<std::size_t>* scratch) const;
 
   RobotsMode mode_ = RobotsMode::kGoogle;
   std::vector<RobotsGroup> groups_;
   std::vector<std::size_t> global_groups_;
   // Lower-cased name -> indexes of the groups naming it. `by_token_` holds the
   // mode's standard key, `by_value_` the other mode's (for kLenient).
-  std::unordered_map<std::string_view, std::vector<std::size_t>> by_token_;
-  std::unordered_map<std::string_view, std::vector<std::size_t>> by_value_;
+  // Sorted arrays built once at the end of the parse (no allocation per name).
+  struct AgentIndex {
+    std::vector<std::string_view> names;  // sorted, each once
+    std::vector<std::uint32_t> starts;    // groups of names[i]: groups[starts[i], starts[i + 1])
+    std::vector<std::size_t> groups;
+    // From (name, group) pairs in any order.
+    void Build(std::vector<std::pair<std::string_view, std::size_t>>* pairs);
+    std::span<const std::size_t> Find(std::string_view name) const;
+  };
+  AgentIndex by_token_;
+  AgentIndex by_value_;
   std::vector<RobotsRecord> orphan_records_;
   std::vector<RobotsRecord> sitemaps_;
   std::size_t ignored_bytes_ = 0;
