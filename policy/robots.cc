@@ -498,13 +498,24 @@ void RobotsTxt::AgentIndex::Build(std::vector<std::pair<std::string_view, std::s
     groups.push_back(group);
   }
   starts.push_back(static_cast<std::uint32_t>(groups.size()));
+  std::size_t size = 4;
+  while (size < names.size() * 2) size *= 2;
+  slots.assign(size, 0);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    std::size_t at = std::hash<std::string_view>()(names[i]) & (size - 1);
+    while (slots[at] != 0) at = (at + 1) & (size - 1);
+    slots[at] = static_cast<std::uint32_t>(i + 1);
+  }
 }
 
 std::span<const std::size_t> RobotsTxt::AgentIndex::Find(std::string_view name) const {
-  const auto it = std::lower_bound(names.begin(), names.end(), name);
-  if (it == names.end() || *it != name) return {};
-  const std::size_t i = static_cast<std::size_t>(it - names.begin());
-  return std::span<const std::size_t>(groups.data() + starts[i], starts[i + 1] - starts[i]);
+  if (names.empty()) return {};
+  const std::size_t mask = slots.size() - 1;
+  for (std::size_t at = std::hash<std::string_view>()(name) & mask; slots[at] != 0; at = (at + 1) & mask) {
+    const std::size_t i = slots[at] - 1;
+    if (names[i] == name) return std::span<const std::size_t>(groups.data() + starts[i], starts[i + 1] - starts[i]);
+  }
+  return {};
 }
 
 std::span<const std::size_t> RobotsTxt::SpecificGroups(std::string_view agent, AgentMatching matching,

@@ -230,11 +230,13 @@ class RobotsTxt {
   std::vector<std::size_t> global_groups_;
   // Lower-cased name -> indexes of the groups naming it. `by_token_` holds the
   // mode's standard key, `by_value_` the other mode's (for kLenient).
-  // Sorted arrays built once at the end of the parse (no allocation per name).
+  // Arrays built once at the end of the parse (no allocation per name), with
+  // an open-addressing table over the names so that a lookup is one probe.
   struct AgentIndex {
     std::vector<std::string_view> names;  // sorted, each once
     std::vector<std::uint32_t> starts;    // groups of names[i]: groups[starts[i], starts[i + 1])
     std::vector<std::size_t> groups;
+    std::vector<std::uint32_t> slots;     // 1 + index into names, 0 = empty; a power of two
     // From (name, group) pairs in any order.
     void Build(std::vector<std::pair<std::string_view, std::size_t>>* pairs);
     std::span<const std::size_t> Find(std::string_view name) const;
