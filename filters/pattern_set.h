@@ -74,7 +74,7 @@ inline constexpr PatternDef kPatterns[] = {
     // Scanned from the "@": the local part before it, a class repeated,
     // made the rule pass's scan a third slower. (This form meets a bug of
     // Debian's Vectorscan on AVX-512 machines, a match lost in a buffer's
-    // last bytes: the rule pass pads its buffer, filters/rule_pass.cc.)
+    // last bytes: every scan reads padding after its bytes, filters/scan_database.h.)
     {kEmail, R"([A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24})", 0, 254,
      R"(@[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24})"},
     {kHandle, R"(@[A-Za-z0-9_][A-Za-z0-9_.]*)", 0, 64},

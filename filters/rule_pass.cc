@@ -35,22 +35,11 @@ Result<RulePass> RulePass::Create(const ScanPart* patterns, const ScanPart* pers
 void RulePass::Run(std::string_view text, FoldedText* view, ScanHits* hits) const {
   hits->patterns.clear();
   hits->personal.clear();
-  // The scan reads the view and kScanPadding NUL bytes after it, and its
-  // ends past the view are dropped. Debian 12's Vectorscan (5.4.9) on
-  // AVX-512 machines can miss a match in the last bytes of a buffer for some
-  // expressions (its nvermicelli tail bug, fixed upstream in 2026:
-  // VectorCamp/vectorscan pull request 378); with the padding, the last
-  // bytes of the buffer are never the text's. The padding changes no match
-  // that ends in the view: no expression of the pass reads past its end but
-  // for \b, and NUL is not a word byte, as the end of a buffer is not.
-  constexpr std::size_t kScanPadding = 64;
   // Offsets are 32-bit, and so is Vectorscan's length.
-  constexpr std::size_t kMaxText = 0xFFFFFFFFu - kScanPadding - 1;
+  constexpr std::size_t kMaxText = ScanDatabase::kMaxScanBytes;
   if (text.size() > kMaxText) text = text.substr(0, kMaxText);
   Fold(text, view);
   if (view->kept.empty()) return;
-  const std::size_t size = view->kept.size();
-  view->kept.append(kScanPadding, '\0');
   // Patterns ids whose ends merge: an open run per id, closed when an end
   // falls farther than merge_within from it, and at the end of the scan.
   // (A closed entry has the id kClosed.)
@@ -59,13 +48,11 @@ void RulePass::Run(std::string_view text, FoldedText* view, ScanHits* hits) cons
   struct Context {
     const RulePass* pass;
     ScanHits* hits;
-    std::size_t size;
-  } context{this, hits, size};
-  db_.Scan(
-      view->kept.data(), view->kept.size(),
+  } context{this, hits};
+  db_.ScanInPlace(
+      &view->kept,
       [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* p) -> int {
         auto* c = static_cast<Context*>(p);
-        if (to > c->size) return 0;
         const auto end = static_cast<std::uint32_t>(to);
         if (id >= c->pass->personal_base_) {
           if (c->hits->personal.size() < ScanHits::kMaxRuns) {
@@ -88,7 +75,6 @@ void RulePass::Run(std::string_view text, FoldedText* view, ScanHits* hits) cons
         return 0;
       },
       &context);
-  view->kept.resize(size);
   for (const ScanHit& run : hits->open) {
     if (run.id != kClosed && hits->patterns.size() < ScanHits::kMaxRuns) hits->patterns.push_back(run);
   }

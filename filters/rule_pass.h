@@ -68,7 +68,7 @@ class RulePass {
   static Result<RulePass> Create(const ScanPart* patterns, const ScanPart* personal);
 
   // Folds `text` into *view and scans it once, replacing *hits. Nothing past
-  // 4 GiB - 66 bytes is examined.
+  // 4 GiB - 65 bytes is examined.
   void Run(std::string_view text, FoldedText* view, ScanHits* hits) const;
 
  private:

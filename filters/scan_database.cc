@@ -71,10 +71,45 @@ Result<ScanDatabase> ScanDatabase::Compile(const std::vector<std::string>& expre
   return ScanDatabase(std::move(impl));
 }
 
+namespace {
+
+constexpr std::size_t kPadding = 64;
+
+}  // namespace
+
 bool ScanDatabase::Scan(const char* data, std::size_t size, OnMatch on_match, void* context) const {
+  if (size > kMaxScanBytes) return false;
+  // The bytes are scanned from a copy followed by the padding.
+  thread_local std::string padded;
+  padded.assign(data, size);
+  const bool ok = ScanInPlace(&padded, on_match, context);
+  // A huge text does not keep its copy's memory for the thread's life.
+  if (padded.capacity() > (16u << 20)) std::string().swap(padded);
+  return ok;
+}
+
+bool ScanDatabase::ScanInPlace(std::string* bytes, OnMatch on_match, void* context) const {
+  const std::size_t size = bytes->size();
+  if (size > kMaxScanBytes) return false;
   hs_scratch_t* scratch = ThreadScratch(impl_->prototype, impl_->id);
   if (scratch == nullptr) return false;
-  return hs_scan(impl_->db, data, static_cast<unsigned>(size), 0, scratch, on_match, context) == HS_SUCCESS;
+  // Scanned with the padding after the bytes; ends past them are not
+  // reported (see the header).
+  bytes->append(kPadding, '\0');
+  struct Forward {
+    OnMatch on_match;
+    void* context;
+    std::size_t size;
+  } forward{on_match, context, size};
+  const hs_error_t rc = hs_scan(
+      impl_->db, bytes->data(), static_cast<unsigned>(bytes->size()), 0, scratch,
+      [](unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void* p) -> int {
+        auto* f = static_cast<Forward*>(p);
+        return to > f->size ? 0 : f->on_match(id, from, to, flags, f->context);
+      },
+      &forward);
+  bytes->resize(size);
+  return rc == HS_SUCCESS;
 }
 
 }  // namespace moisson::filters
