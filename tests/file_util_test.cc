@@ -14,19 +14,13 @@
 #include <string>
 
 #include "core/file_util.h"
+#include "tests/temp_dir.h"
 
 using namespace moisson;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/moisson_fileutil_XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
-};
+using moisson::test::TempDir;
 
 }  // namespace
 

@@ -14,19 +14,14 @@
 
 #include "io/reader_internal.h"
 #include "io/record.h"
+#include "tests/temp_dir.h"
 
 using namespace moisson;
 using namespace moisson::io;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/moisson_io_XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
+struct TempDir : moisson::test::TempDir {
   std::string Write(const std::string& name, const std::string& data) const {
     std::ofstream f(path + "/" + name, std::ios::binary);
     f << data;

@@ -13,19 +13,13 @@
 #include <vector>
 
 #include "io/jsonl_records.h"
+#include "tests/temp_dir.h"
 
 using namespace moisson;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/moisson_jsonlrec_XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
-};
+using moisson::test::TempDir;
 
 void Put(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;

@@ -13,6 +13,7 @@
 
 #include "filters/detector.h"
 #include "filters/learned.h"
+#include "tests/temp_dir.h"
 
 using namespace moisson;
 using namespace moisson::filters;
@@ -47,14 +48,7 @@ TEST_CASE("Learned stage: loads, names its model by SHA-256", "[learned]") {
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/moisson_learned_XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
-};
+using moisson::test::TempDir;
 
 std::string Slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

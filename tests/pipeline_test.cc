@@ -20,6 +20,7 @@
 #include "pipeline/runner.h"
 #include "pipeline/stages.h"
 #include "policy/policy.h"
+#include "tests/temp_dir.h"
 
 using namespace moisson;
 using namespace moisson::pipeline;
@@ -45,14 +46,7 @@ const filters::Detector& SharedDetector() {
   return *d;
 }
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/moisson_pipeline_XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
-};
+using moisson::test::TempDir;
 
 io::InputRecord Text(std::string text, std::string url = "https://forum.example.org/t/1") {
   io::InputRecord r;

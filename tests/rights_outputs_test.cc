@@ -11,19 +11,13 @@
 #include <string>
 
 #include "rights/outputs.h"
+#include "tests/temp_dir.h"
 
 using namespace moisson;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/moisson_rights_XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
-};
+using moisson::test::TempDir;
 
 std::string Line(const std::string& id, char digest) {
   return "{\"id\":\"" + id + "\",\"text\":\"t\",\"moisson\":{\"text_sha256\":\"" + std::string(64, digest) + "\"}}\n";

@@ -11,19 +11,14 @@
 #include "blocklists/host.h"
 #include "blocklists/site_list.h"
 #include "core/file_util.h"
+#include "tests/temp_dir.h"
 
 using namespace moisson;
 using namespace moisson::blocklists;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/moisson_lists_XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
+struct TempDir : moisson::test::TempDir {
   void MakeParents(const std::string& name) const {
     for (std::size_t slash = name.find('/'); slash != std::string::npos; slash = name.find('/', slash + 1)) {
       ::mkdir((path + "/" + name.substr(0, slash)).c_str(), 0755);

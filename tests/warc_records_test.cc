@@ -20,6 +20,7 @@
 
 #include "io/writers.h"
 #include "io/warc_records.h"
+#include "tests/temp_dir.h"
 
 using namespace moisson;
 
@@ -29,14 +30,7 @@ const std::string kU42 = "https://forum.example/u/42";
 const std::string kU7 = "https://forum.example/u/7";
 const std::string kU8 = "https://forum.example/u/8?tab=posts";
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/moisson_warcrec_XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
-};
+using moisson::test::TempDir;
 
 void Put(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
 

@@ -19,20 +19,14 @@
 #include <vector>
 
 #include "io/writers.h"
+#include "tests/temp_dir.h"
 
 using namespace moisson;
 using namespace moisson::io;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/moisson_outputs_XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
-};
+using moisson::test::TempDir;
 
 bool Exists(const std::string& path) {
   struct stat sb;
