@@ -369,6 +369,8 @@ run bash -c "cd / && '$moisson_abs' --config '$tmp/proj/moisson.toml' scan --no-
 check "[blocklists] snapshot, relative to the config file" "0 drop keep " "$code $(decisions "$out")"
 run "$moisson" --config "$tmp/proj/moisson.toml" blocklist check https://www.meetic.fr/
 check "blocklist check reads the configured snapshot" "1 dating" "$code $(cut -f3 <<<"$out")"
+run "$moisson" --config "$tmp/dating.toml" scan --no-progress --snapshot "$tmp/nosuch.snap" "$tmp/sites.jsonl"
+check "a missing snapshot fails the run, naming it" "2 moisson scan: $tmp/nosuch.snap: cannot open snapshot" "$code $err"
 printf 'garbage' > "$tmp/proj/lists.snap"
 run "$moisson" --config "$tmp/proj/moisson.toml" scan --no-progress "$tmp/sites.jsonl"
 check "a damaged configured snapshot fails the run, naming it" \
