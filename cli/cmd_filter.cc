@@ -47,6 +47,8 @@ struct FilterOptions {
   std::string key;
   std::string registry;
   std::string snapshot;
+  std::string sites;
+  std::string unknown_sites;
   std::string ledger;
   int threads = 0;
   std::string max_skipped;
@@ -124,6 +126,10 @@ void PrintSummary(std::ostream& os, const char* cmd, const pipeline::RunSummary&
   if (s.skipped_records > 0) row("unreadable records (skipped)", s.skipped_records, 2);
   if (s.repeated_ids > 0) row("repeated input ids (new ids given)", s.repeated_ids, 2);
   if (s.uncovered_language > 0) row("not French or English (lang.uncovered)", s.uncovered_language, 2);
+  if (s.sites_origins >= 0) {
+    row("judged by their site's files", s.sites_judged - s.sites_unknown, 2);
+    row("site unknown (sites.unknown)", s.sites_unknown, 2);
+  }
   if (!s.detections_by_category.empty()) {
     os << "  detections\n";
     for (const auto& [cat, n] : s.detections_by_category) row(cat, n, 4);
@@ -230,6 +236,14 @@ int Run(const FilterOptions& o) {
     }
     req.snapshot_path = o.snapshot;
   }
+  if (!o.sites.empty()) req.sites_path = o.sites;
+  if (!o.unknown_sites.empty()) {
+    if (req.sites_path.empty()) {
+      return Fail(cmd, "--unknown-sites: no site-policy store is given (--sites, or [sites] store in the config)",
+                  kExitUsage);
+    }
+    config.sites.unknown = o.unknown_sites;
+  }
   auto chain = pipeline::Chain::Load(config, req);
   if (!chain.ok()) return Fail(cmd, chain.status().message(), kExitUsage);
   for (const std::string& w : (*chain)->warnings()) std::cerr << "moisson: warning: " << w << "\n";
@@ -317,6 +331,7 @@ int Run(const FilterOptions& o) {
 
   StopSignals stop_signals;
   auto summary = pipeline::RunPipeline(processor, o.inputs, ro, ro_run);
+  if (summary.ok() && (*chain)->sites()) summary->sites_origins = static_cast<std::int64_t>((*chain)->sites()->origins());
   if (redraws) std::fputc('\n', stderr);
   if (!stdout_buf.empty()) std::fwrite(stdout_buf.data(), 1, stdout_buf.size(), stdout);
   std::fflush(stdout);
@@ -391,6 +406,14 @@ void AddCommon(CLI::App* c, FilterOptions* o) {
   c->add_option("--snapshot", o->snapshot,
                 "site lists compiled by 'blocklist compile', holding exactly the [blocklists] categories "
                 "(default: [blocklists] snapshot, else the lists are built at start-up)");
+  c->add_option("--sites", o->sites,
+                "site-policy store ('sites import', 'sites fetch'): judge each URL by its site's robots.txt, ai.txt and "
+                "tdmrep.json as captured (default: [sites] store)");
+  c->add_option("--unknown-sites", o->unknown_sites,
+                "a URL whose site the store does not hold: flag it (sites.unknown), drop it, or keep it "
+                "(default: [sites] unknown, \"flag\")")
+      ->check(CLI::IsMember({"flag", "drop", "keep"}))
+      ->option_text("flag|drop|keep");
   c->add_flag("--dedup", o->dedup, "drop exact duplicates (same extracted text)");
   c->add_flag("--no-dedup", o->no_dedup, "keep duplicates even if [filters] dedup = true");
   c->add_flag("-q,--quiet", o->quiet, "no progress bar and no summary");

@@ -39,6 +39,7 @@ void AddPublishCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddDatasheetCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddPurgeCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
 void AddReportCommand(CLI::App* app, const GlobalOptions* global, Runner* run);
+void AddSitesCommands(CLI::App* app, const GlobalOptions* global, Runner* run);
 
 // The exit code for a ledger that could not be opened: usage for a missing
 // file (a typo), failure otherwise.

@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   AddDatasheetCommand(&app, &global, &run);
   AddPurgeCommand(&app, &global, &run);
   AddReportCommand(&app, &global, &run);
+  AddSitesCommands(&app, &global, &run);
   AddHelpExamples(&app);
   // CLI11 would hand the value of a misspelt option to a positional argument
   // ("inputs: File does not exist: 2"); name the option instead.

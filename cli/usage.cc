@@ -56,6 +56,14 @@ constexpr Example kExamples[] = {
                          "--to /tmp/ut1-lists --replace"},
     {"blocklist stats", "Example:\n  moisson --config examples/moisson.toml blocklist stats --defaults"},
     {"optout", "Example:\n  moisson --config examples/moisson.toml optout check --email bertrand.lefort@example.org"},
+    {"sites", "Examples:\n"
+              "  moisson sites import --store sites.sqlite robotstxt.warc.gz\n"
+              "  moisson filter --sites sites.sqlite -o out.jsonl dump.warc.gz"},
+    {"sites import", "Examples:\n"
+                     "  moisson sites import --store sites.sqlite CC-MAIN-robotstxt-00000.warc.gz\n"
+                     "  moisson sites import --store sites.sqlite --date 2026-11-01 examples/sites/"},
+    {"sites stats", "Example:\n"
+                    "  moisson sites stats --store sites.sqlite"},
     {"optout add", "Examples:\n"
                    "  moisson --config examples/moisson.toml optout add --email claire.morel@example.fr --ref REQ-42\n"
                    "  moisson --config examples/moisson.toml optout add --site-owner example.net --ref REQ-43"},

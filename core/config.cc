@@ -127,6 +127,15 @@ const std::map<std::string, Field>& Schema() {
                                          return Status::Ok();
                                        }}},
       {"filters.model_dir", StringField([](Config* c, std::string v) { c->filters.model_dir = std::move(v); })},
+      {"sites.store", StringField([](Config* c, std::string v) { c->sites.store = std::move(v); })},
+      {"sites.unknown", {"a string", [](const toml::node& n, const std::string& where, Config* c) {
+                           const std::string v(*n.value<std::string>());
+                           if (v != "flag" && v != "drop" && v != "keep") {
+                             return Status::AtLine(where, LineOf(n), "key 'sites.unknown' must be \"flag\", \"drop\" or \"keep\"");
+                           }
+                           c->sites.unknown = v;
+                           return Status::Ok();
+                         }}},
       {"input.text_field", StringField([](Config* c, std::string v) { c->input.text_field = std::move(v); })},
       {"input.id_field", StringField([](Config* c, std::string v) { c->input.id_field = std::move(v); })},
       {"input.url_field", StringField([](Config* c, std::string v) { c->input.url_field = std::move(v); })},
@@ -260,7 +269,7 @@ Result<Config> LoadConfig(const std::string& path) {
   // project folder works from any current directory.
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
   for (std::string* p : {&c->project.key, &c->project.optout_registry, &c->project.ledger, &c->filters.data_dir,
-                         &c->filters.model_dir, &c->blocklists.data_dir, &c->blocklists.snapshot}) {
+                         &c->filters.model_dir, &c->blocklists.data_dir, &c->blocklists.snapshot, &c->sites.store}) {
     // A PostgreSQL ledger (audit::Ledger::IsPostgresName; core cannot see
     // audit/) is a connection URI, not a file.
     if (p->starts_with("postgresql://") || p->starts_with("postgres://")) continue;

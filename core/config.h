@@ -99,6 +99,14 @@ struct FilterConfig {
   std::string model_dir;      // its model folder (sensitive.ftz, thresholds.tsv, cues.txt); "" = built in
 };
 
+// What sites published, for documents read from dumps (`filter`/`scan
+// --sites`, docs/sites.md): a site-policy store of robots.txt, ai.txt and
+// tdmrep.json captures (`moisson sites import`, `sites fetch`).
+struct SitesConfig {
+  std::string store;             // the store; "" = none (a dump's sites' files are then not known)
+  std::string unknown = "flag";  // a URL whose origin the store does not hold: "flag", "drop" or "keep"
+};
+
 // Field names of JSONL inputs.
 struct InputConfig {
   std::string text_field = "text";
@@ -125,6 +133,7 @@ struct Config {
   BlocklistConfig blocklists;
   OptOutConfig optout;
   FilterConfig filters;
+  SitesConfig sites;
   InputConfig input;
   ProjectConfig project;
 };

@@ -58,6 +58,8 @@ struct InputRecord {
   ContentKind kind = ContentKind::kText;
   std::string content;       // the text (kText) or the HTTP body (kHtml), as bytes
   std::string charset;       // charset from the HTTP Content-Type, lower case; "" when none
+  // The HTTP status of a WARC response record; 0 otherwise.
+  int http_status = 0;
   // HTTP response headers of a WARC response record (name, value); empty otherwise.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string source_file;   // the path given to OpenReader
@@ -99,6 +101,11 @@ struct ReaderOptions {
   // JSONL: a record whose text field holds HTML rather than text (e.g. "html").
   // When set and present, the record is ContentKind::kHtml from that field.
   std::string html_field;
+  // WARC: every response record is a record, whatever its HTTP status and
+  // Content-Type (a 404, a redirect, a robots.txt served as
+  // application/octet-stream): kText unless HTML, the body decoded as
+  // usual. What `moisson sites import` reads robots.txt captures with.
+  bool any_response = false;
   // Records larger than this (decompressed) are skipped and reported.
   std::size_t max_record_bytes = 64u << 20;
   // Called for every skipped record (may be null).

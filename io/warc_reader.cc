@@ -291,9 +291,10 @@ class WarcReader : public RecordReader {
       Skip(start, "truncated HTTP headers");
       return false;
     }
-    if (status < 200 || status > 299) return false;
+    out->http_status = status;
+    if (!o_.any_response && (status < 200 || status > 299)) return false;
     if (media == "text/html" || media == "application/xhtml+xml") out->kind = ContentKind::kHtml;
-    else if (media == "text/plain") out->kind = ContentKind::kText;
+    else if (media == "text/plain" || o_.any_response) out->kind = ContentKind::kText;
     else return false;
     out->charset = charset;
     // The body is what follows the headers in block_: drop the headers in

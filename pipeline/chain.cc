@@ -21,6 +21,7 @@ ChainRequest ChainRequestFor(const Config& config, std::string_view key_path, st
   req.site_lists = config.filters.site_lists;
   req.snapshot_path = config.blocklists.snapshot;
   req.page_signals = config.filters.page_signals;
+  req.sites_path = config.sites.store;
   return req;
 }
 
@@ -98,6 +99,23 @@ Result<std::unique_ptr<Chain>> Chain::Load(const Config& config, const ChainRequ
     chain->site_lists_.emplace(std::move(m).value());
   }
   if (request.page_signals) chain->policy_.emplace(config);
+  if (!request.sites_path.empty()) {
+    // The store's files are judged by the policy engine of the page signals.
+    if (!request.page_signals) {
+      return Status::InvalidArgument(request.sites_path +
+                                     ": a site-policy store is read with the page signals, and [filters] page_signals "
+                                     "is false");
+    }
+    auto store = sites::SiteStore::Open(request.sites_path, sites::SiteStore::kReadOnly);
+    if (!store.ok()) return store.status();
+    auto compiled = sites::SitePolicies::Load(**store, *chain->policy_);
+    if (!compiled.ok()) return compiled.status();
+    chain->sites_.emplace(std::move(compiled).value());
+    if (chain->sites_->origins() == 0) {
+      chain->warnings_.push_back(request.sites_path + ": the site-policy store holds no robots.txt capture: every URL is " +
+                                 "of an unknown site");
+    }
+  }
 
   ProcessorSettings& settings = chain->settings_;
   settings.actions = actions.value();
@@ -105,12 +123,14 @@ Result<std::unique_ptr<Chain>> Chain::Load(const Config& config, const ChainRequ
   // The config checked the value: "flag", "drop" or "keep".
   settings.uncovered_languages = ParseAction(config.filters.uncovered_languages).value_or(Action::kFlag);
   settings.sources_judged = request.sources_judged;
+  settings.unknown_sites = ParseAction(config.sites.unknown).value_or(Action::kFlag);
   ProcessorParts parts;
   parts.detector = &*chain->detector_;
   parts.key = chain->key();
   parts.registry = chain->registry();
   parts.site_lists = chain->site_lists();
   parts.policy = chain->policy();
+  parts.sites = chain->sites();
   chain->processor_.emplace(parts, settings);
   return chain;
 }

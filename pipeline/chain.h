@@ -28,6 +28,7 @@
 #include "io/record.h"
 #include "pipeline/processor.h"
 #include "policy/policy.h"
+#include "sites/policies.h"
 
 namespace moisson::pipeline {
 
@@ -38,6 +39,9 @@ struct ChainRequest {
   bool site_lists = true;     // load the [blocklists] categories
   std::string snapshot_path;  // ... from this compiled snapshot ("" = build them from the lists)
   bool page_signals = true;   // judge the pages' own signals (headers, meta)
+  // A site-policy store (`--sites`, [sites] store): judge each URL against
+  // its site's captured robots.txt, ai.txt and tdmrep.json ("" = none).
+  std::string sites_path;
   bool sources_judged = false; // ProcessorSettings::sources_judged (the crawler)
 };
 
@@ -62,6 +66,7 @@ class Chain {
   const blocklists::OptOutRegistry* registry() const { return registry_ ? &*registry_ : nullptr; }
   const blocklists::SiteMatcher* site_lists() const { return site_lists_ ? &*site_lists_ : nullptr; }
   const policy::PolicyEngine* policy() const { return policy_ ? &*policy_ : nullptr; }
+  const sites::SitePolicies* sites() const { return sites_ ? &*sites_ : nullptr; }
   const ProcessorSettings& settings() const { return settings_; }
   // What the caller should tell the user once ("12 opt-out entries were
   // hashed with another key and are not matched"); never an identifier.
@@ -75,18 +80,19 @@ class Chain {
   std::optional<blocklists::OptOutRegistry> registry_;
   std::optional<blocklists::SiteMatcher> site_lists_;
   std::optional<policy::PolicyEngine> policy_;
+  std::optional<sites::SitePolicies> sites_;
   ProcessorSettings settings_;
   std::optional<Processor> processor_;
   std::vector<std::string> warnings_;
 };
 
-// The input field names of [input] (text, id, url, date, lang, html), for the
-// dump readers.
 // A compiled site-list snapshot (`moisson blocklist compile`) for a chain
 // whose [blocklists] categories are `categories`: an error names the file
 // when it does not load, or when it does not hold exactly those categories.
 Result<blocklists::SiteMatcher> LoadSiteListSnapshot(const std::string& path, const std::vector<std::string>& categories);
 
+// The input field names of [input] (text, id, url, date, lang, html), for the
+// dump readers.
 io::ReaderOptions ReaderOptionsFrom(const Config& config);
 
 }  // namespace moisson::pipeline

@@ -31,6 +31,7 @@
 #include "io/record.h"
 #include "pipeline/identifiers.h"
 #include "policy/policy.h"
+#include "sites/policies.h"
 
 namespace moisson::pipeline {
 
@@ -68,6 +69,10 @@ struct ProcessedDocument {
   // The first honoured objection when the page's signals blocked it:
   // "header X-Robots-Tag: noai", "page:12 <meta name=robots content=noai>"...
   std::string policy_signal;
+  // With a site-policy store (`--sites`): whether the store held the URL's
+  // origin ("sites.unknown" otherwise, as [sites] unknown says).
+  bool sites_checked = false;
+  bool sites_known = false;
 };
 
 // What a crawler reads in a page besides the judgement: where it leads. Its
@@ -86,6 +91,10 @@ struct ProcessorParts {
   const blocklists::OptOutRegistry* registry = nullptr;    // optional
   const blocklists::SiteMatcher* site_lists = nullptr;     // optional
   const policy::PolicyEngine* policy = nullptr;            // optional: page signals
+  // Optional, with `policy`: the sites' robots.txt, ai.txt and tdmrep.json as
+  // captured (`filter --sites`); the page-signal stage then judges each URL
+  // as the crawler would.
+  const sites::SitePolicies* sites = nullptr;
 };
 
 // An HTML page with a password input and less extracted text than this is a
@@ -107,6 +116,10 @@ struct ProcessorSettings {
   // kKeep (nothing recorded). [filters] uncovered_languages.
   filters::Action uncovered_languages = filters::Action::kFlag;
   std::string phone_region = "FR";
+  // With a site-policy store, a URL whose origin it does not hold: kFlag
+  // (kept, reason "sites.unknown", counted), kDrop, or kKeep (counted only).
+  // [sites] unknown.
+  filters::Action unknown_sites = filters::Action::kFlag;
   // The caller judged every URL's source (site lists, URL opt-outs) with the
   // same parts before handing its page over (the crawler, before any DNS
   // lookup): the chain leaves those two stages out rather than ask twice.

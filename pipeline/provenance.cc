@@ -16,6 +16,9 @@ audit::LedgerRow LedgerRowOf(const ProcessedDocument& doc, std::string_view outp
   row.decision = filters::VerdictName(doc.verdict);
   row.reasons = doc.reasons;
   row.content_sha256 = doc.text_sha256;
+  // The rule that refused it: a page tag or header, or its site's file with
+  // the capture's date and the line ("robots.txt [2024-11-15T06:00:00Z]:3 Disallow: /").
+  row.signal = doc.policy_signal;
   if (doc.verdict != filters::Verdict::kDrop && !output_file.empty()) {
     row.output_file = std::string(output_file);
     row.output_id = doc.id;
@@ -36,7 +39,16 @@ std::string RunSummaryJson(const RunSummary& s, std::string_view status, std::st
       .Key("skipped_records").Int(static_cast<std::int64_t>(s.skipped_records))
       .Key("repeated_ids").Int(static_cast<std::int64_t>(s.repeated_ids))
       .Key("uncovered_language").Int(static_cast<std::int64_t>(s.uncovered_language))
-      .Key("dropped_by_reason").BeginObject();
+;
+  // Which site signals were applied: the datasheet and publish say it.
+  if (s.sites_origins >= 0) {
+    w.Key("sites").BeginObject()
+        .Key("origins").Int(s.sites_origins)
+        .Key("judged").Int(static_cast<std::int64_t>(s.sites_judged))
+        .Key("unknown").Int(static_cast<std::int64_t>(s.sites_unknown))
+        .EndObject();
+  }
+  w.Key("dropped_by_reason").BeginObject();
   for (const auto& [r, n] : s.dropped_by_reason) w.Key(r).Int(static_cast<std::int64_t>(n));
   w.EndObject().EndObject();
   return w.Take();

@@ -191,6 +191,8 @@ void RunSequencer::Admit(ProcessedDocument* doc, RunSummary* summary) {
   }
   ++summary->documents;
   summary->uncovered_language += HasReason(*doc, filters::kUncoveredLanguageReason);
+  summary->sites_judged += doc->sites_checked;
+  summary->sites_unknown += doc->sites_checked && !doc->sites_known;
   switch (doc->verdict) {
     case Verdict::kKeep: ++summary->kept; break;
     case Verdict::kModify: ++summary->modified; break;

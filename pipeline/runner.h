@@ -74,6 +74,11 @@ struct RunSummary {
   std::vector<InputStats> inputs;          // one per input, in order
   std::uint64_t repeated_ids = 0;          // documents whose input id the run had already given out
   std::uint64_t uncovered_language = 0;    // documents in a language the sensitive/minor detectors do not read
+  // With a site-policy store (`--sites`): the origins it knows (-1: no
+  // store), the documents judged against it, those of an unknown origin.
+  std::int64_t sites_origins = -1;
+  std::uint64_t sites_judged = 0;
+  std::uint64_t sites_unknown = 0;
   std::vector<std::string> repeated_id_messages;  // the first few, "FILE: offset N: ..."
   std::map<std::string, std::uint64_t> dropped_by_reason;  // a document counts once per reason
   std::map<std::string, std::uint64_t> detections_by_category;

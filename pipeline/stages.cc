@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "core/time_util.h"
 #include "filters/language.h"
 
 namespace moisson::pipeline {
@@ -55,15 +56,38 @@ class UrlOptOutStage final : public Stage {
 
 class PageSignalStage final : public Stage {
  public:
-  explicit PageSignalStage(const policy::PolicyEngine& engine) : engine_(engine) {}
+  PageSignalStage(const policy::PolicyEngine& engine, const sites::SitePolicies* sites, Action unknown)
+      : engine_(engine), sites_(sites), unknown_(unknown) {}
   std::string_view name() const override { return "page_signals"; }
   Outcome Run(DocumentState& s) const override {
-    if (!s.url || (!s.html && s.record.headers.empty())) return Outcome::kContinue;
+    if (!s.url) return Outcome::kContinue;
+    ProcessedDocument& doc = s.doc;
+    // Without a store a dump carries no robots.txt: the site's files count
+    // as not published, and only the page's own signals are read.
+    const policy::SitePolicy* site = &no_site_policy_;
+    const policy::SitePolicy* latest = nullptr;
+    if (sites_) {
+      const auto choice = sites_->For(s.url->parsed.Origin(), ParseIso8601(s.record.date));
+      doc.sites_checked = true;
+      doc.sites_known = choice.known;
+      if (choice.known) {
+        site = choice.nearest;
+        if (choice.latest != choice.nearest) latest = choice.latest;
+      } else if (unknown_ == Action::kDrop) {
+        AddReason(&s.drop_reasons, std::string(kUnknownSiteReason));
+        return Outcome::kDrop;
+      } else if (unknown_ == Action::kFlag) {
+        AddReason(&s.keep_reasons, std::string(kUnknownSiteReason));
+      }
+    }
+    if (!sites_ && !s.html && s.record.headers.empty()) return Outcome::kContinue;
     policy::PageSignals signals;
     signals.headers = s.record.headers;
     if (s.html) signals.meta = PolicyMetaTags(std::move(s.page.policy_meta));
-    const policy::Decision d = engine_.Decide(no_site_policy_, s.url->parsed, s.record.url, signals);
-    ProcessedDocument& doc = s.doc;
+    policy::Decision d = engine_.Decide(*site, s.url->parsed, s.record.url, signals);
+    // The capture nearest the page's date allowed it: an opt-out published
+    // since still counts.
+    if (d.collect && latest) d = engine_.Decide(*latest, s.url->parsed, s.record.url, signals);
     doc.policy_checked = true;
     doc.policy_collect = d.collect;
     for (const auto& r : d.reasons) {
@@ -77,7 +101,9 @@ class PageSignalStage final : public Stage {
 
  private:
   const policy::PolicyEngine& engine_;
-  policy::SitePolicy no_site_policy_;  // dumps carry no robots.txt: "not published"
+  const sites::SitePolicies* sites_;
+  Action unknown_;
+  policy::SitePolicy no_site_policy_;
 };
 
 class AccessStage final : public Stage {
@@ -316,8 +342,9 @@ std::unique_ptr<Stage> MakeSiteListStage(const blocklists::SiteMatcher& lists) {
 std::unique_ptr<Stage> MakeUrlOptOutStage(const blocklists::OptOutRegistry& registry) {
   return std::make_unique<UrlOptOutStage>(registry);
 }
-std::unique_ptr<Stage> MakePageSignalStage(const policy::PolicyEngine& engine) {
-  return std::make_unique<PageSignalStage>(engine);
+std::unique_ptr<Stage> MakePageSignalStage(const policy::PolicyEngine& engine, const sites::SitePolicies* sites,
+                                           Action unknown) {
+  return std::make_unique<PageSignalStage>(engine, sites, unknown);
 }
 std::unique_ptr<Stage> MakeAccessStage() { return std::make_unique<AccessStage>(); }
 std::unique_ptr<Stage> MakeLanguageStage(Action uncovered) { return std::make_unique<LanguageStage>(uncovered); }
@@ -335,7 +362,7 @@ std::vector<std::unique_ptr<Stage>> StandardStages(const ProcessorParts& parts, 
     if (parts.site_lists) stages.push_back(MakeSiteListStage(*parts.site_lists));
     if (parts.registry) stages.push_back(MakeUrlOptOutStage(*parts.registry));
   }
-  if (parts.policy) stages.push_back(MakePageSignalStage(*parts.policy));
+  if (parts.policy) stages.push_back(MakePageSignalStage(*parts.policy, parts.sites, settings.unknown_sites));
   stages.push_back(MakeAccessStage());
   stages.push_back(MakeLanguageStage(settings.uncovered_languages));
   stages.push_back(MakeDetectStage(*parts.detector, settings.actions));

@@ -37,9 +37,16 @@ std::optional<SourceRefusal> UrlOptOutRefusal(const blocklists::OptOutRegistry& 
 std::unique_ptr<Stage> MakeSiteListStage(const blocklists::SiteMatcher& lists);
 // "optout.site", "optout.person": the URL's domain or prefix is on the opt-out registry.
 std::unique_ptr<Stage> MakeUrlOptOutStage(const blocklists::OptOutRegistry& registry);
-// "policy.<code>": the page's own headers and meta tags object (a dump has no
-// robots.txt here: the site's files count as not published).
-std::unique_ptr<Stage> MakePageSignalStage(const policy::PolicyEngine& engine);
+// "policy.<code>": the page's own headers and meta tags object; with `sites`
+// (a site-policy store, `filter --sites`), its site's captured robots.txt,
+// ai.txt and tdmrep.json too, judged as the crawler judges them (both the
+// capture nearest the record's date and the latest: the stricter wins), and
+// an origin the store does not hold is "sites.unknown", dropped, flagged or
+// kept as `unknown` says. Without a store a dump's site files count as not
+// published.
+inline constexpr std::string_view kUnknownSiteReason = "sites.unknown";
+std::unique_ptr<Stage> MakePageSignalStage(const policy::PolicyEngine& engine, const sites::SitePolicies* sites = nullptr,
+                                           filters::Action unknown = filters::Action::kFlag);
 // "access.login_wall", "access.paywall": not freely accessible (CNIL R7).
 std::unique_ptr<Stage> MakeAccessStage();
 // The document's language; "lang.uncovered" dropped or kept as `uncovered` says.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fails when an #include points against the module dependency order written
-# in docs/architecture.md: {cli, python} -> crawler -> pipeline -> {policy,
-# filters, blocklists, io} -> core; cli -> rights -> {audit, io} -> core;
+# in docs/architecture.md: {cli, python} -> crawler -> pipeline -> {sites,
+# policy, filters, blocklists, io} -> core; sites -> {policy, io}; cli -> rights -> {audit, io} -> core;
 # cli -> report -> {audit, filters, blocklists} -> core. A module may include itself and what
 # lies below it; nothing includes cli/ or python/.
 set -euo pipefail
@@ -14,12 +14,13 @@ declare -A allowed=(
   [blocklists]="blocklists core"
   [audit]="audit core"
   [io]="io core"
-  [pipeline]="pipeline policy filters blocklists audit io core"
-  [crawler]="crawler pipeline policy filters blocklists audit io core"
+  [sites]="sites policy io core"
+  [pipeline]="pipeline sites policy filters blocklists audit io core"
+  [crawler]="crawler pipeline sites policy filters blocklists audit io core"
   [rights]="rights audit io core"
   [report]="report audit filters blocklists core"
-  [cli]="cli crawler rights report pipeline policy filters blocklists audit io core"
-  [python]="pipeline policy filters blocklists audit io core"
+  [cli]="cli crawler rights report pipeline sites policy filters blocklists audit io core"
+  [python]="pipeline sites policy filters blocklists audit io core"
 )
 status=0
 for module in "${!allowed[@]}"; do

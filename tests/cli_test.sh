@@ -382,6 +382,70 @@ check "--snapshot with site lists off is a usage error" \
 run "$moisson" crawl https://www.example.org/ -o "$tmp/crawl0" --key "$tmp/f.key" --ledger "$tmp/cl0.db" --snapshot "$tmp/dating.snap" --no-progress
 check "crawl --snapshot is checked before anything is fetched or written" "2 0" "$code $(ls -d "$tmp"/crawl0 2>/dev/null | wc -l)"
 
+# --- site-policy store: sites import, filter/scan --sites (docs/sites.md) --------
+robots_warc="$src/examples/dumps/robots.warc.gz"
+sql() { /usr/bin/python3 -c 'import sqlite3, sys
+for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print("|".join(map(str, r)))' "$1" "$2"; }
+run "$moisson" sites import --store "$tmp/sites.db" "$robots_warc"
+check "sites import reads the robots.txt captures of a WARC" \
+  "0 $robots_warc: 8 captures added, 0 already in the store, 0 records not a site file, 0 unreadable" "$code $out"
+run "$moisson" sites import --store "$tmp/sites.db" - < "$robots_warc"
+check "a second import of the same captures (from stdin) adds nothing" \
+  "0 (standard input): 0 captures added, 8 already in the store, 0 records not a site file, 0 unreadable" "$code $out"
+run "$moisson" sites stats --store "$tmp/sites.db"
+check "sites stats" "0 $tmp/sites.db: 7 origins, 8 captures (robots.txt 8, ai.txt 0, tdmrep.json 0)" "$code $out"
+head -c 700 "$robots_warc" > "$tmp/cut-robots.warc.gz"
+run "$moisson" sites import --store "$tmp/sites.db" "$tmp/cut-robots.warc.gz"
+check "a cut WARC fails and adds nothing" "1 1 0" "$code $(grep -c 'nothing imported from this file' <<<"$err") $(grep -c 'captures added' <<<"$out")"
+run "$moisson" sites import --store "$tmp/sites.db" "$tmp/nosuch.warc.gz" "$robots_warc"
+check "a missing input is a usage error and nothing is imported" \
+  "2 moisson sites import: $tmp/nosuch.warc.gz: no such file or folder (nothing imported)" "$code $err"
+run "$moisson" sites stats --store "$tmp/nosuch.db"
+check "sites stats on a missing store" "2 moisson sites stats: $tmp/nosuch.db: no such site-policy store (make one with \`moisson sites import\`)" "$code $err"
+run "$moisson" sites import --stor "$tmp/sites.db" "$robots_warc"
+check "a misspelt sites option names the right one" "2" "$code"
+check "... and says which" "1" "$(grep -c -- '--store' <<<"$err")"
+mkdir -p "$tmp/sitefiles/forum.velo-club.example"
+printf 'User-agent: *\nDisallow: /topic/412\n' > "$tmp/sitefiles/forum.velo-club.example/robots.txt"
+run "$moisson" sites import --store "$tmp/folder.db" --date 2024-01-01 "$tmp/sitefiles"
+check "sites import reads a folder of site files" \
+  "0 $tmp/sitefiles: 1 captures added, 0 already in the store, 0 records not a site file, 0 unreadable" "$code $out"
+run "$moisson" sites import --store "$tmp/folder.db" --date yesterday "$tmp/sitefiles"
+check "a bad --date is a usage error" "2" "$code"
+
+forum="$src/examples/dumps/forum.jsonl"
+run "$moisson" scan --no-progress --sites "$tmp/sites.db" "$forum"
+check "scan --sites: the later opt-out of forum.velo-club drops its two pages" \
+  "0 2 2" "$code $(grep -c '"policy.robots.disallow"' <<<"$out") $(grep -c 'forum.velo-club' "$forum")"
+check "scan --sites: sites the store does not hold are flagged" "4" "$(grep -c '"sites.unknown"' <<<"$out")"
+check "scan --sites: the summary counts them" "1 1" \
+  "$(grep -c 'judged by their site.s files  *6$' <<<"$err") $(grep -c 'site unknown (sites.unknown)  *5$' <<<"$err")"
+run "$moisson" scan --no-progress --sites "$tmp/sites.db" --unknown-sites drop "$forum"
+check "--unknown-sites drop drops them" "5" "$(grep -c '"reasons":\["sites.unknown"\]' <<<"$out")"
+run "$moisson" scan --no-progress --sites "$tmp/sites.db" --unknown-sites keep "$forum"
+check "--unknown-sites keep keeps them without a reason" "0 0" "$code $(grep -c 'sites.unknown"' <<<"$out")"
+run "$moisson" scan --no-progress --unknown-sites drop "$forum"
+check "--unknown-sites without a store is a usage error" \
+  "2 moisson scan: --unknown-sites: no site-policy store is given (--sites, or [sites] store in the config)" "$code $err"
+run "$moisson" scan --no-progress --sites "$tmp/nosuch.db" "$forum"
+check "a missing store fails the run, naming it" \
+  "2 moisson scan: $tmp/nosuch.db: no such site-policy store (make one with \`moisson sites import\`)" "$code $err"
+run "$moisson" scan --no-progress --sites "$tmp/snap.db" "$forum"
+check "a file that is no store is refused" "2 1" "$code $(grep -c 'not a site-policy store' <<<"$err")"
+run "$moisson" scan --no-progress --sites "$tmp/sites.db" --unknown-sites maybe "$forum"
+check "--unknown-sites takes flag, drop or keep" "2" "$code"
+printf '[sites]\nstore = "sites.db"\nunknown = "drop"\n' > "$tmp/sites.toml"
+run "$moisson" --config "$tmp/sites.toml" filter --no-progress --key "$tmp/f.key" --ledger "$tmp/sites-ledger.db" "$forum" -o "$tmp/sites-out.jsonl"
+check "[sites] store and unknown, relative to the config file" "0 1" "$code $(grep -c 'sites.unknown  *5$' <<<"$err")"
+check "the ledger row names the capture and the line that refused" \
+  "robots.txt [2024-11-15T06:00:00Z]:4 Disallow: /" \
+  "$(sql "$tmp/sites-ledger.db" "SELECT DISTINCT signal FROM documents WHERE url LIKE '%velo-club%'")"
+check "the run's summary says which sites were judged" '"sites":{"origins":7,"judged":11,"unknown":5}' \
+  "$(sql "$tmp/sites-ledger.db" "SELECT summary FROM runs" | grep -o '"sites":{[^}]*}')"
+printf '[filters]\npage_signals = false\n[sites]\nstore = "sites.db"\n' > "$tmp/sites-nosig.toml"
+run "$moisson" --config "$tmp/sites-nosig.toml" scan --no-progress "$forum"
+check "a store with page signals off is a usage error" "2 1" "$code $(grep -c 'page_signals is false' <<<"$err")"
+
 # --- crawl: usage errors name the file and line; nothing is fetched ------------
 printf 'https://www.example.org/\n# a comment\n\nftp://www.example.org/x\n' > "$tmp/seeds.txt"
 run "$moisson" crawl --seeds "$tmp/seeds.txt" -o "$tmp/crawl1" --key "$tmp/f.key" --ledger "$tmp/cl.db" --no-progress

@@ -1,0 +1,80 @@
+// A site-policy store compiled for judging: per origin, the SitePolicy
+// (policy/policy.h) of its captured robots.txt, ai.txt and tdmrep.json, as
+// the crawler compiles what it fetched. Built once from the store, immutable,
+// shared by threads.
+//
+//   auto sites = SitePolicies::Load(store, engine);
+//   SitePolicies::Choice c = sites->For("https://example.org", ParseIso8601(page_date));
+//   if (!c.known) ...;                    // the store holds nothing for the origin
+//   engine.Decide(*c.nearest, url, page); // and *c.latest: the strictest wins
+//
+// Which capture counts. A page was written at its date; its site may have
+// published an opt-out since. So a URL gets two judgements, and the stricter
+// wins: with the files captured nearest to the page's date (each file its
+// own nearest capture; ties go to the later one), and with the latest capture
+// of each file. A page without a readable date gets the latest only.
+//
+// What a capture means, as for the crawler (policy.h ClassifyRobotsFetch):
+// a 2xx robots.txt is obeyed, a 4xx means "not published" (allow all), a 5xx,
+// 429, timeout or network error means unreachable (refuse all). A 3xx is
+// followed inside the store, up to 5 hops, each hop to the target's capture
+// nearest in time to the redirect's (sites/store.h keeps the targets of the
+// redirects it reads); a 3xx without a usable Location is read as the
+// crawler reads it (unexpected status: refuse all); a redirect whose target
+// the store never captured is left out, counted in unresolved_redirects(),
+// and when it was the only robots.txt capture the origin is unknown. ai.txt and tdmrep.json count
+// only when 2xx, and only when the origin's robots.txt lets our agent read
+// them (the crawler does not fetch them otherwise); a file never captured
+// counts as not published.
+//
+// The evidence names each file with its capture date ("robots.txt
+// [2024-03-01T12:00:00Z]"), so the ledger's signal says which capture refused.
+#ifndef MOISSON_SITES_POLICIES_H_
+#define MOISSON_SITES_POLICIES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/status.h"
+#include "policy/policy.h"
+#include "sites/store.h"
+
+namespace moisson::sites {
+
+class SitePolicies {
+ public:
+  // Compiles every origin of `store`. Fails only when the store cannot be read.
+  static Result<SitePolicies> Load(const SiteStore& store, const policy::PolicyEngine& engine);
+
+  struct Choice {
+    bool known = false;                         // the store holds a usable capture for the origin
+    const policy::SitePolicy* nearest = nullptr;  // the files nearest the page's date (latest without a date)
+    const policy::SitePolicy* latest = nullptr;   // the latest files (may be `nearest`)
+  };
+  // `origin` as core/url.h HttpUrl::Origin writes it.
+  Choice For(std::string_view origin, std::optional<std::int64_t> page_time) const;
+
+  std::size_t origins() const { return origins_.size(); }
+  std::int64_t unresolved_redirects() const { return unresolved_redirects_; }
+  // Origins whose store holds each file (robots.txt, ai.txt, tdmrep.json).
+  std::int64_t origins_with(SiteFile f) const { return with_file_[static_cast<int>(f)]; }
+
+ private:
+  struct Origin {
+    // policies[0] for times before cuts[0], policies[k] for cuts[k-1] <= t <
+    // cuts[k]; policies.back() is the latest.
+    std::vector<std::int64_t> cuts;
+    std::vector<policy::SitePolicy> policies;
+  };
+  std::unordered_map<std::string, Origin> origins_;
+  std::int64_t unresolved_redirects_ = 0;
+  std::int64_t with_file_[3] = {0, 0, 0};
+};
+
+}  // namespace moisson::sites
+
+#endif  // MOISSON_SITES_POLICIES_H_
