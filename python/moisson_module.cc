@@ -230,6 +230,10 @@ class PyChain {
   int threads() const { return threads_; }
   std::string key_id() const { return chain_->key() ? chain_->key()->id() : ""; }
   std::string model_version() const { return chain_->detector().model_version(); }
+  // The site-policy store's origins ([sites] store), -1 without one.
+  std::int64_t sites_origins() const {
+    return chain_->sites() ? static_cast<std::int64_t>(chain_->sites()->origins()) : -1;
+  }
 
  private:
   Config config_;
@@ -289,6 +293,13 @@ py::dict SummaryDict(const pipeline::RunSummary& s) {
   d["dropped"] = s.dropped;
   d["repeated_ids"] = s.repeated_ids;
   d["uncovered_language"] = s.uncovered_language;
+  if (s.sites_origins >= 0) {
+    py::dict sites;
+    sites["origins"] = s.sites_origins;
+    sites["judged"] = s.sites_judged;
+    sites["unknown"] = s.sites_unknown;
+    d["sites"] = sites;
+  }
   d["dropped_by_reason"] = s.dropped_by_reason;
   d["detections_by_category"] = s.detections_by_category;
   return d;
@@ -303,6 +314,7 @@ class FilterIterator {
                  bool dropped, std::string source, std::optional<std::string> ledger, std::string output)
       : chain_(std::move(chain)), items_(std::move(items)), threads_(threads), batch_(std::max<std::size_t>(batch, 1)),
         dropped_(dropped), source_(std::move(source)), output_(std::move(output)), sequencer_(dedup) {
+    summary_.sites_origins = chain_->sites_origins();
     if (!ledger) return;
     auto l = audit::Ledger::Open(*ledger);
     if (!l.ok()) Raise(l.status());

@@ -66,6 +66,18 @@ std::string RunSummaryField(const audit::RunInfo& run, std::string_view key) {
   return std::string(value);
 }
 
+std::optional<std::int64_t> RunSummaryInt(const audit::RunInfo& run, std::string_view object, std::string_view key) {
+  if (run.summary.empty()) return std::nullopt;
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string json(run.summary);
+  auto doc = parser.iterate(json);
+  std::int64_t value = 0;
+  if (doc.error() != simdjson::SUCCESS || doc[object][key].get_int64().get(value) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  return value;
+}
+
 Result<std::size_t> ForgetUncommittedOutputs(const audit::Ledger& ledger, std::vector<audit::IdentifierHit>* hits) {
   if (hits->empty()) return std::size_t{0};
   auto runs = ledger.Runs();
@@ -113,7 +125,15 @@ CollectionFacts SummariseCollection(const std::vector<audit::SiteSummary>& sites
   std::sort(f.collected.begin(), f.collected.end(), [](const auto* a, const auto* b) {
     return InDataset(*a) != InDataset(*b) ? InDataset(*a) > InDataset(*b) : a->site < b->site;
   });
-  for (const auto& r : runs) (r.command.starts_with("crawl") ? f.crawled : f.from_dumps) += r.rows;
+  for (const auto& r : runs) {
+    (r.command.starts_with("crawl") ? f.crawled : f.from_dumps) += r.rows;
+    if (r.command.starts_with("crawl")) continue;
+    if (const auto judged = RunSummaryInt(r, "sites", "judged")) {
+      f.from_dumps_with_sites += r.rows;
+      f.sites_judged += *judged;
+      f.sites_unknown += RunSummaryInt(r, "sites", "unknown").value_or(0);
+    }
+  }
   return f;
 }
 
@@ -129,12 +149,12 @@ std::string PeriodText(const std::string& first, const std::string& last) {
 
 std::vector<std::string> CheckedStatements(const CollectionFacts& facts, const Config& config) {
   std::vector<std::string> out;
+  const HonouredSignals& h = config.policy.honour;
+  std::string before = "robots.txt (moisson's own token";
+  before += h.ai_agents ? ", and the groups of known AI crawlers)" : ")";
+  if (h.ai_txt) before += ", ai.txt";
+  if (h.tdmrep) before += ", TDMRep (tdmrep.json and its headers and page tags)";
   if (facts.crawled > 0) {
-    const HonouredSignals& h = config.policy.honour;
-    std::string before = "robots.txt (moisson's own token";
-    before += h.ai_agents ? ", and the groups of known AI crawlers)" : ")";
-    if (h.ai_txt) before += ", ai.txt";
-    if (h.tdmrep) before += ", TDMRep (tdmrep.json and its headers and page tags)";
     std::string after;
     for (const auto& [on, name] : {std::pair{h.noai, "noai"}, std::pair{h.noindex, "noindex"},
                                    std::pair{h.content_usage, "Content-Usage"},
@@ -151,10 +171,28 @@ std::vector<std::string> CheckedStatements(const CollectionFacts& facts, const C
                   (off.empty() ? std::string() : "; " + off + " not checked (turned off in the configuration)") + ".");
   }
   if (facts.from_dumps > 0) {
-    out.push_back("Records read from existing dumps (" + std::to_string(facts.from_dumps) +
-                  " documents, moisson filter): moisson fetched nothing for them, so robots.txt, ai.txt and TDMRep "
-                  "were not checked; whether the dumps' collectors respected them is not known here. Each record "
-                  "was checked against the excluded site lists, the site owners' and persons' opt-outs and the "
+    const std::int64_t with = facts.from_dumps_with_sites, without = facts.from_dumps - with;
+    std::string s = "Records read from existing dumps (" + std::to_string(facts.from_dumps) +
+                    " documents, moisson filter): moisson fetched nothing for them";
+    if (with > 0) {
+      s += ". " + std::string(without > 0 ? std::to_string(with) + " of them (runs with a site-policy store) had their URLs"
+                                          : "Each (a site-policy store, moisson filter --sites) had its URL") +
+           " judged against the site's " + before +
+           " as captured, as the crawler judges a URL before fetching it (with the capture nearest the page's "
+           "date and with the latest, the stricter winning); for " +
+           std::to_string(facts.sites_unknown) + " of them the store held no capture of the site (sites.unknown)";
+      if (without > 0) {
+        s += ". For the other " + std::to_string(without) +
+             ", robots.txt, ai.txt and TDMRep were not checked; whether the dumps' collectors respected them is not "
+             "known here";
+      }
+      s += ". Each record";
+    } else {
+      s += ", so robots.txt, ai.txt and TDMRep were not checked; whether the dumps' collectors respected them is not "
+           "known here. Each record";
+    }
+    out.push_back(s +
+                  " was checked against the excluded site lists, the site owners' and persons' opt-outs and the "
                   "filters" +
                   std::string(config.filters.page_signals
                                   ? "; the signals a captured page carries itself (noai and noindex in its meta tags "

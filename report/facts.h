@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -34,6 +35,9 @@ std::string HitJson(const audit::IdentifierHit& h);
 // A string field of the JSON summary a run ended with ("status",
 // "detector_model"); "" when there is no summary or no such string field.
 std::string RunSummaryField(const audit::RunInfo& run, std::string_view key);
+// An integer of an object of that summary ("sites", "judged"); nullopt when
+// there is none.
+std::optional<std::int64_t> RunSummaryInt(const audit::RunInfo& run, std::string_view object, std::string_view key);
 
 // A `filter` run that ended "failed" or "interrupted" committed no output:
 // its rows name output records that were never written (a run writes its
@@ -53,6 +57,10 @@ struct CollectionFacts {
   std::int64_t in_dataset = 0;  // kept + modified - erased
   std::int64_t crawled = 0;     // rows of `crawl` runs
   std::int64_t from_dumps = 0;  // rows of the other runs (`filter` over existing dumps)
+  // Dump runs with a site-policy store (`filter --sites`): their rows, and
+  // what their summaries counted (documents judged by their site's captured
+  // files, and of those, documents whose site the store did not hold).
+  std::int64_t from_dumps_with_sites = 0, sites_judged = 0, sites_unknown = 0;
   std::string processed_first, processed_last;  // considered_at
   std::string captured_first, captured_last;    // captured_at, "" when no row has one
   // Sites ("" excluded) with documents in the dataset, most first, then by

@@ -133,6 +133,31 @@ class PublishTest(unittest.TestCase):
                                           r"robots\.txt, ai\.txt and TDMRep were not checked", name)
         self.assertNotIn("no page in this ledger was fetched", files["exclusion_policy.md"])
 
+    def test_a_run_with_a_site_policy_store_says_what_it_applied(self):
+        # club.example's robots.txt, captured; the other sites are unknown.
+        sites_dir = os.path.join(self.tmp, "site-files", "club.example")
+        os.makedirs(sites_dir)
+        with open(os.path.join(sites_dir, "robots.txt"), "w") as f:
+            f.write("User-agent: *\nDisallow: /sortie/2\n")
+        store = os.path.join(self.tmp, "sites.sqlite")
+        run("sites", "import", "--store", store, "--date", "2024-01-01", os.path.dirname(sites_dir))
+        dump3 = os.path.join(self.tmp, "dump3.jsonl")
+        with open(dump3, "w", encoding="utf-8") as f:
+            for i in (1, 2, 3):
+                f.write(json.dumps({"id": "s%d" % i, "url": "https://club.example/sortie/%d" % i,
+                                    "text": "Sortie numéro %d du club, le long du canal." % i}) + "\n")
+            f.write(json.dumps({"id": "s4", "url": "https://ailleurs.example/p",
+                                "text": "Une page sur les écluses du canal."}) + "\n")
+        run("filter", "--no-progress", "--key", self.key, "--ledger", self.ledger, "--sites", store, dump3,
+            "-o", os.path.join(self.tmp, "out3.jsonl"))
+        files = self.publish("sites")
+        for name in ("registry_sheet.md", "exclusion_policy.md", "datasheet.md"):
+            self.assertRegex(files[name], r"Records read from existing dumps \(8 documents, moisson filter\): moisson "
+                                          r"fetched nothing for them\. 4 of them \(runs with a site-policy store\) had "
+                                          r"their URLs judged against the site's robots\.txt", name)
+            self.assertIn("for 1 of them the store held no capture of the site (sites.unknown)", files[name], name)
+            self.assertIn("For the other 4, robots.txt, ai.txt and TDMRep were not checked", files[name], name)
+
     def test_capture_and_processing_periods_are_apart(self):
         files = self.publish("pub")
         capture = re.compile(r"^[-| ]*Capture period \(dates of the pages, from the dumps or the fetch\)[:| ]+"

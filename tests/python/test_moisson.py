@@ -361,3 +361,22 @@ def test_a_run_left_halfway_is_recorded_as_interrupted(project, tmp_path):
     assert json.loads(summary)["status"] == "interrupted"
     assert rows == 20  # the two batches judged: every document judged has its row
     assert run_ok("audit", "verify", "--ledger", ledger)
+
+
+def test_a_site_policy_store_in_the_config(project, tmp_path):
+    """[sites] store: the module judges URLs by their sites' captured files as
+    `moisson scan --sites` does, and its summary says how many it judged."""
+    store = tmp_path / "sites.sqlite"
+    run("sites", "import", "--store", store, SRC / "examples/dumps/robots.warc.gz")
+    config = tmp_path / "moisson.toml"
+    text = (project / "moisson.toml").read_text().replace('key = "out/moisson.key"', f'key = "{project}/out/moisson.key"')
+    text = text.replace('optout_registry = "out/optout.sqlite"', f'optout_registry = "{project}/out/optout.sqlite"')
+    config.write_text(text + f'\n[sites]\nstore = "{store}"\n')
+    chain_ = moisson.Chain(config=config, threads=2)
+    cli = [json.loads(l) for l in run("--config", config, "scan", "--no-progress", *DUMPS).stdout.splitlines()]
+    run_ = chain_.filter(chain_.read(DUMPS[0]), dropped=True)
+    mine = list(run_)
+    want = {d["id"]: d["reasons"] for d in cli if d["id"].startswith(("forum", "post"))}
+    assert {d.id: sorted(d.reasons) for d in mine} == {k: sorted(v) for k, v in want.items()}
+    assert run_.summary["sites"] == {"origins": 7, "judged": 11, "unknown": 5}
+    assert sum("policy.robots.disallow" in d.reasons for d in mine) == 2
