@@ -4,10 +4,14 @@
 #
 #  1. a project key, created once (examples/out/moisson.key, mode 0600);
 #  2. one person's opt-out in the registry (a fictitious e-mail address);
-#  3. moisson filter: kept and modified documents to examples/out/dataset.jsonl.zst,
-#     id/URL/reasons of dropped ones to examples/out/rejects.jsonl, one ledger
-#     row per document in examples/out/ledger.sqlite; prints the summary;
-#  4. moisson crawl of the example site served on 127.0.0.1 (below).
+#  3. the sites' robots.txt as captured (examples/dumps/robots.warc.gz, the shape
+#     of Common Crawl's robots.txt subset) into a site-policy store,
+#     examples/out/sites.sqlite (docs/sites.md);
+#  4. moisson filter --sites: kept and modified documents to
+#     examples/out/dataset.jsonl.zst, id/URL/reasons of dropped ones to
+#     examples/out/rejects.jsonl, one ledger row per document in
+#     examples/out/ledger.sqlite; prints the summary;
+#  5. moisson crawl of the example site served on 127.0.0.1 (below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 moisson=${MOISSON:-build/release/moisson}
@@ -15,10 +19,11 @@ config=examples/moisson.toml
 mkdir -p examples/out
 [[ -f examples/out/moisson.key ]] || "$moisson" keygen --out examples/out/moisson.key
 "$moisson" --config "$config" optout add --email bertrand.lefort@example.org --ref EXAMPLE-2024-001 >/dev/null
+"$moisson" sites import --store examples/out/sites.sqlite examples/dumps/robots.warc.gz
 "$moisson" --config "$config" filter examples/dumps/forum.jsonl examples/dumps/pages.warc.gz \
-  --dedup -o examples/out/dataset.jsonl.zst --rejects examples/out/rejects.jsonl
+  --sites examples/out/sites.sqlite --dedup -o examples/out/dataset.jsonl.zst --rejects examples/out/rejects.jsonl
 
-# 4. moisson crawl: the example site (examples/site) served on 127.0.0.1 by
+# 5. moisson crawl: the example site (examples/site) served on 127.0.0.1 by
 #    Python's http.server, crawled from its home page (--allow-private: the
 #    crawler refuses loopback addresses otherwise). Pages go to
 #    examples/out/crawl/pages-00000.jsonl, one ledger row per URL considered.

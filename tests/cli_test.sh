@@ -388,12 +388,12 @@ sql() { /usr/bin/python3 -c 'import sqlite3, sys
 for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print("|".join(map(str, r)))' "$1" "$2"; }
 run "$moisson" sites import --store "$tmp/sites.db" "$robots_warc"
 check "sites import reads the robots.txt captures of a WARC" \
-  "0 $robots_warc: 8 captures added, 0 already in the store, 0 records not a site file, 0 unreadable" "$code $out"
+  "0 $robots_warc: 9 captures added, 0 already in the store, 0 records not a site file, 0 unreadable" "$code $out"
 run "$moisson" sites import --store "$tmp/sites.db" - < "$robots_warc"
 check "a second import of the same captures (from stdin) adds nothing" \
-  "0 (standard input): 0 captures added, 8 already in the store, 0 records not a site file, 0 unreadable" "$code $out"
+  "0 (standard input): 0 captures added, 9 already in the store, 0 records not a site file, 0 unreadable" "$code $out"
 run "$moisson" sites stats --store "$tmp/sites.db"
-check "sites stats" "0 $tmp/sites.db: 7 origins, 8 captures (robots.txt 8, ai.txt 0, tdmrep.json 0)" "$code $out"
+check "sites stats" "0 $tmp/sites.db: 8 origins, 9 captures (robots.txt 9, ai.txt 0, tdmrep.json 0)" "$code $out"
 head -c 700 "$robots_warc" > "$tmp/cut-robots.warc.gz"
 run "$moisson" sites import --store "$tmp/sites.db" "$tmp/cut-robots.warc.gz"
 check "a cut WARC fails and adds nothing" "1 1 0" "$code $(grep -c 'nothing imported from this file' <<<"$err") $(grep -c 'captures added' <<<"$out")"
@@ -417,11 +417,11 @@ forum="$src/examples/dumps/forum.jsonl"
 run "$moisson" scan --no-progress --sites "$tmp/sites.db" "$forum"
 check "scan --sites: the later opt-out of forum.velo-club drops its two pages" \
   "0 2 2" "$code $(grep -c '"policy.robots.disallow"' <<<"$out") $(grep -c 'forum.velo-club' "$forum")"
-check "scan --sites: sites the store does not hold are flagged" "4" "$(grep -c '"sites.unknown"' <<<"$out")"
+check "scan --sites: sites the store does not hold are flagged" "3" "$(grep -c '"sites.unknown"' <<<"$out")"
 check "scan --sites: the summary counts them" "1 1" \
-  "$(grep -c 'judged by their site.s files  *6$' <<<"$err") $(grep -c 'site unknown (sites.unknown)  *5$' <<<"$err")"
+  "$(grep -c 'judged by their site.s files  *7$' <<<"$err") $(grep -c 'site unknown (sites.unknown)  *4$' <<<"$err")"
 run "$moisson" scan --no-progress --sites "$tmp/sites.db" --unknown-sites drop "$forum"
-check "--unknown-sites drop drops them" "5" "$(grep -c '"reasons":\["sites.unknown"\]' <<<"$out")"
+check "--unknown-sites drop drops them" "4" "$(grep -c '"reasons":\["sites.unknown"\]' <<<"$out")"
 run "$moisson" scan --no-progress --sites "$tmp/sites.db" --unknown-sites keep "$forum"
 check "--unknown-sites keep keeps them without a reason" "0 0" "$code $(grep -c 'sites.unknown"' <<<"$out")"
 run "$moisson" scan --no-progress --unknown-sites drop "$forum"
@@ -436,11 +436,11 @@ run "$moisson" scan --no-progress --sites "$tmp/sites.db" --unknown-sites maybe 
 check "--unknown-sites takes flag, drop or keep" "2" "$code"
 printf '[sites]\nstore = "sites.db"\nunknown = "drop"\n' > "$tmp/sites.toml"
 run "$moisson" --config "$tmp/sites.toml" filter --no-progress --key "$tmp/f.key" --ledger "$tmp/sites-ledger.db" "$forum" -o "$tmp/sites-out.jsonl"
-check "[sites] store and unknown, relative to the config file" "0 1" "$code $(grep -c 'sites.unknown  *5$' <<<"$err")"
+check "[sites] store and unknown, relative to the config file" "0 1" "$code $(grep -c 'sites.unknown  *4$' <<<"$err")"
 check "the ledger row names the capture and the line that refused" \
   "robots.txt [2024-11-15T06:00:00Z]:4 Disallow: /" \
   "$(sql "$tmp/sites-ledger.db" "SELECT DISTINCT signal FROM documents WHERE url LIKE '%velo-club%'")"
-check "the run's summary says which sites were judged" '"sites":{"origins":7,"judged":11,"unknown":5}' \
+check "the run's summary says which sites were judged" '"sites":{"origins":8,"judged":11,"unknown":4}' \
   "$(sql "$tmp/sites-ledger.db" "SELECT summary FROM runs" | grep -o '"sites":{[^}]*}')"
 printf '[filters]\npage_signals = false\n[sites]\nstore = "sites.db"\n' > "$tmp/sites-nosig.toml"
 run "$moisson" --config "$tmp/sites-nosig.toml" scan --no-progress "$forum"

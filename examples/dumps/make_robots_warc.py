@@ -13,7 +13,8 @@ What `moisson filter --sites` makes of them (README.md, docs/sites.md):
     are dropped, since an opt-out published later still counts;
   * domaine-des-coteaux.example allows everything but /panier;
   * rando-amis.example has no robots.txt (404: everything allowed);
-  * community.hiking-trails.example answered 503 (unreachable: refused);
+  * community.hiking-trails.example allows everything but /admin/;
+  * shop.outdoor-gear.example answered 503 (unreachable: refused whole);
   * www.cuisine-entre-amis.example redirects to a capture the store holds.
 Every other site of the dumps has no capture: flagged "sites.unknown".
 """
@@ -57,6 +58,8 @@ out = [
            ok("User-agent: *\nDisallow: /panier\n")),
     record("https://rando-amis.example/robots.txt", "2024-10-30T06:00:00Z", status(404, "Not Found")),
     record("https://community.hiking-trails.example/robots.txt", "2024-10-30T06:00:00Z",
+           ok("User-agent: *\nDisallow: /admin/\n")),
+    record("https://shop.outdoor-gear.example/robots.txt", "2024-10-30T06:00:00Z",
            status(503, "Service Unavailable")),
     record("https://www.cuisine-entre-amis.example/robots.txt", "2024-10-01T06:00:00Z",
            status(301, "Moved Permanently", "Location: https://cuisine-entre-amis.example/robots.txt\r\n")),
