@@ -371,7 +371,8 @@ def test_a_site_policy_store_in_the_config(project, tmp_path):
     config = tmp_path / "moisson.toml"
     text = (project / "moisson.toml").read_text().replace('key = "out/moisson.key"', f'key = "{project}/out/moisson.key"')
     text = text.replace('optout_registry = "out/optout.sqlite"', f'optout_registry = "{project}/out/optout.sqlite"')
-    config.write_text(text + f'\n[sites]\nstore = "{store}"\n')
+    assert '# store = "out/sites.sqlite"' in text
+    config.write_text(text.replace('# store = "out/sites.sqlite"', f'store = "{store}"'))
     chain_ = moisson.Chain(config=config, threads=2)
     cli = [json.loads(l) for l in run("--config", config, "scan", "--no-progress", *DUMPS).stdout.splitlines()]
     run_ = chain_.filter(chain_.read(DUMPS[0]), dropped=True)
