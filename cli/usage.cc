@@ -62,6 +62,8 @@ constexpr Example kExamples[] = {
     {"sites import", "Examples:\n"
                      "  moisson sites import --store sites.sqlite CC-MAIN-robotstxt-00000.warc.gz\n"
                      "  moisson sites import --store sites.sqlite --date 2026-11-01 examples/sites/"},
+    {"sites fetch", "Example:\n"
+                    "  moisson sites fetch --store sites.sqlite --hosts hosts.txt"},
     {"sites stats", "Example:\n"
                     "  moisson sites stats --store sites.sqlite"},
     {"optout add", "Examples:\n"

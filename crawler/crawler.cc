@@ -296,6 +296,14 @@ bool Crawl::Dispatch(Host* h) {
     StartPolicyFetch(h);
     return true;
   }
+  if (opts_.policy_only) {  // the origin's files are read: its pages are not asked for
+    while (!h->queue.empty()) {
+      MarkDone(h->queue.front().id);
+      h->queue.pop_front();
+      --queued_;
+    }
+    return false;
+  }
   // Politeness is per request sent: URLs the policy refuses cost nothing.
   while (!h->queue.empty()) {
     Item item = std::move(h->queue.front());

@@ -67,6 +67,11 @@ struct CrawlOptions {
   double low_speed_seconds = 15;   // abort below 1 KB/s for this long
   std::vector<std::string> content_types = {"text/html", "application/xhtml+xml", "text/plain"};
   bool sitemaps = false;           // read the Sitemap: files robots.txt lists
+  // `moisson sites fetch`: each seed's origin has its robots.txt, ai.txt and
+  // tdmrep.json fetched (with every rule of a crawl: lists and opt-outs
+  // first, the address guard, politeness, redirects, RFC 9309 outcomes), and
+  // no page is fetched nor recorded; the state's host rows hold the files.
+  bool policy_only = false;
   bool warc = false;
   bool zstd = false;
   std::uint64_t shard_bytes = 256u << 20;

@@ -413,6 +413,16 @@ check "sites import reads a folder of site files" \
 run "$moisson" sites import --store "$tmp/folder.db" --date yesterday "$tmp/sitefiles"
 check "a bad --date is a usage error" "2" "$code"
 
+printf 'www.example.org\nnot a host name\n' > "$tmp/hosts.txt"
+run "$moisson" sites fetch --store "$tmp/fetch.db" --hosts "$tmp/hosts.txt"
+check "sites fetch: a bad hosts line is a usage error naming the line, nothing fetched" \
+  "2 moisson sites fetch: $tmp/hosts.txt:2: not a host or an http(s) URL 0" "$code $err $(ls "$tmp"/fetch.db 2>/dev/null | wc -l)"
+run "$moisson" sites fetch --store "$tmp/fetch.db" --hosts "$tmp/nosuch.txt"
+check "sites fetch: a missing hosts file" "2 moisson sites fetch: $tmp/nosuch.txt: cannot read the hosts file" "$code $err"
+printf '# nothing\n\n' > "$tmp/nohosts.txt"
+run "$moisson" sites fetch --store "$tmp/fetch.db" --hosts "$tmp/nohosts.txt"
+check "sites fetch: a hosts file without hosts" "2 moisson sites fetch: $tmp/nohosts.txt: no host in it" "$code $err"
+
 forum="$src/examples/dumps/forum.jsonl"
 run "$moisson" scan --no-progress --sites "$tmp/sites.db" "$forum"
 check "scan --sites: the later opt-out of forum.velo-club drops its two pages" \

@@ -31,7 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
-from servers import ScriptedServer, page, redirect, robots, status  # noqa: E402
+from servers import ScriptedServer, hang, page, redirect, robots, status  # noqa: E402
 
 BIN = os.environ.get("MOISSON_BIN") or os.path.join(REPO, "build", "release", "moisson")
 POLICY_PATHS = ["/robots.txt", "/ai.txt", "/.well-known/tdmrep.json"]
@@ -190,6 +190,81 @@ class SitesMatchCrawlTest(unittest.TestCase):
         # so its "Disallow: /" refuses nothing.
         self.assertEqual(site_reasons(self.crawl_rows[self.bases["aitxt_refused"] + "/a"]), [])
         self.assertEqual(site_reasons(self.crawl_rows[self.bases["files"] + "/notrain/p"]), ["policy.ai_txt.disallow"])
+
+
+class SitesFetchTest(unittest.TestCase):
+    """`sites fetch` reads each host's files with the crawler's machinery:
+    a 5xx, a redirect to a listed host and a timeout make robots.txt
+    unreachable (the site refused whole), a listed host is never asked, no
+    page is requested, and `scan --sites` then judges as the crawler."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="moisson-sites-fetch-")
+        d = cls.tmp.name
+        tdm = page(json.dumps([{"location": "/reserved/*", "tdm-reservation": 1}]), content_type="application/json")
+        routes = {
+            "ok": {"/robots.txt": robots("User-agent: *\nDisallow: /private/\n"),
+                   "/ai.txt": robots("User-Agent: *\nDisallow: /notrain/\n"),
+                   "/.well-known/tdmrep.json": tdm, "/": html("Accueil")},
+            "down": {"/robots.txt": status(503), "/": html("Accueil")},
+            "to_listed": {"/robots.txt": redirect("http://www.pornhub.com/robots.txt", 301), "/": html("Accueil")},
+            "slow": {"/robots.txt": hang(), "/": html("Accueil")},
+            "none": {"/": html("Accueil")},
+        }
+        servers = {n: ScriptedServer(r) for n, r in routes.items()}
+        for s in servers.values():
+            s.__enter__()
+        try:
+            cls.bases = {n: s.base for n, s in servers.items()}
+            hosts = os.path.join(d, "hosts.txt")
+            with open(hosts, "w") as f:
+                f.write("# the hosts of a dump\n")
+                for b in cls.bases.values():
+                    f.write(b.split("//")[1] + "\n")
+                f.write("www.youporn.com\n")
+            cls.store = os.path.join(d, "sites.sqlite")
+            p = subprocess.run([BIN, "sites", "fetch", "--store", cls.store, "--hosts", hosts, "--scheme", "http",
+                                "--allow-private", "--timeout", "1", "--delay", "0"],
+                               capture_output=True, timeout=120)
+            cls.rc, cls.out, cls.err = p.returncode, p.stdout.decode(), p.stderr.decode()
+            cls.requests = {n: [r["path"] for r in s.requests()] for n, s in servers.items()}
+        finally:
+            for s in servers.values():
+                s.__exit__(None, None, None)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_fetch_reports_what_it_read(self):
+        self.assertEqual(self.rc, 0, self.err)
+        self.assertIn("6 origins: 5 read (3 with robots.txt unreachable: refused whole), 1 not asked", self.out)
+        # Working files go with the run.
+        self.assertEqual([n for n in os.listdir(self.tmp.name) if n.startswith(".sites-fetch")], [])
+
+    def test_only_the_site_files_were_requested(self):
+        for name, paths in self.requests.items():
+            self.assertTrue(set(paths) <= set(POLICY_PATHS), f"{name}: {paths}")
+        self.assertEqual(self.requests["ok"], POLICY_PATHS)
+        # robots.txt unreachable: nothing else is asked of the site.
+        self.assertEqual(set(self.requests["down"]), {"/robots.txt"})
+        self.assertEqual(self.requests["to_listed"], ["/robots.txt"])
+        self.assertEqual(self.requests["slow"][:1], ["/robots.txt"])
+
+    def test_scan_judges_with_what_was_fetched(self):
+        dump = os.path.join(self.tmp.name, "dump.jsonl")
+        urls = [self.bases["ok"] + p for p in ("/a", "/private/x", "/notrain/x", "/reserved/x")] + \
+               [self.bases[n] + "/a" for n in ("down", "to_listed", "slow", "none")]
+        with open(dump, "w") as f:
+            for i, u in enumerate(urls):
+                f.write(json.dumps({"id": str(i), "url": u, "text": "Une page ordinaire."}) + "\n")
+        p = subprocess.run([BIN, "scan", "--no-progress", "--sites", self.store, dump], capture_output=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        got = [site_reasons(json.loads(l)["reasons"]) for l in p.stdout.decode().splitlines()]
+        self.assertEqual(got, [[], ["policy.robots.disallow"], ["policy.ai_txt.disallow"], ["policy.tdm.reservation"],
+                               ["policy.robots.unreachable"], ["policy.robots.unreachable"],
+                               ["policy.robots.unreachable"], []])
 
 
 if __name__ == "__main__":
