@@ -9,6 +9,7 @@
 
 #include "blocklists/defaults.h"
 #include "blocklists/site_list.h"
+#include "blocklists/update.h"
 #include "cli/commands.h"
 #include "pipeline/chain.h"
 
@@ -219,6 +220,54 @@ void AddBlocklistCommands(CLI::App* app, const GlobalOptions* global, Runner* ru
       }
       std::cout << "imported " << entries << " entries from " << reports.size() << " files into " << imp->to << " ("
                 << skipped << " malformed entries skipped)\n";
+      return kExitOk;
+    };
+  });
+
+  struct UpdateOptions {
+    const GlobalOptions* global = nullptr;
+    std::string source = blocklists::kUt1ArchiveUrl;
+    std::string snapshot;
+    std::string ca_file;
+    std::uint64_t max_mib = 2048;
+  };
+  auto up = std::make_shared<UpdateOptions>();
+  up->global = global;
+  CLI::App* u = bl->add_subcommand(
+      "update", "Download the UT1 archive, check it, import the configured categories, compile a snapshot and swap "
+                "it in atomically (the previous one stays on any failure)");
+  u->add_option("--source", up->source, "the archive's URL (http, https) or a downloaded archive (default: UT1's "
+                                        "published URL)");
+  u->add_option("--snapshot", up->snapshot, "the snapshot to replace (default: [blocklists] snapshot)");
+  u->add_option("--ca-file", up->ca_file, "trust these CA certificates (PEM) instead of the system's (tests)");
+  u->add_option("--max-mib", up->max_mib, "largest archive accepted, MiB (default 2048)")->check(CLI::Range(1, 1 << 20));
+  u->callback([run, up] {
+    *run = [up] {
+      Config config;
+      if (!LoadConfigOrReport(*up->global, &config)) return kExitUsage;
+      blocklists::UpdateRequest r;
+      r.source = up->source;
+      r.lists = config.blocklists;
+      r.snapshot = !up->snapshot.empty() ? up->snapshot : config.blocklists.snapshot;
+      r.user_agent = config.crawler.user_agent;
+      r.ca_file = up->ca_file;
+      r.max_bytes = up->max_mib << 20;
+      if (r.snapshot.empty()) {
+        std::cerr << "moisson blocklist update: give --snapshot FILE or set [blocklists] snapshot\n";
+        return kExitUsage;
+      }
+      auto rep = blocklists::UpdateFromUt1(r);
+      if (!rep.ok()) {
+        std::cerr << "moisson blocklist update: " << rep.status().message() << "\n"
+                  << "moisson blocklist update: nothing changed: " << r.snapshot << " is the previous snapshot\n";
+        return rep.status().code() == Status::Code::kNotFound ? kExitUsage : kExitFailed;
+      }
+      std::size_t skipped = 0;
+      for (const auto& l : rep->lists) skipped += l.skipped;
+      std::cout << "archive: " << r.source << " (" << rep->archive_bytes << " bytes, sha256 " << rep->archive_sha256
+                << ")\nlists: " << rep->data_dir << " (" << skipped << " malformed entries skipped)\nsnapshot: "
+                << r.snapshot << ": " << rep->domains << " blocking domains, " << rep->urls << " urls, "
+                << rep->expressions << " expressions\n";
       return kExitOk;
     };
   });

@@ -56,6 +56,9 @@ constexpr Example kExamples[] = {
                          "--to /tmp/ut1-lists --replace"},
     {"blocklist stats", "Example:\n  moisson --config examples/moisson.toml blocklist stats --defaults"},
     {"optout", "Example:\n  moisson --config examples/moisson.toml optout check --email bertrand.lefort@example.org"},
+    {"blocklist update", "Examples:\n"
+                         "  moisson --config examples/moisson.toml blocklist update --snapshot lists.snap\n"
+                         "  moisson blocklist update --source blacklists.tar.gz --snapshot lists.snap"},
     {"sites", "Examples:\n"
               "  moisson sites import --store sites.sqlite robotstxt.warc.gz\n"
               "  moisson filter --sites sites.sqlite -o out.jsonl dump.warc.gz"},

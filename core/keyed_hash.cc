@@ -49,6 +49,21 @@ std::string Sha256Hex(std::string_view data) {
   return HexPrefix(md, md.size());
 }
 
+Sha256Stream::Sha256Stream() : ctx_(EVP_MD_CTX_new()) {
+  ok_ = ctx_ && EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) == 1;
+}
+Sha256Stream::~Sha256Stream() { EVP_MD_CTX_free(ctx_); }
+void Sha256Stream::Update(std::string_view data) {
+  if (ok_ && !data.empty()) ok_ = EVP_DigestUpdate(ctx_, data.data(), data.size()) == 1;
+}
+std::string Sha256Stream::FinishHex() {
+  Digest md;
+  unsigned int len = 0;
+  if (!ok_ || EVP_DigestFinal_ex(ctx_, md.data(), &len) != 1 || len != md.size()) return "";
+  ok_ = false;
+  return HexPrefix(md, md.size());
+}
+
 ProjectKey::~ProjectKey() { OPENSSL_cleanse(bytes_.data(), bytes_.size()); }
 
 ProjectKey ProjectKey::FromBytes(const std::array<std::uint8_t, 32>& bytes) {

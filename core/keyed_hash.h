@@ -19,6 +19,8 @@
 
 #include "core/status.h"
 
+struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX
+
 namespace moisson {
 
 using Digest = std::array<std::uint8_t, 32>;
@@ -61,6 +63,22 @@ std::string HexPrefix(const Digest& digest, std::size_t n = 32);
 
 // Lowercase hex SHA-256 of `data` (64 characters): document texts, model files.
 std::string Sha256Hex(std::string_view data);
+
+// The same over data given in parts (a downloaded archive read in chunks).
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  void Update(std::string_view data);
+  // The hex digest of everything given ("" if OpenSSL failed); once.
+  std::string FinishHex();
+
+ private:
+  ::evp_md_ctx_st* ctx_;
+  bool ok_ = false;
+};
 
 }  // namespace moisson
 

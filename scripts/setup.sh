@@ -13,7 +13,7 @@ packages=(
   build-essential cmake pkg-config clang libclang-rt-dev
   # libraries moisson links
   catch2 libcli11-dev libtomlplusplus-dev libsimdjson-dev libssl-dev
-  libgumbo-dev libmodest-dev libre2-dev libcurl4-openssl-dev libboost-dev libboost-system-dev
+  libgumbo-dev libmodest-dev libre2-dev libcurl4-openssl-dev libarchive-dev libboost-dev libboost-system-dev
   libpsl-dev publicsuffix libidn2-dev libunistring-dev libsqlite3-dev libpq-dev libpqxx-dev
   zlib1g-dev libzstd-dev libbrotli-dev libphonenumber-dev libvectorscan-dev
   # the learned stage of the sensitive/minor detectors (filters/learned.h) and its

@@ -14,7 +14,7 @@ target_link_libraries(moisson_test_dns PRIVATE ${CMAKE_DL_LIBS})
 set_target_properties(moisson_test_dns PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
 
 # Integration: real servers on 127.0.0.1 (Debian's nginx and tests/crawl/servers.py).
-foreach(t resume crawl sitemaps frontier tls sites)
+foreach(t resume crawl sitemaps frontier tls sites blocklist_update)
   add_test(NAME crawl_${t} COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/crawl/test_${t}.py)
   set_tests_properties(crawl_${t} PROPERTIES
                        ENVIRONMENT "MOISSON_BIN=$<TARGET_FILE:moisson>;MOISSON_DNS_SHIM=$<TARGET_FILE:moisson_test_dns>"
