@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "blocklists/host.h"
@@ -417,7 +418,10 @@ void SiteMatcher::BuildPrefilter() {
 }
 
 const SiteMatcher::Meta* SiteMatcher::FindHashed(std::uint64_t h) const {
-  if (!MayContain(h)) return nullptr;
+  return MayContain(h) ? FindSlot(h) : nullptr;
+}
+
+const SiteMatcher::Meta* SiteMatcher::FindSlot(std::uint64_t h) const {
   const std::size_t mask = capacity_ - 1;
   // The table is never full (load <= 3/4), so the probe always ends; the
   // bound guards a hand-made snapshot that violates that.
@@ -468,18 +472,20 @@ std::optional<SiteHit> SiteMatcher::MatchHost(std::string_view host) const {
   return std::nullopt;
 }
 
-void SiteMatcher::MatchHosts(const std::vector<std::string_view>& hosts, std::vector<std::uint16_t>* out) const {
-  out->assign(hosts.size(), 0);
+void SiteMatcher::MatchHosts(std::span<const std::string_view> hosts, std::span<std::uint16_t> out) const {
+  std::fill(out.begin(), out.end(), 0);
   if (capacity_ == 0) return;
   constexpr std::size_t kAhead = 16;   // hosts in flight
   constexpr std::size_t kLabels = 8;   // suffixes hashed ahead; deeper hosts take the slow path
   struct Pending {
     std::uint64_t hash[kLabels];
     std::uint8_t count = 0;
-    bool deep = false;  // more than kLabels labels: the slow path
+    std::uint8_t maybe = 0;  // bit k: the prefilter lets suffix k through
+    bool deep = false;       // more than kLabels labels: the slow path
   };
   Pending ring[kAhead];
   const std::size_t mask = capacity_ - 1;
+  const std::size_t n = std::min(hosts.size(), out.size());
   auto stage = [&](std::size_t i) {
     Pending& p = ring[i % kAhead];
     std::string_view suffixes[kLabels];
@@ -487,33 +493,40 @@ void SiteMatcher::MatchHosts(const std::vector<std::string_view>& hosts, std::ve
     p.count = static_cast<std::uint8_t>(HashSuffixes(hosts[i], suffixes, p.hash, kLabels, &rest));
     p.deep = !rest.empty();
   };
-  for (std::size_t i = 0; i < hosts.size() && i < kAhead; ++i) stage(i);
-  for (std::size_t i = 0; i < hosts.size(); ++i) {
+  // The table slots of the suffixes the prefilter lets through, fetched with
+  // their categories (a hit reads both); which those were is remembered.
+  auto prefetch = [&](std::size_t i) {
+    Pending& p = ring[i % kAhead];
+    p.maybe = 0;
+    for (std::uint8_t k = 0; k < p.count; ++k) {
+      if (!MayContain(p.hash[k])) continue;
+      p.maybe |= static_cast<std::uint8_t>(1u << k);
+      __builtin_prefetch(&slot_ptr_[p.hash[k] & mask]);
+      __builtin_prefetch(&meta_ptr_[p.hash[k] & mask]);
+    }
+  };
+  for (std::size_t i = 0; i < n && i < kAhead; ++i) stage(i);
+  for (std::size_t i = 0; i < n && i < kAhead / 2; ++i) prefetch(i);
+  for (std::size_t i = 0; i < n; ++i) {
     const Pending& p = ring[i % kAhead];
     if (p.deep) {
       if (const auto hit = MatchHost(hosts[i])) {
-        (*out)[i] = static_cast<std::uint16_t>(
+        out[i] = static_cast<std::uint16_t>(
             1 + (std::find(categories_.begin(), categories_.end(), hit->category) - categories_.begin()));
       }
     } else {
-      for (std::uint8_t k = 0; k < p.count; ++k) {
-        if (const Meta* m = FindHashed(p.hash[k])) {
-          (*out)[i] = static_cast<std::uint16_t>(m->category + 1);
+      for (std::uint8_t bits = p.maybe; bits != 0; bits &= static_cast<std::uint8_t>(bits - 1)) {
+        if (const Meta* m = FindSlot(p.hash[std::countr_zero(bits)])) {
+          out[i] = static_cast<std::uint16_t>(m->category + 1);
           break;
         }
       }
     }
-    if (i + kAhead < hosts.size()) stage(i + kAhead);
-    // Half-way through the pipeline the filter blocks have arrived: fetch the
-    // table slots of the suffixes it lets through.
-    if (i + kAhead / 2 < hosts.size()) {
-      const Pending& mid = ring[(i + kAhead / 2) % kAhead];
-      for (std::uint8_t k = 0; k < mid.count; ++k) {
-        if (MayContain(mid.hash[k])) __builtin_prefetch(&slot_ptr_[mid.hash[k] & mask]);
-      }
-    }
+    if (i + kAhead < n) stage(i + kAhead);
+    // Half-way through the pipeline the filter blocks have arrived.
+    if (i + kAhead / 2 < n) prefetch(i + kAhead / 2);
     // The host names themselves live wherever the caller put them.
-    if (i + 2 * kAhead < hosts.size()) __builtin_prefetch(hosts[i + 2 * kAhead].data());
+    if (i + 2 * kAhead < n) __builtin_prefetch(hosts[i + 2 * kAhead].data());
   }
 }
 

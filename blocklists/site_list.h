@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -79,7 +80,12 @@ class SiteMatcher {
   // (*out)[i] to 0 when hosts[i] (normalised) is clean, else to 1 + the index
   // of its category (category_name()). Hashes and prefetches several hosts
   // ahead so that their cache misses overlap; allocates nothing per host.
-  void MatchHosts(const std::vector<std::string_view>& hosts, std::vector<std::uint16_t>* out) const;
+  // `out` has the size of `hosts` (a caller's own arrays, in slices).
+  void MatchHosts(std::span<const std::string_view> hosts, std::span<std::uint16_t> out) const;
+  void MatchHosts(const std::vector<std::string_view>& hosts, std::vector<std::uint16_t>* out) const {
+    out->resize(hosts.size());
+    MatchHosts(std::span<const std::string_view>(hosts), std::span<std::uint16_t>(*out));
+  }
   const std::string& category_name(std::uint16_t index) const { return categories_[index]; }
   std::uint16_t category_count() const { return static_cast<std::uint16_t>(categories_.size()); }
 
@@ -113,6 +119,7 @@ class SiteMatcher {
   std::size_t HashSuffixes(std::string_view host, std::string_view* suffixes, std::uint64_t* hashes,
                            std::size_t max, std::string_view* rest) const;
   const Meta* FindHashed(std::uint64_t hash) const;  // capacity_ > 0
+  const Meta* FindSlot(std::uint64_t hash) const;    // the same, the prefilter already asked
   // A blocked Bloom filter over the table's hashes (about 1.25 bytes a
   // domain), rebuilt when the table is built or mapped: most suffixes of a
   // clean host are answered from it without touching the large table.
