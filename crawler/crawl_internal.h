@@ -262,6 +262,13 @@ class Crawl {
   std::set<std::pair<Clock::time_point, Host*>> ready_;
   std::unordered_set<std::string> scope_sites_;
   std::unordered_map<std::string, std::uint64_t> site_admitted_;
+  // Sites a fetched page of which was judged pornographic (content.adult):
+  // site -> the evidence, "page URL (content.adult ...)". Their other URLs
+  // are refused before any fetch, as a listed site's are; kept in the state
+  // ("adult_sites") for a resume.
+  std::map<std::string, std::string> adult_sites_;
+  // The site verdict of a URL of `site`, if any (reason content.adult_site).
+  std::optional<Refusal> SiteVerdict(const std::string& site) const;
   std::int64_t next_id_ = 1;
   int in_flight_ = 0;
   int processing_ = 0;

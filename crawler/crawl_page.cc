@@ -206,6 +206,14 @@ void Crawl::OnProcessed(Host* h, const Item& item, const FetchResult& meta, pipe
   } else {
     ++stats_.dropped;
     for (const auto& r : row.reasons) ++stats_.by_reason[r];
+    // A pornographic page: the site is not crawled further (CNIL fiche 8.2),
+    // as if a list named it; the verdict keeps the page that decided it.
+    if (pipeline::HasReason(doc, "content.adult") && !adult_sites_.contains(h->site)) {
+      adult_sites_[h->site] = item.url + " (" + doc.policy_signal + ")";
+      std::string lines;
+      for (const auto& [site, evidence] : adult_sites_) lines += site + "\t" + evidence + "\n";
+      pending_.meta.emplace_back("adult_sites", std::move(lines));
+    }
   }
   pending_rows_.push_back(std::move(row));
   MarkDone(item.id);

@@ -2,6 +2,8 @@
 
 #include "crawler/crawl_internal.h"
 
+#include <sstream>
+
 namespace moisson::crawler {
 namespace internal {
 
@@ -38,6 +40,18 @@ Status Crawl::Open() {
     auto h = blocklists::NormaliseHost(d);
     if (!h.ok()) return Status::InvalidArgument("--allow-domain " + d + ": " + h.status().message());
     scope_sites_.insert(h.value());
+  }
+  // Site verdicts of the crawl so far: "site\tevidence" lines.
+  {
+    auto v = state_->Meta("adult_sites");
+    if (!v.ok()) return v.status();
+    if (v.value()) {
+      std::stringstream lines(*v.value());
+      for (std::string line; std::getline(lines, line);) {
+        const std::size_t tab = line.find('\t');
+        if (tab != std::string::npos) adult_sites_[line.substr(0, tab)] = line.substr(tab + 1);
+      }
+    }
   }
   // Outputs, at the positions the last checkpoint recorded.
   auto position = [&](const char* key) -> Result<std::optional<io::ShardPosition>> {
@@ -159,8 +173,11 @@ Crawl::Admission Crawl::Admit(const std::string& url, int depth, int hops, bool 
   } else {
     item.id = resume_id;
   }
-  // Before any DNS lookup: the site lists, then the opt-out registry.
-  if (auto refusal = ListRefusal(url)) {
+  // Before any DNS lookup: the site lists, then the opt-out registry, then
+  // what this crawl judged of the site's pages.
+  auto refusal = ListRefusal(url);
+  if (!refusal) refusal = SiteVerdict(site);
+  if (refusal) {
     Record(item, site, "drop", {std::move(refusal->reason)}, 0, false, std::move(refusal->signal));
     MarkDone(item.id);
     return Admission::kBlocked;
@@ -170,6 +187,12 @@ Crawl::Admission Crawl::Admit(const std::string& url, int depth, int hops, bool 
   ++queued_;
   Reschedule(host);
   return Admission::kAdmitted;
+}
+
+std::optional<Crawl::Refusal> Crawl::SiteVerdict(const std::string& site) const {
+  const auto it = adult_sites_.find(site);
+  if (it == adult_sites_.end()) return std::nullopt;
+  return Refusal{"content.adult_site", "site judged pornographic from " + it->second};
 }
 
 bool Crawl::HostAndSite(const HttpUrl& u, std::string* host, std::string* site) {
@@ -309,6 +332,12 @@ bool Crawl::Dispatch(Host* h) {
     Item item = std::move(h->queue.front());
     h->queue.pop_front();
     --queued_;
+    // A page of the site was judged pornographic after this URL was queued.
+    if (auto verdict = SiteVerdict(h->site)) {
+      Record(item, h->site, "drop", {std::move(verdict->reason)}, 0, false, std::move(verdict->signal));
+      MarkDone(item.id);
+      continue;
+    }
     const policy::Decision d = parts_.policy->Decide(*h->site_policy, item.url, policy::PageSignals{});
     if (!d.collect) {
       std::vector<std::string> reasons;

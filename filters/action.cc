@@ -30,6 +30,11 @@ ActionTable ActionTable::Defaults() {
     if (c == Category::kIdEmail || c == Category::kIdPhone || c == Category::kIdIp || c == Category::kIdHandle) {
       a = Action::kPseudonymise;
     }
+    // Pornography is excluded by default (CNIL fiche 8.2); a page judged a
+    // health forum or a minors' network is flagged for review: the site
+    // can then be added to a list.
+    if (c == Category::kContentAdult) a = Action::kDrop;
+    if (c == Category::kContentHealthForum || c == Category::kContentMinorsNetwork) a = Action::kFlag;
     t.by_category[i] = a;
   }
   return t;
@@ -47,6 +52,10 @@ Result<ActionTable> ActionTable::FromConfig(const Config& config) {
     if (!a) return Status::AtLine(config.source, s.line, "unknown action '" + ClipForMessage(s.action) + "'");
     if (*c == Category::kOptOutPerson && *a != Action::kDrop) {
       return Status::AtLine(config.source, s.line, "optout.person can only be \"drop\": the person objected");
+    }
+    if (IsContent(*c) && *a != Action::kDrop && *a != Action::kFlag && *a != Action::kKeep) {
+      return Status::AtLine(config.source, s.line,
+                            s.category + " is about the whole page: \"drop\", \"flag\" or \"keep\", not a span action");
     }
     t.by_category[static_cast<int>(*c)] = *a;
   }

@@ -11,7 +11,8 @@ constexpr std::array<std::string_view, kCategoryCount> kIds = {
     "sensitive.genetic",  "minor",              "banking.card",       "banking.iban",
     "banking.bic",        "banking.rib",        "geo.coordinates",    "geo.uri",
     "geo.address",        "id.email",           "id.phone",           "id.ip",
-    "id.handle",          "id.nir",             "optout.person",
+    "id.handle",          "id.nir",             "content.adult",      "content.health_forum",
+    "content.minors_network", "optout.person",
 };
 
 }  // namespace
@@ -26,5 +27,9 @@ std::optional<Category> ParseCategory(std::string_view id) {
 }
 
 bool IsSensitive(Category c) { return c <= Category::kSensitiveGenetic; }
+
+bool IsContent(Category c) {
+  return c == Category::kContentAdult || c == Category::kContentHealthForum || c == Category::kContentMinorsNetwork;
+}
 
 }  // namespace moisson::filters

@@ -32,6 +32,10 @@ enum class Category : std::uint8_t {
   kIdIp,
   kIdHandle,
   kIdNir,
+  // What the whole page is (filters/content.h): document-level findings.
+  kContentAdult,
+  kContentHealthForum,
+  kContentMinorsNetwork,
   kOptOutPerson,
 };
 inline constexpr int kCategoryCount = static_cast<int>(Category::kOptOutPerson) + 1;
@@ -40,6 +44,7 @@ inline constexpr int kCategoryCount = static_cast<int>(Category::kOptOutPerson) 
 std::string_view CategoryId(Category c);
 std::optional<Category> ParseCategory(std::string_view id);
 bool IsSensitive(Category c);  // sensitive.*
+bool IsContent(Category c);    // content.*: what the whole page is (filters/content.h)
 
 // One finding: a category and the UTF-8 byte span [start, end) of the text
 // it was found in. A document-level finding (a geo meta tag, say) has

@@ -10,3 +10,6 @@ if(NOT TARGET PkgConfig::RE2)
   pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 endif()
 target_link_libraries(moisson_filters PRIVATE PkgConfig::HS PkgConfig::RE2)
+# What a whole page is (filters/content.h): term lists in data/content/, the
+# same Vectorscan compile and scan (scan_database.h).
+target_sources(moisson_filters PRIVATE content.cc)

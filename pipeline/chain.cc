@@ -62,6 +62,9 @@ Result<std::unique_ptr<Chain>> Chain::Load(const Config& config, const ChainRequ
   auto detector = filters::Detector::Create(config.filters.data_dir, config.filters.learned, config.filters.model_dir);
   if (!detector.ok()) return detector.status();
   chain->detector_.emplace(std::move(detector).value());
+  auto content = filters::ContentClassifier::Load(config.filters.data_dir);
+  if (!content.ok()) return content.status();
+  chain->content_.emplace(std::move(content).value());
   if (!request.key_path.empty()) {
     auto key = ProjectKey::Load(request.key_path);
     if (!key.ok()) return key.status();
@@ -131,6 +134,7 @@ Result<std::unique_ptr<Chain>> Chain::Load(const Config& config, const ChainRequ
   parts.site_lists = chain->site_lists();
   parts.policy = chain->policy();
   parts.sites = chain->sites();
+  parts.content = &*chain->content_;
   chain->processor_.emplace(parts, settings);
   return chain;
 }

@@ -76,6 +76,7 @@ class Chain {
   Chain() = default;
 
   std::optional<filters::Detector> detector_;
+  std::optional<filters::ContentClassifier> content_;
   std::optional<ProjectKey> key_;
   std::optional<blocklists::OptOutRegistry> registry_;
   std::optional<blocklists::SiteMatcher> site_lists_;

@@ -27,6 +27,7 @@
 #include "core/status.h"
 #include "filters/action.h"
 #include "filters/category.h"
+#include "filters/content.h"
 #include "filters/detector.h"
 #include "io/record.h"
 #include "pipeline/identifiers.h"
@@ -67,7 +68,8 @@ struct ProcessedDocument {
   bool policy_collect = true;
   std::vector<std::string> policy_reasons;
   // The first honoured objection when the page's signals blocked it:
-  // "header X-Robots-Tag: noai", "page:12 <meta name=robots content=noai>"...
+  // "header X-Robots-Tag: noai", "page:12 <meta name=robots content=noai>"...;
+  // or the content judgement that dropped it ("content.adult title: 3 terms ...").
   std::string policy_signal;
   // With a site-policy store (`--sites`): whether the store held the URL's
   // origin ("sites.unknown" otherwise, as [sites] unknown says).
@@ -95,6 +97,8 @@ struct ProcessorParts {
   // captured (`filter --sites`); the page-signal stage then judges each URL
   // as the crawler would.
   const sites::SitePolicies* sites = nullptr;
+  // Optional: what the whole page is (content.adult, ...: filters/content.h).
+  const filters::ContentClassifier* content = nullptr;
 };
 
 // An HTML page with a password input and less extracted text than this is a

@@ -160,6 +160,32 @@ std::optional<int> YearOf(std::string_view date) {
   return y;
 }
 
+class ContentStage final : public Stage {
+ public:
+  ContentStage(const filters::ContentClassifier& classifier, const filters::ActionTable& actions)
+      : classifier_(classifier), actions_(actions) {}
+  std::string_view name() const override { return "content"; }
+  // What the whole page is: a document-level finding (start = end = 0) of
+  // each content.* judgement, with its action; a drop ends the document here.
+  Outcome Run(DocumentState& s) const override {
+    const std::string_view title = s.doc.title;
+    for (filters::ContentFinding& f : classifier_.Classify({s.record.url, title, s.text})) {
+      const Action a = actions_[f.category];
+      if (a == Action::kKeep) continue;
+      s.doc.detections.push_back({Detection{f.category, 0, 0}, a});
+      if (a != Action::kDrop) continue;
+      // The ledger's signal says why, in counts (never the terms or the text).
+      if (s.doc.policy_signal.empty()) s.doc.policy_signal = std::string(filters::CategoryId(f.category)) + " " + f.evidence;
+      AddReason(&s.drop_reasons, std::string(filters::CategoryId(f.category)));
+    }
+    return s.drop_reasons.empty() ? Outcome::kContinue : Outcome::kDrop;
+  }
+
+ private:
+  const filters::ContentClassifier& classifier_;
+  filters::ActionTable actions_;
+};
+
 class DetectStage final : public Stage {
  public:
   DetectStage(const filters::Detector& detector, const filters::ActionTable& actions)
@@ -348,6 +374,10 @@ std::unique_ptr<Stage> MakePageSignalStage(const policy::PolicyEngine& engine, c
 }
 std::unique_ptr<Stage> MakeAccessStage() { return std::make_unique<AccessStage>(); }
 std::unique_ptr<Stage> MakeLanguageStage(Action uncovered) { return std::make_unique<LanguageStage>(uncovered); }
+std::unique_ptr<Stage> MakeContentStage(const filters::ContentClassifier& classifier,
+                                        const filters::ActionTable& actions) {
+  return std::make_unique<ContentStage>(classifier, actions);
+}
 std::unique_ptr<Stage> MakeDetectStage(const filters::Detector& detector, const filters::ActionTable& actions) {
   return std::make_unique<DetectStage>(detector, actions);
 }
@@ -365,6 +395,7 @@ std::vector<std::unique_ptr<Stage>> StandardStages(const ProcessorParts& parts, 
   if (parts.policy) stages.push_back(MakePageSignalStage(*parts.policy, parts.sites, settings.unknown_sites));
   stages.push_back(MakeAccessStage());
   stages.push_back(MakeLanguageStage(settings.uncovered_languages));
+  if (parts.content) stages.push_back(MakeContentStage(*parts.content, settings.actions));
   stages.push_back(MakeDetectStage(*parts.detector, settings.actions));
   stages.push_back(MakeIdentifyStage(IdentifierIndex{parts.key, parts.registry, settings.phone_region}));
   stages.push_back(MakeActStage());

@@ -12,6 +12,7 @@
 #include "blocklists/optout.h"
 #include "blocklists/site_list.h"
 #include "filters/action.h"
+#include "filters/content.h"
 #include "filters/detector.h"
 #include "pipeline/identifiers.h"
 #include "pipeline/processor.h"
@@ -51,6 +52,11 @@ std::unique_ptr<Stage> MakePageSignalStage(const policy::PolicyEngine& engine, c
 std::unique_ptr<Stage> MakeAccessStage();
 // The document's language; "lang.uncovered" dropped or kept as `uncovered` says.
 std::unique_ptr<Stage> MakeLanguageStage(filters::Action uncovered);
+// What the whole page is (content.adult, content.health_forum,
+// content.minors_network: filters/content.h), each a document-level finding
+// with its action; a dropping one ends the document ("content.adult").
+std::unique_ptr<Stage> MakeContentStage(const filters::ContentClassifier& classifier,
+                                        const filters::ActionTable& actions);
 // Every SPEC §3 category in the text and the title, with its action.
 std::unique_ptr<Stage> MakeDetectStage(const filters::Detector& detector, const filters::ActionTable& actions);
 // Identifier digests for the ledger, tokens, the person opt-out ("optout.person").

@@ -79,6 +79,15 @@ out.append(record("conversion", "https://teen-talk.example/threads/exams",
                   "Exams are killing me\n\nI'm 15 and in 10th grade, and my maths exam is on Monday. "
                   "Anyone else revising this weekend?\n".encode(),
                   [("Content-Type", "text/plain"), ("WARC-Refers-To", "<urn:uuid:00000000-0000-0000-0000-000000000000>")]))
+# A pornographic site that no list names (fictitious): judged by its content,
+# content.adult. Its words are those of such sites' navigation, nothing more.
+out.append(response("https://videos-libres.example/categories", page(
+    "Vidéos X gratuites - Films X en HD - Porno amateur",
+    "<header><p>Site réservé aux adultes. 18+ only : entrer / sortir</p><nav>Accueil | Catégories | Pornstars | "
+    "Live cams</nav></header><h1>Toutes les catégories</h1><ul><li>Porno amateur (1 204 vidéos)</li>"
+    "<li>Milf (988)</li><li>Hentai (412)</li><li>Webcam sexe (377)</li><li>Gros seins (650)</li>"
+    "<li>Sexe amateur (1 530)</li></ul><p>Vidéos X gratuites mises à jour chaque jour, films X en HD.</p>"
+    "<footer>18 U.S.C. 2257 | DMCA</footer>")))
 out.append(response("https://domaine-des-coteaux.example/img/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(32),
                     content_type="image/png"))
 

@@ -1084,6 +1084,53 @@ class LinkSignalsTest(CrawlCase, unittest.TestCase):
         self.assertNotRequested("main", "/target")
 
 
+class AdultSiteVerdictTest(CrawlCase, unittest.TestCase):
+    """A page judged pornographic by its content (content.adult, no list names
+    the site) is dropped, and the site is not crawled further: the URLs queued
+    after it are refused before any request, with the page that decided it as
+    their signal, as a listed site's would be (issue 16 §3)."""
+
+    ADULT = ('<!doctype html><html><head><meta charset="utf-8"><title>Free Porn Videos - XXX HD Sex Videos'
+             '</title></head><body><nav>Home | Categories | Pornstars | Live Cams</nav><h1>Hot porn videos</h1>'
+             '<p>Milf | Hentai | Creampie | Gangbang | Blowjob | Amateur | Camgirls | Bukkake</p>'
+             '<p>Free porn videos updated daily, xxx sex videos in HD. 18+ only.</p>'
+             + links("/after1", "/after2") + '</body></html>')
+
+    @classmethod
+    def make_servers(cls):
+        main = ScriptedServer({
+            "/robots.txt": robots("User-agent: *\nAllow: /\n"),
+            "/": html("Accueil", links("/clean", "/videos", "/later1", "/later2")),
+            "/clean": html("Propre"),
+            "/videos": cls.ADULT,
+            "/later1": html("Plus tard"), "/later2": html("Encore plus tard"),
+            "/after1": html("Après"), "/after2": html("Après encore"),
+        })
+        return {"main": main}
+
+    @classmethod
+    def run_crawl(cls, servers):
+        # The delay (0.5 s between two requests) leaves the worker pool time
+        # to judge /videos before the next URL of the host is due.
+        return Crawl([servers["main"].base + "/"], name="adult", delay=0.5)
+
+    def test_the_adult_page_is_dropped_with_its_evidence(self):
+        r = self.row(self.urls["main"] + "/videos")
+        self.assertEqual(r["decision"], "drop", r)
+        self.assertEqual(r["reasons"], ["content.adult"], r)
+        self.assertEqual(r["fetched"], 1, r)
+        self.assertTrue(r["signal"].startswith("content.adult title: "), r)
+        self.assertIsNone(self.crawl.page(self.urls["main"] + "/videos"))
+
+    def test_the_site_is_not_crawled_further(self):
+        self.assertKept("main", "/clean")
+        for path in ("/later1", "/later2", "/after1", "/after2"):
+            r = self.assertBlocked("main", path, "content.adult_site",
+                                   signal_has=("site judged pornographic from " + self.urls["main"] + "/videos",))
+            self.assertEqual(r["reasons"], ["content.adult_site"], r)
+        self.assertEqual(self.crawl.rc, 0, self.crawl.describe())
+
+
 # ============================================================================
 # 6b. SSRF guard: 127.0.0.1 without --allow-private
 # ============================================================================
