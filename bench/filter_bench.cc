@@ -24,6 +24,7 @@
 #include "core/json.h"
 #include "core/keyed_hash.h"
 #include "filters/detector.h"
+#include "filters/content.h"
 #include "filters/language.h"
 #include "filters/learned.h"
 #include "filters/patterns.h"
@@ -193,9 +194,15 @@ int main(int argc, char** argv) {
     const double m_us = per_doc([&](std::string_view t, auto* o) { model->Detect(t, {}, o); });
     std::size_t langs = 0;
     const double l_us = per_doc([&](std::string_view t, auto*) { langs += filters::IdentifyLanguage(t).size(); });
+    // What the whole page is (filters/content.h): a page-level stage of its own.
+    auto content = filters::ContentClassifier::Load("");
+    if (!content.ok()) return 1;
+    std::size_t judged = 0;
+    const double c_us = per_doc([&](std::string_view t, auto*) { judged += content->Classify({"", "", t}).size(); });
     std::printf("  per document (%.1f KB), 1 thread:   rule pass (fold + one scan) %.1f us, then patterns %.1f us "
-                "and sensitive/minor rules %.1f us; learned stage %.1f us, language identification %.1f us\n",
-                text_bytes / 1e3 / static_cast<double>(records.size()), r_us, p_us, s_us, m_us, l_us);
+                "and sensitive/minor rules %.1f us; learned stage %.1f us, language identification %.1f us, "
+                "content judgements %.1f us\n",
+                text_bytes / 1e3 / static_cast<double>(records.size()), r_us, p_us, s_us, m_us, l_us, c_us);
   }
   std::printf("  processor (chain), 1 thread:       %8.1f MB/s  (%zu of %zu documents modified)\n",
               text_bytes / 1e6 / chain_s, modified, records.size());

@@ -66,11 +66,14 @@ void LowerCyrillic(std::string* s) {
   }
 }
 
+// Hits kept per region: far more than any decision needs.
+constexpr std::size_t kMaxHits = 4096;
+
 bool WordByte(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
 struct Counts {
-  // Per region and term: how many times.
-  std::vector<std::uint16_t> n[3];
+  // Per region: the term of every hit, in text order (few on most pages).
+  std::vector<std::uint32_t> hits[3];
   std::string_view bytes[3];
 };
 
@@ -90,8 +93,8 @@ int OnHit(unsigned id, unsigned long long, unsigned long long to, unsigned, void
     if (start > 0 && WordByte(static_cast<unsigned char>(b[start - 1]))) return 0;
     if (end < b.size() && WordByte(static_cast<unsigned char>(b[end]))) return 0;
   }
-  auto& n = c->counts->n[c->region][id];
-  if (n < 0xFFFF) ++n;
+  auto& hits = c->counts->hits[c->region];
+  if (hits.size() < kMaxHits) hits.push_back(id);
   return 0;
 }
 
@@ -178,7 +181,6 @@ std::vector<ContentFinding> ContentClassifier::Classify(const Page& page) const 
   counts.bytes[kTitle] = folded[kTitle].lower;
   counts.bytes[kUrl] = url;
   for (int r = 0; r < 3; ++r) {
-    counts.n[r].assign(im.terms.size(), 0);
     if (counts.bytes[r].empty()) continue;
     ScanContext ctx{&im.terms, &counts, r};
     im.db->Scan(counts.bytes[r].data(), counts.bytes[r].size(), OnHit, &ctx);
@@ -191,12 +193,15 @@ std::vector<ContentFinding> ContentClassifier::Classify(const Page& page) const 
     int points = 0;            // weight x occurrences (up to 3 each)
     int hits[2] = {0, 0};      // occurrences by group
   };
+  for (auto& h : counts.hits) std::sort(h.begin(), h.end());
   const auto tally = [&](Judgement j, int region) {
     Tally t;
-    for (std::size_t i = 0; i < im.terms.size(); ++i) {
-      const Term& term = im.terms[i];
-      const int n = counts.n[region][i];
-      if (term.judgement != j || n == 0) continue;
+    const std::vector<std::uint32_t>& hits = counts.hits[region];
+    for (std::size_t a = 0, b = 0; a < hits.size(); a = b) {
+      while (b < hits.size() && hits[b] == hits[a]) ++b;
+      const Term& term = im.terms[hits[a]];
+      const int n = static_cast<int>(b - a);
+      if (term.judgement != j) continue;
       ++t.distinct[term.group];
       t.hits[term.group] += n;
       t.weight += term.weight;

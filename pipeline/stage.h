@@ -13,7 +13,8 @@
 //
 // The standard chain, in order (pipeline/stages.h):
 //   site lists -> opt-outs (site owner, URL prefix) -> page signals (headers,
-//   meta) -> access (login wall, paywall) -> language -> detect (rules and
+//   meta; with a site-policy store, the site's files) -> access (login wall,
+//   paywall) -> language -> content (what the whole page is) -> detect (rules and
 //   the learned model) -> identify (normal form + digest, person opt-out) ->
 //   act (the category actions: drop, or redact/pseudonymise/flag)
 #ifndef MOISSON_PIPELINE_STAGE_H_
