@@ -192,15 +192,6 @@ std::string_view DigestBytes(const Digest& d) {
   return std::string_view(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
-Status Exec(sqlite3* db, const char* sql, const std::string& path) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    const std::string msg = err ? err : "unknown error";
-    sqlite3_free(err);
-    return Status::Io(path + ": SQLite: " + msg);
-  }
-  return Status::Ok();
-}
 
 constexpr char kSchema[] =
     "PRAGMA journal_mode=WAL;"
@@ -246,7 +237,7 @@ Result<OptOutRegistry> OptOutRegistry::Open(const std::string& path, const Proje
   }
   if (!existed) ::chmod(path.c_str(), 0600);  // hashes of people's identifiers: never world-readable
   sqlite3_busy_timeout(r.db_, 5000);
-  if (Status s = Exec(r.db_, kSchema, path); !s.ok()) return s;
+  if (Status s = SqliteExec(r.db_, kSchema, path); !s.ok()) return s;
   if (Status s = r.Load(); !s.ok()) return s;
   return r;
 }
@@ -295,7 +286,7 @@ Result<std::int64_t> OptOutRegistry::Add(OptOutType type, std::string_view value
     q.BlobCopy(1, DigestBytes(d));
     if (q.Step() == SQLITE_ROW) return q.ColInt(0);
   }
-  if (Status s = Exec(db_, "BEGIN IMMEDIATE", path_); !s.ok()) return s;
+  if (Status s = SqliteExec(db_, "BEGIN IMMEDIATE", path_); !s.ok()) return s;
   std::int64_t entry = 1;
   {
     Stmt q(db_, "SELECT COALESCE(MAX(entry), 0) + 1 FROM person_optout");
@@ -311,11 +302,11 @@ Result<std::int64_t> OptOutRegistry::Add(OptOutType type, std::string_view value
     ins.BlobCopy(4, DigestBytes(OptOutDigest(*key_, type, (*forms)[i]))).TextCopy(5, key_->id()).Int(6, std::int64_t{i == 0});
     ins.TextCopy(7, now).TextCopy(8, ref);
     if (ins.Step() != SQLITE_DONE) {
-      Exec(db_, "ROLLBACK", path_);
+      SqliteExec(db_, "ROLLBACK", path_);
       return Status::Io(path_ + ": SQLite: " + sqlite3_errmsg(db_));
     }
   }
-  if (Status s = Exec(db_, "COMMIT", path_); !s.ok()) return s;
+  if (Status s = SqliteExec(db_, "COMMIT", path_); !s.ok()) return s;
   for (const auto& f : forms.value()) {
     const Digest d = OptOutDigest(*key_, type, f);
     digests_.insert(std::string(reinterpret_cast<const char*>(d.data()), d.size()));

@@ -20,6 +20,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/status.h"
+
 namespace moisson {
 
 class SqliteStatement {
@@ -91,6 +93,18 @@ class SqliteStatement {
   sqlite3_stmt* s_ = nullptr;
   bool ok_ = false;
 };
+
+// Runs `sql` (one or more statements without results: a schema, BEGIN,
+// COMMIT); an error is Io "PATH: SQLite: message".
+inline Status SqliteExec(sqlite3* db, const char* sql, const std::string& path) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    const std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Status::Io(path + ": SQLite: " + msg);
+  }
+  return Status::Ok();
+}
 
 // Resets a statement when leaving a scope, whatever the path.
 class ResetOnExit {

@@ -29,15 +29,6 @@ constexpr char kSchema[] =
     "  UNIQUE(origin, path, fetched_at, status, body_sha256));"
     "CREATE INDEX IF NOT EXISTS captures_file ON captures(file, origin, fetched_at);";
 
-Status Exec(sqlite3* db, const char* sql, const std::string& path) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    const std::string msg = err ? err : "unknown error";
-    sqlite3_free(err);
-    return Status::Io(path + ": SQLite: " + msg);
-  }
-  return Status::Ok();
-}
 
 Result<std::int64_t> Pragma(sqlite3* db, const char* sql, const std::string& path) {
   SqliteStatement s(db, sql);
@@ -105,7 +96,7 @@ Result<std::unique_ptr<SiteStore>> SiteStore::Open(const std::string& path, Mode
     if (mode == kReadOnly) return Status::InvalidArgument(path + ": not a site-policy store (an empty database)");
     const std::string init = std::string(kSchema) + "PRAGMA application_id=" + std::to_string(kApplicationId) +
                              ";PRAGMA user_version=" + std::to_string(kSchemaVersion) + ";";
-    if (Status st = Exec(s->db_, init.c_str(), path); !st.ok()) return st;
+    if (Status st = SqliteExec(s->db_, init.c_str(), path); !st.ok()) return st;
   }
   auto version = Pragma(s->db_, "PRAGMA user_version", path);
   if (!version.ok()) return version.status();
@@ -121,8 +112,8 @@ SiteStore::~SiteStore() {
   sqlite3_close(db_);
 }
 
-Status SiteStore::Begin() { return Exec(db_, "BEGIN IMMEDIATE", path_); }
-Status SiteStore::Commit() { return Exec(db_, "COMMIT", path_); }
+Status SiteStore::Begin() { return SqliteExec(db_, "BEGIN IMMEDIATE", path_); }
+Status SiteStore::Commit() { return SqliteExec(db_, "COMMIT", path_); }
 void SiteStore::Rollback() { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
 
 Result<bool> SiteStore::Add(const Capture& c) {

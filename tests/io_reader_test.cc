@@ -15,6 +15,7 @@
 #include "io/reader_internal.h"
 #include "io/record.h"
 #include "tests/temp_dir.h"
+#include "tests/gzip.h"
 
 using namespace moisson;
 using namespace moisson::io;
@@ -29,19 +30,7 @@ struct TempDir : moisson::test::TempDir {
   }
 };
 
-std::string Gzip(const std::string& s) {
-  z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(compressBound(s.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(s.data()));
-  z.avail_in = static_cast<uInt>(s.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
+using test::Gzip;
 
 std::string Zstd(const std::string& s) {
   std::string out(ZSTD_compressBound(s.size()), '\0');

@@ -12,6 +12,7 @@
 #include "sites/policies.h"
 #include "sites/store.h"
 #include "tests/temp_dir.h"
+#include "tests/gzip.h"
 
 namespace moisson::sites {
 namespace {
@@ -25,19 +26,7 @@ std::string Write(const TempDir& t, const std::string& name, const std::string& 
   return p;
 }
 
-std::string Gzip(const std::string& s) {
-  z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(compressBound(s.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(s.data()));
-  z.avail_in = static_cast<uInt>(s.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
+using test::Gzip;
 
 // One WARC response record: `http` is the status line and headers (CRLF, no
 // blank line), `body` the payload.
