@@ -27,7 +27,17 @@ struct Download {
   std::FILE* file = nullptr;
   std::uint64_t bytes = 0, max = 0;
   bool too_large = false;
+  const std::atomic<bool>* stop = nullptr;
 };
+
+// libcurl's progress callback: non-zero aborts the transfer.
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* d = static_cast<const Download*>(user);
+  return d->stop && d->stop->load() ? 1 : 0;
+}
+
+bool Stopped(const UpdateRequest& r) { return r.stop && r.stop->load(); }
+Status StoppedStatus() { return Status::Interrupted("stopped by a signal"); }
 
 std::size_t WriteChunk(char* data, std::size_t size, std::size_t n, void* user) {
   auto* d = static_cast<Download*>(user);
@@ -43,6 +53,7 @@ std::size_t WriteChunk(char* data, std::size_t size, std::size_t n, void* user) 
 Status Fetch(const UpdateRequest& r, const std::string& dest) {
   Download d;
   d.max = r.max_bytes;
+  d.stop = r.stop;
   d.file = std::fopen(dest.c_str(), "wb");
   if (!d.file) return Status::Io(dest + ": cannot write");
   CURL* curl = curl_easy_init();
@@ -64,11 +75,15 @@ Status Fetch(const UpdateRequest& r, const std::string& dest) {
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, err);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteChunk);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &d);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &d);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   if (!r.user_agent.empty()) curl_easy_setopt(curl, CURLOPT_USERAGENT, r.user_agent.c_str());
   if (!r.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, r.ca_file.c_str());
   const CURLcode rc = curl_easy_perform(curl);
   curl_easy_cleanup(curl);
   const bool closed = std::fclose(d.file) == 0;
+  if (rc == CURLE_ABORTED_BY_CALLBACK) return StoppedStatus();
   if (d.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
     return Status::InvalidArgument(r.source + ": the archive is larger than " + std::to_string(r.max_bytes) + " bytes");
   }
@@ -194,6 +209,7 @@ Result<UpdateReport> UpdateFromUt1(const UpdateRequest& r) {
   } else if (!fs::is_regular_file(r.source, ec)) {
     return Status::NotFound(r.source + ": no such archive (give an http(s) URL or a downloaded file)");
   }
+  if (Stopped(r)) return StoppedStatus();
   UpdateReport report;
   auto digest = Digest(archive);
   if (!digest.ok()) return digest.status();
@@ -203,6 +219,7 @@ Result<UpdateReport> UpdateFromUt1(const UpdateRequest& r) {
   if (Status s = ExtractUt1Archive(archive, ut1, work + "/src"); !s.ok()) {
     return url ? Status::InvalidArgument(r.source + " (downloaded): " + s.message().substr(archive.size() + 2)) : s;
   }
+  if (Stopped(r)) return StoppedStatus();
   // 3. Imported beside the current curated and Sinfonietta lists.
   const fs::path old_data = r.lists.data_dir.empty() ? fs::path(BuiltInDataDir()) : fs::path(r.lists.data_dir);
   const fs::path data = fs::path(work) / "data";
@@ -230,7 +247,9 @@ Result<UpdateReport> UpdateFromUt1(const UpdateRequest& r) {
     }
     if (Status s = WriteFileAtomically(manifest.string(), m); !s.ok()) return s;
   }
-  // 4. Swapped in, compiled, the snapshot replaced; undone on failure.
+  if (Stopped(r)) return StoppedStatus();
+  // 4. Swapped in, compiled, the snapshot replaced; undone on failure. A
+  // signal from here on is seen after the snapshot is written.
   const fs::path final_data = snapshot.string() + ".data";
   const fs::path prev = snapshot.string() + ".data.prev";
   fs::remove_all(prev, ec);

@@ -25,6 +25,7 @@
 #ifndef MOISSON_BLOCKLISTS_UPDATE_H_
 #define MOISSON_BLOCKLISTS_UPDATE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -46,6 +47,10 @@ struct UpdateRequest {
   std::string ca_file;                  // CA bundle instead of the system's (tests)
   std::uint64_t max_bytes = 2ull << 30; // the archive's largest accepted size
   long timeout_seconds = 1800;          // the whole download
+  // Set by the caller (SIGINT, SIGTERM): the update stops at the next step,
+  // or during the download, and undoes what it had begun (Interrupted).
+  // Once the swap has begun it is finished first. May be null.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct UpdateReport {
@@ -56,7 +61,8 @@ struct UpdateReport {
   std::size_t domains = 0, urls = 0, expressions = 0;
 };
 
-// Errors name the step and the file or URL: InvalidArgument for an archive
+// Errors name the step and the file or URL: Interrupted when `stop` was
+// set, InvalidArgument for an archive
 // or a request that is wrong (not an archive, truncated, a category missing,
 // an HTTP error), Io for the local disk.
 Result<UpdateReport> UpdateFromUt1(const UpdateRequest& request);

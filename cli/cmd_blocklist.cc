@@ -11,6 +11,7 @@
 #include "blocklists/site_list.h"
 #include "blocklists/update.h"
 #include "cli/commands.h"
+#include "cli/stop_signals.h"
 #include "pipeline/chain.h"
 
 namespace moisson::cli {
@@ -256,7 +257,14 @@ void AddBlocklistCommands(CLI::App* app, const GlobalOptions* global, Runner* ru
         std::cerr << "moisson blocklist update: give --snapshot FILE or set [blocklists] snapshot\n";
         return kExitUsage;
       }
+      StopSignals stop_signals;
+      r.stop = &StopFlag();
       auto rep = blocklists::UpdateFromUt1(r);
+      if (!rep.ok() && rep.status().code() == Status::Code::kInterrupted) {
+        std::cerr << "moisson blocklist update: stopped; nothing changed: " << r.snapshot
+                  << " is the previous snapshot\n";
+        return 128 + StopSignalNumber();
+      }
       if (!rep.ok()) {
         std::cerr << "moisson blocklist update: " << rep.status().message() << "\n"
                   << "moisson blocklist update: nothing changed: " << r.snapshot << " is the previous snapshot\n";

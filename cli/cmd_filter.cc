@@ -18,6 +18,7 @@
 #include "blocklists/optout.h"
 #include "blocklists/site_list.h"
 #include "cli/commands.h"
+#include "cli/stop_signals.h"
 #include "cli/parts.h"
 #include "pipeline/chain.h"
 #include "pipeline/provenance.h"
@@ -141,38 +142,9 @@ int Fail(const char* cmd, const std::string& msg, int code) {
   return code;
 }
 
-// SIGINT and SIGTERM stop the run at the next record: outputs are not
-// committed (their temporary files go), the ledger run is marked
-// "interrupted", and the exit code is 128 + the signal, as for `crawl`. The
-// handlers are one-shot: a second Ctrl-C kills the process at once.
-std::atomic<bool> g_interrupted{false};
-std::atomic<int> g_signal{0};
-
-extern "C" void OnStopSignal(int sig) {
-  g_signal.store(sig);
-  g_interrupted.store(true);
-}
-
-class StopSignals {
- public:
-  StopSignals() {
-    struct sigaction sa {};
-    sa.sa_handler = OnStopSignal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND | SA_RESTART;
-    ::sigaction(SIGINT, &sa, &old_int_);
-    ::sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~StopSignals() {
-    ::sigaction(SIGINT, &old_int_, nullptr);
-    ::sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  struct sigaction old_int_ {}, old_term_ {};
-};
+// SIGINT and SIGTERM stop the run at the next record (cli/stop_signals.h):
+// outputs are not committed (their temporary files go), the ledger run is
+// marked "interrupted", and the exit code is 128 + the signal.
 
 // Before anything is read or created: every input exists and is a file (or
 // "-"), none is given twice, and no output is one of the inputs.
@@ -289,7 +261,7 @@ int Run(const FilterOptions& o) {
   };
   std::string stdout_buf;
   pipeline::RunOptions ro_run;
-  ro_run.cancel = &g_interrupted;
+  ro_run.cancel = &StopFlag();
   ro_run.threads = o.threads;
   ro_run.dedup = o.dedup || (config.filters.dedup && !o.no_dedup);
   ro_run.on_document = [&](const ProcessedDocument& doc) -> Status {
@@ -364,7 +336,7 @@ int Run(const FilterOptions& o) {
     if (final_status.ok()) final_status = ended;
   }
   if (interrupted) {
-    const int sig = g_signal.load();
+    const int sig = StopSignalNumber();
     Fail(cmd, std::string("stopped by ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
                   (out || rejects ? "; no output file was written" : "") +
                   (ledger ? "; the ledger run " + std::to_string(run_id) + " is marked interrupted" : ""),

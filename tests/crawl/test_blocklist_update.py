@@ -17,10 +17,12 @@ import gzip
 import hashlib
 import io
 import os
+import signal
 import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 import unittest
 
 sys.dont_write_bytecode = True
@@ -147,6 +149,24 @@ class BlocklistUpdateTest(unittest.TestCase):
         self.assertIn("larger than 1048576 bytes", err)
         self.assertEqual(self.state(), before)
         self.assertEqual(self.check("https://www.meetic.fr/")[0], 1)
+
+    def test_2b_ctrl_c_during_the_download_changes_nothing(self):
+        rc, _, err = self.update("/blacklists.tar.gz")
+        self.assertEqual(rc, 0, err)
+        before = self.state()
+        p = subprocess.Popen([BIN, "--config", self.config, "blocklist", "update", "--source",
+                              self.server.base + "/endless.tar.gz"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        # Wait until the working folder exists: the download has begun.
+        for _ in range(100):
+            if any(n.startswith(".blocklist-update.") for n in os.listdir(self.tmp.name)):
+                break
+            time.sleep(0.05)
+        time.sleep(0.3)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 130, err)
+        self.assertIn(b"stopped; nothing changed", err)
+        self.assertEqual(self.state(), before)
 
     def test_3_usage_errors(self):
         p = subprocess.run([BIN, "--config", self.config, "blocklist", "update", "--source",
