@@ -125,6 +125,8 @@ int Run(CrawlCliOptions& o) {
   if (!o.snapshot.empty()) req.snapshot_path = o.snapshot;
   req.page_signals = true;
   req.sources_judged = true;  // the crawler asks the same stages of every URL before fetching it
+  // [sites] store is for dumps: the crawler reads each origin's files itself, fresh.
+  req.sites_path.clear();
   auto chain = pipeline::Chain::Load(config, req);
   if (!chain.ok()) return Fail(chain.status().message(), kExitUsage);
   for (const std::string& w : (*chain)->warnings()) std::cerr << "moisson: warning: " << w << "\n";

@@ -452,6 +452,9 @@ check "the ledger row names the capture and the line that refused" \
   "$(sql "$tmp/sites-ledger.db" "SELECT DISTINCT signal FROM documents WHERE url LIKE '%velo-club%'")"
 check "the run's summary says which sites were judged" '"sites":{"origins":8,"judged":11,"unknown":4}' \
   "$(sql "$tmp/sites-ledger.db" "SELECT summary FROM runs" | grep -o '"sites":{[^}]*}')"
+printf '[sites]\nstore = "nosuch-store.db"\n' > "$tmp/sites-crawl.toml"
+run "$moisson" --config "$tmp/sites-crawl.toml" crawl http://127.0.0.1:9/ -o "$tmp/crawl-sites" --key "$tmp/f.key" --ledger "$tmp/crawl-sites.db" --allow-private --timeout 1 --no-progress
+check "crawl reads each origin's files itself: [sites] store is not opened" "0 0" "$code $(grep -c 'site-policy store' <<<"$err")"
 printf '[filters]\npage_signals = false\n[sites]\nstore = "sites.db"\n' > "$tmp/sites-nosig.toml"
 run "$moisson" --config "$tmp/sites-nosig.toml" scan --no-progress "$forum"
 check "a store with page signals off is a usage error" "2 1" "$code $(grep -c 'page_signals is false' <<<"$err")"
