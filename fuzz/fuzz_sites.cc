@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (n.ok()) {
     static const Config config;
     static const policy::PolicyEngine engine(config);
-    auto compiled = sites::SitePolicies::Load(**store, engine);
+    auto compiled = sites::SitePolicies::Load(std::shared_ptr<sites::SiteStore>(std::move(*store)), engine);
     if (!compiled.ok()) __builtin_trap();
     for (const char* origin : {"https://a.example", "http://a.example", "https://b.example"}) {
       const auto c = compiled->For(origin, ParseIso8601(first));

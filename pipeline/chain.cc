@@ -111,7 +111,7 @@ Result<std::unique_ptr<Chain>> Chain::Load(const Config& config, const ChainRequ
     }
     auto store = sites::SiteStore::Open(request.sites_path, sites::SiteStore::kReadOnly);
     if (!store.ok()) return store.status();
-    auto compiled = sites::SitePolicies::Load(**store, *chain->policy_);
+    auto compiled = sites::SitePolicies::Load(std::shared_ptr<sites::SiteStore>(std::move(*store)), *chain->policy_);
     if (!compiled.ok()) return compiled.status();
     chain->sites_.emplace(std::move(compiled).value());
     if (chain->sites_->origins() == 0) {

@@ -157,12 +157,17 @@ Result<std::vector<Capture>> SiteStore::CapturesAt(std::string_view origin, std:
 
 Status SiteStore::Walk(const std::pair<std::string_view, std::string_view>* only,
                        const std::function<bool(Capture&&)>& fn) const {
-  const std::string sql = std::string(kColumns) +
-                          (only ? "WHERE origin = ?1 AND path = ?2 ORDER BY fetched_at, rowid"
-                                : "WHERE file >= 0 ORDER BY origin, file, fetched_at, rowid");
+  const std::string sql =
+      std::string(kColumns) +
+      (!only                   ? "WHERE file >= 0 ORDER BY origin, file, fetched_at, rowid"
+       : only->second.empty() ? "WHERE origin = ?1 AND file >= 0 ORDER BY file, fetched_at, rowid"
+                              : "WHERE origin = ?1 AND path = ?2 ORDER BY fetched_at, rowid");
   SqliteStatement s(db_, sql.c_str());
   if (!s.ok()) return Status::Io(path_ + ": SQLite: " + sqlite3_errmsg(db_));
-  if (only) s.Text(1, only->first).Text(2, only->second);
+  if (only) {
+    s.Text(1, only->first);
+    if (!only->second.empty()) s.Text(2, only->second);
+  }
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) {
     Capture c;
@@ -185,13 +190,32 @@ Status SiteStore::Walk(const std::pair<std::string_view, std::string_view>* only
   return Status::Ok();
 }
 
+Status SiteStore::ForOrigin(std::string_view origin, const std::function<bool(Capture&&)>& fn) const {
+  const std::pair<std::string_view, std::string_view> key{origin, std::string_view()};
+  return Walk(&key, fn);
+}
+
+Status SiteStore::ForEachOrigin(const std::function<bool(std::string_view)>& fn) const {
+  SqliteStatement s(db_, "SELECT DISTINCT origin FROM captures WHERE file = 0 ORDER BY origin");
+  if (!s.ok()) return Status::Io(path_ + ": SQLite: " + sqlite3_errmsg(db_));
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    if (!fn(s.Col(0))) return Status::Ok();
+  }
+  if (rc != SQLITE_DONE) return Status::Io(path_ + ": cannot read the origins: " + sqlite3_errmsg(db_));
+  return Status::Ok();
+}
+
 Result<SiteStore::Counts> SiteStore::Count() const {
   Counts n;
-  SqliteStatement s(db_, "SELECT file, count(*) FROM captures WHERE file >= 0 GROUP BY file");
+  SqliteStatement s(db_, "SELECT file, count(*), count(DISTINCT origin) FROM captures WHERE file >= 0 GROUP BY file");
   if (!s.ok()) return Status::Io(path_ + ": SQLite: " + sqlite3_errmsg(db_));
   while (s.Step() == SQLITE_ROW) {
     const std::int64_t f = s.ColInt(0);
-    if (f >= 0 && f <= 2) n.by_file[f] = s.ColInt(1);
+    if (f >= 0 && f <= 2) {
+      n.by_file[f] = s.ColInt(1);
+      n.origins_by_file[f] = s.ColInt(2);
+    }
     n.captures += s.ColInt(1);
   }
   SqliteStatement o(db_, "SELECT count(DISTINCT origin) FROM captures WHERE file >= 0");

@@ -85,15 +85,23 @@ class SiteStore {
   // The captures of one URL (origin and path), by date: what a redirect leads to.
   Result<std::vector<Capture>> CapturesAt(std::string_view origin, std::string_view path) const;
 
+  // The origins with a robots.txt capture, in order.
+  Status ForEachOrigin(const std::function<bool(std::string_view)>& fn) const;
+  // The site-file captures of one origin, by file and date.
+  Status ForOrigin(std::string_view origin, const std::function<bool(Capture&&)>& fn) const;
+
   struct Counts {
     std::int64_t captures = 0, origins = 0;
-    std::int64_t by_file[3] = {0, 0, 0};  // captures of each SiteFile
+    std::int64_t by_file[3] = {0, 0, 0};          // captures of each SiteFile
+    std::int64_t origins_by_file[3] = {0, 0, 0};  // origins with a capture of each SiteFile
   };
   Result<Counts> Count() const;
   const std::string& path() const { return path_; }
 
  private:
   SiteStore() = default;
+  // All site-file captures (no filter), one URL's (`path` set), or one
+  // origin's site files (`path` empty).
   Status Walk(const std::pair<std::string_view, std::string_view>* only,
               const std::function<bool(Capture&&)>& fn) const;
   sqlite3* db_ = nullptr;

@@ -5,7 +5,9 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <atomic>
 #include <fstream>
+#include <thread>
 
 #include "core/config.h"
 #include "core/time_util.h"
@@ -45,7 +47,7 @@ std::int64_t T(const char* iso) { return ParseIso8601(iso).value(); }
 
 struct Fixture {
   TempDir dir;
-  std::unique_ptr<SiteStore> store;
+  std::shared_ptr<SiteStore> store;
   Config config;
   std::optional<policy::PolicyEngine> engine;
   Fixture() {
@@ -65,7 +67,20 @@ struct Fixture {
     c.source = "test";
     REQUIRE(store->Add(c).value());
   }
-  SitePolicies Compile() { return std::move(SitePolicies::Load(*store, *engine)).value(); }
+  // Compiled whole (the default for a small store), or, with `lazy`, origin
+  // by origin as URLs ask for them through a cache of two origins.
+  bool lazy = false;
+  SitePolicies Compile() {
+    SitePolicies::Options o;
+    if (lazy) {
+      o.eager_origins = 0;
+      o.cache_origins = 2;
+    }
+    auto p = SitePolicies::Load(store, *engine, o);
+    REQUIRE(p.ok());
+    REQUIRE(p->lazy() == lazy);
+    return std::move(p).value();
+  }
   // Whether `url` is collected with the capture nearest `when` and the
   // latest (the stricter wins), as the page-signal stage decides.
   bool Collect(const SitePolicies& p, const std::string& url, std::optional<std::int64_t> when,
@@ -140,6 +155,7 @@ TEST_CASE("store: a capture is kept once; other files and folders are refused by
 
 TEST_CASE("import: the site files of a WARC, any status, and the targets of their redirects", "[sites]") {
   Fixture f;
+  f.lazy = GENERATE(false, true);
   const std::string warc =
       Gzip(Ok("https://a.example/robots.txt", "2024-03-01T00:00:00Z", "User-agent: *\nDisallow: /x/\n")) +
       Gzip(Ok("https://a.example/ai.txt", "2024-03-01T00:00:01Z", "User-agent: *\nDisallow: /\n")) +
@@ -193,6 +209,7 @@ TEST_CASE("import: a cut WARC adds nothing and says where it broke", "[sites]") 
 
 TEST_CASE("import: a folder of site files, one folder per host", "[sites]") {
   Fixture f;
+  f.lazy = GENERATE(false, true);
   Write(f.dir, "files/www.example.org/robots.txt", "User-agent: *\nDisallow: /private/\n");
   Write(f.dir, "files/www.example.org/ai.txt", "User-agent: *\nDisallow: /art/\n");
   Write(f.dir, "files/www.example.org/.well-known/tdmrep.json", R"([{"location": "/r/*", "tdm-reservation": 1}])");
@@ -219,6 +236,7 @@ TEST_CASE("import: a folder of site files, one folder per host", "[sites]") {
 
 TEST_CASE("which capture: the nearest to the page's date and the latest, the stricter wins", "[sites]") {
   Fixture f;
+  f.lazy = GENERATE(false, true);
   // Allowed in 2023, an opt-out from mid-2024, lifted in 2025.
   f.Add("https://o.example", "/robots.txt", "2023-01-01", 200, "User-agent: *\nAllow: /\n");
   f.Add("https://o.example", "/robots.txt", "2024-06-01", 200, "User-agent: *\nDisallow: /\n");
@@ -245,6 +263,7 @@ TEST_CASE("which capture: the nearest to the page's date and the latest, the str
 
 TEST_CASE("redirects: followed in the store, 5 hops at most; unknown targets leave the origin unknown", "[sites]") {
   Fixture f;
+  f.lazy = GENERATE(false, true);
   // Six hops: more than RFC 9309's five, refused whole, as the crawler does.
   for (int i = 0; i < 6; ++i) {
     f.Add("https://loop.example", i == 0 ? "/robots.txt" : "/r" + std::to_string(i), "2024-01-01", 301, "",
@@ -276,8 +295,50 @@ TEST_CASE("redirects: followed in the store, 5 hops at most; unknown targets lea
   CHECK(p.unresolved_redirects() == 1);
 }
 
+TEST_CASE("a large store: origins compiled as URLs ask for them, by several threads, through a small cache",
+          "[sites]") {
+  Fixture f;
+  for (int i = 0; i < 40; ++i) {
+    const std::string origin = "https://s" + std::to_string(i) + ".example";
+    f.Add(origin, "/robots.txt", "2024-01-01", 200, "User-agent: *\nDisallow: /" + std::to_string(i) + "/\n");
+    f.Add(origin, "/robots.txt", "2024-06-01", 200, "User-agent: *\nDisallow: /\n");
+  }
+  SitePolicies::Options o;
+  o.eager_origins = 10;  // 40 origins: lazy
+  o.cache_origins = 64;  // one an origin shard at most
+  auto p = SitePolicies::Load(f.store, *f.engine, o);
+  REQUIRE(p.ok());
+  REQUIRE(p->lazy());
+  CHECK(p->origins() == 40);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 50; ++round) {
+        for (int i = (t * 7) % 40, n = 0; n < 40; i = (i + 1) % 40, ++n) {
+          const auto c = p->For("https://s" + std::to_string(i) + ".example", T("2024-02-01"));
+          if (!c.known) {
+            ++wrong;
+            continue;
+          }
+          const std::string mine = "https://s" + std::to_string(i) + ".example/" + std::to_string(i) + "/x";
+          const std::string other = "https://s" + std::to_string(i) + ".example/other";
+          // Nearest (January) refuses /i/ only; the latest (June) refuses all.
+          if (f.engine->Decide(*c.nearest, mine, {}).collect) ++wrong;
+          if (!f.engine->Decide(*c.nearest, other, {}).collect) ++wrong;
+          if (f.engine->Decide(*c.latest, other, {}).collect) ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(wrong.load() == 0);
+  CHECK_FALSE(p->For("https://unknown.example", std::nullopt).known);
+}
+
 TEST_CASE("ai.txt and tdmrep.json: read only when 2xx and when robots.txt lets us read them", "[sites]") {
   Fixture f;
+  f.lazy = GENERATE(false, true);
   f.Add("https://a.example", "/robots.txt", "2024-01-01", 200, "User-agent: moisson\nDisallow: /ai.txt\n");
   f.Add("https://a.example", "/ai.txt", "2024-01-01", 200, "User-agent: *\nDisallow: /\n");
   f.Add("https://b.example", "/robots.txt", "2024-01-01", 200, "User-agent: *\nAllow: /\n");
