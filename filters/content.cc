@@ -46,26 +46,6 @@ std::string Literal(std::string_view term) {
   return out;
 }
 
-// А-Я (U+0410-U+042F) and Ё (U+0401) to а-я and ё, in place: same lengths.
-void LowerCyrillic(std::string* s) {
-  for (std::size_t i = 0; i + 1 < s->size(); ++i) {
-    auto& a = reinterpret_cast<unsigned char&>((*s)[i]);
-    auto& b = reinterpret_cast<unsigned char&>((*s)[i + 1]);
-    if (a == 0xD0 && b >= 0x90 && b <= 0x9F) {
-      b = static_cast<unsigned char>(b + 0x20);  // А-П -> а-п (D0 B0-BF)
-    } else if (a == 0xD0 && b >= 0xA0 && b <= 0xAF) {
-      a = 0xD1;
-      b = static_cast<unsigned char>(b - 0x20);  // Р-Я -> р-я (D1 80-8F)
-    } else if (a == 0xD0 && b == 0x81) {
-      a = 0xD1;
-      b = 0x91;  // Ё -> ё
-    } else {
-      continue;
-    }
-    ++i;
-  }
-}
-
 // Hits kept per region: far more than any decision needs.
 constexpr std::size_t kMaxHits = 4096;
 
@@ -175,8 +155,6 @@ std::vector<ContentFinding> ContentClassifier::Classify(const Page& page) const 
   for (char& c : url) {
     if (c == '/' || c == '-' || c == '_' || c == '.' || c == '?' || c == '&' || c == '=' || c == '+') c = ' ';
   }
-  // Cyrillic capitals lowered too (the fold lowers A-Z only): "Порно" is "порно".
-  for (FoldedText& f : folded) LowerCyrillic(&f.lower);
   counts.bytes[kText] = folded[kText].lower;
   counts.bytes[kTitle] = folded[kTitle].lower;
   counts.bytes[kUrl] = url;

@@ -88,6 +88,33 @@ void Fold(std::string_view text, FoldedText* out) {
         continue;
       }
     }
+    if (c == 0xD0 && i + 1 < text.size()) {
+      // Cyrillic capitals: kept as written, lowered in the lower view (the
+      // same two bytes' length). А-П (D0 90-9F) -> а-п (D0 B0-BF), Р-Я
+      // (D0 A0-AF) -> р-я (D1 80-8F), Ё (D0 81) -> ё (D1 91).
+      const unsigned char d = static_cast<unsigned char>(text[i + 1]);
+      unsigned char lo0 = 0, lo1 = 0;
+      if (d >= 0x90 && d <= 0x9F) {
+        lo0 = 0xD0;
+        lo1 = static_cast<unsigned char>(d + 0x20);
+      } else if (d >= 0xA0 && d <= 0xAF) {
+        lo0 = 0xD1;
+        lo1 = static_cast<unsigned char>(d - 0x20);
+      } else if (d == 0x81) {
+        lo0 = 0xD1;
+        lo1 = 0x91;
+      }
+      if (lo0 != 0) {
+        k[n] = static_cast<char>(c);
+        o[n] = static_cast<char>(lo0);
+        m[n++] = static_cast<std::uint32_t>(i);
+        k[n] = static_cast<char>(d);
+        o[n] = static_cast<char>(lo1);
+        m[n++] = static_cast<std::uint32_t>(i + 1);
+        i += 2;
+        continue;
+      }
+    }
     if (c == 0xC5 && i + 1 < text.size() && (text[i + 1] == '\x93' || text[i + 1] == '\x92')) {
       put("oe", 2);  // œ Œ
       continue;

@@ -11,8 +11,9 @@
 //                                   lower  "j'ai ete operee"
 //
 // `kept` keeps the case of ASCII letters (the pattern shapes read capitals:
-// IBAN, BIC, street names); `lower` is the same bytes with A-Z lowered (the
-// lexicons and the sentence rules). Both have the same length, so one map
+// IBAN, BIC, street names); `lower` is the same bytes with A-Z and the
+// Cyrillic capitals lowered (the lexicons, the sentence rules, the content
+// word lists: "Порно" is "порно"). Both have the same length, so one map
 // serves both: map[i] is the offset in the text of folded byte i, and
 // map[size] is the text's length. Other bytes, newlines included, are kept.
 #ifndef MOISSON_FILTERS_FOLD_H_

@@ -96,6 +96,12 @@ TEST_CASE("fold: accents, blanks, apostrophes and dashes folded, case kept in on
   CHECK(f.kept.empty());
   CHECK(f.map.size() == 1);
   CHECK(FoldLower("Dépressi") == "depressi");
+  // Cyrillic capitals: kept in one view, lowered in the other, one map entry a byte.
+  Fold("ПОРНО Ёж Яя", &f);
+  CHECK(f.kept == "ПОРНО Ёж Яя");
+  CHECK(f.lower == "порно ёж яя");
+  CHECK(f.map[2] == 2);
+  CHECK(f.map[3] == 3);
 }
 
 TEST_CASE("scan database: each database scans with its own thread scratch, however many come and go") {
