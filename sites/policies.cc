@@ -1,6 +1,7 @@
 #include "sites/policies.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "core/time_util.h"
 #include "core/url.h"
@@ -68,6 +69,20 @@ class Compiler {
  private:
   const SiteStore& store_;
 };
+
+// Adds capture `c`, its redirects followed, to files[its file]; a redirect
+// the store cannot follow is left out and counted in *unresolved.
+Status Collect(Compiler& compiler, Capture&& c, std::vector<Effective>* files, std::atomic<std::int64_t>* unresolved) {
+  const SiteFile file = c.file;
+  auto e = compiler.Follow(std::move(c));
+  if (!e.ok()) return e.status();
+  if (*e) {
+    files[static_cast<int>(file)].push_back(std::move(**e));
+  } else {
+    unresolved->fetch_add(1);
+  }
+  return Status::Ok();
+}
 
 std::string Dated(SiteFile f, std::int64_t at) {
   return std::string(SiteFileName(f)) + " [" + Iso8601FromUnix(at) + "]";
@@ -162,18 +177,8 @@ Result<SitePolicies> SitePolicies::Load(std::shared_ptr<SiteStore> store, const 
       finish();
       origin = c.origin;
     }
-    const SiteFile file = c.file;
-    auto e = compiler.Follow(std::move(c));
-    if (!e.ok()) {
-      failed = e.status();
-      return false;
-    }
-    if (!*e) {
-      out.unresolved_redirects_->fetch_add(1);
-      return true;
-    }
-    files[static_cast<int>(file)].push_back(std::move(**e));
-    return true;
+    failed = Collect(compiler, std::move(c), files, out.unresolved_redirects_.get());
+    return failed.ok();
   });
   if (!walked.ok()) return walked;
   if (!failed.ok()) return failed;
@@ -196,18 +201,8 @@ std::shared_ptr<const SitePolicies::Origin> SitePolicies::Find(std::string_view 
     Compiler compiler(*store_);
     Status failed = Status::Ok();
     Status s = store_->ForOrigin(origin, [&](Capture&& c) {
-      const SiteFile file = c.file;
-      auto e = compiler.Follow(std::move(c));
-      if (!e.ok()) {
-        failed = e.status();
-        return false;
-      }
-      if (!*e) {
-        unresolved_redirects_->fetch_add(1);
-        return true;
-      }
-      files[static_cast<int>(file)].push_back(std::move(**e));
-      return true;
+      failed = Collect(compiler, std::move(c), files, unresolved_redirects_.get());
+      return failed.ok();
     });
     // A store that cannot be read now refuses nothing by itself: the origin
     // reads as unknown, which [sites] unknown then decides.
@@ -236,12 +231,8 @@ SitePolicies::Choice SitePolicies::For(std::string_view origin, std::optional<st
 }
 
 std::uint64_t SitePolicies::OriginHash(std::string_view origin) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (const char ch : origin) {
-    h ^= static_cast<unsigned char>(ch);
-    h *= 1099511628211ull;
-  }
-  return h;
+  // Only compared within this process: the standard hash will do.
+  return std::hash<std::string_view>{}(origin);
 }
 
 std::size_t SitePolicies::ShardOf(std::string_view origin) { return OriginHash(origin) % kShards; }

@@ -1,7 +1,8 @@
 // A site-policy store compiled for judging: per origin, the SitePolicy
 // (policy/policy.h) of its captured robots.txt, ai.txt and tdmrep.json, as
-// the crawler compiles what it fetched. Built once from the store, immutable,
-// shared by threads.
+// the crawler compiles what it fetched. Shared by threads: a small store is
+// compiled whole at Load, a large one origin by origin as URLs ask for them
+// (Options), into a cache guarded by locks.
 //
 //   auto sites = SitePolicies::Load(std::move(store), engine);
 //   SitePolicies::Choice c = sites->For("https://example.org", ParseIso8601(page_date));
