@@ -25,6 +25,12 @@
 namespace moisson::cli {
 namespace {
 
+// Says what went wrong ("moisson sites CMD: ...") and gives the exit code.
+int Fail(const char* cmd, const std::string& message, int code) {
+  std::cerr << "moisson " << cmd << ": " << message << "\n";
+  return code;
+}
+
 struct SitesOptions {
   const GlobalOptions* global = nullptr;
   std::string store;
@@ -45,7 +51,7 @@ std::string StorePath(const SitesOptions& o, const char* cmd) {
   if (!o.store.empty()) return o.store;
   Config config;
   if (!LoadConfigOrReport(*o.global, &config)) return "";
-  if (config.sites.store.empty()) std::cerr << "moisson " << cmd << ": give --store, or set [sites] store in the config\n";
+  if (config.sites.store.empty()) Fail(cmd, "give --store, or set [sites] store in the config", kExitUsage);
   return config.sites.store;
 }
 
@@ -57,8 +63,7 @@ int RunImport(const SitesOptions& o) {
   if (!o.date.empty()) {
     auto d = ParseIso8601(o.date);
     if (!d) {
-      std::cerr << "moisson " << cmd << ": --date: not an ISO 8601 date (2024-03-01 or 2024-03-01T12:00:00Z)\n";
-      return kExitUsage;
+      return Fail(cmd, "--date: not an ISO 8601 date (2024-03-01 or 2024-03-01T12:00:00Z)", kExitUsage);
     }
     date = *d;
   }
@@ -66,14 +71,12 @@ int RunImport(const SitesOptions& o) {
   std::error_code ec;
   for (const std::string& in : o.inputs) {
     if (in != "-" && !std::filesystem::exists(in, ec)) {
-      std::cerr << "moisson " << cmd << ": " << in << ": no such file or folder (nothing imported)\n";
-      return kExitUsage;
+      return Fail(cmd, in + ": no such file or folder (nothing imported)", kExitUsage);
     }
   }
   auto store = sites::SiteStore::Open(path, sites::SiteStore::kCreate);
   if (!store.ok()) {
-    std::cerr << "moisson " << cmd << ": " << store.status().message() << "\n";
-    return kExitUsage;
+    return Fail(cmd, store.status().message(), kExitUsage);
   }
   int code = kExitOk;
   const auto report = [&](const std::string& msg) { std::cerr << "moisson " << cmd << ": skipped " << msg << "\n"; };
@@ -131,19 +134,16 @@ int RunFetch(const SitesOptions& o) {
   if (path.empty()) return kExitUsage;
   std::vector<std::string> origins;
   if (Status st = ReadHosts(o.hosts, o.scheme, &origins); !st.ok()) {
-    std::cerr << "moisson " << cmd << ": " << st.message() << "\n";
-    return kExitUsage;
+    return Fail(cmd, st.message(), kExitUsage);
   }
   if (origins.empty()) {
-    std::cerr << "moisson " << cmd << ": " << o.hosts << ": no host in it\n";
-    return kExitUsage;
+    return Fail(cmd, o.hosts + ": no host in it", kExitUsage);
   }
   Config config;
   if (!LoadConfigOrReport(*o.global, &config)) return kExitUsage;
   auto store = sites::SiteStore::Open(path, sites::SiteStore::kCreate);
   if (!store.ok()) {
-    std::cerr << "moisson " << cmd << ": " << store.status().message() << "\n";
-    return kExitUsage;
+    return Fail(cmd, store.status().message(), kExitUsage);
   }
   // The crawler's own machinery, told to read the origins' files and fetch
   // no page: site lists and opt-outs before any DNS lookup, the address
@@ -156,16 +156,14 @@ int RunFetch(const SitesOptions& o) {
   req.sites_path.clear();
   auto chain = pipeline::Chain::Load(config, req);
   if (!chain.ok()) {
-    std::cerr << "moisson " << cmd << ": " << chain.status().message() << "\n";
-    return kExitUsage;
+    return Fail(cmd, chain.status().message(), kExitUsage);
   }
   // A working folder beside the store (the crawl's state and its own ledger
   // of refusals), removed at the end.
   const std::filesystem::path parent = std::filesystem::absolute(path).parent_path();
   std::string tmpl = (parent / ".sites-fetch.XXXXXX").string();
   if (::mkdtemp(tmpl.data()) == nullptr) {
-    std::cerr << "moisson " << cmd << ": cannot make a working folder in " << parent.string() << "\n";
-    return kExitFailed;
+    return Fail(cmd, "cannot make a working folder in " + parent.string(), kExitFailed);
   }
   struct Cleanup {
     std::string dir;
@@ -176,8 +174,7 @@ int RunFetch(const SitesOptions& o) {
   } cleanup{tmpl};
   auto ledger = audit::Ledger::Open(tmpl + "/refusals.sqlite");
   if (!ledger.ok()) {
-    std::cerr << "moisson " << cmd << ": " << ledger.status().message() << "\n";
-    return kExitFailed;
+    return Fail(cmd, ledger.status().message(), kExitFailed);
   }
   crawler::CrawlParts cp;
   cp.processor = &(*chain)->processor();
@@ -200,18 +197,15 @@ int RunFetch(const SitesOptions& o) {
   c.progress = false;
   auto stats = crawler::RunCrawl(cp, std::move(c), nullptr);
   if (!stats.ok()) {
-    std::cerr << "moisson " << cmd << ": " << stats.status().message() << "\n";
-    return kExitFailed;
+    return Fail(cmd, stats.status().message(), kExitFailed);
   }
   auto state = crawler::CrawlState::Open(tmpl + "/crawl/crawl-state.sqlite", false);
   if (!state.ok()) {
-    std::cerr << "moisson " << cmd << ": " << state.status().message() << "\n";
-    return kExitFailed;
+    return Fail(cmd, state.status().message(), kExitFailed);
   }
   auto rows = (*state)->Hosts();
   if (!rows.ok()) {
-    std::cerr << "moisson " << cmd << ": " << rows.status().message() << "\n";
-    return kExitFailed;
+    return Fail(cmd, rows.status().message(), kExitFailed);
   }
   // Each origin's files as one capture each: robots.txt with its outcome
   // (status, network error, timeout, redirects followed), ai.txt and
@@ -219,8 +213,7 @@ int RunFetch(const SitesOptions& o) {
   sites::ImportCounts n;
   std::int64_t unreachable = 0;
   if (Status st = (*store)->Begin(); !st.ok()) {
-    std::cerr << "moisson " << cmd << ": " << st.message() << "\n";
-    return kExitFailed;
+    return Fail(cmd, st.message(), kExitFailed);
   }
   for (crawler::HostRow& row : *rows) {
     if (row.fetched_at == 0) continue;  // stopped before its files were read
@@ -255,15 +248,13 @@ int RunFetch(const SitesOptions& o) {
       auto added = (*store)->Add(c);
       if (!added.ok()) {
         (*store)->Rollback();
-        std::cerr << "moisson " << cmd << ": " << added.status().message() << "\n";
-        return kExitFailed;
+        return Fail(cmd, added.status().message(), kExitFailed);
       }
       ++(*added ? n.added : n.already);
     }
   }
   if (Status st = (*store)->Commit(); !st.ok()) {
-    std::cerr << "moisson " << cmd << ": " << st.message() << "\n";
-    return kExitFailed;
+    return Fail(cmd, st.message(), kExitFailed);
   }
   std::uint64_t refused = 0;
   for (const auto& [reason, count] : stats->by_reason) {
@@ -284,13 +275,11 @@ int RunStats(const SitesOptions& o) {
   if (path.empty()) return kExitUsage;
   auto store = sites::SiteStore::Open(path, sites::SiteStore::kReadOnly);
   if (!store.ok()) {
-    std::cerr << "moisson " << cmd << ": " << store.status().message() << "\n";
-    return store.status().code() == Status::Code::kNotFound ? kExitUsage : kExitFailed;
+    return Fail(cmd, store.status().message(), store.status().code() == Status::Code::kNotFound ? kExitUsage : kExitFailed);
   }
   auto n = (*store)->Count();
   if (!n.ok()) {
-    std::cerr << "moisson " << cmd << ": " << n.status().message() << "\n";
-    return kExitFailed;
+    return Fail(cmd, n.status().message(), kExitFailed);
   }
   std::cout << path << ": " << n->origins << " origins, " << n->captures << " captures (robots.txt "
             << n->by_file[0] << ", ai.txt " << n->by_file[1] << ", tdmrep.json " << n->by_file[2] << ")\n";

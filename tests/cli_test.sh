@@ -402,6 +402,12 @@ check "a missing input is a usage error and nothing is imported" \
   "2 moisson sites import: $tmp/nosuch.warc.gz: no such file or folder (nothing imported)" "$code $err"
 run "$moisson" sites stats --store "$tmp/nosuch.db"
 check "sites stats on a missing store" "2 moisson sites stats: $tmp/nosuch.db: no such site-policy store (make one with \`moisson sites import\`)" "$code $err"
+run "$moisson" sites stats
+check "sites without --store or [sites] store says how to give one" \
+  "2 moisson sites stats: give --store, or set [sites] store in the config" "$code $err"
+run "$moisson" sites import --store "$tmp/sites.db" "$tmp"
+check "sites import of a folder without host folders adds nothing and says so" "0 1" \
+  "$code $(grep -c 'no robots.txt, ai.txt or tdmrep.json capture in it' <<<"$err")"
 run "$moisson" sites import --stor "$tmp/sites.db" "$robots_warc"
 check "a misspelt sites option names the right one" "2" "$code"
 check "... and says which" "1" "$(grep -c -- '--store' <<<"$err")"
