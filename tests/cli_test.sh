@@ -425,6 +425,12 @@ check "sites fetch: a bad hosts line is a usage error naming the line, nothing f
   "2 moisson sites fetch: $tmp/hosts.txt:2: not a host or an http(s) URL 0" "$code $err $(ls "$tmp"/fetch.db 2>/dev/null | wc -l)"
 run "$moisson" sites fetch --store "$tmp/fetch.db" --hosts "$tmp/nosuch.txt"
 check "sites fetch: a missing hosts file" "2 moisson sites fetch: $tmp/nosuch.txt: cannot read the hosts file" "$code $err"
+run "$moisson" sites fetch --store "$tmp/fetch.db" --hosts "$tmp"
+check "sites fetch: a folder given as the hosts file" "2 moisson sites fetch: $tmp: is a directory, not a hosts file" "$code $err"
+printf '[sites]\nunknown = "maybe"\n' > "$tmp/sites-bad.toml"
+run "$moisson" --config "$tmp/sites-bad.toml" scan --no-progress "$src/examples/dumps/forum.jsonl"
+check "[sites] unknown takes flag, drop or keep, named with file and line" \
+  "2 1" "$code $(grep -c "sites-bad.toml:2.*key 'sites.unknown' must be \"flag\", \"drop\" or \"keep\"" <<<"$err")"
 printf '# nothing\n\n' > "$tmp/nohosts.txt"
 run "$moisson" sites fetch --store "$tmp/fetch.db" --hosts "$tmp/nohosts.txt"
 check "sites fetch: a hosts file without hosts" "2 moisson sites fetch: $tmp/nohosts.txt: no host in it" "$code $err"
