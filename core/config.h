@@ -115,6 +115,10 @@ struct InputConfig {
   std::string date_field = "date";
   std::string lang_field = "lang";
   std::string html_field;  // a field holding HTML instead of text ("" = none)
+  // The other fields go on into the output's "metadata" object (io/record.h
+  // ReaderOptions::keep_metadata); `metadata_fields` not empty keeps only those.
+  bool metadata = true;
+  std::vector<std::string> metadata_fields;
 };
 
 // Files of the project. Relative paths are relative to the config file.

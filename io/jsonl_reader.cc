@@ -5,12 +5,14 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <optional>
 #include <vector>
 
+#include "core/json.h"
 #include "core/strings.h"
 #include "io/reader_internal.h"
 #include "io/stream.h"
@@ -31,7 +33,7 @@ class JsonlReader : public RecordReader {
       bool too_long = false;
       const std::uint64_t offset = in_.position();
       if (!in_.ReadLine(&line, o_.max_record_bytes, &too_long)) {
-        if (in_.stream().io_failed()) return Status::Io(file_ + ": read error");
+        if (in_.stream().io_failed()) return Status::Io(in_.stream().error().empty() ? file_ + ": read error" : in_.stream().error());
         gaps_.clear();
         in_.stream().TakeGaps(UINT64_MAX, &gaps_);
         for (StreamGap& g : gaps_) Skip(g.pos, line_no_ + 1, std::move(g.message), ReadIssue::Kind::kDamaged);
@@ -116,6 +118,8 @@ class JsonlReader : public RecordReader {
       return false;
     }
     *out = InputRecord();
+    meta_.clear();
+    meta_keys_.clear();
     bool have_text = false, have_html = false;
     std::string html;
     for (auto field : obj) {
@@ -170,9 +174,15 @@ class JsonlReader : public RecordReader {
         if (t != od::json_type::string) continue;  // optional metadata: ignored unless a string
         std::string* dst = key == o_.url_field ? &out->url : key == o_.date_field ? &out->date : &out->lang;
         if (!get_string(dst, "metadata")) return false;
+      } else if (o_.keep_metadata) {
+        if (!KeepField(key, v, true, why)) return false;
       }
       // Other fields are not read; on-demand parsing skips them (checking
       // their brackets and strings, not every token).
+    }
+    if (o_.keep_metadata && !meta_.empty()) {
+      meta_.push_back('}');
+      out->metadata_json = std::move(meta_);
     }
     // Anything after the object ('{...} {...}', '{...} x') makes the line invalid.
     // simdjson 3.0 has no document::at_end(): current_location() says
@@ -195,11 +205,70 @@ class JsonlReader : public RecordReader {
     return true;
   }
 
+  // One unmapped field into meta_ (the metadata object being built), its
+  // value as written. `top`: a field of the record itself, where an object
+  // named "metadata" is opened and its members taken instead.
+  bool KeepField(std::string_view key, simdjson::ondemand::value& v, bool top, std::string* why) {
+    namespace od = simdjson::ondemand;
+    od::json_type t;
+    if (v.type().get(t) != simdjson::SUCCESS) {
+      *why = "not valid JSON";
+      return false;
+    }
+    if (top && key == "metadata" && t == od::json_type::object) {
+      od::object inner;
+      if (v.get_object().get(inner) != simdjson::SUCCESS) {
+        *why = "not valid JSON";
+        return false;
+      }
+      for (auto field : inner) {
+        std::string_view k;
+        od::value iv;
+        if (field.unescaped_key().get(k) != simdjson::SUCCESS || field.value().get(iv) != simdjson::SUCCESS) {
+          *why = "not valid JSON";
+          return false;
+        }
+        if (!KeepField(k, iv, false, why)) return false;
+      }
+      return true;
+    }
+    if (!o_.metadata_fields.empty() &&
+        std::find(o_.metadata_fields.begin(), o_.metadata_fields.end(), key) == o_.metadata_fields.end()) {
+      return true;  // not chosen; skipped by the on-demand parser
+    }
+    std::string_view raw;
+    simdjson::error_code err = simdjson::SUCCESS;
+    if (t == od::json_type::object) {
+      od::object o;
+      err = v.get_object().get(o);
+      if (!err) err = o.raw_json().get(raw);
+    } else if (t == od::json_type::array) {
+      od::array a;
+      err = v.get_array().get(a);
+      if (!err) err = a.raw_json().get(raw);
+    } else {
+      raw = TrimAsciiSpace(v.raw_json_token());
+    }
+    if (err != simdjson::SUCCESS) {
+      *why = "not valid JSON";
+      return false;
+    }
+    if (std::find(meta_keys_.begin(), meta_keys_.end(), key) != meta_keys_.end()) return true;  // the first one stays
+    meta_keys_.emplace_back(key);
+    meta_.push_back(meta_.empty() ? '{' : ',');
+    AppendJsonString(key, &meta_);
+    meta_.push_back(':');
+    meta_.append(TrimAsciiSpace(raw));
+    return true;
+  }
+
   BufferedReader in_;
   std::string file_;
   ReaderOptions o_;
   simdjson::ondemand::parser parser_;
   std::vector<char> padded_;
+  std::string meta_;                    // the metadata object being built
+  std::vector<std::string> meta_keys_;  // its keys so far
   std::vector<StreamGap> gaps_;
   std::uint64_t line_no_ = 0;
   std::uint64_t skipped_ = 0;

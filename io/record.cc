@@ -70,12 +70,15 @@ Result<std::unique_ptr<RecordReader>> OpenReaderFromStream(std::unique_ptr<ByteS
 
 Result<std::unique_ptr<RecordReader>> OpenReader(const std::string& path, const ReaderOptions& options) {
   struct stat sb;
-  if (::stat(path.c_str(), &sb) == 0 && S_ISDIR(sb.st_mode)) return Status::InvalidArgument(path + ": is a directory");
+  if (!IsHttpUrl(path) && ::stat(path.c_str(), &sb) == 0 && S_ISDIR(sb.st_mode)) return Status::InvalidArgument(path + ": is a directory");
   const std::string lower = AsciiLower(path);
   if (EndsWith(lower, ".arc") || EndsWith(lower, ".arc.gz")) return Status::InvalidArgument(path + ": " + kArcMessage);
-  auto s = OpenByteStream(path);
+  auto s = OpenByteStream(path, options.http);
   if (!s.ok()) return s.status();
-  return OpenReaderFromStream(std::move(s).value(), path, FormatFromName(path), options);
+  // A URL is named without its query (which may carry a token): in messages,
+  // in position ids and in the ledger.
+  const std::string name = IsHttpUrl(path) ? DisplayUrl(path) : path;
+  return OpenReaderFromStream(std::move(s).value(), name, FormatFromName(name), options);
 }
 
 }  // namespace moisson::io

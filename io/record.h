@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "io/http_source.h"
 
 namespace moisson::io {
 
@@ -66,6 +67,10 @@ struct InputRecord {
   std::uint64_t offset = 0;  // WARC: byte offset of the record (of its gzip member when gzip-compressed;
                              // decompressed offset for zstd). JSONL: decompressed offset of the line.
   std::uint64_t line = 0;    // JSONL: 1-based line number; WARC: 0
+  // JSONL with ReaderOptions::keep_metadata: the fields the reader does not
+  // map (and the members of an input "metadata" object), as one JSON object
+  // "{...}" with the values as written; "" when there are none.
+  std::string metadata_json;
 };
 
 // A record that could not be read.
@@ -106,6 +111,16 @@ struct ReaderOptions {
   // application/octet-stream): kText unless HTML, the body decoded as
   // usual. What `moisson sites import` reads robots.txt captures with.
   bool any_response = false;
+  // JSONL: keep the fields not mapped above (InputRecord::metadata_json), so
+  // that an output record carries them on (datatrove's and dolma's shape:
+  // `id`, `text`, `metadata`). The members of an input field named
+  // "metadata" that is an object are taken one by one (a field of the same
+  // name at the top comes first). `metadata_fields`, when not empty, keeps
+  // only those names. Values are copied as written: they are not scanned.
+  bool keep_metadata = false;
+  std::vector<std::string> metadata_fields;
+  // "http://" and "https://" inputs: retries and time limits (io/http_source.h).
+  HttpOptions http;
   // Records larger than this (decompressed) are skipped and reported.
   std::size_t max_record_bytes = 64u << 20;
   // Called for every skipped record (may be null).

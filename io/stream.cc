@@ -18,15 +18,7 @@ namespace {
 
 constexpr std::size_t kBlock = 1u << 20;
 
-// Where compressed bytes come from: a file or memory.
-class Source {
- public:
-  virtual ~Source() = default;
-  // Up to `n` bytes into buf; 0 at the end; -1 on error.
-  virtual long Read(char* buf, std::size_t n) = 0;
-};
-
-class FileSource : public Source {
+class FileSource : public ByteSource {
  public:
   explicit FileSource(std::FILE* f) : f_(f) {}
   ~FileSource() override { std::fclose(f_); }
@@ -40,7 +32,7 @@ class FileSource : public Source {
   std::FILE* f_;
 };
 
-class MemorySource : public Source {
+class MemorySource : public ByteSource {
  public:
   explicit MemorySource(std::string_view d) : d_(d) {}
   long Read(char* buf, std::size_t n) override {
@@ -57,7 +49,7 @@ class MemorySource : public Source {
 // The compressed input, with what was already read (the sniffed magic bytes).
 class Input {
  public:
-  Input(std::unique_ptr<Source> src, std::string name) : src_(std::move(src)), name_(std::move(name)) {}
+  Input(std::unique_ptr<ByteSource> src, std::string name) : src_(std::move(src)), name_(std::move(name)) {}
   // Makes at least one unread byte available; false at the end or on error.
   bool Ensure() {
     if (pos_ < buf_.size()) return true;
@@ -111,9 +103,11 @@ class Input {
   }
   bool io_error() const { return io_error_; }
   const std::string& name() const { return name_; }
+  // "NAME: what failed" after an I/O error.
+  std::string io_error_text() const { return name_ + ": " + src_->failure(); }
 
  private:
-  std::unique_ptr<Source> src_;
+  std::unique_ptr<ByteSource> src_;
   std::string name_;
   std::string buf_;
   std::size_t pos_ = 0;
@@ -128,7 +122,7 @@ class PlainStream : public ByteStream {
   explicit PlainStream(std::unique_ptr<Input> in) : in_(std::move(in)) {}
   std::size_t Read(std::string* out, std::size_t max) override {
     if (!in_->Ensure()) {
-      if (in_->io_error() && error_.empty()) error_ = in_->name() + ": read error";
+      if (in_->io_error() && error_.empty()) error_ = in_->io_error_text();
       return 0;
     }
     const std::size_t n = std::min(max, in_->available());
@@ -171,7 +165,7 @@ class GzipStream : public ByteStream {
       }
       if (!in_->Ensure()) {
         if (in_->io_error()) {
-          Fail(in_->name() + ": read error");
+          Fail(in_->io_error_text());
         } else if (in_member_) {
           Fail("truncated gzip member at offset " + std::to_string(members_.back().second));
         } else {
@@ -303,7 +297,7 @@ class ZstdStream : public ByteStream {
     ZSTD_outBuffer ob{out->data() + start, max, 0};
     while (ob.pos < ob.size) {
       if (!in_->Ensure()) {
-        if (in_->io_error()) Fail(in_->name() + ": read error");
+        if (in_->io_error()) Fail(in_->io_error_text());
         else if (in_frame_) Fail("truncated zstd frame");
         else done_ = true;
         break;
@@ -382,7 +376,8 @@ std::unique_ptr<ByteStream> PrependBytes(std::string head, std::unique_ptr<ByteS
   return std::make_unique<PrependStream>(std::move(head), std::move(rest));
 }
 
-Result<std::unique_ptr<ByteStream>> OpenByteStream(const std::string& path) {
+Result<std::unique_ptr<ByteStream>> OpenByteStream(const std::string& path, const HttpOptions& http) {
+  if (IsHttpUrl(path)) return Wrap(std::make_unique<Input>(NewHttpSource(path, http), DisplayUrl(path)));
   // "-" is standard input (a duplicate of it, so that closing the stream
   // leaves fd 0 alone).
   std::FILE* f = nullptr;

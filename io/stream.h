@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "io/http_source.h"
 
 namespace moisson::io {
 
@@ -47,9 +48,9 @@ class ByteStream {
   virtual void TakeGaps(std::uint64_t before, std::vector<StreamGap>* out) {}
 };
 
-// Opens `path` ("-": standard input), sniffing the compression from the
-// first bytes.
-Result<std::unique_ptr<ByteStream>> OpenByteStream(const std::string& path);
+// Opens `path` ("-": standard input; "http://" or "https://": a download,
+// io/http_source.h), sniffing the compression from the first bytes.
+Result<std::unique_ptr<ByteStream>> OpenByteStream(const std::string& path, const HttpOptions& http = {});
 // The same over bytes in memory (the fuzz targets' entry point); `data` must
 // outlive the stream.
 std::unique_ptr<ByteStream> MemoryByteStream(std::string_view data);

@@ -57,7 +57,7 @@ class WarcReader : public RecordReader {
       const int r = ReadRecord(out);
       if (r == 1) return true;
       if (r == 0) {
-        if (in_.stream().io_failed()) return Status::Io(file_ + ": read error");
+        if (in_.stream().io_failed()) return Status::Io(in_.stream().error().empty() ? file_ + ": read error" : in_.stream().error());
         return false;
       }
     }

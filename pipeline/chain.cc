@@ -147,6 +147,8 @@ io::ReaderOptions ReaderOptionsFrom(const Config& config) {
   ro.date_field = config.input.date_field;
   ro.lang_field = config.input.lang_field;
   ro.html_field = config.input.html_field;
+  ro.keep_metadata = config.input.metadata;
+  ro.metadata_fields = config.input.metadata_fields;
   return ro;
 }
 

@@ -29,6 +29,7 @@ ProcessedDocument Processor::Process(const io::InputRecord& record, CrawlHints* 
   doc.lang = record.lang;
   doc.source_file = record.source_file;
   doc.offset = record.offset;
+  doc.metadata_json = record.metadata_json;
   doc.line = record.line;
   DocumentState state(record, doc);
 
@@ -118,6 +119,7 @@ std::string OutputJson(const ProcessedDocument& doc, std::string_view fetch_json
       .Key("lang").String(doc.lang);
   if (!doc.title.empty()) w.Key("title").String(doc.title);
   w.Key("text").String(doc.text);
+  if (!doc.metadata_json.empty()) w.Key("metadata").Raw(doc.metadata_json);
   w.Key("moisson").BeginObject();
   w.Key("decision").String(VerdictName(doc.verdict));
   DetectionsJson(doc, true, &w);

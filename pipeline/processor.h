@@ -52,6 +52,7 @@ struct ProcessedDocument {
   std::string source_file;
   std::uint64_t offset = 0;
   std::uint64_t line = 0;  // JSONL line (1-based), 0 for WARC
+  std::string metadata_json;  // the input's other fields (io::InputRecord::metadata_json), carried on as given
   filters::Verdict verdict = filters::Verdict::kKeep;
   // Why: category ids acted upon (dropping ones only when dropped), and
   // reason codes of page signals / site lists / opt-outs / access
