@@ -142,8 +142,26 @@ constexpr const char* kSchemaV5 = R"sql(
 ALTER TABLE documents ADD COLUMN captured_at TEXT NOT NULL DEFAULT '';
 )sql";
 
+// v6: the inputs a sharded `filter` run finished (FinishedInput), for
+// `--resume`. Outside the chain, like requests: a row here says what was
+// read, and the documents it gave are chained rows of their own.
+constexpr const char* kSchemaV6 = R"sql(
+CREATE TABLE inputs (
+  id INTEGER PRIMARY KEY,
+  run INTEGER NOT NULL REFERENCES runs(id),
+  output TEXT NOT NULL CHECK (output <> ''),
+  input TEXT NOT NULL CHECK (input <> ''),
+  documents INTEGER NOT NULL CHECK (documents >= 0),
+  written INTEGER NOT NULL CHECK (written >= 0),
+  skipped INTEGER NOT NULL CHECK (skipped >= 0),
+  position TEXT NOT NULL,
+  finished_at TEXT NOT NULL
+);
+CREATE INDEX inputs_output ON inputs(output, id);
+)sql";
+
 constexpr internal::Migration kMigrations[] = {
-    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}};
+    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6}};
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kLedgerSchemaVersion);
 
 using Stmt = SqliteStatement;
@@ -243,8 +261,8 @@ class SqliteLedger : public Ledger {
     return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
   }
 
-  Status Append(std::int64_t run, const std::vector<LedgerRow>& rows) override {
-    if (rows.empty()) return Status::Ok();
+  Status Append(std::int64_t run, const std::vector<LedgerRow>& rows, const FinishedInput* finished) override {
+    if (rows.empty() && finished == nullptr) return Status::Ok();
     // A transaction left open by a failure we could not roll back would
     // swallow this one: end it first.
     if (!sqlite3_get_autocommit(db_)) Exec("ROLLBACK");
@@ -326,14 +344,56 @@ class SqliteLedger : public Ledger {
         if (insert_id_.Step() != SQLITE_DONE) return RollbackAt(i, rows.size());
       }
     }
-    {
+    if (!rows.empty()) {
       ResetOnExit reset(set_head_);
       const std::string head = std::to_string(id) + " " + prev;
       set_head_.Text(1, head);
       if (set_head_.Step() != SQLITE_DONE) return Rollback("append (chain head)");
     }
+    if (finished != nullptr) {
+      Stmt f;
+      if (!f.Prepare(db_, "INSERT INTO inputs(run, output, input, documents, written, skipped, position, finished_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        return Rollback("append (input)");
+      }
+      f.Int(1, run);
+      f.Text(2, finished->output);
+      f.Text(3, finished->input);
+      f.Int(4, static_cast<std::int64_t>(finished->documents));
+      f.Int(5, static_cast<std::int64_t>(finished->written));
+      f.Int(6, static_cast<std::int64_t>(finished->skipped));
+      const std::string finished_at = UtcNowIso8601();  // bound by reference: must outlive Step
+      f.Text(7, finished->position);
+      f.Text(8, finished_at);
+      if (f.Step() != SQLITE_DONE) return Rollback("append (input)");
+    }
     if (!Exec("COMMIT")) return Rollback("append (commit)");
     return Status::Ok();
+  }
+
+  Result<std::vector<FinishedInput>> FinishedInputs(std::string_view output) const override {
+    Stmt q;
+    if (!q.Prepare(db_, "SELECT output, input, documents, written, skipped, position, run, finished_at FROM inputs "
+                        "WHERE output = ? ORDER BY id")) {
+      return Error("inputs");
+    }
+    q.Text(1, output);
+    std::vector<FinishedInput> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      FinishedInput f;
+      f.output = q.Col(0);
+      f.input = q.Col(1);
+      f.documents = static_cast<std::uint64_t>(q.ColInt(2));
+      f.written = static_cast<std::uint64_t>(q.ColInt(3));
+      f.skipped = static_cast<std::uint64_t>(q.ColInt(4));
+      f.position = q.Col(5);
+      f.run = q.ColInt(6);
+      f.finished_at = q.Col(7);
+      out.push_back(std::move(f));
+    }
+    if (rc != SQLITE_DONE) return Error("inputs");
+    return out;
   }
 
   Result<std::vector<IdentifierHit>> FindUrlPrefix(std::string_view prefix) const override {

@@ -36,7 +36,7 @@
 namespace moisson::audit {
 
 // The schema version this binary writes (PRAGMA user_version, meta table).
-inline constexpr int kLedgerSchemaVersion = 5;
+inline constexpr int kLedgerSchemaVersion = 6;
 
 // One document considered by `filter` (and later `crawl`).
 struct LedgerRow {
@@ -165,6 +165,18 @@ struct ChainReport {
   std::string head;            // "<id> <row_hash>" of the last row: keep it elsewhere to anchor the chain
 };
 
+// An input that a `filter` run writing shards finished (schema v6): its
+// documents are in the ledger and in the outputs, made durable at
+// `position`. What `filter --resume` skips (docs/scaling.md).
+struct FinishedInput {
+  std::string output;      // the shard folder and rank: "<absolute folder>#<rank>"
+  std::string input;       // the input as the run named it (a URL without its query)
+  std::uint64_t documents = 0, written = 0, skipped = 0;  // read, written to the outputs, unreadable
+  std::string position;    // where the outputs stood once it was written (JSON text)
+  std::int64_t run = 0;    // the run that finished it (set when read back)
+  std::string finished_at; // UTC ISO 8601 (set when read back)
+};
+
 class Ledger {
  public:
   virtual ~Ledger() = default;
@@ -203,7 +215,14 @@ class Ledger {
   // one commit whose cost grows with the file (random index pages), so batch:
   // 65,536 rows per call append about 1.6 times faster than 4,096 on a file
   // of a million rows (docs/ledger.md, "Throughput").
-  virtual Status Append(std::int64_t run, const std::vector<LedgerRow>& rows) = 0;
+  //
+  // With `finished`, the same transaction records that input as finished
+  // (rows may then be empty): the rows of an input and the mark that it is
+  // whole land together or not at all.
+  virtual Status Append(std::int64_t run, const std::vector<LedgerRow>& rows,
+                        const FinishedInput* finished = nullptr) = 0;
+  // The inputs finished for `output` ("<folder>#<rank>"), by all runs, oldest first.
+  virtual Result<std::vector<FinishedInput>> FinishedInputs(std::string_view output) const = 0;
   // Marks run `run` finished with its counts (JSON object text). An unknown
   // run is an error.
   virtual Status EndRun(std::int64_t run, std::string_view summary_json) = 0;

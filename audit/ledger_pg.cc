@@ -132,13 +132,29 @@ constexpr const char* kPgSchemaV5 = R"sql(
 ALTER TABLE documents ADD COLUMN captured_at TEXT COLLATE "C" NOT NULL DEFAULT '';
 )sql";
 
-constexpr internal::Migration kPgMigrations[] = {{4, kPgSchemaV4}, {5, kPgSchemaV5}};
+// v6: the inputs a sharded `filter` run finished, as on SQLite (ledger.cc, kSchemaV6).
+constexpr const char* kPgSchemaV6 = R"sql(
+CREATE TABLE inputs (
+  id BIGSERIAL PRIMARY KEY,
+  run BIGINT NOT NULL REFERENCES runs(id),
+  output TEXT COLLATE "C" NOT NULL CHECK (output <> ''),
+  input TEXT COLLATE "C" NOT NULL CHECK (input <> ''),
+  documents BIGINT NOT NULL CHECK (documents >= 0),
+  written BIGINT NOT NULL CHECK (written >= 0),
+  skipped BIGINT NOT NULL CHECK (skipped >= 0),
+  position TEXT NOT NULL,
+  finished_at TEXT NOT NULL
+);
+CREATE INDEX inputs_output ON inputs(output, id);
+)sql";
+
+constexpr internal::Migration kPgMigrations[] = {{4, kPgSchemaV4}, {5, kPgSchemaV5}, {6, kPgSchemaV6}};
 static_assert(kPgMigrations[sizeof kPgMigrations / sizeof kPgMigrations[0] - 1].to_version == kLedgerSchemaVersion);
 
 // The tables of a ledger: one of them without `meta` means the database
 // holds something else, which Setup refuses to touch.
 constexpr const char* kTables[] = {"meta",     "runs",         "documents",   "document_reasons",
-                                   "identifiers", "requests", "request_rows", "chain_checkpoints"};
+                                   "identifiers", "requests", "request_rows", "chain_checkpoints", "inputs"};
 
 std::string Str(const pqxx::field& f) { return f.is_null() ? std::string() : f.c_str(); }
 std::int64_t Int(const pqxx::field& f) { return f.is_null() ? 0 : f.as<std::int64_t>(); }
@@ -210,8 +226,14 @@ class PgLedger : public Ledger {
     });
   }
 
-  Status Append(std::int64_t run, const std::vector<LedgerRow>& rows) override {
-    if (rows.empty()) return Status::Ok();
+  Status Append(std::int64_t run, const std::vector<LedgerRow>& rows, const FinishedInput* finished) override {
+    if (rows.empty() && finished == nullptr) return Status::Ok();
+    if (finished != nullptr) {
+      for (std::string_view t : {std::string_view(finished->output), std::string_view(finished->input),
+                                 std::string_view(finished->position)}) {
+        if (BadText(t)) return Status::InvalidArgument(name_ + ": ledger append failed: an input name is not text");
+      }
+    }
     const std::size_t n = rows.size();
     // Everything PostgreSQL would refuse is refused here first, naming the
     // row: the server's own message could quote the value.
@@ -308,9 +330,18 @@ class PgLedger : public Ledger {
         for (const auto& d : digests) is << d;
         is.complete();
       }
-      w.exec_params(
-          "INSERT INTO meta(key, value) VALUES ('chain_head', $1) ON CONFLICT (key) DO UPDATE SET value = $1",
-          std::to_string(id) + " " + prev);
+      if (n > 0) {
+        w.exec_params(
+            "INSERT INTO meta(key, value) VALUES ('chain_head', $1) ON CONFLICT (key) DO UPDATE SET value = $1",
+            std::to_string(id) + " " + prev);
+      }
+      if (finished != nullptr) {
+        w.exec_params("INSERT INTO inputs(run, output, input, documents, written, skipped, position, finished_at) "
+                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                      run, finished->output, finished->input, static_cast<std::int64_t>(finished->documents),
+                      static_cast<std::int64_t>(finished->written), static_cast<std::int64_t>(finished->skipped),
+                      finished->position, UtcNowIso8601());
+      }
       w.commit();
       return Status::Ok();
     } catch (const std::exception& e) {
@@ -336,6 +367,28 @@ class PgLedger : public Ledger {
     return Hits("find", internal::SelectHits("i.type") +
                             "FROM identifiers i JOIN documents d ON d.id = i.document WHERE i.digest = $1 ORDER BY d.id",
                 std::string(hex_digest));
+  }
+
+  Result<std::vector<FinishedInput>> FinishedInputs(std::string_view output) const override {
+    return Guard<std::vector<FinishedInput>>("inputs", [&]() -> Result<std::vector<FinishedInput>> {
+      pqxx::read_transaction t(*conn_);
+      std::vector<FinishedInput> out;
+      for (const auto& row : t.exec_params("SELECT output, input, documents, written, skipped, position, run, "
+                                           "finished_at FROM inputs WHERE output = $1 ORDER BY id",
+                                           std::string(output))) {
+        FinishedInput f;
+        f.output = Str(row[0]);
+        f.input = Str(row[1]);
+        f.documents = static_cast<std::uint64_t>(Int(row[2]));
+        f.written = static_cast<std::uint64_t>(Int(row[3]));
+        f.skipped = static_cast<std::uint64_t>(Int(row[4]));
+        f.position = Str(row[5]);
+        f.run = Int(row[6]);
+        f.finished_at = Str(row[7]);
+        out.push_back(std::move(f));
+      }
+      return out;
+    });
   }
 
   Result<std::vector<IdentifierHit>> FindUrlPrefix(std::string_view prefix) const override {

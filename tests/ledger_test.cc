@@ -418,7 +418,7 @@ TEST_CASE("Ledger: a v1 file gains the crawl columns and its rows read as not fe
        "ALTER TABLE documents DROP COLUMN signal; ALTER TABLE documents DROP COLUMN prev_hash; "
        "ALTER TABLE documents DROP COLUMN row_hash; ALTER TABLE documents DROP COLUMN captured_at; "
        "DELETE FROM meta WHERE key = 'chain_head'; "
-       "DROP TABLE request_rows; DROP TABLE requests; DROP TABLE chain_checkpoints; "
+       "DROP TABLE request_rows; DROP TABLE requests; DROP TABLE chain_checkpoints; DROP TABLE inputs; "
        "PRAGMA user_version = 1; UPDATE meta SET value = '1' WHERE key = 'schema_version';");
   CHECK(Query(t.path, "PRAGMA user_version") == "1");
   auto l = Ledger::OpenSqlite(t.path);
