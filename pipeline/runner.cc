@@ -27,10 +27,13 @@ using Clock = std::chrono::steady_clock;
 struct Batch {
   std::uint64_t seq = 0;
   std::vector<io::InputRecord> records;
+  // The last batch of an input carries what the input gave.
+  std::optional<InputStats> ends_input;
 };
 
 struct Done {
   std::vector<ProcessedDocument> docs;
+  std::optional<InputStats> ends_input;
 };
 
 // Shared state of one run. One mutex: batches are large, so contention is low.
@@ -131,6 +134,13 @@ void ReaderThread(const std::vector<std::string>& inputs, io::ReaderOptions opti
       }
     }
     done_bytes += (*reader)->bytes_read();
+    if (run.on_input_done) {  // the input's last batch, even empty, tells the caller it is whole
+      {
+        std::lock_guard<std::mutex> lock(st->mu);
+        batch.ends_input = st->inputs[input_index];
+      }
+      if (!push()) return finish(Status::Ok());
+    }
   }
   if (!batch.records.empty() && !push()) return finish(Status::Ok());
   finish(Status::Ok());
@@ -148,6 +158,7 @@ void WorkerThread(const Processor& processor, State* st) {
       st->work.pop_front();
     }
     Done done;
+    done.ends_input = std::move(batch.ends_input);
     done.docs.reserve(batch.records.size());
     for (io::InputRecord& rec : batch.records) {
       done.docs.push_back(processor.Process(rec));  // ids are made unique in input order, by the caller's thread
@@ -253,6 +264,7 @@ Result<RunSummary> RunPipeline(const Processor& processor, const std::vector<std
       sequencer.Admit(&doc, &summary);
       if (options.on_document && failure.ok()) failure = options.on_document(doc);
     }
+    if (done.ends_input && failure.ok()) failure = options.on_input_done(*done.ends_input);
     if (!failure.ok()) break;
     if (Cancelled(options)) {
       failure = Status::Interrupted("interrupted");

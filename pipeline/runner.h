@@ -39,6 +39,15 @@ struct Progress {
   double seconds = 0;
 };
 
+// What one input gave.
+struct InputStats {
+  std::string path;
+  std::uint64_t documents = 0;   // records read and processed
+  std::uint64_t skipped = 0;     // records that could not be read (any reason)
+  std::uint64_t no_text = 0;     // of which: a JSONL line without the text field
+  std::uint64_t damaged = 0;     // of which: a corrupt or truncated compressed stream
+};
+
 struct RunOptions {
   int threads = 0;     // worker threads; 0 = one per core
   // When set and true (a signal handler sets it), the run stops at the next
@@ -47,20 +56,16 @@ struct RunOptions {
   bool dedup = false;  // later copies of an already kept text are dropped ("duplicate")
   // Called on the calling thread, in input order. A non-ok Status stops the run.
   std::function<Status(const ProcessedDocument&)> on_document;
+  // Called on the calling thread once the last document of an input has gone
+  // to on_document (an input without documents too), with what that input
+  // gave: where a run that writes shards makes them durable and records the
+  // input as finished (`filter --resume`). A non-ok Status stops the run.
+  std::function<Status(const InputStats&)> on_input_done;
   // Called on the calling thread about every `progress_interval_ms`, and once at the end.
   std::function<void(const Progress&)> on_progress;
   int progress_interval_ms = 200;
   std::size_t batch_records = 256;
   std::size_t batch_bytes = 4u << 20;
-};
-
-// What one input gave.
-struct InputStats {
-  std::string path;
-  std::uint64_t documents = 0;   // records read and processed
-  std::uint64_t skipped = 0;     // records that could not be read (any reason)
-  std::uint64_t no_text = 0;     // of which: a JSONL line without the text field
-  std::uint64_t damaged = 0;     // of which: a corrupt or truncated compressed stream
 };
 
 struct RunSummary {
