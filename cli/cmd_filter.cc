@@ -3,7 +3,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +15,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "audit/ledger.h"
@@ -27,9 +32,11 @@
 #include "core/keyed_hash.h"
 #include "core/time_util.h"
 #include "filters/detector.h"
+#include "io/input_list.h"
 #include "io/record.h"
 #include "pipeline/processor.h"
 #include "pipeline/runner.h"
+#include "pipeline/shards.h"
 #include "policy/policy.h"
 
 namespace moisson::cli {
@@ -61,7 +68,66 @@ struct FilterOptions {
   bool no_progress = false;
   // JSONL field names; empty = config.
   std::string text_field, id_field, url_field, date_field, lang_field, html_field;
+  // Many inputs, many ranks (docs/scaling.md).
+  std::string inputs_from, base_url, glob;
+  int rank = -1, world_size = -1;
+  bool resume = false;
+  double shard_mib = 0;
+  bool no_metadata = false;
+  std::string metadata_fields;
+  int http_retries = -1;
 };
+
+// Which share of the inputs this process takes: --rank/--world-size, else a
+// Slurm array task's (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN of
+// SLURM_ARRAY_TASK_COUNT), else the whole list.
+struct Share {
+  std::uint32_t rank = 0, world_size = 1;
+  std::string from;  // "" (flags or none) or "Slurm"
+};
+
+Result<Share> ShareFor(const FilterOptions& o) {
+  Share s;
+  if (o.rank >= 0 || o.world_size >= 0) {
+    if (o.rank < 0 || o.world_size < 1) return Status::InvalidArgument("--rank and --world-size go together");
+    if (o.rank >= o.world_size) {
+      return Status::InvalidArgument("--rank " + std::to_string(o.rank) + " is not below --world-size " +
+                                     std::to_string(o.world_size) + " (ranks count from 0)");
+    }
+    s.rank = static_cast<std::uint32_t>(o.rank);
+    s.world_size = static_cast<std::uint32_t>(o.world_size);
+    return s;
+  }
+  const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
+  const char* count = std::getenv("SLURM_ARRAY_TASK_COUNT");
+  if (id == nullptr || count == nullptr) return s;
+  const char* min = std::getenv("SLURM_ARRAY_TASK_MIN");
+  char* end = nullptr;
+  const long i = std::strtol(id, &end, 10);
+  const bool id_ok = *id != '\0' && *end == '\0';
+  const long n = std::strtol(count, &end, 10);
+  const bool n_ok = *count != '\0' && *end == '\0';
+  const long m = min != nullptr ? std::strtol(min, &end, 10) : 0;
+  if (!id_ok || !n_ok || n < 1 || i - m < 0 || i - m >= n) {
+    return Status::InvalidArgument("SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_MIN/SLURM_ARRAY_TASK_COUNT do not name a "
+                                   "task of a contiguous array (--array=0-N); give --rank and --world-size");
+  }
+  s.rank = static_cast<std::uint32_t>(i - m);
+  s.world_size = static_cast<std::uint32_t>(n);
+  s.from = "Slurm";
+  return s;
+}
+
+// "-o DIR/": a folder of shards rather than one file.
+bool IsShardFolder(const FilterOptions& o) {
+  if (o.output.empty() || o.output == "-") return false;
+  if (o.output.back() == '/' || o.shard_mib > 0) return true;
+  struct stat sb;
+  return ::stat(o.output.c_str(), &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+// An input as the ledger and the manifest name it (a URL without its query).
+std::string InputName(const std::string& input) { return io::IsHttpUrl(input) ? io::DisplayUrl(input) : input; }
 
 std::string HumanBytes(double b) {
   const char* units[] = {"B", "KB", "MB", "GB", "TB"};
@@ -158,15 +224,45 @@ int CheckPaths(const char* cmd, const FilterOptions& o) {
       stdin_seen = true;
       continue;
     }
+    if (io::IsHttpUrl(in)) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (o.inputs[j] == in) return Fail(cmd, io::DisplayUrl(in) + ": given twice: give each input once", kExitUsage);
+      }
+      continue;
+    }
     struct stat sb;
     if (::stat(in.c_str(), &sb) != 0) return Fail(cmd, in + ": no such file", kExitUsage);
-    if (S_ISDIR(sb.st_mode)) return Fail(cmd, in + ": is a directory (give the files in it)", kExitUsage);
+    if (S_ISDIR(sb.st_mode)) return Fail(cmd, in + ": is a directory", kExitUsage);
     for (std::size_t j = 0; j < seen.size(); ++j) {
       if (seen[j] == std::make_pair(sb.st_dev, sb.st_ino)) {
         return Fail(cmd, in + ": given twice (the same file as an earlier input): give each input once", kExitUsage);
       }
     }
     seen.emplace_back(sb.st_dev, sb.st_ino);
+  }
+  if (IsShardFolder(o)) {
+    // A folder of shards: no input may be read from inside it (a second run
+    // over a parent folder would take the first run's shards for dumps).
+    for (const std::string* dir : {&o.output, &o.rejects}) {
+      if (dir->empty()) continue;
+      struct stat sb;
+      if (::stat(dir->c_str(), &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+        return Fail(cmd, *dir + ": is a file; with -o DIR/, --rejects is a folder too (it may be the same)", kExitUsage);
+      }
+      char* real_dir = ::realpath(dir->c_str(), nullptr);
+      if (real_dir == nullptr) continue;  // created later: nothing is in it yet
+      const std::string d = std::string(real_dir) + "/";
+      std::free(real_dir);
+      for (const std::string& in : o.inputs) {
+        if (in == "-" || io::IsHttpUrl(in)) continue;
+        char* real_in = ::realpath(in.c_str(), nullptr);
+        if (real_in == nullptr) continue;
+        const bool inside = std::string(real_in).starts_with(d);
+        std::free(real_in);
+        if (inside) return Fail(cmd, in + ": is inside the output folder " + *dir + ": read outputs from elsewhere", kExitUsage);
+      }
+    }
+    return kExitOk;
   }
   for (const std::string* out : {&o.output, &o.rejects}) {
     if (out->empty() || *out == "-") continue;
@@ -186,10 +282,40 @@ int CheckPaths(const char* cmd, const FilterOptions& o) {
   return kExitOk;
 }
 
-int Run(const FilterOptions& o) {
+int Run(const FilterOptions& given) {
+  FilterOptions o = given;
   const char* cmd = o.scan ? "scan" : "filter";
   Config config;
   if (!LoadConfigOrReport(*o.global, &config)) return kExitUsage;
+
+  // The inputs: files, folders, URLs, lists; then this rank's share.
+  io::InputListOptions lo;
+  lo.args = o.inputs;
+  lo.inputs_from = o.inputs_from;
+  lo.base_url = o.base_url;
+  lo.glob = o.glob;
+  if (!o.base_url.empty() && o.inputs_from.empty()) return Fail(cmd, "--base-url: it applies to --inputs-from's lines; give the list", kExitUsage);
+  if (o.inputs_from == "-" && std::find(o.inputs.begin(), o.inputs.end(), "-") != o.inputs.end()) {
+    return Fail(cmd, "standard input cannot be both an input and --inputs-from", kExitUsage);
+  }
+  auto all_inputs = io::ExpandInputs(lo);
+  if (!all_inputs.ok()) return Fail(cmd, all_inputs.status().message(), kExitUsage);
+  auto share = ShareFor(o);
+  if (!share.ok()) return Fail(cmd, share.status().message(), kExitUsage);
+  const bool sharded = IsShardFolder(o);
+  if (share->world_size > 1 && !sharded) {
+    return Fail(cmd, "a run split in ranks writes a folder of shards: give -o DIR/", kExitUsage);
+  }
+  if (o.resume && (!sharded || o.scan)) {
+    return Fail(cmd, o.scan ? "--resume: scan keeps no ledger to resume from; use filter"
+                            : "--resume: give -o DIR/ (a folder of shards) to resume",
+                kExitUsage);
+  }
+  if (share->world_size > 1 && std::find(all_inputs->begin(), all_inputs->end(), "-") != all_inputs->end()) {
+    return Fail(cmd, "standard input cannot be shared between ranks", kExitUsage);
+  }
+  const std::size_t listed = all_inputs->size();
+  o.inputs = io::ShareOf(*all_inputs, share->rank, share->world_size);
   if (int code = CheckPaths(cmd, o); code != kExitOk) return code;
   pipeline::LossLimit loss;
   if (!o.max_skipped.empty()) {
@@ -227,19 +353,17 @@ int Run(const FilterOptions& o) {
                              {&o.lang_field, &ro.lang_field}, {&o.html_field, &ro.html_field}}) {
     if (!flag->empty()) *field = *flag;
   }
+  if (o.no_metadata) ro.keep_metadata = false;
+  if (!o.metadata_fields.empty()) {
+    ro.keep_metadata = true;
+    ro.metadata_fields.clear();
+    std::stringstream names(o.metadata_fields);
+    for (std::string f; std::getline(names, f, ',');) {
+      if (!f.empty()) ro.metadata_fields.push_back(f);
+    }
+  }
+  if (o.http_retries >= 0) ro.http.retries = o.http_retries;
 
-  // Outputs: written aside and renamed only when the whole run succeeded.
-  std::unique_ptr<io::JsonlWriter> out, rejects;
-  if (!o.output.empty()) {
-    auto w = io::JsonlWriter::Create(o.output);
-    if (!w.ok()) return Fail(cmd, w.status().message(), kExitFailed);
-    out = std::move(w).value();
-  }
-  if (!o.rejects.empty()) {
-    auto w = io::JsonlWriter::Create(o.rejects);
-    if (!w.ok()) return Fail(cmd, w.status().message(), kExitFailed);
-    rejects = std::move(w).value();
-  }
   std::unique_ptr<audit::Ledger> ledger;
   std::int64_t run_id = 0;
   const std::string ledger_path = !o.ledger.empty() ? o.ledger : config.project.ledger;
@@ -247,9 +371,88 @@ int Run(const FilterOptions& o) {
     auto l = OpenRunLedger(cmd, o.ledger, config);
     if (!l.ok()) return Fail(cmd, l.status().message(), kExitFailed);
     ledger = std::move(l).value();
+  }
+
+  // Outputs. One file: written aside and renamed only when the whole run
+  // succeeded. A folder: shards, made durable input by input.
+  std::unique_ptr<io::JsonlWriter> out, rejects;
+  std::unique_ptr<pipeline::ShardedOutput> shards;
+  pipeline::ShardedOutputOptions so;
+  std::string output_key;
+  std::vector<audit::FinishedInput> finished_here;  // scan: what this run finished (no ledger)
+  std::size_t already_finished = 0;
+  if (sharded) {
+    so.dir = o.output;
+    while (so.dir.size() > 1 && so.dir.back() == '/') so.dir.pop_back();
+    so.rejects_dir = o.rejects;
+    while (so.rejects_dir.size() > 1 && so.rejects_dir.back() == '/') so.rejects_dir.pop_back();
+    so.rank = share->rank;
+    so.world_size = share->world_size;
+    if (o.shard_mib > 0) so.shard_bytes = static_cast<std::uint64_t>(o.shard_mib * 1024 * 1024);
+    if (::mkdir(so.dir.c_str(), 0755) != 0 && errno != EEXIST) {
+      return Fail(cmd, so.dir + ": cannot create the output folder (" + std::strerror(errno) + ")", kExitFailed);
+    }
+    auto key = pipeline::OutputKey(so.dir, so.rank);
+    if (!key.ok()) return Fail(cmd, key.status().message(), kExitFailed);
+    output_key = *key;
+    std::optional<pipeline::OutputPosition> resume_at;
+    if (o.resume) {
+      auto done = ledger->FinishedInputs(output_key);
+      if (!done.ok()) return Fail(cmd, done.status().message(), kExitFailed);
+      resume_at = pipeline::OutputPosition();  // nothing finished yet: cut whatever was written
+      resume_at->world_size = so.world_size;
+      if (!done->empty()) {
+        auto pos = pipeline::ParsePosition(done->back().position);
+        if (!pos.ok()) return Fail(cmd, pos.status().message(), kExitFailed);
+        if (pos->world_size != so.world_size) {
+          return Fail(cmd, "--resume: " + so.dir + " was written by a run of " + std::to_string(pos->world_size) +
+                               " ranks, not " + std::to_string(so.world_size) + ": resume with the same world size",
+                      kExitUsage);
+        }
+        resume_at = *pos;
+      }
+      std::set<std::string> names;
+      for (const auto& f : *done) names.insert(f.input);
+      std::vector<std::string> left;
+      for (const std::string& in : o.inputs) {
+        if (names.count(InputName(in))) ++already_finished;
+        else left.push_back(in);
+      }
+      o.inputs = std::move(left);
+    }
+    auto w = pipeline::ShardedOutput::Open(so, resume_at);
+    if (!w.ok()) {
+      std::string msg = w.status().message();
+      if (!o.resume && msg.find("already holds") != std::string::npos) {
+        msg = so.dir + ": already holds the shards of rank " + std::to_string(so.rank) +
+              " of an earlier run: --resume goes on with it, or choose another folder";
+      }
+      return Fail(cmd, msg, kExitFailed);
+    }
+    shards = std::move(w).value();
+  } else {
+    if (!o.output.empty()) {
+      auto w = io::JsonlWriter::Create(o.output);
+      if (!w.ok()) return Fail(cmd, w.status().message(), kExitFailed);
+      out = std::move(w).value();
+    }
+    if (!o.rejects.empty()) {
+      auto w = io::JsonlWriter::Create(o.rejects);
+      if (!w.ok()) return Fail(cmd, w.status().message(), kExitFailed);
+      rejects = std::move(w).value();
+    }
+  }
+  if (ledger) {
     auto r = ledger->BeginRun("filter", (*chain)->key()->id());
     if (!r.ok()) return Fail(cmd, r.status().message(), kExitFailed);
     run_id = r.value();
+  }
+  if (!o.quiet && (share->world_size > 1 || already_finished > 0)) {
+    std::cerr << "moisson " << cmd << ": rank " << share->rank << " of " << share->world_size
+              << (share->from.empty() ? "" : " (from " + share->from + ")") << ": " << (o.inputs.size() + already_finished)
+              << " of " << listed << " inputs";
+    if (already_finished > 0) std::cerr << ", " << already_finished << " already finished (--resume)";
+    std::cerr << "\n";
   }
 
   std::vector<audit::LedgerRow> rows;
@@ -260,13 +463,32 @@ int Run(const FilterOptions& o) {
     return st;
   };
   std::string stdout_buf;
+  pipeline::InputCounts input_counts;  // the current input's, for its FinishedInput
+  std::uint64_t skipped_so_far = 0;
   pipeline::RunOptions ro_run;
   ro_run.cancel = &StopFlag();
   ro_run.threads = o.threads;
   ro_run.dedup = o.dedup || (config.filters.dedup && !o.no_dedup);
   ro_run.on_document = [&](const ProcessedDocument& doc) -> Status {
     const bool kept = doc.verdict != Verdict::kDrop;
-    if (o.scan) {
+    std::string output_file = o.scan ? std::string() : o.output;
+    switch (doc.verdict) {
+      case Verdict::kKeep: ++input_counts.kept; break;
+      case Verdict::kModify: ++input_counts.modified; break;
+      case Verdict::kDrop:
+        ++input_counts.dropped;
+        for (const auto& r : doc.reasons) ++input_counts.dropped_by_reason[r];
+        break;
+    }
+    if (shards) {
+      if (o.scan || kept) {
+        if (Status st = shards->Write(o.scan ? pipeline::ScanJson(doc) : pipeline::OutputJson(doc)); !st.ok()) return st;
+        output_file = shards->CurrentPath();
+      }
+      if (!kept) {
+        if (Status st = shards->WriteReject(pipeline::RejectJson(doc)); !st.ok()) return st;
+      }
+    } else if (o.scan) {
       const std::string line = pipeline::ScanJson(doc);
       if (out) {
         if (Status st = out->Write(line); !st.ok()) return st;
@@ -284,12 +506,43 @@ int Run(const FilterOptions& o) {
       if (Status st = rejects->Write(pipeline::RejectJson(doc)); !st.ok()) return st;
     }
     if (ledger) {
-      audit::LedgerRow row = pipeline::LedgerRowOf(doc, o.scan ? std::string() : o.output);
-      rows.push_back(std::move(row));
-      if (rows.size() >= 16384) return flush_rows();  // big batches: see docs/ledger.md
+      rows.push_back(pipeline::LedgerRowOf(doc, output_file));
+      // Big batches (docs/ledger.md). With shards, an input's rows wait for
+      // the input's end: they land with the mark that it is finished.
+      if (!shards && rows.size() >= 16384) return flush_rows();
     }
     return Status::Ok();
   };
+  if (shards) {
+    ro_run.on_input_done = [&](const pipeline::InputStats& in) -> Status {
+      // An input past the loss limit fails here, before it is marked finished.
+      pipeline::RunSummary one;
+      one.inputs = {in};
+      one.documents = in.documents;
+      skipped_so_far += in.skipped;
+      one.skipped_records = skipped_so_far;
+      if (Status st = pipeline::CheckLoss(one, loss, ro.text_field); !st.ok()) return st;
+      auto pos = shards->Checkpoint();
+      if (!pos.ok()) return pos.status();
+      pos->counts = input_counts;
+      audit::FinishedInput f;
+      f.output = output_key;
+      f.input = InputName(in.path);
+      f.documents = in.documents;
+      f.written = o.scan ? in.documents : input_counts.kept + input_counts.modified;
+      f.skipped = in.skipped;
+      f.position = pipeline::PositionJson(*pos);
+      input_counts = pipeline::InputCounts();
+      if (ledger) {
+        Status st = ledger->Append(run_id, rows, &f);
+        rows.clear();
+        return st;
+      }
+      f.finished_at = UtcNowIso8601();
+      finished_here.push_back(std::move(f));
+      return Status::Ok();
+    };
+  }
   // Progress: a bar redrawn in place on a terminal; elsewhere (a log file, a
   // batch job) one plain line every 10 seconds.
   const bool show_progress = !o.quiet && !o.no_progress;
@@ -321,10 +574,25 @@ int Run(const FilterOptions& o) {
                 << " more repeated ids given new ones\n";
     }
   }
+  // A resumed rank with every input already finished has nothing to read.
+  if (summary.ok() && already_finished > 0) loss.allow_empty = true;
   Status final_status = summary.ok() ? pipeline::CheckLoss(summary.value(), loss, ro.text_field) : summary.status();
+  if (summary.ok() && o.inputs.empty() && already_finished > 0) final_status = Status::Ok();
   if (final_status.ok()) final_status = flush_rows();
   if (final_status.ok() && out) final_status = out->Commit();
   if (final_status.ok() && rejects) final_status = rejects->Commit();
+  if (final_status.ok() && shards) final_status = shards->Close();
+  std::vector<audit::FinishedInput> manifest_inputs;
+  if (final_status.ok() && shards) {
+    if (ledger) {
+      auto done = ledger->FinishedInputs(output_key);
+      if (done.ok()) manifest_inputs = std::move(done).value();
+      else final_status = done.status();
+    } else {
+      manifest_inputs = finished_here;
+    }
+    if (final_status.ok()) final_status = pipeline::WriteManifest(so, cmd, manifest_inputs);
+  }
   const bool interrupted = final_status.code() == Status::Code::kInterrupted;
   if (ledger) {
     const pipeline::RunSummary empty;
@@ -335,16 +603,19 @@ int Run(const FilterOptions& o) {
                                                       (*chain)->detector().model_version()));
     if (final_status.ok()) final_status = ended;
   }
+  const std::string kept_note =
+      shards ? "; the inputs finished are in " + so.dir + " and the ledger" + (ledger ? ": run again with --resume to go on" : "")
+             : (out || rejects ? "; no output file was written" : "");
   if (interrupted) {
     const int sig = StopSignalNumber();
-    Fail(cmd, std::string("stopped by ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
-                  (out || rejects ? "; no output file was written" : "") +
+    Fail(cmd, std::string("stopped by ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + kept_note +
                   (ledger ? "; the ledger run " + std::to_string(run_id) + " is marked interrupted" : ""),
          0);
     return 128 + (sig == SIGTERM ? SIGTERM : SIGINT);
   }
   if (!final_status.ok()) {
-    return Fail(cmd, final_status.message() + ((out || rejects) && o.output != "-" ? " (no output file was written)" : ""),
+    return Fail(cmd, final_status.message() + (shards ? kept_note
+                                                      : ((out || rejects) && o.output != "-" ? " (no output file was written)" : "")),
                 kExitFailed);
   }
   const pipeline::RunSummary& s = summary.value();
@@ -352,7 +623,15 @@ int Run(const FilterOptions& o) {
     // Always on standard error: standard output may carry the data (-o -, scan).
     std::ostream& os = std::cerr;
     PrintSummary(os, cmd, s);
-    if (!o.scan) {
+    if (shards) {
+      std::uint64_t written = 0;
+      for (const auto& f : manifest_inputs) written += f.written;
+      os << "output: " << so.dir << "/ rank " << so.rank << " of " << so.world_size << ": " << manifest_inputs.size()
+         << " inputs, " << written << " records in all runs; manifest: " << so.dir << "/manifest-"
+         << pipeline::ShardPrefix("", so.rank).substr(1) << ".json";
+      if (ledger) os << "; ledger: " << audit::Ledger::DisplayName(ledger_path) << " (run " << run_id << ")";
+      os << "\n";
+    } else if (!o.scan) {
       os << "output: " << (o.output == "-" ? std::string("standard output") : o.output) << " ("
          << (s.kept + s.modified) << " records)";
       if (rejects) os << "; rejects: " << o.rejects;
@@ -362,8 +641,42 @@ int Run(const FilterOptions& o) {
   return kExitOk;
 }
 
+struct MergeOptions {
+  std::string dir;
+  bool verify = false;
+  bool quiet = false;
+};
+
+// `moisson merge-summary DIR`: 0 when every rank is there and holds together.
+int RunMerge(const MergeOptions& o) {
+  auto merged = pipeline::MergeSummaries(o.dir, o.verify);
+  if (!merged.ok()) return Fail("merge-summary", merged.status().message(), kExitFailed);
+  if (!o.quiet) std::cout << *merged;
+  return kExitOk;
+}
+
 void AddCommon(CLI::App* c, FilterOptions* o) {
-  c->add_option("inputs", o->inputs, "dumps: JSONL (.gz, .zst) or WARC/WET (.gz); - reads standard input")->required();
+  c->add_option("inputs", o->inputs,
+                "dumps: JSONL (.gz, .zst) or WARC/WET (.gz) files, folders (walked for them), http(s):// URLs; "
+                "- reads standard input");
+  c->add_option("--inputs-from", o->inputs_from,
+                "a list of inputs, one path or URL per line (.gz allowed, e.g. Common Crawl's warc.paths.gz); - reads "
+                "standard input");
+  c->add_option("--base-url", o->base_url, "joined to the relative lines of --inputs-from (https://data.commoncrawl.org/)");
+  c->add_option("--glob", o->glob, "inside folders, take the files whose name matches (default: the dump names)")
+      ->option_text("PATTERN");
+  c->add_option("--rank", o->rank, "take this share of the inputs (0-based; default: SLURM_ARRAY_TASK_ID in an array job)")
+      ->check(CLI::NonNegativeNumber);
+  c->add_option("--world-size", o->world_size, "how many shares the inputs are split into (default: SLURM_ARRAY_TASK_COUNT)")
+      ->check(CLI::PositiveNumber);
+  c->add_option("--shard-mib", o->shard_mib,
+                "with -o DIR/: start a new shard past this many MiB, compressed (default 256); implies -o is a folder")
+      ->check(CLI::PositiveNumber);
+  c->add_flag("--no-metadata", o->no_metadata, "do not carry the inputs' other fields into the output's metadata");
+  c->add_option("--metadata-fields", o->metadata_fields, "carry only these input fields into metadata (comma-separated)")
+      ->option_text("A,B,...");
+  c->add_option("--http-retries", o->http_retries, "attempts after the first for an http(s) input (default 5)")
+      ->check(CLI::Range(0, 100));
   c->add_option("--rejects", o->rejects, "write id, URL and reasons of dropped documents here (never their text); - for standard output");
   c->add_option("--max-skipped", o->max_skipped,
                 "accept this many unreadable records (N), or this share of each input and of the run (P%); "
@@ -407,16 +720,32 @@ void AddFilterCommands(CLI::App* app, const GlobalOptions* global, Runner* run) 
   scan->scan = true;
   CLI::App* s = app->add_subcommand("scan", "Print one verdict line per input document (JSON, no text)");
   AddCommon(s, scan.get());
-  s->add_option("-o,--output", scan->output, "write the verdicts here instead of standard output (.zst compresses; - is standard output)");
+  s->add_option("-o,--output", scan->output,
+                "write the verdicts here instead of standard output (.zst compresses; - is standard output), or into "
+                "a folder (DIR/) of shards with a manifest");
   s->callback([scan, run] { *run = [scan] { return Run(*scan); }; });
 
   auto filter = std::make_shared<FilterOptions>();
   filter->global = global;
   CLI::App* f = app->add_subcommand("filter", "Write kept and modified documents as JSONL (id, url, text and what was done to it), drop the rest, log to the ledger");
   AddCommon(f, filter.get());
-  f->add_option("-o,--output", filter->output, "output JSONL (.zst compresses); written aside, renamed at the end; - is standard output")->required();
+  f->add_option("-o,--output", filter->output,
+                "output JSONL (.zst compresses; written aside, renamed at the end; - is standard output), or a folder "
+                "(DIR/) of shards part-RANK-NNNNN.jsonl.zst with a manifest")
+      ->required();
   f->add_option("--ledger", filter->ledger, "provenance ledger (default: [project] ledger)");
+  f->add_flag("--resume", filter->resume,
+              "with -o DIR/: skip the inputs the ledger records as finished for this folder and rank, cut what an "
+              "unfinished one wrote, go on");
   f->callback([filter, run] { *run = [filter] { return Run(*filter); }; });
+
+  auto merge = std::make_shared<MergeOptions>();
+  CLI::App* m = app->add_subcommand(
+      "merge-summary", "Check the manifests of every rank of a sharded filter or scan run and sum them into DIR/summary.json");
+  m->add_option("dir", merge->dir, "the folder the ranks wrote (-o DIR/)")->required();
+  m->add_flag("--verify", merge->verify, "read every shard back: its SHA-256 and record count must match its manifest");
+  m->add_flag("-q,--quiet", merge->quiet, "print nothing; the exit code says");
+  m->callback([merge, run] { *run = [merge] { return RunMerge(*merge); }; });
 }
 
 }  // namespace moisson::cli

@@ -90,7 +90,12 @@ constexpr Example kExamples[] = {
                "  moisson --config examples/moisson.toml filter examples/dumps/forum.jsonl "
                "examples/dumps/pages.warc.gz --dedup -o /tmp/dataset.jsonl.zst --rejects /tmp/rejects.jsonl\n"
                "  zcat export.jsonl.gz | moisson --config examples/moisson.toml filter - --text-field body "
-               "--max-skipped 0.1% -o - | gzip > clean.jsonl.gz"},
+               "--max-skipped 0.1% -o - | gzip > clean.jsonl.gz\n"
+               "  moisson --config examples/moisson.toml filter examples/dumps -o /tmp/shards/ --rank 0 --world-size 2 "
+               "--resume\n"
+               "  moisson filter --inputs-from warc.paths.gz --base-url https://data.commoncrawl.org/ -o out/ --resume"},
+    {"merge-summary", "Example (after every rank of a run over /tmp/shards/ finished):\n"
+                      "  moisson merge-summary /tmp/shards --verify"},
     {"crawl", "Examples (the example site served on port 8080 first: "
               "python3 -m http.server -d examples/site 8080):\n"
               "  moisson --config examples/moisson.toml crawl http://127.0.0.1:8080/ -o /tmp/crawl "

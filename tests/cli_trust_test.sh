@@ -105,10 +105,16 @@ run "$moisson" filter "${common[@]}" a.jsonl -o same.jsonl --rejects same.jsonl
 check "-o and --rejects the same file are refused" "2 moisson filter: -o and --rejects name the same file 0" \
   "$code $err $(ls same.jsonl* 2>/dev/null | wc -l)"
 mkdir adir
-run "$moisson" filter "${common[@]}" a.jsonl -o adir
-check "a directory as output is refused" "2 moisson filter: adir: is a directory (give a file name)" "$code $err"
+run "$moisson" filter "${common[@]}" -q a.jsonl -o adir
+check "a folder as output gets shards and a manifest" "0 manifest-00000.json part-00000-00000.jsonl.zst" \
+  "$code $(ls adir | tr '\n' ' ' | sed 's/ $//')"
 run "$moisson" scan --no-progress adir
-check "a directory as input is refused" "2 moisson scan: adir: is a directory (give the files in it)" "$code $err"
+check "a folder as input is walked for dumps (its manifest is not one)" "0 2" "$code $(printf '%s\n' "$out" | wc -l)"
+mkdir emptydir
+run "$moisson" scan --no-progress emptydir
+check "a folder without dumps is refused" \
+  "2 moisson scan: emptydir: no input file in this folder (*.jsonl, *.ndjson, *.warc, *.wet, ... and their .gz, .zst)" \
+  "$code $err"
 run "$moisson" scan --no-progress missing.jsonl
 check "a missing input" "2 moisson scan: missing.jsonl: no such file" "$code $err"
 # A symlink to a file: the target is replaced, the link stays a link.
