@@ -29,6 +29,9 @@ packages=(
   # the PostgreSQL ledger's tests (a server started on loopback) and the HTML
   # report's test (headless Chromium)
   postgresql chromium
+  # Slurm array jobs (scripts/slurm/, docs/scaling.md): the test starts a
+  # single-node Slurm (slurmctld, slurmd, munged) on loopback
+  slurm-wlm munge
   # the rights tests read zstd outputs with the zstd tool
   zstd
   # the Python module (python/, docs/python.md) and its tests

@@ -34,8 +34,7 @@ sys.path.insert(0, os.path.join(REPO, "tests", "crawl"))
 
 from servers import Nginx, free_port  # noqa: E402
 
-BIN = os.environ.get("MOISSON_BIN") or os.path.join(REPO, "build", "release", "moisson")
-CONFIG = os.path.join(REPO, "examples", "moisson.toml")
+BIN = os.path.abspath(os.environ.get("MOISSON_BIN") or os.path.join(REPO, "build", "release", "moisson"))
 EXAMPLES = os.path.join(REPO, "examples", "dumps")
 WORDS = ("le la les un une des chat chien maison jardin soleil pluie ville route travail ami "
          "famille livre musique film the a of house garden rain city road work friend").split()
@@ -137,17 +136,32 @@ class CuttingProxy:
         self.sock.close()
 
 
+def make_config(folder):
+    """The example configuration with a key of its own (made here) and no opt-out registry."""
+    os.makedirs(os.path.join(folder, "out"), exist_ok=True)
+    with open(os.path.join(REPO, "examples", "moisson.toml")) as f:
+        text = f.read()
+    text = "\n".join(l for l in text.splitlines() if not l.startswith("optout_registry")) + "\n"
+    config = os.path.join(folder, "moisson.toml")
+    with open(config, "w") as f:
+        f.write(text)
+    subprocess.run([BIN, "keygen", "--out", os.path.join(folder, "out", "moisson.key")], check=True,
+                   capture_output=True)
+    return config
+
+
 class Base(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="moisson-scale-")
         self.dir = self.tmp.name
         self.ledger = os.path.join(self.dir, "ledger.sqlite")
+        self.config = make_config(os.path.join(self.dir, "config"))
 
     def tearDown(self):
         self.tmp.cleanup()
 
     def moisson(self, *args, env=None, check=None, ledger=True, stdin=None):
-        cmd = [BIN, "--config", CONFIG, *args]
+        cmd = [BIN, "--config", self.config, *args]
         if ledger and args and args[0] == "filter" and "--ledger" not in args:
             cmd += ["--ledger", self.ledger]
         e = dict(os.environ)
@@ -326,7 +340,7 @@ class Shards(Base):
         self.full_run(dumps, whole, ("--ledger", os.path.join(self.dir, "whole.sqlite")))
         expected = read_records(whole)
         out = os.path.join(self.dir, "cut")
-        cmd = [BIN, "--config", CONFIG, "filter", dumps, "-o", out + "/", "--shard-mib", "0.05", "--rejects", out,
+        cmd = [BIN, "--config", self.config, "filter", dumps, "-o", out + "/", "--shard-mib", "0.05", "--rejects", out,
                "--ledger", self.ledger, "--threads", "1", "-q"]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         # Stop it once two inputs are finished (the ledger says so) and well before the last.
