@@ -3,7 +3,7 @@
 # size-bounded JSONL shards and WARC files of a crawl (writers.h); output
 # records removed by id (JSONL) or target URI (WARC) for rights requests.
 target_sources(moisson_io PRIVATE http_source.cc input_list.cc jsonl_reader.cc jsonl_records.cc jsonl_writer.cc record.cc
-                                  stream.cc warc_reader.cc warc_records.cc writers.cc)
+                                  shard_manifest.cc stream.cc warc_reader.cc warc_records.cc writers.cc)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 target_link_libraries(moisson_io PRIVATE simdjson::simdjson ZLIB::ZLIB PkgConfig::ZSTD CURL::libcurl)
 # Brotli ("Content-Encoding: br", common in recent crawls) is optional: without

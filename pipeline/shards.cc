@@ -11,10 +11,9 @@
 
 #include "core/file_util.h"
 #include "core/json.h"
-#include "core/keyed_hash.h"
 #include "core/time_util.h"
 #include "core/version.h"
-#include "io/jsonl_records.h"
+#include "io/shard_manifest.h"
 
 namespace moisson::pipeline {
 namespace {
@@ -71,40 +70,6 @@ bool ReadCounts(simdjson::dom::element e, InputCounts* c) {
   return true;
 }
 
-// One shard as the manifest lists it.
-struct ShardFacts {
-  std::string file;  // name in its folder
-  std::uint64_t records = 0, bytes = 0;
-  std::string sha256;
-};
-
-// Bytes and SHA-256 of the file as it is; records when `count`.
-Status ReadShard(const std::string& path, bool count, ShardFacts* f) {
-  std::FILE* in = std::fopen(path.c_str(), "rb");
-  if (in == nullptr) return Status::NotFound(path + ": cannot open the shard");
-  Sha256Stream sha;
-  std::string buf(1u << 20, '\0');
-  std::size_t n;
-  f->bytes = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), in)) > 0) {
-    sha.Update(std::string_view(buf.data(), n));
-    f->bytes += n;
-  }
-  const bool failed = std::ferror(in) != 0;
-  std::fclose(in);
-  if (failed) return Status::Io(path + ": read error");
-  f->sha256 = sha.FinishHex();
-  if (count) {
-    f->records = 0;
-    Status st = io::ForEachJsonlRecord(path, [f](std::string_view, const io::RecordKey&) {
-      ++f->records;
-      return Status::Ok();
-    });
-    if (!st.ok()) return st;
-  }
-  return Status::Ok();
-}
-
 // The final shards `prefix`-NNNNN.jsonl.zst of `dir`, by number.
 std::vector<std::string> FinalShards(const std::string& dir, const std::string& prefix) {
   std::vector<std::string> names;
@@ -117,9 +82,9 @@ std::vector<std::string> FinalShards(const std::string& dir, const std::string& 
   return names;
 }
 
-void ShardsJson(const std::vector<ShardFacts>& shards, JsonWriter* w) {
+void ShardsJson(const std::vector<io::ShardFacts>& shards, JsonWriter* w) {
   w->BeginArray();
-  for (const ShardFacts& s : shards) {
+  for (const io::ShardFacts& s : shards) {
     w->BeginObject().Key("file").String(s.file).Key("records").Int(static_cast<std::int64_t>(s.records));
     w->Key("bytes").Int(static_cast<std::int64_t>(s.bytes)).Key("sha256").String(s.sha256).EndObject();
   }
@@ -236,17 +201,16 @@ Status WriteManifest(const ShardedOutputOptions& o, std::string_view command,
   w.EndArray();
   std::uint64_t records = 0, bytes = 0;
   for (auto [kind, dir] : {std::pair<const char*, std::string>{"part", o.dir}, {"rejects", o.rejects_dir}}) {
-    std::vector<ShardFacts> shards;
+    std::vector<io::ShardFacts> shards;
     if (!dir.empty()) {
       for (const std::string& name : FinalShards(dir, ShardPrefix(kind, o.rank))) {
-        ShardFacts f;
-        f.file = name;
-        if (Status st = ReadShard(dir + "/" + name, true, &f); !st.ok()) return st;
+        auto f = io::ReadShardFacts(dir + "/" + name, true);
+        if (!f.ok()) return f.status();
         if (std::string_view(kind) == "part") {
-          records += f.records;
-          bytes += f.bytes;
+          records += f->records;
+          bytes += f->bytes;
         }
-        shards.push_back(std::move(f));
+        shards.push_back(std::move(f).value());
       }
     }
     w.Key(std::string_view(kind) == "part" ? "shards" : "rejects");
@@ -332,19 +296,20 @@ Result<std::string> MergeSummaries(const std::string& dir, bool verify) {
       std::string_view file, sha;
       std::uint64_t r, b;
       if (s["file"].get(file) || s["records"].get(r) || s["bytes"].get(b) || s["sha256"].get(sha)) return bad;
-      ShardFacts f;
       const std::string shard_path = dir + "/" + std::string(file);
       // Size and digest first: a changed file is named as such, before its
       // records are read (a changed compressed file may not decompress).
-      if (Status st = ReadShard(shard_path, false, &f); !st.ok()) return st;
-      if (f.bytes != b || (verify && f.sha256 != sha)) {
+      auto f = io::ReadShardFacts(shard_path, false);
+      if (!f.ok()) return f.status();
+      if (f->bytes != b || (verify && f->sha256 != sha)) {
         return Status::InvalidArgument(shard_path + ": does not match its manifest (" + name + ")");
       }
       if (verify) {
-        if (Status st = ReadShard(shard_path, true, &f); !st.ok()) return st;
-        if (f.records != r) {
-          return Status::InvalidArgument(shard_path + ": holds " + std::to_string(f.records) + " records, its manifest (" +
-                                         name + ") says " + std::to_string(r));
+        auto counted = io::ReadShardFacts(shard_path, true);
+        if (!counted.ok()) return counted.status();
+        if (counted->records != r) {
+          return Status::InvalidArgument(shard_path + ": holds " + std::to_string(counted->records) +
+                                         " records, its manifest (" + name + ") says " + std::to_string(r));
         }
       }
       records += r;

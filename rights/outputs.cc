@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "io/jsonl_records.h"
+#include "io/shard_manifest.h"
 #include "io/warc_records.h"
 
 namespace moisson::rights {
@@ -101,6 +102,10 @@ Result<RemovalReport> RemoveFromOutputs(const std::vector<audit::IdentifierHit>&
           if (::unlink(file.c_str()) != 0) return Status::Io(file + ": cannot delete the emptied output");
           f.deleted = true;
         }
+      }
+      // A shard of a sharded run: its manifest follows (io/shard_manifest.h).
+      if (f.removed > 0 || f.deleted) {
+        if (Status st = io::RefreshManifests(file); !st.ok()) return st;
       }
     }
     report.removed += f.removed;

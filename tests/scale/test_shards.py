@@ -333,6 +333,27 @@ class Shards(Base):
         self.assertEqual({f: b for f, b in after.items() if f != "manifest-00000.json"},
                          {f: b for f, b in before.items() if f != "manifest-00000.json"})
 
+    def test_erase_keeps_the_manifest_true(self):
+        dumps = os.path.join(self.dir, "dumps")
+        make_dumps(dumps, 2, 100)
+        out = os.path.join(self.dir, "out")
+        self.full_run(dumps, out)
+        before = json.loads(self.moisson("merge-summary", out, "--verify", check=0).stdout)
+        holder = [os.path.basename(f) for f in sorted(glob.glob(os.path.join(out, "part-*.jsonl.zst")))
+                  if any(json.loads(l)["id"] == "s7d1-37" for l in subprocess.run(
+                      ["zstd", "-dc", f], check=True, capture_output=True, text=True).stdout.splitlines())]
+        self.assertEqual(len(holder), 1)
+        registry = os.path.join(self.dir, "registry.sqlite")
+        self.moisson("optout", "init", "--registry", registry, check=0)
+        p = self.moisson("rights", "erase", "--email", "auteur1x37@example.org", "--ledger", self.ledger,
+                         "--registry", registry, "--root", self.dir, check=0)
+        self.assertIn("1 output record from 1 file", p.stderr + p.stdout)
+        after = json.loads(self.moisson("merge-summary", out, "--verify", check=0).stdout)
+        self.assertEqual(after["records"], before["records"] - 1)
+        manifest = json.load(open(os.path.join(out, "manifest-00000.json")))
+        self.assertEqual([r["file"] for r in manifest["rewritten"]], holder)
+        self.assertNotIn("s7d1-37", [r["id"] for r in read_records(out)])
+
     def interrupted_then_resumed(self, sig):
         dumps = os.path.join(self.dir, "dumps")
         make_dumps(dumps, 16, 1500)
