@@ -82,7 +82,7 @@ def main():
         def filt(out, ledger, *extra):
             return [a.moisson, "--config", config, "filter", dumps, "-o", out + "/", "--ledger", ledger, "-q", *extra]
 
-        print(f"{a.files} gzip JSONL dumps, {docs} documents, {size / 1e6:.1f} MB compressed "
+        print(f"{a.files} gzip JSONL dumps, {docs} documents, {raw / 1e6:.1f} MB of JSONL, {size / 1e6:.1f} MB compressed "
               f"({os.cpu_count()} cores)")
         results = []
         base = run([filt(os.path.join(tmp, "o1"), os.path.join(tmp, "l1.sqlite"), "--threads", "1")])
