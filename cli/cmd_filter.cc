@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -70,6 +71,7 @@ struct FilterOptions {
   std::string text_field, id_field, url_field, date_field, lang_field, html_field;
   // Many inputs, many ranks (docs/scaling.md).
   std::string inputs_from, base_url, glob;
+  std::string attributes;
   int rank = -1, world_size = -1;
   bool resume = false;
   double shard_mib = 0;
@@ -306,6 +308,9 @@ int Run(const FilterOptions& given) {
   if (share->world_size > 1 && !sharded) {
     return Fail(cmd, "a run split in ranks writes a folder of shards: give -o DIR/", kExitUsage);
   }
+  if (!o.attributes.empty() && (!sharded || o.scan)) {
+    return Fail(cmd, "--attributes: give -o DIR/ (attribute files go row for row with its shards)", kExitUsage);
+  }
   if (o.resume && (!sharded || o.scan)) {
     return Fail(cmd, o.scan ? "--resume: scan keeps no ledger to resume from; use filter"
                             : "--resume: give -o DIR/ (a folder of shards) to resume",
@@ -386,11 +391,20 @@ int Run(const FilterOptions& given) {
     while (so.dir.size() > 1 && so.dir.back() == '/') so.dir.pop_back();
     so.rejects_dir = o.rejects;
     while (so.rejects_dir.size() > 1 && so.rejects_dir.back() == '/') so.rejects_dir.pop_back();
+    so.attributes_dir = o.attributes;
+    while (so.attributes_dir.size() > 1 && so.attributes_dir.back() == '/') so.attributes_dir.pop_back();
     so.rank = share->rank;
     so.world_size = share->world_size;
     if (o.shard_mib > 0) so.shard_bytes = static_cast<std::uint64_t>(o.shard_mib * 1024 * 1024);
-    if (::mkdir(so.dir.c_str(), 0755) != 0 && errno != EEXIST) {
-      return Fail(cmd, so.dir + ": cannot create the output folder (" + std::strerror(errno) + ")", kExitFailed);
+    for (const std::string* d : {&so.dir, &so.rejects_dir, &so.attributes_dir}) {
+      if (d->empty()) continue;
+      std::error_code ec;
+      std::filesystem::create_directories(*d, ec);
+      if (ec) return Fail(cmd, *d + ": cannot create the folder (" + ec.message() + ")", kExitFailed);
+    }
+    if (!so.attributes_dir.empty() && SameFile(so.attributes_dir, so.dir)) {
+      return Fail(cmd, "--attributes: give a folder of its own (dolma keeps attributes/NAME/ beside documents/)",
+                  kExitUsage);
     }
     auto key = pipeline::OutputKey(so.dir, so.rank);
     if (!key.ok()) return Fail(cmd, key.status().message(), kExitFailed);
@@ -484,6 +498,7 @@ int Run(const FilterOptions& given) {
       if (o.scan || kept) {
         if (Status st = shards->Write(o.scan ? pipeline::ScanJson(doc) : pipeline::OutputJson(doc)); !st.ok()) return st;
         output_file = shards->CurrentPath();
+        if (Status st = shards->WriteAttributes(pipeline::AttributesJson(doc)); !st.ok()) return st;
       }
       if (!kept) {
         if (Status st = shards->WriteReject(pipeline::RejectJson(doc)); !st.ok()) return st;
@@ -734,6 +749,9 @@ void AddFilterCommands(CLI::App* app, const GlobalOptions* global, Runner* run) 
                 "(DIR/) of shards part-RANK-NNNNN.jsonl.zst with a manifest")
       ->required();
   f->add_option("--ledger", filter->ledger, "provenance ledger (default: [project] ledger)");
+  f->add_option("--attributes", filter->attributes,
+                "with -o DIR/: dolma attribute files in this folder, one per shard under its name, row for row: "
+                "the spans found, [start, end, score] in the output text, per category");
   f->add_flag("--resume", filter->resume,
               "with -o DIR/: skip the inputs the ledger records as finished for this folder and rank, cut what an "
               "unfinished one wrote, go on");

@@ -367,6 +367,19 @@ class JsonlShardWriter final : public ShardWriter {
     return Status::Ok();
   }
 
+  Status WriteInShard(std::uint32_t shard, std::string_view line) override {
+    if (closed_) return ClosedError(CurrentPath());
+    if (!files_->error().ok()) return files_->error();
+    if (shard < files_->shard()) {
+      return Status::InvalidArgument(CurrentPath() + ": a record for the earlier shard " + std::to_string(shard));
+    }
+    while (files_->shard() < shard) {
+      if (Status st = EndFrame(); !st.ok()) return st;
+      if (Status st = files_->Rotate(); !st.ok()) return st;
+    }
+    return Write(line);
+  }
+
   Result<ShardPosition> Checkpoint() override {
     if (closed_) return ClosedError(CurrentPath());
     if (Status st = EndFrame(); !st.ok()) return st;

@@ -100,6 +100,11 @@ class ShardWriter {
   // (the writer adds it). An empty line or one containing '\n' or '\r' is
   // refused (InvalidArgument) and nothing is written.
   virtual Status Write(std::string_view json_line) = 0;
+  // Write, into shard `shard`: the current shard is ended first (final
+  // name) when `shard` is past it; an earlier shard is refused. For files
+  // that must follow another writer's numbering row for row (dolma attribute
+  // files beside a run's shards), with a max_shard_bytes no record reaches.
+  virtual Status WriteInShard(std::uint32_t shard, std::string_view json_line) = 0;
   // Makes everything written so far durable and returns the position to
   // store. With zstd, each checkpoint ends a frame (a few bytes and a fresh
   // compression window): checkpoint every few seconds or pages, not per page.

@@ -157,6 +157,36 @@ std::string OutputJson(const ProcessedDocument& doc, std::string_view fetch_json
   return w.Take();
 }
 
+namespace {
+
+// The code point index of byte offset `byte` of UTF-8 `text`: dolma's spans
+// index the text as Python does, by character.
+std::int64_t CharIndex(std::string_view text, std::size_t byte) {
+  byte = std::min(byte, text.size());
+  std::int64_t n = 0;
+  for (std::size_t i = 0; i < byte; ++i) n += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+std::string AttributesJson(const ProcessedDocument& doc) {
+  JsonWriter w;
+  w.BeginObject().Key("id").String(doc.id).Key("attributes").BeginObject();
+  std::array<std::vector<const AppliedDetection*>, filters::kCategoryCount> by_category;
+  for (const auto& ad : doc.detections) by_category[static_cast<int>(ad.detection.category)].push_back(&ad);
+  for (int c = 0; c < filters::kCategoryCount; ++c) {
+    if (by_category[c].empty()) continue;
+    w.Key(std::string("moisson__moisson__").append(filters::CategoryId(static_cast<Category>(c)))).BeginArray();
+    for (const AppliedDetection* ad : by_category[c]) {
+      w.BeginArray().Int(CharIndex(doc.text, ad->out_start)).Int(CharIndex(doc.text, ad->out_end)).Double(1.0).EndArray();
+    }
+    w.EndArray();
+  }
+  w.EndObject().EndObject();
+  return w.Take();
+}
+
 std::string ScanJson(const ProcessedDocument& doc) {
   JsonWriter w;
   w.BeginObject().Key("id").String(doc.id).Key("decision").String(VerdictName(doc.verdict));

@@ -39,8 +39,12 @@ namespace moisson::pipeline {
 class Stage;  // pipeline/stage.h
 
 struct AppliedDetection {
-  filters::Detection detection;
+  filters::Detection detection;  // offsets into the input (extracted) text
   filters::Action action;
+  // The same span in the output text of a kept document (after redaction and
+  // pseudonymisation): a replaced span is its replacement's; one inside a
+  // replaced span is that replacement's. Set by the act stage.
+  std::uint32_t out_start = 0, out_end = 0;
 };
 
 struct ProcessedDocument {
@@ -150,6 +154,11 @@ class Processor {
 // `fetch_json`, when not empty, is a JSON object (the crawler's fetch
 // metadata) written as "fetch" in place of "source".
 std::string OutputJson(const ProcessedDocument& doc, std::string_view fetch_json = {});
+// A dolma attribute line for a kept document (the --attributes files, row
+// for row with the output shards): {"id", "attributes": {"moisson__moisson__<category>":
+// [[start, end, 1.0], ...]}}, spans in the output text counted in characters
+// (code points, as dolma's Python taggers count), one key per category found.
+std::string AttributesJson(const ProcessedDocument& doc);
 // `moisson scan`'s line: id, decision, reasons, detections; never text.
 std::string ScanJson(const ProcessedDocument& doc);
 // A --rejects line: id, url, reasons; never text.

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 #include <stdlib.h>
+#include <cstdint>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -108,6 +109,7 @@ std::string PositionJson(const OutputPosition& p) {
   w.BeginObject();
   w.Key("part").BeginArray().Int(p.part.shard).Int(static_cast<std::int64_t>(p.part.bytes)).EndArray();
   w.Key("rejects").BeginArray().Int(p.rejects.shard).Int(static_cast<std::int64_t>(p.rejects.bytes)).EndArray();
+  w.Key("attributes").BeginArray().Int(p.attributes.shard).Int(static_cast<std::int64_t>(p.attributes.bytes)).EndArray();
   w.Key("world_size").Int(p.world_size);
   w.Key("counts");
   CountsJson(p.counts, &w);
@@ -121,7 +123,7 @@ Result<OutputPosition> ParsePosition(std::string_view json) {
   const Status bad = Status::InvalidArgument("a finished input's position in the ledger is not one moisson wrote");
   if (parser.parse(json.data(), json.size()).get(doc)) return bad;
   OutputPosition p;
-  for (auto [key, pos] : {std::pair{"part", &p.part}, {"rejects", &p.rejects}}) {
+  for (auto [key, pos] : {std::pair{"part", &p.part}, {"rejects", &p.rejects}, {"attributes", &p.attributes}}) {
     simdjson::dom::array a;
     std::uint64_t shard, bytes;
     if (doc[key].get(a) || a.size() != 2 || a.at(0).get(shard) || a.at(1).get(bytes) || shard > UINT32_MAX) return bad;
@@ -150,10 +152,29 @@ Result<std::unique_ptr<ShardedOutput>> ShardedOutput::Open(const ShardedOutputOp
     if (!rej.ok()) return rej.status();
     out->rejects_ = std::move(rej).value();
   }
+  if (!options.attributes_dir.empty()) {
+    io::ShardOptions a = WriterOptions(options, "part", options.attributes_dir);
+    a.max_shard_bytes = UINT64_MAX;  // follows the records' shards (WriteInShard), never its own size
+    auto attr = io::ShardWriter::Open(a, resume_at ? std::optional(resume_at->attributes) : std::nullopt);
+    if (!attr.ok()) return attr.status();
+    out->attributes_ = std::move(attr).value();
+  }
   return out;
 }
 
-Status ShardedOutput::Write(std::string_view json_line) { return part_->Write(json_line); }
+Status ShardedOutput::Write(std::string_view json_line) {
+  if (Status st = part_->Write(json_line); !st.ok()) return st;
+  if (attributes_) {  // the shard it went to, from the name the writer gives it
+    const std::string path = part_->CurrentPath();
+    const std::size_t dash = path.rfind('-');
+    part_shard_ = static_cast<std::uint32_t>(std::strtoul(path.c_str() + dash + 1, nullptr, 10));
+  }
+  return Status::Ok();
+}
+
+Status ShardedOutput::WriteAttributes(std::string_view json_line) {
+  return attributes_ ? attributes_->WriteInShard(part_shard_, json_line) : Status::Ok();
+}
 
 Status ShardedOutput::WriteReject(std::string_view json_line) {
   return rejects_ ? rejects_->Write(json_line) : Status::Ok();
@@ -170,12 +191,20 @@ Result<OutputPosition> ShardedOutput::Checkpoint() {
     if (!b.ok()) return b.status();
     p.rejects = *b;
   }
+  if (attributes_) {
+    auto c = attributes_->Checkpoint();
+    if (!c.ok()) return c.status();
+    p.attributes = *c;
+  }
   return p;
 }
 
 Status ShardedOutput::Close() {
   if (Status st = part_->Close(); !st.ok()) return st;
-  return rejects_ ? rejects_->Close() : Status::Ok();
+  if (rejects_) {
+    if (Status st = rejects_->Close(); !st.ok()) return st;
+  }
+  return attributes_ ? attributes_->Close() : Status::Ok();
 }
 
 Status WriteManifest(const ShardedOutputOptions& o, std::string_view command,
@@ -200,20 +229,28 @@ Status WriteManifest(const ShardedOutputOptions& o, std::string_view command,
   }
   w.EndArray();
   std::uint64_t records = 0, bytes = 0;
-  for (auto [kind, dir] : {std::pair<const char*, std::string>{"part", o.dir}, {"rejects", o.rejects_dir}}) {
+  struct Listed {
+    const char* kind;  // the files' prefix
+    std::string dir;
+    const char* key;   // the manifest's list
+  };
+  for (const Listed& l : {Listed{"part", o.dir, "shards"}, Listed{"rejects", o.rejects_dir, "rejects"},
+                          Listed{"part", o.attributes_dir, "attributes"}}) {
+    const char* kind = l.kind;
+    const std::string& dir = l.dir;
     std::vector<io::ShardFacts> shards;
     if (!dir.empty()) {
       for (const std::string& name : FinalShards(dir, ShardPrefix(kind, o.rank))) {
         auto f = io::ReadShardFacts(dir + "/" + name, true);
         if (!f.ok()) return f.status();
-        if (std::string_view(kind) == "part") {
+        if (std::string_view(l.key) == "shards") {
           records += f->records;
           bytes += f->bytes;
         }
         shards.push_back(std::move(f).value());
       }
     }
-    w.Key(std::string_view(kind) == "part" ? "shards" : "rejects");
+    w.Key(l.key);
     if (dir.empty()) {
       w.Null();
     } else {
@@ -221,6 +258,7 @@ Status WriteManifest(const ShardedOutputOptions& o, std::string_view command,
     }
   }
   w.Key("rejects_dir").String(o.rejects_dir.empty() ? std::string() : fs::absolute(o.rejects_dir).string());
+  w.Key("attributes_dir").String(o.attributes_dir.empty() ? std::string() : fs::absolute(o.attributes_dir).string());
   w.Key("totals").BeginObject();
   w.Key("inputs").Int(static_cast<std::int64_t>(inputs.size()));
   w.Key("documents").Int(static_cast<std::int64_t>(documents)).Key("skipped").Int(static_cast<std::int64_t>(skipped));

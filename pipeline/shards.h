@@ -4,6 +4,7 @@
 //
 //   DIR/part-RRRRR-NNNNN.jsonl.zst     kept records (scan: verdict lines) of rank R
 //   DIR/rejects-RRRRR-NNNNN.jsonl.zst  with --rejects: id, URL, reasons of dropped ones
+//   ATTR/part-RRRRR-NNNNN.jsonl.zst    with --attributes ATTR: dolma attributes, row for row
 //   DIR/manifest-RRRRR.json            what rank R covered: inputs, shards, counts
 //   DIR/summary.json                   `moisson merge-summary DIR`: every rank together
 //
@@ -40,6 +41,10 @@ namespace moisson::pipeline {
 struct ShardedOutputOptions {
   std::string dir;          // the kept records' folder (created when missing)
   std::string rejects_dir;  // "" = no rejects; may be `dir`
+  // "" = none. dolma attribute files: ATTR/part-RRRRR-NNNNN.jsonl.zst, one per
+  // kept-records shard under the same name, one line per record in the same
+  // order (pipeline::AttributesJson). Must not be `dir`.
+  std::string attributes_dir;
   std::uint32_t rank = 0;
   std::uint32_t world_size = 1;
   std::uint64_t shard_bytes = 256u << 20;  // compressed size at which a shard ends
@@ -60,7 +65,7 @@ Result<std::string> OutputKey(const std::string& dir, std::uint32_t rank);
 // Where the writers stood after an input, with that input's counts: the
 // FinishedInput::position text, and back.
 struct OutputPosition {
-  io::ShardPosition part, rejects;
+  io::ShardPosition part, rejects, attributes;
   std::uint32_t world_size = 1;
   InputCounts counts;
 };
@@ -75,6 +80,9 @@ class ShardedOutput {
                                                      const std::optional<OutputPosition>& resume_at);
   Status Write(std::string_view json_line);
   Status WriteReject(std::string_view json_line);
+  // The attribute line of the record the last Write wrote (same shard, same row).
+  Status WriteAttributes(std::string_view json_line);
+  bool has_attributes() const { return attributes_ != nullptr; }
   // The final name of the shard the last Write went to (a ledger row cites it).
   std::string CurrentPath() const { return part_->CurrentPath(); }
   // Everything written so far made durable; where the writers stand.
@@ -84,7 +92,8 @@ class ShardedOutput {
 
  private:
   ShardedOutputOptions options_;
-  std::unique_ptr<io::ShardWriter> part_, rejects_;
+  std::unique_ptr<io::ShardWriter> part_, rejects_, attributes_;
+  std::uint32_t part_shard_ = 0;  // the shard the last Write went to
 };
 
 // Rewrites DIR/manifest-RRRRR.json for `options`' rank from its finished

@@ -256,8 +256,26 @@ class IdentifyStage final : public Stage {
 // `text` with its redacted and pseudonymised spans replaced. Overlapping
 // spans merge: the first one (longest, then strongest action, at equal start)
 // stands for the union. `*changed` says whether anything was replaced.
+// One replaced stretch: input [in_start, in_end) became output [out_start, out_end).
+struct Replaced {
+  std::size_t in_start, in_end, out_start, out_end;
+};
+
+// Where input offset `pos` lands in the output, given the replaced stretches
+// in order: shifted past those before it, or the edge of the one it is in.
+std::size_t MapOffset(std::size_t pos, bool is_end, const std::vector<Replaced>& replaced) {
+  std::ptrdiff_t delta = 0;
+  for (const Replaced& r : replaced) {
+    if (pos <= r.in_start) break;
+    if (pos < r.in_end) return is_end ? r.out_end : r.out_start;
+    delta = static_cast<std::ptrdiff_t>(r.out_end) - static_cast<std::ptrdiff_t>(r.in_end);
+  }
+  return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(pos) + delta);
+}
+
 std::string ApplySpans(std::string_view text, const std::vector<AppliedDetection>& detections,
-                       const std::vector<std::string>& tokens, bool* changed) {
+                       const std::vector<std::string>& tokens, bool* changed,
+                       std::vector<Replaced>* replaced = nullptr) {
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < detections.size(); ++i) {
     const auto& ad = detections[i];
@@ -285,11 +303,13 @@ std::string ApplySpans(std::string_view text, const std::vector<AppliedDetection
       continue;
     }
     out.append(text.substr(pos, ad.detection.start - pos));
+    const std::size_t out_start = out.size();
     if (ad.action == Action::kPseudonymise && i < tokens.size() && !tokens[i].empty()) {
       out.append(tokens[i]);
     } else {
       out.append("[").append(filters::CategoryId(ad.detection.category)).append("]");
     }
+    if (replaced) replaced->push_back({ad.detection.start, ad.detection.end, out_start, out.size()});
     pos = ad.detection.end;
   }
   out.append(text.substr(pos));
@@ -316,7 +336,12 @@ class ActStage final : public Stage {
       }
     }
     bool changed = false;
-    std::string out = ApplySpans(s.text, doc.detections, s.tokens, &changed);
+    std::vector<Replaced> replaced;
+    std::string out = ApplySpans(s.text, doc.detections, s.tokens, &changed, &replaced);
+    for (AppliedDetection& ad : doc.detections) {
+      ad.out_start = static_cast<std::uint32_t>(MapOffset(ad.detection.start, false, replaced));
+      ad.out_end = static_cast<std::uint32_t>(MapOffset(ad.detection.end, true, replaced));
+    }
     if (changed) {
       doc.text = std::move(out);
     } else {

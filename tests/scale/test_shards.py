@@ -65,7 +65,7 @@ def make_dumps(folder, files, docs, seed=7):
 
 
 def read_records(folder, prefix="part-"):
-    """Every record of the final shards of `folder`, in file then line order."""
+    """Every record of the final shards of `folder` whose name starts with `prefix`, in file then line order."""
     out = []
     for path in sorted(glob.glob(os.path.join(folder, prefix + "*.jsonl.zst"))):
         data = subprocess.run(["zstd", "-dc", path], check=True, capture_output=True).stdout
@@ -249,7 +249,28 @@ class Inputs(Base):
 class Shards(Base):
     def full_run(self, dumps, out, extra=()):
         return self.moisson("filter", dumps, "-o", out + "/", "--shard-mib", "0.05", "--rejects", out,
-                            *extra, check=0)
+                            "--attributes", out + "-attributes", *extra, check=0)
+
+    def check_attributes(self, out):
+        """dolma attribute files: one per shard, same name, same rows; spans on the output text."""
+        shards = sorted(os.path.basename(f) for f in glob.glob(os.path.join(out, "part-*.jsonl.zst")))
+        attrs = sorted(os.path.basename(f) for f in glob.glob(os.path.join(out + "-attributes", "part-*.jsonl.zst")))
+        self.assertEqual(attrs, shards)
+        emails = 0
+        for name in shards:
+            stem = name[: -len(".jsonl.zst")]
+            docs = read_records(out, stem)
+            rows = read_records(out + "-attributes", stem)
+            self.assertTrue(docs)
+            self.assertEqual([d["id"] for d in docs], [r["id"] for r in rows], name)
+            for d, r in zip(docs, rows):
+                for k, spans in r["attributes"].items():
+                    for start, end, score in spans:
+                        self.assertEqual(score, 1)
+                        if k == "moisson__moisson__id.email":
+                            emails += 1
+                            self.assertRegex(d["text"][start:end], r"^\[id\.email:[0-9a-f]+\]$")
+        self.assertGreater(emails, 0)
 
     def test_ranks_union_is_one_run(self):
         dumps = os.path.join(self.dir, "dumps")
@@ -258,6 +279,7 @@ class Shards(Base):
             os.symlink(os.path.join(EXAMPLES, f), os.path.join(dumps, f))
         one = os.path.join(self.dir, "one")
         self.full_run(dumps, one)
+        self.check_attributes(one)
         base = read_records(one)
         self.assertGreater(len(glob.glob(os.path.join(one, "part-00000-*.jsonl.zst"))), 2)
         manifest = json.load(open(os.path.join(one, "manifest-00000.json")))
@@ -362,7 +384,7 @@ class Shards(Base):
         expected = read_records(whole)
         out = os.path.join(self.dir, "cut")
         cmd = [BIN, "--config", self.config, "filter", dumps, "-o", out + "/", "--shard-mib", "0.05", "--rejects", out,
-               "--ledger", self.ledger, "--threads", "1", "-q"]
+               "--attributes", out + "-attributes", "--ledger", self.ledger, "--threads", "1", "-q"]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         # Stop it once two inputs are finished (the ledger says so) and well before the last.
         deadline = time.time() + 120
@@ -387,7 +409,7 @@ class Shards(Base):
             self.assertIn("run again with --resume", err)
         self.assertFalse(os.path.exists(os.path.join(out, "manifest-00000.json")))
         p = self.moisson("filter", dumps, "-o", out + "/", "--shard-mib", "0.05", "--rejects", out, "--resume",
-                         check=0)
+                         "--attributes", out + "-attributes", check=0)
         self.assertRegex(p.stderr, r"1[0-9]? already finished|[2-9] already finished")
         self.assertFalse(glob.glob(os.path.join(out, "*.partial")))
         got = read_records(out)
@@ -397,6 +419,10 @@ class Shards(Base):
         # The shards themselves: same names, same bytes.
         names = lambda d: sorted(os.path.basename(f) for f in glob.glob(os.path.join(d, "*.jsonl.zst")))
         self.assertEqual(names(out), names(whole))
+        attr = lambda d: {os.path.basename(f): open(f, "rb").read()
+                          for f in glob.glob(os.path.join(d + "-attributes", "*.jsonl.zst"))}
+        self.assertEqual(attr(out), attr(whole))
+        self.check_attributes(out)
         m_out = json.load(open(os.path.join(out, "manifest-00000.json")))
         m_whole = json.load(open(os.path.join(whole, "manifest-00000.json")))
         self.assertEqual(m_out["totals"], m_whole["totals"])
