@@ -26,6 +26,7 @@ struct CrawlCliOptions {
   std::vector<std::string> urls;
   std::string seeds_file;
   std::string resume_dir;
+  int rank = -1, world_size = -1;
   std::string key, registry, ledger, stats_json, snapshot;
   double max_body_mib = 10;
   double shard_mib = 256;
@@ -115,6 +116,18 @@ int Run(CrawlCliOptions& o) {
     }
     if (c.seeds.empty()) return Fail("no seed URL: give URLs or --seeds FILE", kExitUsage);
     if (c.out_dir.empty()) return Fail("no output folder: -o DIR", kExitUsage);
+  }
+  if (o.rank >= 0 || o.world_size >= 0) {
+    if (c.frontier.empty()) return Fail("--rank and --world-size share a --frontier: give it", kExitUsage);
+    if (o.rank < 0 || o.world_size < 1) return Fail("--rank and --world-size go together", kExitUsage);
+    if (o.rank >= o.world_size) return Fail("--rank must be below --world-size (ranks count from 0)", kExitUsage);
+    c.frontier_rank = static_cast<std::uint32_t>(o.rank);
+    c.frontier_world = static_cast<std::uint32_t>(o.world_size);
+  }
+  if (!c.frontier.empty() && c.resume) {
+    return Fail("--frontier: a crawl on a shared frontier is not resumed with --resume (the other processes take over "
+                "its sites after --frontier-lease); start a process with a new -o instead",
+                kExitUsage);
   }
   c.max_body_bytes = static_cast<std::size_t>(o.max_body_mib * (1 << 20));
   c.shard_bytes = static_cast<std::uint64_t>(o.shard_mib * (1 << 20));
@@ -222,6 +235,16 @@ void AddCrawlCommand(CLI::App* app, const GlobalOptions* global, Runner* run) {
   s->add_option("--stats-json", o->stats_json, "write the final counters here (JSON)");
   s->add_option("--ca-file", c.ca_file, "trust these CA certificates (PEM) instead of the system's (tests, private PKI)")
       ->check(CLI::ExistingFile);
+  s->add_option("--frontier", c.frontier,
+                "share the frontier with other crawler processes through this PostgreSQL database "
+                "(postgresql://...; docs/scaling.md)");
+  s->add_option("--rank", o->rank, "with --frontier: this process's share of the sites (0-based)")
+      ->check(CLI::NonNegativeNumber);
+  s->add_option("--world-size", o->world_size, "with --frontier: how many shares the sites are split into")
+      ->check(CLI::PositiveNumber);
+  s->add_option("--frontier-lease", c.frontier_lease,
+                "with --frontier: seconds after which a silent process's sites go to the others (default 60)")
+      ->check(CLI::Range(1.0, 86400.0));
   s->add_flag("-q,--quiet", o->quiet, "no status line and no summary");
   s->add_flag("--progress", o->progress, "show the status line even when stderr is not a terminal");
   s->add_flag("--no-progress", o->no_progress, "never show the status line");

@@ -36,6 +36,7 @@
 #include "core/url.h"
 #include "crawler/fetcher.h"
 #include "crawler/seen_set.h"
+#include "crawler/shared_frontier.h"
 #include "crawler/sitemap.h"
 #include "crawler/state.h"
 #include "crawler/url_norm.h"
@@ -137,6 +138,7 @@ class Crawl {
         checkpoint_timer_(io_),
         status_timer_(io_),
         grace_timer_(io_),
+        frontier_timer_(io_),
         signals_(io_, SIGINT, SIGTERM) {}
 
   ~Crawl() {
@@ -200,8 +202,11 @@ class Crawl {
 
   Status Open();
   Status LoadState();
+  // `claimed`: a URL this process claimed from the shared frontier (it
+  // goes to the local queue); without it, with a shared frontier, an
+  // admitted URL goes to the shared frontier instead.
   Admission Admit(const std::string& url, int depth, int hops, bool seed, std::int64_t resume_id = 0,
-                  int kind = 0);
+                  int kind = 0, bool claimed = false);
   void OnSitemap(Host* h, const Item& item, const FetchResult& meta, Result<Sitemap> map);
   Host* HostFor(const HttpUrl& u, const std::string& site);
   void Reschedule(Host* h);
@@ -227,12 +232,18 @@ class Crawl {
                    std::string body);
   void Record(const Item& item, const std::string& site, const char* decision, std::vector<std::string> reasons,
               int status, bool fetched, std::string signal);
-  void MarkDone(std::int64_t id) { pending_.done.push_back(id); }
+  void MarkDone(std::int64_t id);
   void RecordCredentialLink(const std::string& url, int depth);
   struct CheckpointJob {
     std::vector<audit::LedgerRow> rows;
     CheckpointData data;
+    std::vector<std::string> frontier_done;  // shared frontier URLs whose records this commit makes durable
   };
+  // The shared frontier's tick (every 200 ms): hand over found URLs, mark
+  // checkpointed ones done, renew leases, claim work, and see whether the
+  // whole crawl is over.
+  void OnFrontierTimer();
+  Status FrontierTick();
   Result<std::shared_ptr<CheckpointJob>> PrepareCheckpoint();
   Status CommitCheckpoint(const CheckpointJob& job);
   void OnCheckpointTimer();
@@ -250,7 +261,7 @@ class Crawl {
   Fetcher fetcher_;
   asio::thread_pool pool_;
   asio::thread_pool commit_pool_{1};  // the ledger and state writes of checkpoints
-  asio::steady_timer pump_timer_, checkpoint_timer_, status_timer_, grace_timer_;
+  asio::steady_timer pump_timer_, checkpoint_timer_, status_timer_, grace_timer_, frontier_timer_;
   asio::signal_set signals_;
 
   std::unique_ptr<CrawlState> state_;
@@ -269,6 +280,14 @@ class Crawl {
   std::map<std::string, std::string> adult_sites_;
   // The site verdict of a URL of `site`, if any (reason content.adult_site).
   std::optional<Refusal> SiteVerdict(const std::string& site) const;
+  // The shared frontier (opts_.frontier), and what goes to it.
+  std::unique_ptr<SharedFrontier> frontier_;
+  std::vector<FrontierUrl> frontier_out_;            // found here, not yet handed over
+  std::unordered_set<std::string> frontier_pushed_;  // handed over (or about to be) by this process
+  std::unordered_map<std::int64_t, std::string> claimed_;  // local id -> URL claimed from it
+  std::vector<std::string> pending_frontier_done_;   // done, in the pending checkpoint
+  std::vector<std::string> frontier_done_;           // done and checkpointed: to mark
+  bool frontier_drained_ = false;                    // no URL left anywhere
   std::int64_t next_id_ = 1;
   int in_flight_ = 0;
   int processing_ = 0;

@@ -96,6 +96,20 @@ Status Crawl::Open() {
 }
 
 Status Crawl::LoadState() {
+  if (!opts_.frontier.empty()) {
+    if (opts_.resume) {
+      return Status::InvalidArgument("--frontier: a crawl on a shared frontier is not resumed with --resume; the other "
+                                     "processes take over its sites, or start a new process with a new -o");
+    }
+    SharedFrontierOptions fo;
+    fo.conninfo = opts_.frontier;
+    fo.rank = opts_.frontier_rank;
+    fo.world_size = opts_.frontier_world;
+    fo.lease_seconds = opts_.frontier_lease;
+    auto f = SharedFrontier::Open(fo);
+    if (!f.ok()) return f.status();
+    frontier_ = std::move(f).value();
+  }
   // A new crawl starts from its seeds (checked in Open); a resumed one from its state.
   if (!opts_.resume) {
     for (const auto& s : opts_.seeds) Admit(NormaliseUrl(s).value(), 0, 0, true);
@@ -148,8 +162,18 @@ bool Crawl::InScope(const std::string& host, const std::string& site) const {
 }
 
 Crawl::Admission Crawl::Admit(const std::string& url, int depth, int hops, bool seed, std::int64_t resume_id,
-                              int kind) {
+                              int kind, bool claimed) {
   if (kind == 0 && depth > opts_.max_depth) return Admission::kTooDeep;
+  if (frontier_ && !claimed && resume_id == 0) {
+    // Handed to the shared frontier; its site's owner (maybe this process) claims it.
+    auto u = ParseHttpUrl(url);
+    std::string host_name, site;
+    if (!u.ok() || !HostAndSite(u.value(), &host_name, &site)) return Admission::kInvalid;
+    if (!seed && !InScope(host_name, site)) return Admission::kOutOfScope;
+    if (!frontier_pushed_.insert(url).second) return Admission::kSeen;
+    frontier_out_.push_back({url, site, depth, hops, kind});
+    return Admission::kAdmitted;
+  }
   if (resume_id == 0 && seen_.Contains(url)) return Admission::kSeen;  // most links: cheap way out
   auto u = ParseHttpUrl(url);
   std::string host_name, site;
@@ -165,6 +189,7 @@ Crawl::Admission Crawl::Admit(const std::string& url, int depth, int hops, bool 
     if (kind == 0 && !WithinBudget(site)) return Admission::kBudget;
     if (!seen_.Insert(url)) return Admission::kSeen;
     item.id = next_id_++;
+    if (claimed) claimed_[item.id] = url;
     pending_.new_urls.push_back({item.id, url, depth, hops, false, kind});
     if (kind == 0) {
       ++stats_.admitted;
@@ -187,6 +212,17 @@ Crawl::Admission Crawl::Admit(const std::string& url, int depth, int hops, bool 
   ++queued_;
   Reschedule(host);
   return Admission::kAdmitted;
+}
+
+void Crawl::MarkDone(std::int64_t id) {
+  pending_.done.push_back(id);
+  if (frontier_) {
+    const auto it = claimed_.find(id);
+    if (it != claimed_.end()) {
+      pending_frontier_done_.push_back(std::move(it->second));
+      claimed_.erase(it);
+    }
+  }
 }
 
 std::optional<Crawl::Refusal> Crawl::SiteVerdict(const std::string& site) const {
@@ -382,6 +418,8 @@ Result<std::shared_ptr<Crawl::CheckpointJob>> Crawl::PrepareCheckpoint() {
   pending_.meta.emplace_back("stats", Snapshot().Json());
   job->rows = std::move(pending_rows_);
   job->data = std::move(pending_);
+  job->frontier_done = std::move(pending_frontier_done_);
+  pending_frontier_done_.clear();
   pending_rows_.clear();
   pending_ = CheckpointData();
   return job;
@@ -402,9 +440,10 @@ void Crawl::OnCheckpointTimer() {
     checkpointing_ = true;
     asio::post(commit_pool_, [this, job = std::move(job).value()] {
       Status st = CommitCheckpoint(*job);
-      asio::post(io_, [this, st = std::move(st)] {
+      asio::post(io_, [this, st = std::move(st), done = std::move(job->frontier_done)]() mutable {
         checkpointing_ = false;
         if (!st.ok()) return Fail(st);
+        frontier_done_.insert(frontier_done_.end(), done.begin(), done.end());
         if (finish_waiting_) {
           finish_waiting_ = false;
           MaybeFinish();
@@ -462,6 +501,9 @@ void Crawl::Stop(const char* why) {
 void Crawl::MaybeFinish() {
   if (done_ || in_flight_ > 0 || processing_ > 0) return;
   if (!stopping_ && queued_ > 0) return;
+  // With a shared frontier, an idle process is done only when the whole
+  // crawl is (FrontierTick), or when it is stopped.
+  if (frontier_ && !stopping_ && !frontier_drained_) return;
   if (checkpointing_) {  // the last checkpoint comes after the one being committed
     finish_waiting_ = true;
     return;
@@ -474,6 +516,8 @@ void Crawl::MaybeFinish() {
     error_ = job.status();
   } else if (Status st = CommitCheckpoint(*job.value()); !st.ok()) {
     error_ = st;
+  } else if (Status f = frontier_ ? frontier_->Done(job.value()->frontier_done) : Status::Ok(); !f.ok()) {
+    error_ = f;
   } else if (Status c = shards_->Close(); !c.ok()) {
     error_ = c;
   } else if (warc_) {
@@ -486,8 +530,54 @@ void Crawl::MaybeFinish() {
   checkpoint_timer_.cancel();
   status_timer_.cancel();
   grace_timer_.cancel();
+  frontier_timer_.cancel();
   signals_.cancel();
   io_.stop();
+}
+
+Status Crawl::FrontierTick() {
+  if (Status st = frontier_->Add(frontier_out_); !st.ok()) return st;
+  frontier_out_.clear();
+  if (Status st = frontier_->Done(frontier_done_); !st.ok()) return st;
+  frontier_done_.clear();
+  if (stopping_) return Status::Ok();
+  // Claim while the local queue is short; a claimed URL the local checks
+  // turn away (depth, budget) is done at once.
+  const std::size_t want = queued_ < 1000 ? 500 : 0;
+  auto claimed = frontier_->Claim(want);
+  if (!claimed.ok()) return claimed.status();
+  for (const FrontierUrl& f : *claimed) {
+    const Admission a = Admit(f.url, f.depth, f.hops, false, 0, f.kind, true);
+    if (a != Admission::kAdmitted && a != Admission::kBlocked) frontier_done_.push_back(f.url);
+  }
+  const bool idle = queued_ == 0 && in_flight_ == 0 && processing_ == 0 && frontier_out_.empty() && claimed->empty();
+  if (!idle || checkpointing_) return Status::Ok();
+  // Idle: make what is done durable and say so, then ask whether anything is left anywhere.
+  if (!pending_.done.empty() || !pending_frontier_done_.empty() || !pending_rows_.empty()) {
+    auto job = PrepareCheckpoint();
+    if (!job.ok()) return job.status();
+    if (Status st = CommitCheckpoint(*job.value()); !st.ok()) return st;
+    frontier_done_.insert(frontier_done_.end(), job.value()->frontier_done.begin(), job.value()->frontier_done.end());
+  }
+  if (Status st = frontier_->Done(frontier_done_); !st.ok()) return st;
+  frontier_done_.clear();
+  auto left = frontier_->Remaining();
+  if (!left.ok()) return left.status();
+  if (*left == 0) {
+    frontier_drained_ = true;
+    MaybeFinish();
+  }
+  return Status::Ok();
+}
+
+void Crawl::OnFrontierTimer() {
+  if (done_) return;
+  if (Status st = FrontierTick(); !st.ok()) return Fail(st);
+  if (done_) return;
+  frontier_timer_.expires_after(std::chrono::milliseconds(200));
+  frontier_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) OnFrontierTimer();
+  });
 }
 
 Result<CrawlStats> Crawl::Run() {
@@ -510,6 +600,7 @@ Result<CrawlStats> Crawl::Run() {
       if (!ec) OnStatusTimer();
     });
   }
+  if (frontier_) asio::post(io_, [this] { OnFrontierTimer(); });
   asio::post(io_, [this] { Pump(); });
   io_.run();
   pool_.join();

@@ -79,6 +79,16 @@ struct CrawlOptions {
   int threads = 0;                 // filter workers; 0 = cores
   bool progress = false;           // live status line on stderr
   std::string ca_file;             // CA bundle used instead of the system's (tests)
+  // Several crawler processes, one frontier (crawler/shared_frontier.h):
+  // "postgresql://..." (empty: this process's own frontier). Each process
+  // crawls the sites it owns: first those of share `frontier_rank` of
+  // `frontier_world`, then any whose owner stopped renewing its lease. Not
+  // kept in the state: a crawl with a shared frontier is not resumed with
+  // --resume (the other processes take over its sites).
+  std::string frontier;
+  std::uint32_t frontier_rank = 0;
+  std::uint32_t frontier_world = 1;
+  double frontier_lease = 60;
   // Options a resumed crawl takes from its state: scope and limits.
   std::string ToText() const;
   Status FromText(std::string_view text, const std::string& source);

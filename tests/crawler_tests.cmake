@@ -20,3 +20,13 @@ foreach(t resume crawl sitemaps frontier tls sites blocklist_update)
                        ENVIRONMENT "MOISSON_BIN=$<TARGET_FILE:moisson>;MOISSON_DNS_SHIM=$<TARGET_FILE:moisson_test_dns>"
                        TIMEOUT 300 RUN_SERIAL TRUE LABELS integration)
 endforeach()
+
+# Three crawler processes on one frontier in PostgreSQL (crawl --frontier):
+# a throwaway server (tests/pg/with_postgres.sh), six nginx sites named
+# through the resolver shim; each page fetched once, kill -9 taken over.
+add_test(NAME crawl_shared_frontier
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/pg/with_postgres.sh
+                 /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/crawl/test_shared_frontier.py)
+set_tests_properties(crawl_shared_frontier PROPERTIES
+                     ENVIRONMENT "MOISSON_BIN=$<TARGET_FILE:moisson>;MOISSON_DNS_SHIM=$<TARGET_FILE:moisson_test_dns>"
+                     TIMEOUT 300 RUN_SERIAL TRUE LABELS integration)
