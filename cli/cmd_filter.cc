@@ -368,6 +368,7 @@ int Run(const FilterOptions& given) {
     }
   }
   if (o.http_retries >= 0) ro.http.retries = o.http_retries;
+  ro.http.cancel = &StopFlag();  // Ctrl-C is not kept waiting by a stalled download
 
   std::unique_ptr<audit::Ledger> ledger;
   std::int64_t run_id = 0;

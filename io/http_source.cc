@@ -24,7 +24,7 @@ namespace {
 
 class HttpSource : public ByteSource {
  public:
-  HttpSource(std::string url, HttpOptions o) : url_(std::move(url)), o_(o), shown_(DisplayUrl(url_)) {}
+  HttpSource(std::string url, HttpOptions o) : url_(std::move(url)), o_(o) {}
   ~HttpSource() override { Stop(); }
 
   long Read(char* buf, std::size_t n) override {
@@ -47,6 +47,11 @@ class HttpSource : public ByteSource {
   // for good. False when nothing more will come.
   bool Pump() {
     while (pending_.empty()) {
+      if (o_.cancel != nullptr && o_.cancel->load(std::memory_order_relaxed)) {
+        Stop();
+        failure_ = "interrupted";
+        return false;
+      }
       if (easy_ == nullptr && !Start()) return false;
       int running = 0;
       curl_multi_perform(multi_, &running);
@@ -64,7 +69,7 @@ class HttpSource : public ByteSource {
       curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
       Stop();
       if (!refusal_.empty()) {
-        failure_ = shown_ + ": " + refusal_;
+        failure_ = refusal_;
         return false;
       }
       if (code == CURLE_OK && (status == 200 || status == 206)) {
@@ -80,14 +85,14 @@ class HttpSource : public ByteSource {
         const bool transient = status == 408 || status == 429 || status >= 500;
         const std::string what = "HTTP " + std::to_string(status);
         if (!transient) {
-          failure_ = shown_ + ": " + what;
+          failure_ = what;
           return false;
         }
         if (!Retry(what)) return false;
         continue;
       }
       if (code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_TOO_MANY_REDIRECTS || code == CURLE_URL_MALFORMAT) {
-        failure_ = shown_ + ": " + curl_easy_strerror(code);
+        failure_ = curl_easy_strerror(code);
         return false;
       }
       if (!Retry(std::string(curl_easy_strerror(code)) + " at byte " + std::to_string(received_))) return false;
@@ -98,12 +103,15 @@ class HttpSource : public ByteSource {
   // One more attempt, after the backoff; false (failure_ set) when none is left.
   bool Retry(const std::string& why) {
     if (attempts_ >= o_.retries) {
-      failure_ = shown_ + ": " + why + "; gave up after " + std::to_string(attempts_ + 1) + " attempts";
+      failure_ = why + "; gave up after " + std::to_string(attempts_ + 1) + " attempts";
       return false;
     }
-    if (attempts_ > 0) {
+    if (attempts_ > 0) {  // the backoff, in steps that a cancel cuts short
       const int s = std::min(o_.max_backoff_seconds, 1 << std::min(attempts_ - 1, 16));
-      std::this_thread::sleep_for(std::chrono::seconds(s));
+      for (int i = 0; i < s * 10; ++i) {
+        if (o_.cancel != nullptr && o_.cancel->load(std::memory_order_relaxed)) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
     }
     ++attempts_;
     return true;
@@ -113,7 +121,7 @@ class HttpSource : public ByteSource {
     if (multi_ == nullptr) multi_ = curl_multi_init();
     easy_ = curl_easy_init();
     if (multi_ == nullptr || easy_ == nullptr) {
-      failure_ = shown_ + ": cannot start libcurl";
+      failure_ = "cannot start libcurl";
       return false;
     }
     first_bytes_ = true;
@@ -231,7 +239,6 @@ class HttpSource : public ByteSource {
 
   std::string url_;
   HttpOptions o_;
-  std::string shown_;
   CURLM* multi_ = nullptr;
   CURL* easy_ = nullptr;
   curl_slist* headers_ = nullptr;

@@ -24,6 +24,7 @@
 #ifndef MOISSON_IO_HTTP_SOURCE_H_
 #define MOISSON_IO_HTTP_SOURCE_H_
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -34,6 +35,9 @@
 namespace moisson::io {
 
 struct HttpOptions {
+  // When set and true (a signal handler sets it), a download in progress
+  // gives up within a second ("interrupted"), even on a stalled server.
+  const std::atomic<bool>* cancel = nullptr;
   int retries = 5;          // attempts after the first, for the whole input
   int stall_seconds = 60;   // no byte for this long: the connection is given up and resumed
   int connect_seconds = 30;
@@ -50,7 +54,8 @@ std::string DisplayUrl(std::string_view url);
 class ByteSource {
  public:
   virtual ~ByteSource() = default;
-  // Up to `n` bytes into buf; 0 at the end; -1 on error (then failure() says what).
+  // Up to `n` bytes into buf; 0 at the end; -1 on error (then failure() says
+  // what, without the source's name: the stream puts it in front).
   virtual long Read(char* buf, std::size_t n) = 0;
   virtual std::string failure() const { return "read error"; }
 };

@@ -299,6 +299,8 @@ Result<RunSummary> RunPipeline(const Processor& processor, const std::vector<std
     options.on_progress(progress);
   }
   if (!failure.ok()) return failure;
+  // Stopped: whatever the reader met on its way out (a download cut short) is the stop's.
+  if (Cancelled(options)) return Status::Interrupted("interrupted");
   if (!st.reader_error.ok()) return st.reader_error;
   return summary;
 }

@@ -482,6 +482,38 @@ class Http(Base):
                 self.assertFalse(os.path.exists(out))
             finally:
                 proxy.close()
+        # Ctrl-C while a server stalls mid-body: the run stops at once, not after the stall timeout.
+        stall = socket.socket()
+        stall.bind(("127.0.0.1", 0))
+        stall.listen(4)
+        held = []
+
+        def serve():
+            try:
+                c, _ = stall.accept()
+                held.append(c)
+                c.recv(65536)
+                c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n" + b'{"text": "a"}\n' * 10)
+            except OSError:
+                pass
+
+        threading.Thread(target=serve, daemon=True).start()
+        proc = subprocess.Popen([BIN, "--config", self.config, "filter", "--ledger", self.ledger, "-o", out,
+                                 f"http://127.0.0.1:{stall.getsockname()[1]}/stall.jsonl"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 10
+        while not held and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        started = time.time()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertLess(time.time() - started, 5)
+        self.assertFalse(os.path.exists(out))
+        stall.close()
+        for c in held:
+            c.close()
         # Nothing listens: a clear failure, not a hang.
         p = self.moisson("filter", f"http://127.0.0.1:{free_port()}/x.jsonl", "-o", out, "--http-retries", "0",
                          check=1)
