@@ -128,8 +128,24 @@ bool IsShardFolder(const FilterOptions& o) {
   return ::stat(o.output.c_str(), &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-// An input as the ledger and the manifest name it (a URL without its query).
-std::string InputName(const std::string& input) { return io::IsHttpUrl(input) ? io::DisplayUrl(input) : input; }
+// An input as the ledger and the manifest name it, one name per input: a
+// file by its resolved path (data/x.jsonl and ./x.jsonl are one file); a URL
+// as shown (no credentials, no query), followed by "#q" and a digest of the
+// whole URL when it had more (two URLs differing by their query are two
+// inputs, and no token is kept).
+std::string InputName(const std::string& input) {
+  if (io::IsHttpUrl(input)) {
+    std::string shown = io::DisplayUrl(input);
+    if (shown.size() != input.size()) shown += "#q" + Sha256Hex(input).substr(0, 16);
+    return shown;
+  }
+  if (input == "-") return input;
+  char* real = ::realpath(input.c_str(), nullptr);
+  if (real == nullptr) return input;
+  std::string r(real);
+  std::free(real);
+  return r;
+}
 
 std::string HumanBytes(double b) {
   const char* units[] = {"B", "KB", "MB", "GB", "TB"};
@@ -195,6 +211,7 @@ void PrintSummary(std::ostream& os, const char* cmd, const pipeline::RunSummary&
   if (s.skipped_records > 0) row("unreadable records (skipped)", s.skipped_records, 2);
   if (s.repeated_ids > 0) row("repeated input ids (new ids given)", s.repeated_ids, 2);
   if (s.uncovered_language > 0) row("not French or English (lang.uncovered)", s.uncovered_language, 2);
+  if (s.metadata_withheld > 0) row("metadata fields withheld (a finding)", s.metadata_withheld, 2);
   if (s.sites_origins >= 0) {
     row("judged by their site's files", s.sites_judged - s.sites_unknown, 2);
     row("site unknown (sites.unknown)", s.sites_unknown, 2);
@@ -387,6 +404,7 @@ int Run(const FilterOptions& given) {
   std::string output_key;
   std::vector<audit::FinishedInput> finished_here;  // scan: what this run finished (no ledger)
   std::size_t already_finished = 0;
+  std::uint64_t docs_before = 0, skipped_before = 0;  // of the inputs finished by earlier runs (--max-skipped)
   if (sharded) {
     so.dir = o.output;
     while (so.dir.size() > 1 && so.dir.back() == '/') so.dir.pop_back();
@@ -416,6 +434,8 @@ int Run(const FilterOptions& given) {
       if (!done.ok()) return Fail(cmd, done.status().message(), kExitFailed);
       resume_at = pipeline::OutputPosition();  // nothing finished yet: cut whatever was written
       resume_at->world_size = so.world_size;
+      resume_at->with_rejects = !so.rejects_dir.empty();
+      resume_at->with_attributes = !so.attributes_dir.empty();
       if (!done->empty()) {
         auto pos = pipeline::ParsePosition(done->back().position);
         if (!pos.ok()) return Fail(cmd, pos.status().message(), kExitFailed);
@@ -424,10 +444,42 @@ int Run(const FilterOptions& given) {
                                " ranks, not " + std::to_string(so.world_size) + ": resume with the same world size",
                       kExitUsage);
         }
+        if (pos->with_rejects != !so.rejects_dir.empty() || pos->with_attributes != !so.attributes_dir.empty()) {
+          return Fail(cmd, "--resume: " + so.dir + " was written " +
+                               (pos->with_rejects ? "with" : "without") + " --rejects and " +
+                               (pos->with_attributes ? "with" : "without") +
+                               " --attributes: resume with the same outputs (their rows must stay aligned)",
+                      kExitUsage);
+        }
         resume_at = *pos;
       }
+      if (done->empty()) {
+        // Nothing finished according to this ledger: refuse rather than cut
+        // complete shards or a manifest that another ledger (or another path
+        // to the folder) vouches for. Only an unfinished first run is cut.
+        for (const std::string& d : {so.dir, so.rejects_dir, so.attributes_dir}) {
+          if (d.empty()) continue;
+          std::error_code ec;
+          for (const auto& e : std::filesystem::directory_iterator(d, ec)) {
+            const std::string name = e.path().filename().string();
+            const std::string rank5 = pipeline::ShardPrefix("", so.rank).substr(1);
+            const bool complete_shard = name.find(rank5 + "-") != std::string::npos && name.ends_with(".jsonl.zst");
+            if (complete_shard || name == "manifest-" + rank5 + ".json") {
+              return Fail(cmd, "--resume: " + d + " holds " + name + " of rank " + std::to_string(so.rank) +
+                                   ", but the ledger " + audit::Ledger::DisplayName(ledger_path) +
+                                   " records no input finished there: give the ledger that run wrote (--ledger), "
+                                   "or another folder",
+                          kExitUsage);
+            }
+          }
+        }
+      }
       std::set<std::string> names;
-      for (const auto& f : *done) names.insert(f.input);
+      for (const auto& f : *done) {
+        names.insert(f.input);
+        docs_before += f.documents;
+        skipped_before += f.skipped;
+      }
       std::vector<std::string> left;
       for (const std::string& in : o.inputs) {
         if (names.count(InputName(in))) ++already_finished;
@@ -479,7 +531,7 @@ int Run(const FilterOptions& given) {
   };
   std::string stdout_buf;
   pipeline::InputCounts input_counts;  // the current input's, for its FinishedInput
-  std::uint64_t skipped_so_far = 0;
+  std::uint64_t skipped_so_far = 0, docs_so_far = 0;
   pipeline::RunOptions ro_run;
   ro_run.cancel = &StopFlag();
   ro_run.threads = o.threads;
@@ -532,11 +584,14 @@ int Run(const FilterOptions& given) {
   if (shards) {
     ro_run.on_input_done = [&](const pipeline::InputStats& in) -> Status {
       // An input past the loss limit fails here, before it is marked finished.
+      // The input's own share against P%; the whole rank's (earlier runs'
+      // finished inputs too) against N and P%.
       pipeline::RunSummary one;
       one.inputs = {in};
-      one.documents = in.documents;
+      docs_so_far += in.documents;
       skipped_so_far += in.skipped;
-      one.skipped_records = skipped_so_far;
+      one.documents = docs_before + docs_so_far;
+      one.skipped_records = skipped_before + skipped_so_far;
       if (Status st = pipeline::CheckLoss(one, loss, ro.text_field); !st.ok()) return st;
       auto pos = shards->Checkpoint();
       if (!pos.ok()) return pos.status();

@@ -244,6 +244,7 @@ class Crawl {
   // whole crawl is over.
   void OnFrontierTimer();
   Status FrontierTick();
+  Status FinishFrontier(const std::vector<std::string>& last_done);
   Result<std::shared_ptr<CheckpointJob>> PrepareCheckpoint();
   Status CommitCheckpoint(const CheckpointJob& job);
   void OnCheckpointTimer();

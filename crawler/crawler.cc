@@ -516,7 +516,7 @@ void Crawl::MaybeFinish() {
     error_ = job.status();
   } else if (Status st = CommitCheckpoint(*job.value()); !st.ok()) {
     error_ = st;
-  } else if (Status f = frontier_ ? frontier_->Done(job.value()->frontier_done) : Status::Ok(); !f.ok()) {
+  } else if (Status f = frontier_ ? FinishFrontier(job.value()->frontier_done) : Status::Ok(); !f.ok()) {
     error_ = f;
   } else if (Status c = shards_->Close(); !c.ok()) {
     error_ = c;
@@ -533,6 +533,18 @@ void Crawl::MaybeFinish() {
   frontier_timer_.cancel();
   signals_.cancel();
   io_.stop();
+}
+
+// The last word of a process on the shared frontier (finished or stopped):
+// the links its last pages found go in before those pages are marked done,
+// so that none is lost to the other processes.
+Status Crawl::FinishFrontier(const std::vector<std::string>& last_done) {
+  if (Status st = frontier_->Add(frontier_out_); !st.ok()) return st;
+  frontier_out_.clear();
+  frontier_done_.insert(frontier_done_.end(), last_done.begin(), last_done.end());
+  Status st = frontier_->Done(frontier_done_);
+  frontier_done_.clear();
+  return st;
 }
 
 Status Crawl::FrontierTick() {

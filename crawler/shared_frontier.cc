@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <pqxx/pqxx>
+#include <chrono>
 #include <random>
 
 #include "audit/ledger.h"
@@ -40,6 +41,7 @@ CREATE TABLE IF NOT EXISTS moisson_frontier_urls (
   owner TEXT
 );
 CREATE INDEX IF NOT EXISTS moisson_frontier_urls_site ON moisson_frontier_urls(site) WHERE state <> 'done';
+CREATE INDEX IF NOT EXISTS moisson_frontier_sites_owner ON moisson_frontier_sites(owner);
 )sql";
 
 // A PostgreSQL array literal of text: {"a","b\"c"} (libpqxx 6 binds no
@@ -91,11 +93,25 @@ class PgFrontier final : public SharedFrontier {
 
   Status Add(const std::vector<FrontierUrl>& urls) override {
     if (urls.empty()) return Status::Ok();
+    // In one order in every process (by URL, sites by name), so that two
+    // processes inserting overlapping batches take their row locks in the same
+    // order and cannot deadlock.
+    std::vector<const FrontierUrl*> sorted;
+    for (const FrontierUrl& x : urls) sorted.push_back(&x);
+    std::sort(sorted.begin(), sorted.end(), [](const FrontierUrl* a, const FrontierUrl* b) { return a->url < b->url; });
+    sorted.erase(std::unique(sorted.begin(), sorted.end(),
+                             [](const FrontierUrl* a, const FrontierUrl* b) { return a->url == b->url; }),
+                 sorted.end());
     return Guard("add", [&] {
       pqxx::work w(*conn_);
-      std::vector<std::string> u, s, shares;
+      std::vector<std::string> u, s;
       std::vector<int> d, h, k;
-      for (const FrontierUrl& x : urls) {
+      std::vector<std::string> sites;
+      for (const FrontierUrl* x : sorted) sites.push_back(x->site);
+      std::sort(sites.begin(), sites.end());
+      sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
+      for (const FrontierUrl* xp : sorted) {
+        const FrontierUrl& x = *xp;
         u.push_back(x.url);
         s.push_back(x.site);
         d.push_back(x.depth);
@@ -103,11 +119,11 @@ class PgFrontier final : public SharedFrontier {
         k.push_back(x.kind);
       }
       std::vector<int> share;
-      for (const std::string& site : s) share.push_back(static_cast<int>(ShareOfSite(site, o_.world_size)));
+      for (const std::string& site : sites) share.push_back(static_cast<int>(ShareOfSite(site, o_.world_size)));
       w.exec_params(
           "INSERT INTO moisson_frontier_sites(site, share) SELECT * FROM unnest($1::text[], $2::int[]) "
           "ON CONFLICT (site) DO NOTHING",
-          TextArray(s), IntArray(share));
+          TextArray(sites), IntArray(share));
       w.exec_params(
           "INSERT INTO moisson_frontier_urls(url, site, depth, hops, kind) "
           "SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[]) "
@@ -131,8 +147,13 @@ class PgFrontier final : public SharedFrontier {
     Status st = Guard("claim", [&] {
       const std::string lease = std::to_string(o_.lease_seconds) + " seconds";
       pqxx::work w(*conn_);
-      w.exec_params(
-          "UPDATE moisson_frontier_sites SET lease_until = now() + $2::interval WHERE owner = $1", owner_, lease);
+      // Leases renewed a few times a lease, not at every tick (each renewal rewrites the owner's rows).
+      const auto now = std::chrono::steady_clock::now();
+      if (now - renewed_ >= std::chrono::duration<double>(o_.lease_seconds / 4)) {
+        w.exec_params(
+            "UPDATE moisson_frontier_sites SET lease_until = now() + $2::interval WHERE owner = $1", owner_, lease);
+        renewed_ = now;
+      }
       // Sites of this share as they appear; a site nobody took after a lease;
       // a site whose owner stopped renewing.
       w.exec_params(
@@ -194,6 +215,7 @@ class PgFrontier final : public SharedFrontier {
   }
 
   std::unique_ptr<pqxx::connection> conn_;
+  std::chrono::steady_clock::time_point renewed_{};
   SharedFrontierOptions o_;
   std::string name_;
   std::string owner_;

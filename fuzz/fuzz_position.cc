@@ -16,6 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto again = ParsePosition(PositionJson(*p));
   if (!again.ok() || !(again->part == p->part) || !(again->rejects == p->rejects) ||
       again->world_size != p->world_size || again->counts.kept != p->counts.kept ||
+      again->with_rejects != p->with_rejects || again->with_attributes != p->with_attributes ||
       again->counts.dropped_by_reason != p->counts.dropped_by_reason) {
     __builtin_trap();
   }

@@ -16,8 +16,18 @@ bool IsHttpUrl(std::string_view name) {
 }
 
 std::string DisplayUrl(std::string_view url) {
-  const std::size_t cut = url.find_first_of("?#");
-  return std::string(url.substr(0, cut));
+  std::string_view u = url.substr(0, url.find_first_of("?#"));
+  // user:password@ of the authority goes too.
+  const std::size_t scheme = u.find("://");
+  if (scheme != std::string_view::npos) {
+    const std::size_t host = scheme + 3;
+    const std::size_t end = u.find('/', host);
+    const std::size_t at = u.substr(0, end).rfind('@');
+    if (at != std::string_view::npos && at >= host) {
+      return std::string(u.substr(0, host)).append(u.substr(at + 1));
+    }
+  }
+  return std::string(u);
 }
 
 namespace {
@@ -25,7 +35,10 @@ namespace {
 class HttpSource : public ByteSource {
  public:
   HttpSource(std::string url, HttpOptions o) : url_(std::move(url)), o_(o) {}
-  ~HttpSource() override { Stop(); }
+  ~HttpSource() override {
+    Stop();
+    if (multi_ != nullptr) curl_multi_cleanup(multi_);  // a download abandoned before its end
+  }
 
   long Read(char* buf, std::size_t n) override {
     while (pos_ == pending_.size()) {
@@ -171,6 +184,10 @@ class HttpSource : public ByteSource {
   static std::size_t OnHeader(char* data, std::size_t size, std::size_t n, void* self_ptr) {
     auto* self = static_cast<HttpSource*>(self_ptr);
     std::string_view line(data, size * n);
+    if (line.substr(0, 5) == "HTTP/") {  // a new response (a redirect's next hop): its own headers
+      self->response_etag_.clear();
+      self->range_start_ = -1;
+    }
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) return size * n;
     const std::string name = AsciiLower(TrimAsciiSpace(line.substr(0, colon)));
@@ -207,8 +224,9 @@ class HttpSource : public ByteSource {
       }
       return true;
     }
-    // 200 to a range request.
-    if (!etag_.empty()) {
+    // 200 to a range request: a server without ranges (read again from the
+    // start and skip), unless its ETag says the file changed.
+    if (!etag_.empty() && response_etag_ != etag_) {
       refusal_ = "the file changed during the download (its ETag is not the one of the first response)";
       return false;
     }

@@ -19,8 +19,8 @@
 //   * any other 4xx (403, 404), a redirect loop (more than 5), or a scheme
 //     other than http and https fails the input at once.
 //
-// Errors name the URL (without its query string, which may carry a token),
-// never the body.
+// Errors name the URL (without its credentials and query string, which may
+// carry a token), never the body.
 #ifndef MOISSON_IO_HTTP_SOURCE_H_
 #define MOISSON_IO_HTTP_SOURCE_H_
 
@@ -47,7 +47,8 @@ struct HttpOptions {
 // "http://..." or "https://..." (any case).
 bool IsHttpUrl(std::string_view name);
 
-// The URL as messages show it: without "?query" and "#fragment".
+// The URL as messages, the ledger and manifests show it: without
+// "user:password@", "?query" and "#fragment" (which may carry secrets).
 std::string DisplayUrl(std::string_view url);
 
 // Where compressed bytes come from (a file, memory, a URL).

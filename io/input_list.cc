@@ -47,6 +47,9 @@ Status WalkFolder(const std::string& dir, const std::string& glob, std::vector<s
     const bool match = glob.empty() ? IsDumpName(name) : ::fnmatch(glob.c_str(), name.c_str(), 0) == 0;
     if (match) found.push_back(it->path().string());
   }
+  // A failed increment turns the iterator into the end one: the loop ends
+  // before its body sees the error.
+  if (ec) return Status::Io(dir + ": cannot read the folder (" + ec.message() + ")");
   if (found.empty()) {
     return Status::InvalidArgument(dir + ": no input file in this folder" +
                                    (glob.empty() ? std::string(" (*.jsonl, *.ndjson, *.warc, *.wet, ... and their .gz, .zst)")

@@ -1,5 +1,7 @@
 #include "pipeline/processor.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 
 #include "blocklists/host.h"
@@ -21,6 +23,62 @@ Processor::Processor(ProcessorParts parts, ProcessorSettings settings)
   for (auto& stage : StandardStages(parts_, settings_)) stages_.push_back(std::move(stage));
 }
 
+namespace {
+
+// Every string inside `v` (object members and array items, at any depth).
+void Strings(simdjson::dom::element v, std::vector<std::string_view>* out) {
+  switch (v.type()) {
+    case simdjson::dom::element_type::STRING: out->push_back(std::string_view(v)); break;
+    case simdjson::dom::element_type::ARRAY:
+      for (simdjson::dom::element x : simdjson::dom::array(v)) Strings(x, out);
+      break;
+    case simdjson::dom::element_type::OBJECT:
+      for (auto [k, x] : simdjson::dom::object(v)) Strings(x, out);
+      break;
+    default: break;
+  }
+}
+
+}  // namespace
+
+// The input's other fields go on only when they are valid JSON and none of
+// their strings holds anything the detectors find (an e-mail in "author", a
+// health disclosure in "bio"): such a field is withheld whole, and counted.
+// Metadata is never edited in place: what a field means with a part cut out
+// is not known.
+std::string Processor::ScreenMetadata(std::string_view json, std::uint32_t* withheld) const {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::object obj;
+  if (parser.parse(json.data(), json.size()).get(obj) != simdjson::SUCCESS) {
+    *withheld += 1;  // not valid JSON (the reader checks structure, not every token): nothing goes on
+    return std::string();
+  }
+  JsonWriter w;
+  bool any = false;
+  std::vector<std::string_view> strings;
+  for (auto [key, value] : obj) {
+    strings.clear();
+    Strings(value, &strings);
+    bool found = false;
+    for (std::string_view str : strings) {
+      if (!parts_.detector->Detect(str, filters::DocumentContext{}).empty()) {
+        found = true;
+        break;
+      }
+    }
+    if (found) {
+      *withheld += 1;
+      continue;
+    }
+    if (!any) w.BeginObject();
+    any = true;
+    w.Key(key).Raw(simdjson::minify(value));
+  }
+  if (!any) return std::string();
+  w.EndObject();
+  return w.Take();
+}
+
 ProcessedDocument Processor::Process(const io::InputRecord& record, CrawlHints* hints) const {
   ProcessedDocument doc;
   doc.id = record.id;
@@ -29,7 +87,7 @@ ProcessedDocument Processor::Process(const io::InputRecord& record, CrawlHints* 
   doc.lang = record.lang;
   doc.source_file = record.source_file;
   doc.offset = record.offset;
-  doc.metadata_json = record.metadata_json;
+  if (!record.metadata_json.empty()) doc.metadata_json = ScreenMetadata(record.metadata_json, &doc.metadata_withheld);
   doc.line = record.line;
   DocumentState state(record, doc);
 

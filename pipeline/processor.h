@@ -56,7 +56,10 @@ struct ProcessedDocument {
   std::string source_file;
   std::uint64_t offset = 0;
   std::uint64_t line = 0;  // JSONL line (1-based), 0 for WARC
-  std::string metadata_json;  // the input's other fields (io::InputRecord::metadata_json), carried on as given
+  // The input's other fields (io::InputRecord::metadata_json) that go on:
+  // valid JSON, and no string in them holds a finding of the detectors.
+  std::string metadata_json;
+  std::uint32_t metadata_withheld = 0;  // fields left out for a finding (or the whole object, invalid)
   filters::Verdict verdict = filters::Verdict::kKeep;
   // Why: category ids acted upon (dropping ones only when dropped), and
   // reason codes of page signals / site lists / opt-outs / access
@@ -144,6 +147,7 @@ class Processor {
   ProcessedDocument Process(const io::InputRecord& record, CrawlHints* hints = nullptr) const;
 
  private:
+  std::string ScreenMetadata(std::string_view json, std::uint32_t* withheld) const;
 
   ProcessorParts parts_;
   ProcessorSettings settings_;

@@ -39,6 +39,7 @@ std::string RunSummaryJson(const RunSummary& s, std::string_view status, std::st
       .Key("skipped_records").Int(static_cast<std::int64_t>(s.skipped_records))
       .Key("repeated_ids").Int(static_cast<std::int64_t>(s.repeated_ids))
       .Key("uncovered_language").Int(static_cast<std::int64_t>(s.uncovered_language))
+      .Key("metadata_withheld").Int(static_cast<std::int64_t>(s.metadata_withheld))
 ;
   // Which site signals were applied: the datasheet and publish say it.
   if (s.sites_origins >= 0) {

@@ -62,7 +62,10 @@ bool Cancelled(const RunOptions& run) {
 }
 
 // How messages name an input.
-std::string DisplayName(const std::string& path) { return path == "-" ? "standard input" : path; }
+std::string DisplayName(const std::string& path) {
+  if (path == "-") return "standard input";
+  return io::IsHttpUrl(path) ? io::DisplayUrl(path) : path;
+}
 
 // "forum.jsonl" of "data/forum.jsonl"; "stdin" for "-".
 std::string_view BaseName(std::string_view path) {
@@ -202,6 +205,7 @@ void RunSequencer::Admit(ProcessedDocument* doc, RunSummary* summary) {
   }
   ++summary->documents;
   summary->uncovered_language += HasReason(*doc, filters::kUncoveredLanguageReason);
+  if (doc->verdict != Verdict::kDrop) summary->metadata_withheld += doc->metadata_withheld;
   summary->sites_judged += doc->sites_checked;
   summary->sites_unknown += doc->sites_checked && !doc->sites_known;
   switch (doc->verdict) {

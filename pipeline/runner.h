@@ -79,6 +79,7 @@ struct RunSummary {
   std::vector<InputStats> inputs;          // one per input, in order
   std::uint64_t repeated_ids = 0;          // documents whose input id the run had already given out
   std::uint64_t uncovered_language = 0;    // documents in a language the sensitive/minor detectors do not read
+  std::uint64_t metadata_withheld = 0;     // input fields not carried into metadata for a finding in them
   // With a site-policy store (`--sites`): the origins it knows (-1: no
   // store), the documents judged against it, those of an unknown origin.
   std::int64_t sites_origins = -1;

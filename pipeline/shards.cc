@@ -110,6 +110,7 @@ std::string PositionJson(const OutputPosition& p) {
   w.Key("part").BeginArray().Int(p.part.shard).Int(static_cast<std::int64_t>(p.part.bytes)).EndArray();
   w.Key("rejects").BeginArray().Int(p.rejects.shard).Int(static_cast<std::int64_t>(p.rejects.bytes)).EndArray();
   w.Key("attributes").BeginArray().Int(p.attributes.shard).Int(static_cast<std::int64_t>(p.attributes.bytes)).EndArray();
+  w.Key("with_rejects").Bool(p.with_rejects).Key("with_attributes").Bool(p.with_attributes);
   w.Key("world_size").Int(p.world_size);
   w.Key("counts");
   CountsJson(p.counts, &w);
@@ -130,6 +131,7 @@ Result<OutputPosition> ParsePosition(std::string_view json) {
     pos->shard = static_cast<std::uint32_t>(shard);
     pos->bytes = bytes;
   }
+  if (doc["with_rejects"].get(p.with_rejects) || doc["with_attributes"].get(p.with_attributes)) return bad;
   std::uint64_t world;
   if (doc["world_size"].get(world) || world == 0 || world > UINT32_MAX) return bad;
   p.world_size = static_cast<std::uint32_t>(world);
@@ -183,6 +185,8 @@ Status ShardedOutput::WriteReject(std::string_view json_line) {
 Result<OutputPosition> ShardedOutput::Checkpoint() {
   OutputPosition p;
   p.world_size = options_.world_size;
+  p.with_rejects = rejects_ != nullptr;
+  p.with_attributes = attributes_ != nullptr;
   auto a = part_->Checkpoint();
   if (!a.ok()) return a.status();
   p.part = *a;

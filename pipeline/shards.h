@@ -66,6 +66,8 @@ Result<std::string> OutputKey(const std::string& dir, std::uint32_t rank);
 // FinishedInput::position text, and back.
 struct OutputPosition {
   io::ShardPosition part, rejects, attributes;
+  // Which optional outputs the rank writes: a resume must write the same.
+  bool with_rejects = false, with_attributes = false;
   std::uint32_t world_size = 1;
   InputCounts counts;
 };

@@ -298,8 +298,9 @@ std::string ApplySpans(std::string_view text, const std::vector<AppliedDetection
   std::size_t pos = 0;
   for (std::size_t i : order) {
     const auto& ad = detections[i];
-    if (ad.detection.start < pos) {  // overlaps what was just replaced
+    if (ad.detection.start < pos) {  // overlaps what was just replaced: the replacement stands for both
       pos = std::max<std::size_t>(pos, ad.detection.end);
+      if (replaced && !replaced->empty()) replaced->back().in_end = pos;
       continue;
     }
     out.append(text.substr(pos, ad.detection.start - pos));

@@ -244,6 +244,19 @@ class Inputs(Base):
                          {"dump": "CC-MAIN-TEST", "position": 1})
         self.moisson("filter", os.path.join(self.dir, "d"), "-o", out, "--no-metadata", check=0)
         self.assertNotIn("metadata", json.loads(open(out).readline()))
+        # A field holding what the detectors find is withheld whole; a value that is not JSON withholds
+        # the object (the reader checks structure, not every token); nothing of them reaches the output.
+        odd = os.path.join(self.dir, "odd.jsonl")
+        with open(odd, "w") as f:
+            f.write(json.dumps({"id": "a", "text": "Le marché ouvre samedi matin sur la place.", "source": "forum",
+                                "author": {"mail": "jeanne.martin@example.fr"}, "bio": "Je suis diabétique depuis 2019 et je me soigne."}) + "\n")
+            f.write('{"id": "b", "text": "Le marché ouvre dimanche.", "x": 12abc, "y": [1, tru]}\n')
+        p = self.moisson("filter", odd, "-o", out, check=0)
+        recs = {r["id"]: r for r in map(json.loads, open(out))}
+        self.assertEqual(recs["a"]["metadata"], {"source": "forum"})
+        self.assertNotIn("metadata", recs["b"])
+        self.assertNotIn("jeanne.martin", open(out).read())
+        self.assertRegex(p.stderr, r"metadata fields withheld \(a finding\)\s+3")
 
 
 class Shards(Base):
@@ -342,6 +355,14 @@ class Shards(Base):
         p = self.moisson("filter", dumps, "-o", out + "/", check=1)
         self.assertIn("--resume goes on with it", p.stderr)
         self.assertEqual({f: open(os.path.join(out, f), "rb").read() for f in os.listdir(out)}, before)
+        # --resume with a ledger that knows nothing of the folder: refused, nothing cut.
+        p = self.moisson("filter", dumps, "-o", out + "/", "--resume", "--ledger",
+                         os.path.join(self.dir, "other.sqlite"), check=2)
+        self.assertIn("records no input finished there", p.stderr)
+        self.assertEqual({f: open(os.path.join(out, f), "rb").read() for f in os.listdir(out)}, before)
+        # --resume asking for outputs the run did not write: refused (rows would not align).
+        p = self.moisson("filter", dumps, "-o", out + "/", "--resume", "--attributes", out + "-attr", check=2)
+        self.assertIn("resume with the same outputs", p.stderr)
         # A folder input inside the output folder.
         p = self.moisson("filter", out, "-o", out + "/", "--resume", check=2)
         self.assertIn("inside the output folder", p.stderr)
@@ -354,6 +375,22 @@ class Shards(Base):
         after = {f: open(os.path.join(out, f), "rb").read() for f in os.listdir(out)}
         self.assertEqual({f: b for f, b in after.items() if f != "manifest-00000.json"},
                          {f: b for f, b in before.items() if f != "manifest-00000.json"})
+
+    def test_max_skipped_rate_counts_the_whole_rank(self):
+        dumps = os.path.join(self.dir, "dumps")
+        paths = make_dumps(dumps, 2, 200)
+        for path in paths:  # one unreadable line in each
+            data = gzip.open(path).read() if path.endswith(".gz") else open(path, "rb").read()
+            data += b"{not json\n"
+            if path.endswith(".gz"):
+                data = gzip.compress(data, mtime=0)
+            with open(path, "wb") as f:
+                f.write(data)
+        one = os.path.join(self.dir, "one.jsonl")
+        self.moisson("filter", dumps, "-o", one, "--max-skipped", "0.6%", check=0)
+        self.moisson("filter", dumps, "-o", os.path.join(self.dir, "o") + "/", "--max-skipped", "0.6%", check=0)
+        p = self.moisson("filter", dumps, "-o", os.path.join(self.dir, "o2") + "/", "--max-skipped", "1", check=1)
+        self.assertIn("2 of 402 records could not be read", p.stderr)
 
     def test_erase_keeps_the_manifest_true(self):
         dumps = os.path.join(self.dir, "dumps")
@@ -468,10 +505,22 @@ class Http(Base):
                 self.assertNotIn("SECRET", p.stderr)
             finally:
                 proxy.close()
-            # A 404 fails the run, naming the URL without its query.
-            p = self.moisson("filter", ng.base + "/missing.jsonl?token=SECRET", "-o", out, check=1)
-            self.assertIn("/missing.jsonl: HTTP 404", p.stderr)
+            # A 404 fails the run, naming the URL without its credentials and query.
+            authority = ng.base.replace("http://", "http://alice:PASSW0RD@")
+            p = self.moisson("filter", authority + "/missing.jsonl?token=SECRET", "-o", out, check=1)
+            self.assertIn(ng.base + "/missing.jsonl: HTTP 404", p.stderr)
             self.assertNotIn("SECRET", p.stderr)
+            self.assertNotIn("PASSW0RD", p.stderr)
+            # Two URLs that differ by their query are two inputs, in the ledger and the manifest alike.
+            name = os.path.basename(paths[0])
+            sharded = os.path.join(self.dir, "by-query")
+            self.moisson("filter", f"{ng.base}/{name}?part=1", f"{ng.base}/{name}?part=2", "-o", sharded + "/",
+                         check=0)
+            manifest = json.load(open(os.path.join(sharded, "manifest-00000.json")))
+            names = [i["input"] for i in manifest["inputs"]]
+            self.assertEqual(len(set(names)), 2, names)
+            self.assertTrue(all(n.startswith(f"{ng.base}/{name}#q") and "part" not in n for n in names), names)
+            self.moisson("merge-summary", sharded, "--verify", check=0)
             # Every attempt cut: the run gives up after --http-retries and writes nothing.
             proxy = CuttingProxy(ng.port, cuts=100, after=size // 2)
             try:
