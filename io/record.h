@@ -114,9 +114,11 @@ struct ReaderOptions {
   // JSONL: keep the fields not mapped above (InputRecord::metadata_json), so
   // that an output record carries them on (datatrove's and dolma's shape:
   // `id`, `text`, `metadata`). The members of an input field named
-  // "metadata" that is an object are taken one by one (a field of the same
-  // name at the top comes first). `metadata_fields`, when not empty, keeps
-  // only those names. Values are copied as written: they are not scanned.
+  // "metadata" that is an object are taken one by one (of two fields of one
+  // name, the first met stays). `metadata_fields`, when not empty, keeps
+  // only those names. Values are copied as written, their structure checked
+  // but not every token: the chain validates and screens them
+  // (pipeline::ProcessedDocument::metadata_json) before they go anywhere.
   bool keep_metadata = false;
   std::vector<std::string> metadata_fields;
   // "http://" and "https://" inputs: retries and time limits (io/http_source.h).

@@ -14,6 +14,7 @@
 #include "core/keyed_hash.h"
 #include "core/time_util.h"
 #include "io/jsonl_records.h"
+#include "io/record.h"
 
 namespace moisson::io {
 
@@ -43,6 +44,65 @@ Result<ShardFacts> ReadShardFacts(const std::string& path, bool count) {
   return f;
 }
 
+std::string AttributesFileOf(const std::string& shard_path) {
+  namespace fs = std::filesystem;
+  const fs::path p(shard_path);
+  const std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
+  const std::string name = p.filename().string();
+  std::error_code ec;
+  simdjson::dom::parser parser;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string m = e.path().filename().string();
+    if (!m.starts_with("manifest-") || !m.ends_with(".json")) continue;
+    simdjson::dom::element doc;
+    std::string_view attr;
+    simdjson::dom::array shards;
+    if (parser.load(e.path().string()).get(doc) || doc["attributes_dir"].get(attr) || attr.empty() ||
+        doc["shards"].get(shards)) {
+      continue;
+    }
+    for (simdjson::dom::element sh : shards) {
+      std::string_view f;
+      if (!sh["file"].get(f) && f == name) {
+        const std::string candidate = std::string(attr) + "/" + name;
+        if (::access(candidate.c_str(), F_OK) == 0) return candidate;
+      }
+    }
+  }
+  return std::string();
+}
+
+Status RemoveRows(const std::string& path, const std::vector<std::uint64_t>& rows,
+                  const std::vector<std::string>& ids) {
+  std::vector<std::string> keep;
+  std::uint64_t row = 0;
+  std::size_t next = 0;
+  Status st = ForEachJsonlRecord(path, [&](std::string_view line, const RecordKey& key) -> Status {
+    if (next < rows.size() && rows[next] == row) {
+      if (key.id != ids[next]) {
+        return Status::InvalidArgument(path + ": row " + std::to_string(row + 1) +
+                                       " is not the record it goes with: the attribute file is out of step with "
+                                       "its shard (left as it was)");
+      }
+      ++next;
+    } else {
+      keep.emplace_back(line);
+    }
+    ++row;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  if (next != rows.size()) {
+    return Status::InvalidArgument(path + ": fewer rows than its shard's records (left as it was)");
+  }
+  auto w = JsonlWriter::Create(path);
+  if (!w.ok()) return w.status();
+  for (const std::string& line : keep) {
+    if (Status ws = (*w)->Write(line); !ws.ok()) return ws;
+  }
+  return (*w)->Commit();
+}
+
 namespace {
 
 void FactsJson(const ShardFacts& s, JsonWriter* w) {
@@ -70,6 +130,16 @@ Status RefreshManifests(const std::string& shard_path) {
     simdjson::dom::object m;
     if (parser.load(path).get(m)) return Status::InvalidArgument(path + ": not a manifest moisson wrote");
     bool listed = false;
+    std::string_view attr_dir;
+    std::optional<ShardFacts> attr_now;  // the aligned attribute file as it is now
+    if (!m["attributes_dir"].get(attr_dir) && !attr_dir.empty()) {
+      const std::string attr_path = std::string(attr_dir) + "/" + name;
+      if (::access(attr_path.c_str(), F_OK) == 0) {
+        auto facts = ReadShardFacts(attr_path, true);
+        if (!facts.ok()) return facts.status();
+        attr_now = std::move(facts).value();
+      }
+    }
     for (const char* list : {"shards", "rejects"}) {
       simdjson::dom::array a;
       if (m[list].get(a)) continue;
@@ -94,7 +164,18 @@ Status RefreshManifests(const std::string& shard_path) {
       if (key == "totals" || key == "rewritten") continue;  // written last
       w.Key(key);
       simdjson::dom::array list;
-      if ((key == "shards" || key == "rejects") && !value.get(list)) {
+      if (key == "attributes" && !value.get(list)) {
+        w.BeginArray();
+        for (simdjson::dom::element s : list) {
+          std::string_view f;
+          if (!s["file"].get(f) && f == name) {
+            if (attr_now) FactsJson(*attr_now, &w);
+          } else {
+            w.Raw(simdjson::minify(s));
+          }
+        }
+        w.EndArray();
+      } else if ((key == "shards" || key == "rejects") && !value.get(list)) {
         w.BeginArray();
         for (simdjson::dom::element s : list) {
           std::string_view f;

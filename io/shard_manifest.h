@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 
@@ -28,6 +29,18 @@ struct ShardFacts {
 // Bytes and SHA-256 of the file as it is; its JSONL records when `count`
 // (plain or zstd). Errors name the file.
 Result<ShardFacts> ReadShardFacts(const std::string& path, bool count);
+
+// The dolma attribute file that goes row for row with `shard_path` (a
+// manifest beside it lists the shard and names an attributes_dir holding a
+// file of the same name), or "" when there is none.
+std::string AttributesFileOf(const std::string& shard_path);
+
+// Removes the rows at `rows` (0-based line numbers, ascending) of the JSONL
+// file `path`, rewritten aside and renamed (io::JsonlWriter); each removed
+// row's "id" must be the matching one of `ids`, else nothing is changed and
+// the error says the files are out of step.
+Status RemoveRows(const std::string& path, const std::vector<std::uint64_t>& rows,
+                  const std::vector<std::string>& ids);
 
 // `shard_path` was rewritten or deleted: every manifest-*.json in its folder
 // that lists it (under "shards" or "rejects") gets that entry and its

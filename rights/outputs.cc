@@ -91,8 +91,28 @@ Result<RemovalReport> RemoveFromOutputs(const std::vector<audit::IdentifierHit>&
       f.removed = n->removed;
       report.other_content += n->other_content;
     } else {
+      // A shard with a dolma attribute file beside it: the rows of the
+      // records that go, found before they go, go from it too.
+      const std::string attributes = io::AttributesFileOf(file);
+      std::vector<std::uint64_t> attr_rows;
+      std::vector<std::string> attr_ids;
+      if (!attributes.empty()) {
+        std::uint64_t row = 0;
+        Status st = io::ForEachJsonlRecord(file, [&](std::string_view, const io::RecordKey& key) {
+          if (records.Classify(key) == io::RecordSelection::Match::kMatch) {
+            attr_rows.push_back(row);
+            attr_ids.push_back(key.id);
+          }
+          ++row;
+          return Status::Ok();
+        });
+        if (!st.ok()) return st;
+      }
       auto n = io::RemoveJsonlRecords(file, records);
       if (!n.ok()) return n.status();
+      if (!attr_rows.empty()) {
+        if (Status st = io::RemoveRows(attributes, attr_rows, attr_ids); !st.ok()) return st;
+      }
       f.removed = n->removed;
       report.other_content += n->other_content;
       if (options.delete_emptied) {

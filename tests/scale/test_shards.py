@@ -411,6 +411,10 @@ class Shards(Base):
         self.assertEqual(after["records"], before["records"] - 1)
         manifest = json.load(open(os.path.join(out, "manifest-00000.json")))
         self.assertEqual([r["file"] for r in manifest["rewritten"]], holder)
+        # The dolma attribute file of that shard lost the same row: still row for row, and listed as it is now.
+        self.check_attributes(out)
+        attr = {a["file"]: a for a in manifest["attributes"]}[holder[0]]
+        self.assertEqual(attr["records"], len(read_records(out + "-attributes", holder[0][: -len(".jsonl.zst")])))
         self.assertNotIn("s7d1-37", [r["id"] for r in read_records(out)])
 
     def interrupted_then_resumed(self, sig):
