@@ -217,14 +217,31 @@ std::string OutputJson(const ProcessedDocument& doc, std::string_view fetch_json
 
 namespace {
 
-// The code point index of byte offset `byte` of UTF-8 `text`: dolma's spans
-// index the text as Python does, by character.
-std::int64_t CharIndex(std::string_view text, std::size_t byte) {
-  byte = std::min(byte, text.size());
-  std::int64_t n = 0;
-  for (std::size_t i = 0; i < byte; ++i) n += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
-  return n;
-}
+// Code point indices of byte offsets of UTF-8 `text` (dolma's spans index
+// the text as Python does, by character), for all the offsets at once: one
+// pass over the text, whatever the number of spans.
+class CharIndex {
+ public:
+  CharIndex(std::string_view text, std::vector<std::size_t> bytes) : bytes_(std::move(bytes)) {
+    std::sort(bytes_.begin(), bytes_.end());
+    bytes_.erase(std::unique(bytes_.begin(), bytes_.end()), bytes_.end());
+    chars_.resize(bytes_.size());
+    std::int64_t n = 0;
+    std::size_t i = 0;
+    for (std::size_t k = 0; k < bytes_.size(); ++k) {
+      const std::size_t end = std::min(bytes_[k], text.size());
+      for (; i < end; ++i) n += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+      chars_[k] = n;
+    }
+  }
+  std::int64_t operator()(std::size_t byte) const {
+    return chars_[std::lower_bound(bytes_.begin(), bytes_.end(), byte) - bytes_.begin()];
+  }
+
+ private:
+  std::vector<std::size_t> bytes_;
+  std::vector<std::int64_t> chars_;
+};
 
 }  // namespace
 
@@ -232,12 +249,18 @@ std::string AttributesJson(const ProcessedDocument& doc) {
   JsonWriter w;
   w.BeginObject().Key("id").String(doc.id).Key("attributes").BeginObject();
   std::array<std::vector<const AppliedDetection*>, filters::kCategoryCount> by_category;
-  for (const auto& ad : doc.detections) by_category[static_cast<int>(ad.detection.category)].push_back(&ad);
+  std::vector<std::size_t> offsets;
+  for (const auto& ad : doc.detections) {
+    by_category[static_cast<int>(ad.detection.category)].push_back(&ad);
+    offsets.push_back(ad.out_start);
+    offsets.push_back(ad.out_end);
+  }
+  const CharIndex chars(doc.text, std::move(offsets));
   for (int c = 0; c < filters::kCategoryCount; ++c) {
     if (by_category[c].empty()) continue;
     w.Key(std::string("moisson__moisson__").append(filters::CategoryId(static_cast<Category>(c)))).BeginArray();
     for (const AppliedDetection* ad : by_category[c]) {
-      w.BeginArray().Int(CharIndex(doc.text, ad->out_start)).Int(CharIndex(doc.text, ad->out_end)).Double(1.0).EndArray();
+      w.BeginArray().Int(chars(ad->out_start)).Int(chars(ad->out_end)).Double(1.0).EndArray();
     }
     w.EndArray();
   }
