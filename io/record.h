@@ -71,6 +71,7 @@ struct InputRecord {
   // map (and the members of an input "metadata" object), as one JSON object
   // "{...}" with the values as written; "" when there are none.
   std::string metadata_json;
+  bool metadata_invalid = false;  // the record had such fields, but not valid JSON: none is kept
 };
 
 // A record that could not be read.
@@ -116,9 +117,9 @@ struct ReaderOptions {
   // `id`, `text`, `metadata`). The members of an input field named
   // "metadata" that is an object are taken one by one (of two fields of one
   // name, the first met stays). `metadata_fields`, when not empty, keeps
-  // only those names. Values are copied as written, their structure checked
-  // but not every token: the chain validates and screens them
-  // (pipeline::ProcessedDocument::metadata_json) before they go anywhere.
+  // only those names. Values are copied as written; the object is checked
+  // whole (not valid JSON: none is kept, InputRecord::metadata_invalid), and
+  // the chain screens it (pipeline::ProcessedDocument::metadata_json).
   bool keep_metadata = false;
   std::vector<std::string> metadata_fields;
   // "http://" and "https://" inputs: retries and time limits (io/http_source.h).

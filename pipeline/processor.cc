@@ -88,6 +88,7 @@ ProcessedDocument Processor::Process(const io::InputRecord& record, CrawlHints* 
   doc.source_file = record.source_file;
   doc.offset = record.offset;
   if (!record.metadata_json.empty()) doc.metadata_json = ScreenMetadata(record.metadata_json, &doc.metadata_withheld);
+  doc.metadata_withheld += record.metadata_invalid;
   doc.line = record.line;
   DocumentState state(record, doc);
 
