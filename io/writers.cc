@@ -396,6 +396,7 @@ class JsonlShardWriter final : public ShardWriter {
   }
 
   std::string CurrentPath() const override { return files_->FinalPath(files_->shard()); }
+  std::uint32_t CurrentShard() const override { return files_->shard(); }
   std::uint64_t records() const override { return records_; }
 
  private:

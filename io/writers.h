@@ -115,6 +115,8 @@ class ShardWriter {
   // The final name of the shard the last Write() went to (the shard the next
   // one goes to before any Write): what a ledger row cites.
   virtual std::string CurrentPath() const = 0;
+  // The index of that shard (CurrentPath's NNNNN).
+  virtual std::uint32_t CurrentShard() const = 0;
   // Records written by this object since Open().
   virtual std::uint64_t records() const = 0;
 };

@@ -164,18 +164,10 @@ Result<std::unique_ptr<ShardedOutput>> ShardedOutput::Open(const ShardedOutputOp
   return out;
 }
 
-Status ShardedOutput::Write(std::string_view json_line) {
-  if (Status st = part_->Write(json_line); !st.ok()) return st;
-  if (attributes_) {  // the shard it went to, from the name the writer gives it
-    const std::string path = part_->CurrentPath();
-    const std::size_t dash = path.rfind('-');
-    part_shard_ = static_cast<std::uint32_t>(std::strtoul(path.c_str() + dash + 1, nullptr, 10));
-  }
-  return Status::Ok();
-}
+Status ShardedOutput::Write(std::string_view json_line) { return part_->Write(json_line); }
 
 Status ShardedOutput::WriteAttributes(std::string_view json_line) {
-  return attributes_ ? attributes_->WriteInShard(part_shard_, json_line) : Status::Ok();
+  return attributes_ ? attributes_->WriteInShard(part_->CurrentShard(), json_line) : Status::Ok();
 }
 
 Status ShardedOutput::WriteReject(std::string_view json_line) {

@@ -95,7 +95,6 @@ class ShardedOutput {
  private:
   ShardedOutputOptions options_;
   std::unique_ptr<io::ShardWriter> part_, rejects_, attributes_;
-  std::uint32_t part_shard_ = 0;  // the shard the last Write went to
 };
 
 // Rewrites DIR/manifest-RRRRR.json for `options`' rank from its finished
