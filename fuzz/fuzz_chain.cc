@@ -1,10 +1,14 @@
 // The whole filter chain on arbitrary bytes: HTML extraction, every detector,
 // identifier normalisation, actions. Checks what every caller relies on:
-// spans inside the text, a dropped document keeps no text, and the output and
-// scan lines are built without crashing.
+// spans inside the text (and, mapped, inside the output text), a dropped
+// document keeps no text, metadata that goes on is one valid JSON object
+// (the input as metadata when the first byte says so), and the output, scan
+// and attribute lines are built without crashing.
 #include <cstddef>
 #include <cstdint>
 #include <string>
+
+#include <simdjson.h>
 
 #include "filters/detector.h"
 #include "io/record.h"
@@ -33,12 +37,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   rec.lang = (data[0] & 4) ? "fr" : "en";
   rec.url = "https://forum.example.org/t/1";
   rec.content.assign(reinterpret_cast<const char*>(data) + 1, size - 1);
+  if (data[0] & 8) rec.metadata_json = rec.content;  // what a reader could hand over: any bytes
   const pipeline::ProcessedDocument doc = processor.Process(rec);
   for (const auto& ad : doc.detections) {
     if (ad.detection.start > ad.detection.end) __builtin_trap();
+    if (doc.verdict != filters::Verdict::kDrop && (ad.out_start > ad.out_end || ad.out_end > doc.text.size())) {
+      __builtin_trap();
+    }
   }
   if (doc.verdict == filters::Verdict::kDrop && !doc.text.empty()) __builtin_trap();
+  if (!doc.metadata_json.empty()) {
+    static simdjson::dom::parser parser;
+    simdjson::dom::object obj;
+    if (parser.parse(doc.metadata_json).get(obj) != simdjson::SUCCESS) __builtin_trap();
+  }
   (void)pipeline::OutputJson(doc);
   (void)pipeline::ScanJson(doc);
+  (void)pipeline::AttributesJson(doc);
   return 0;
 }

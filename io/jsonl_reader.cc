@@ -182,15 +182,7 @@ class JsonlReader : public RecordReader {
     }
     if (o_.keep_metadata && !meta_.empty()) {
       meta_.push_back('}');
-      // On-demand parsing checked the structure of the values it skipped,
-      // not every token in them ("n\0l", [1, tru]): the object is checked
-      // whole, and an invalid one goes no further.
-      simdjson::dom::element checked;
-      if (meta_parser_.parse(meta_.data(), meta_.size()).get(checked) == simdjson::SUCCESS) {
-        out->metadata_json = std::move(meta_);
-      } else {
-        out->metadata_invalid = true;
-      }
+      out->metadata_json = std::move(meta_);
     }
     // Anything after the object ('{...} {...}', '{...} x') makes the line invalid.
     // simdjson 3.0 has no document::at_end(): current_location() says
@@ -276,7 +268,6 @@ class JsonlReader : public RecordReader {
   simdjson::ondemand::parser parser_;
   std::vector<char> padded_;
   std::string meta_;                    // the metadata object being built
-  simdjson::dom::parser meta_parser_;   // checks it
   std::vector<std::string> meta_keys_;  // its keys so far
   std::vector<StreamGap> gaps_;
   std::uint64_t line_no_ = 0;

@@ -68,10 +68,10 @@ struct InputRecord {
                              // decompressed offset for zstd). JSONL: decompressed offset of the line.
   std::uint64_t line = 0;    // JSONL: 1-based line number; WARC: 0
   // JSONL with ReaderOptions::keep_metadata: the fields the reader does not
-  // map (and the members of an input "metadata" object), as one JSON object
-  // "{...}" with the values as written; "" when there are none.
+  // map (and the members of an input "metadata" object), as one object
+  // "{...}" with the values as written (see keep_metadata: not yet checked
+  // token by token); "" when there are none.
   std::string metadata_json;
-  bool metadata_invalid = false;  // the record had such fields, but not valid JSON: none is kept
 };
 
 // A record that could not be read.
@@ -117,9 +117,11 @@ struct ReaderOptions {
   // `id`, `text`, `metadata`). The members of an input field named
   // "metadata" that is an object are taken one by one (of two fields of one
   // name, the first met stays). `metadata_fields`, when not empty, keeps
-  // only those names. Values are copied as written; the object is checked
-  // whole (not valid JSON: none is kept, InputRecord::metadata_invalid), and
-  // the chain screens it (pipeline::ProcessedDocument::metadata_json).
+  // only those names. Values are copied as written, their brackets and
+  // strings checked by the on-demand parse but not every token in them
+  // ("n\0l", [1, tru]): the chain parses the object whole, once, when it
+  // screens it, and keeps none of an invalid one
+  // (pipeline::ProcessedDocument::metadata_json).
   bool keep_metadata = false;
   std::vector<std::string> metadata_fields;
   // "http://" and "https://" inputs: retries and time limits (io/http_source.h).

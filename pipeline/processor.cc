@@ -50,7 +50,7 @@ std::string Processor::ScreenMetadata(std::string_view json, std::uint32_t* with
   thread_local simdjson::dom::parser parser;
   simdjson::dom::object obj;
   if (parser.parse(json.data(), json.size()).get(obj) != simdjson::SUCCESS) {
-    *withheld += 1;  // not valid JSON (the reader checks structure, not every token): nothing goes on
+    *withheld += 1;  // not valid JSON (the reader checks brackets, not every token): nothing goes on
     return std::string();
   }
   JsonWriter w;
@@ -88,7 +88,6 @@ ProcessedDocument Processor::Process(const io::InputRecord& record, CrawlHints* 
   doc.source_file = record.source_file;
   doc.offset = record.offset;
   if (!record.metadata_json.empty()) doc.metadata_json = ScreenMetadata(record.metadata_json, &doc.metadata_withheld);
-  doc.metadata_withheld += record.metadata_invalid;
   doc.line = record.line;
   DocumentState state(record, doc);
 
