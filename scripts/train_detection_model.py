@@ -22,7 +22,7 @@ rules, not of the model alone); docs/detection.md gives the figures of each. Wri
 --compare-fasttext also trains Debian's fastText on the same split (the trial of issue 14: ova loss,
 character 3-5-grams, word bigrams) and prints both stages' development figures side by side.
 
-The held-out corpora (tests/detection/corpus_*.jsonl, heldout_*.jsonl) are read for one thing only:
+The held-out corpora (tests/detection/corpus_*.jsonl, heldout_*.jsonl, fresh_*.jsonl) are read for one thing only:
 to refuse training snippets that overlap them (same text, or a near duplicate). No figure is ever
 computed on them here. Snippet text is never printed.
 
@@ -132,7 +132,8 @@ def load(paths):
 def heldout_shingles():
     sets = []
     for path in sorted(glob.glob(os.path.join(ROOT, "tests/detection/corpus_*.jsonl")) +
-                       glob.glob(os.path.join(ROOT, "tests/detection/heldout_*.jsonl"))):
+                       glob.glob(os.path.join(ROOT, "tests/detection/heldout_*.jsonl")) +
+                       glob.glob(os.path.join(ROOT, "tests/detection/fresh_*.jsonl"))):
         with open(path, encoding="utf-8") as f:
             for line in f:
                 if line.strip():
