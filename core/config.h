@@ -96,7 +96,7 @@ struct FilterConfig {
   std::string data_dir;       // detector data (patterns/cues.txt, personal/*.txt); "" = built in
   bool learned = true;        // the learned stage of sensitive.*/minor (filters/learned.h)
   std::string uncovered_languages = "flag";  // not French or English: "flag", "drop" or "keep"
-  std::string model_dir;      // its model folder (sensitive.ftz, thresholds.tsv, cues.txt); "" = built in
+  std::string model_dir;      // its model folder (sensitive.lin, thresholds.tsv); "" = built in
 };
 
 // What sites published, for documents read from dumps (`filter`/`scan

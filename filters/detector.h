@@ -32,7 +32,7 @@ class Detector {
   // rules did not make (Detection::by == kModel).
   std::vector<Detection> Detect(std::string_view text, const DocumentContext& ctx) const;
 
-  // The learned stage's model ("sensitive.ftz sha256:..."), or "" when off.
+  // The learned stage's model ("sensitive.lin sha256:..."), or "" when off.
   std::string model_version() const { return learned_ ? learned_->version() : std::string(); }
 
  private:
