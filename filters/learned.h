@@ -35,8 +35,9 @@
 //     knows French and English).
 //  3. The model gives a probability per category (one logistic regression per
 //     category); a category fires at that category's threshold
-//     (thresholds.tsv, chosen on a development split for precision; a
-//     category without one stays off).
+//     (thresholds.tsv, chosen for precision on training text scored by
+//     models that had not read its writer; a category without one stays
+//     off).
 //  4. A category found in any window is found in the text. (A page-level rule
 //     asking two windows or one strong one was tried: with windows that
 //     follow paragraphs it cost a fifth of the recall on snippets buried in
