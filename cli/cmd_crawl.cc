@@ -119,10 +119,10 @@ int Run(CrawlCliOptions& o) {
   }
   if (o.rank >= 0 || o.world_size >= 0) {
     if (c.frontier.empty()) return Fail("--rank and --world-size share a --frontier: give it", kExitUsage);
-    if (o.rank < 0 || o.world_size < 1) return Fail("--rank and --world-size go together", kExitUsage);
-    if (o.rank >= o.world_size) return Fail("--rank must be below --world-size (ranks count from 0)", kExitUsage);
-    c.frontier_rank = static_cast<std::uint32_t>(o.rank);
-    c.frontier_world = static_cast<std::uint32_t>(o.world_size);
+    auto share = RankFromFlags(o.rank, o.world_size);
+    if (!share.ok()) return Fail(share.status().message(), kExitUsage);
+    c.frontier_rank = share->rank;
+    c.frontier_world = share->world_size;
   }
   if (!c.frontier.empty() && c.resume) {
     return Fail("--frontier: a crawl on a shared frontier is not resumed with --resume (the other processes take over "

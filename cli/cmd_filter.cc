@@ -83,23 +83,10 @@ struct FilterOptions {
 // Which share of the inputs this process takes: --rank/--world-size, else a
 // Slurm array task's (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN of
 // SLURM_ARRAY_TASK_COUNT), else the whole list.
-struct Share {
-  std::uint32_t rank = 0, world_size = 1;
-  std::string from;  // "" (flags or none) or "Slurm"
-};
-
-Result<Share> ShareFor(const FilterOptions& o) {
-  Share s;
-  if (o.rank >= 0 || o.world_size >= 0) {
-    if (o.rank < 0 || o.world_size < 1) return Status::InvalidArgument("--rank and --world-size go together");
-    if (o.rank >= o.world_size) {
-      return Status::InvalidArgument("--rank " + std::to_string(o.rank) + " is not below --world-size " +
-                                     std::to_string(o.world_size) + " (ranks count from 0)");
-    }
-    s.rank = static_cast<std::uint32_t>(o.rank);
-    s.world_size = static_cast<std::uint32_t>(o.world_size);
-    return s;
-  }
+// The flags' share, else a Slurm array task's, else rank 0 of 1.
+Result<RankShare> ShareFor(const FilterOptions& o) {
+  if (o.rank >= 0 || o.world_size >= 0) return RankFromFlags(o.rank, o.world_size);
+  RankShare s;
   const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
   const char* count = std::getenv("SLURM_ARRAY_TASK_COUNT");
   if (id == nullptr || count == nullptr) return s;

@@ -22,4 +22,17 @@ Result<std::unique_ptr<audit::Ledger>> OpenRunLedger(const char* cmd, const std:
   return ledger;
 }
 
+Result<RankShare> RankFromFlags(int rank, int world_size) {
+  RankShare s;
+  if (rank < 0 && world_size < 0) return s;
+  if (rank < 0 || world_size < 1) return Status::InvalidArgument("--rank and --world-size go together");
+  if (rank >= world_size) {
+    return Status::InvalidArgument("--rank " + std::to_string(rank) + " is not below --world-size " +
+                                   std::to_string(world_size) + " (ranks count from 0)");
+  }
+  s.rank = static_cast<std::uint32_t>(rank);
+  s.world_size = static_cast<std::uint32_t>(world_size);
+  return s;
+}
+
 }  // namespace moisson::cli
