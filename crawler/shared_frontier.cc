@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 #include <chrono>
 #include <random>
+#include <thread>
 
 #include "audit/ledger.h"
 
@@ -137,7 +138,11 @@ class PgFrontier final : public SharedFrontier {
     if (urls.empty()) return Status::Ok();
     return Guard("done", [&] {
       pqxx::work w(*conn_);
-      w.exec_params("UPDATE moisson_frontier_urls SET state = 'done' WHERE url = ANY($1::text[])", TextArray(urls));
+      // Rows locked in URL order, as Add takes them.
+      w.exec_params(
+          "UPDATE moisson_frontier_urls SET state = 'done' WHERE url IN ("
+          "  SELECT url FROM moisson_frontier_urls WHERE url = ANY($1::text[]) ORDER BY url FOR UPDATE)",
+          TextArray(urls));
       w.commit();
     });
   }
@@ -146,13 +151,17 @@ class PgFrontier final : public SharedFrontier {
     std::vector<FrontierUrl> out;
     Status st = Guard("claim", [&] {
       const std::string lease = std::to_string(o_.lease_seconds) + " seconds";
+      out.clear();  // a retried attempt starts again
       pqxx::work w(*conn_);
-      // Leases renewed a few times a lease, not at every tick (each renewal rewrites the owner's rows).
+      // Leases renewed a few times a lease, not at every tick (each renewal
+      // rewrites the owner's rows, locked in site order).
       const auto now = std::chrono::steady_clock::now();
-      if (now - renewed_ >= std::chrono::duration<double>(o_.lease_seconds / 4)) {
+      const bool renew = now - renewed_ >= std::chrono::duration<double>(o_.lease_seconds / 4);
+      if (renew) {
         w.exec_params(
-            "UPDATE moisson_frontier_sites SET lease_until = now() + $2::interval WHERE owner = $1", owner_, lease);
-        renewed_ = now;
+            "UPDATE moisson_frontier_sites SET lease_until = now() + $2::interval WHERE site IN ("
+            "  SELECT site FROM moisson_frontier_sites WHERE owner = $1 ORDER BY site FOR UPDATE)",
+            owner_, lease);
       }
       // Sites of this share as they appear; a site nobody took after a lease;
       // a site whose owner stopped renewing.
@@ -182,6 +191,7 @@ class PgFrontier final : public SharedFrontier {
         }
       }
       w.commit();
+      if (renew) renewed_ = now;
     });
     if (!st.ok()) return st;
     // Breadth first, as the local frontier: shallow URLs first, in a stable order.
@@ -204,13 +214,28 @@ class PgFrontier final : public SharedFrontier {
   const std::string& owner() const override { return owner_; }
 
  private:
+  // Runs one transaction, `f`. PostgreSQL may abort it to break a deadlock
+  // with another process's (or fail it on a serialisation conflict); its
+  // manual asks the application to retry such a transaction, and each of
+  // ours can be run again as it is (inserts that skip what exists, a state
+  // set, a claim that took nothing): up to kAttempts times, a few
+  // milliseconds apart.
+  static constexpr int kAttempts = 6;
   template <typename F>
   Status Guard(const char* what, F&& f) {
-    try {
-      f();
-      return Status::Ok();
-    } catch (const std::exception& e) {
-      return Status::Io(name_ + ": shared frontier " + what + " failed: " + FirstLine(e.what()));
+    for (int attempt = 1;; ++attempt) {
+      try {
+        f();
+        return Status::Ok();
+      } catch (const pqxx::transaction_rollback& e) {
+        if (attempt == kAttempts) {
+          return Status::Io(name_ + ": shared frontier " + what + " failed " + std::to_string(kAttempts) +
+                            " times: " + FirstLine(e.what()));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt + static_cast<int>(jitter_() % 10)));
+      } catch (const std::exception& e) {
+        return Status::Io(name_ + ": shared frontier " + what + " failed: " + FirstLine(e.what()));
+      }
     }
   }
 
@@ -219,6 +244,7 @@ class PgFrontier final : public SharedFrontier {
   SharedFrontierOptions o_;
   std::string name_;
   std::string owner_;
+  std::minstd_rand jitter_{std::random_device{}()};
 };
 
 }  // namespace

@@ -24,6 +24,9 @@
 // The crawl is over when no URL is left that is not done: every page's links
 // are inserted before the page is marked done, so nothing can appear after.
 //
+// A transaction PostgreSQL aborts to break a deadlock between processes (or
+// on a serialisation conflict) is run again, a few times, as its manual asks.
+//
 // Not thread-safe: the crawl's event-loop thread alone calls it. Errors name
 // the server (host:port/db), never a password.
 #ifndef MOISSON_CRAWLER_SHARED_FRONTIER_H_

@@ -17,3 +17,11 @@ add_test(NAME pg_cli
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/pg/with_postgres.sh
                  bash ${CMAKE_CURRENT_SOURCE_DIR}/pg/test_pg_cli.sh $<TARGET_FILE:moisson> ${PROJECT_SOURCE_DIR})
 set_tests_properties(ledger_pg pg_cli PROPERTIES TIMEOUT 300 LABELS integration)
+
+# The shared crawl frontier's transactions against a real server (a deadlock
+# with another process's transaction is retried).
+add_executable(moisson_shared_frontier_pg_tests shared_frontier_pg_test.cc)
+target_link_libraries(moisson_shared_frontier_pg_tests PRIVATE moisson_crawler moisson_core moisson_catch_main PkgConfig::PQXX_T)
+add_test(NAME shared_frontier_pg
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/pg/with_postgres.sh $<TARGET_FILE:moisson_shared_frontier_pg_tests>)
+set_tests_properties(shared_frontier_pg PROPERTIES TIMEOUT 120 LABELS integration)
