@@ -87,7 +87,6 @@ ProcessedDocument Processor::Process(const io::InputRecord& record, CrawlHints* 
   doc.lang = record.lang;
   doc.source_file = record.source_file;
   doc.offset = record.offset;
-  if (!record.metadata_json.empty()) doc.metadata_json = ScreenMetadata(record.metadata_json, &doc.metadata_withheld);
   doc.line = record.line;
   DocumentState state(record, doc);
 
@@ -135,6 +134,9 @@ ProcessedDocument Processor::Process(const io::InputRecord& record, CrawlHints* 
   }
   doc.reasons = std::move(state.keep_reasons);
   std::sort(doc.reasons.begin(), doc.reasons.end());
+  // The input's other fields, screened only for a document that goes on (a
+  // dropped one's are never written).
+  if (!record.metadata_json.empty()) doc.metadata_json = ScreenMetadata(record.metadata_json, &doc.metadata_withheld);
   return doc;
 }
 
