@@ -446,18 +446,12 @@ int Run(const FilterOptions& given) {
         // to the folder) vouches for. Only an unfinished first run is cut.
         for (const std::string& d : {so.dir, so.rejects_dir, so.attributes_dir}) {
           if (d.empty()) continue;
-          std::error_code ec;
-          for (const auto& e : std::filesystem::directory_iterator(d, ec)) {
-            const std::string name = e.path().filename().string();
-            const std::string rank5 = pipeline::ShardPrefix("", so.rank).substr(1);
-            const bool complete_shard = name.find(rank5 + "-") != std::string::npos && name.ends_with(".jsonl.zst");
-            if (complete_shard || name == "manifest-" + rank5 + ".json") {
-              return Fail(cmd, "--resume: " + d + " holds " + name + " of rank " + std::to_string(so.rank) +
-                                   ", but the ledger " + audit::Ledger::DisplayName(ledger_path) +
-                                   " records no input finished there: give the ledger that run wrote (--ledger), "
-                                   "or another folder",
-                          kExitUsage);
-            }
+          if (const std::string name = pipeline::FinishedFileOfRank(d, so.rank); !name.empty()) {
+            return Fail(cmd, "--resume: " + d + " holds " + name + " of rank " + std::to_string(so.rank) +
+                                 ", but the ledger " + audit::Ledger::DisplayName(ledger_path) +
+                                 " records no input finished there: give the ledger that run wrote (--ledger), "
+                                 "or another folder",
+                        kExitUsage);
           }
         }
       }
@@ -685,8 +679,8 @@ int Run(const FilterOptions& given) {
       std::uint64_t written = 0;
       for (const auto& f : manifest_inputs) written += f.written;
       os << "output: " << so.dir << "/ rank " << so.rank << " of " << so.world_size << ": " << manifest_inputs.size()
-         << " inputs, " << written << " records in all runs; manifest: " << so.dir << "/manifest-"
-         << pipeline::ShardPrefix("", so.rank).substr(1) << ".json";
+         << " inputs, " << written << " records in all runs; manifest: " << so.dir << "/"
+         << pipeline::ManifestName(so.rank);
       if (ledger) os << "; ledger: " << audit::Ledger::DisplayName(ledger_path) << " (run " << run_id << ")";
       os << "\n";
     } else if (!o.scan) {

@@ -44,20 +44,28 @@ Result<ShardFacts> ReadShardFacts(const std::string& path, bool count) {
   return f;
 }
 
+std::vector<std::string> ManifestsIn(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    std::string m = e.path().filename().string();
+    if (m.starts_with("manifest-") && m.ends_with(".json")) names.push_back(std::move(m));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 std::string AttributesFileOf(const std::string& shard_path) {
   namespace fs = std::filesystem;
   const fs::path p(shard_path);
   const std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
   const std::string name = p.filename().string();
-  std::error_code ec;
   simdjson::dom::parser parser;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string m = e.path().filename().string();
-    if (!m.starts_with("manifest-") || !m.ends_with(".json")) continue;
+  for (const std::string& m : ManifestsIn(dir)) {
     simdjson::dom::element doc;
     std::string_view attr;
     simdjson::dom::array shards;
-    if (parser.load(e.path().string()).get(doc) || doc["attributes_dir"].get(attr) || attr.empty() ||
+    if (parser.load(dir + "/" + m).get(doc) || doc["attributes_dir"].get(attr) || attr.empty() ||
         doc["shards"].get(shards)) {
       continue;
     }
@@ -117,16 +125,10 @@ Status RefreshManifests(const std::string& shard_path) {
   const fs::path p(shard_path);
   const std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
   const std::string name = p.filename().string();
-  std::vector<std::string> manifests;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string m = e.path().filename().string();
-    if (m.starts_with("manifest-") && m.ends_with(".json")) manifests.push_back(e.path().string());
-  }
-  std::sort(manifests.begin(), manifests.end());
   const bool exists = ::access(shard_path.c_str(), F_OK) == 0;
   simdjson::dom::parser parser;
-  for (const std::string& path : manifests) {
+  for (const std::string& manifest : ManifestsIn(dir)) {
+    const std::string path = dir + "/" + manifest;
     simdjson::dom::object m;
     if (parser.load(path).get(m)) return Status::InvalidArgument(path + ": not a manifest moisson wrote");
     bool listed = false;

@@ -30,6 +30,10 @@ struct ShardFacts {
 // (plain or zstd). Errors name the file.
 Result<ShardFacts> ReadShardFacts(const std::string& path, bool count);
 
+// The names of the manifests (manifest-*.json) in `dir`, in byte order; none
+// when it cannot be read.
+std::vector<std::string> ManifestsIn(const std::string& dir);
+
 // The dolma attribute file that goes row for row with `shard_path` (a
 // manifest beside it lists the shard and names an attributes_dir holding a
 // file of the same name), or "" when there is none.

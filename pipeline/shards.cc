@@ -27,8 +27,6 @@ std::string Rank5(std::uint32_t rank) {
   return buf;
 }
 
-std::string ManifestName(std::uint32_t rank) { return "manifest-" + Rank5(rank) + ".json"; }
-
 io::ShardOptions WriterOptions(const ShardedOutputOptions& o, std::string_view kind, const std::string& dir) {
   io::ShardOptions w;
   w.dir = dir;
@@ -95,6 +93,17 @@ void ShardsJson(const std::vector<io::ShardFacts>& shards, JsonWriter* w) {
 }  // namespace
 
 std::string ShardPrefix(std::string_view kind, std::uint32_t rank) { return std::string(kind) + "-" + Rank5(rank); }
+
+std::string ManifestName(std::uint32_t rank) { return "manifest-" + Rank5(rank) + ".json"; }
+
+std::string FinishedFileOfRank(const std::string& dir, std::uint32_t rank) {
+  for (const char* kind : {"part", "rejects"}) {  // attribute files are named as the records' shards
+    std::vector<std::string> shards = FinalShards(dir, ShardPrefix(kind, rank));
+    if (!shards.empty()) return shards.front();
+  }
+  std::error_code ec;
+  return fs::exists(fs::path(dir) / ManifestName(rank), ec) ? ManifestName(rank) : std::string();
+}
 
 Result<std::string> OutputKey(const std::string& dir, std::uint32_t rank) {
   char* real = ::realpath(dir.c_str(), nullptr);
@@ -270,13 +279,7 @@ Status WriteManifest(const ShardedOutputOptions& o, std::string_view command,
 Result<std::string> MergeSummaries(const std::string& dir, bool verify) {
   struct stat sb;
   if (::stat(dir.c_str(), &sb) != 0 || !S_ISDIR(sb.st_mode)) return Status::NotFound(dir + ": not a folder");
-  std::vector<std::string> manifests;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.starts_with("manifest-") && name.ends_with(".json")) manifests.push_back(name);
-  }
-  std::sort(manifests.begin(), manifests.end());
+  const std::vector<std::string> manifests = io::ManifestsIn(dir);
   if (manifests.empty()) return Status::NotFound(dir + ": no manifest-*.json (did any rank finish?)");
   simdjson::dom::parser parser;
   std::int64_t world = -1;

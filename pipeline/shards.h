@@ -59,6 +59,15 @@ struct InputCounts {
 // "part-00003" for rank 3.
 std::string ShardPrefix(std::string_view kind, std::uint32_t rank);
 
+// "manifest-00003.json" for rank 3.
+std::string ManifestName(std::uint32_t rank);
+
+// The name of a file of rank `rank` in `dir` that a finished part of a run
+// left: a complete records, rejects or attribute shard, or the manifest; ""
+// when there is none (or `dir` cannot be read). A resume that cuts to a
+// position must not find one unless its ledger vouches for it.
+std::string FinishedFileOfRank(const std::string& dir, std::uint32_t rank);
+
 // The ledger's name for (folder, rank): "<absolute, resolved folder>#<rank>".
 Result<std::string> OutputKey(const std::string& dir, std::uint32_t rank);
 
