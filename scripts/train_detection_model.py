@@ -257,6 +257,20 @@ def at_threshold(probs, docs, thresholds, rules):
     return out
 
 
+def micro(scores, docs, thresholds, rules):
+    """The chain's micro precision, recall and F1 over the categories at the given thresholds."""
+    tp = fp = fn = 0
+    for cat in CATEGORIES:
+        t = thresholds[cat][0]
+        for p, r, d in zip(scores, rules, docs):
+            found, truth = cat in r or p.get(cat, 0.0) >= t, cat in d["labels"]
+            tp += found and truth
+            fp += found and not truth
+            fn += truth and not found
+    P, R = tp / max(1, tp + fp), tp / max(1, tp + fn)
+    return P, R, 2 * P * R / max(1e-9, P + R)
+
+
 def writer_of(d):
     return d["where"].split(":")[0]
 
@@ -376,17 +390,12 @@ def sweep_cost(args, docs, train):
             globals()["COST"] = cost.strip()
             scores = out_of_writer_scores(docs, train, features, args.tool, tmp, args.liblinear_train)
             th = choose_thresholds(scores, docs, args.precision)
-            figures = at_threshold(scores, docs, th, [set()] * len(docs))
-            tp = fp = fn = 0
-            for cat in CATEGORIES:
-                for p, d in zip(scores, docs):
-                    found, truth = p.get(cat, 0.0) >= th[cat][0], cat in d["labels"]
-                    tp, fp, fn = tp + (found and truth), fp + (found and not truth), fn + (truth and not found)
-            P, R = tp / max(1, tp + fp), tp / max(1, tp + fn)
+            no_rules = [set()] * len(docs)
+            figures = at_threshold(scores, docs, th, no_rules)
             print("C %-6s mean recall at precision %.2f: %.4f   micro P %.3f R %.3f F1 %.3f   %s" % (
-                COST, args.precision, sum(th[c][2] for c in CATEGORIES) / len(CATEGORIES), P, R,
-                2 * P * R / max(1e-9, P + R), " ".join("%s %.3f" % (c.split(".")[-1], figures[c][1]) for c in CATEGORIES)),
-                flush=True)
+                COST, args.precision, sum(th[c][2] for c in CATEGORIES) / len(CATEGORIES),
+                *micro(scores, docs, th, no_rules),
+                " ".join("%s %.3f" % (c.split(".")[-1], figures[c][1]) for c in CATEGORIES)), flush=True)
 
 
 def self_test():
@@ -526,18 +535,9 @@ def main():
             line += "   | models alone: linear P %.3f R %.3f, fastText P %.3f R %.3f" % (
                 linear_alone[cat][1], linear_alone[cat][2], ft[0][cat][1], ft[0][cat][2])
         print(line)
-    for name, figures, subset, subset_rules, scores in (("dev", on_dev, dev, dev_rules, probs),
-                                                         ("out-of-writer", on_new, docs, rules, calibration)):
-        tp = fp = fn = 0
-        for cat in CATEGORIES:
-            t = thresholds[cat][0]
-            for p, r, d in zip(scores, subset_rules, subset):
-                found, truth = cat in r or p.get(cat, 0.0) >= t, cat in d["labels"]
-                tp += found and truth
-                fp += found and not truth
-                fn += truth and not found
-        P, R = tp / max(1, tp + fp), tp / max(1, tp + fn)
-        print("  micro, the chain, %s: P %.3f R %.3f F1 %.3f" % (name, P, R, 2 * P * R / max(1e-9, P + R)))
+    for name, subset, subset_rules, scores in (("dev", dev, dev_rules, probs),
+                                               ("out-of-writer", docs, rules, calibration)):
+        print("  micro, the chain, %s: P %.3f R %.3f F1 %.3f" % (name, *micro(scores, subset, thresholds, subset_rules)))
     if ft:
         print("  mean dev recall of the models alone at the precision aim: linear %.3f, fastText %.3f "
               "(fastText model %d bytes)" % (sum(linear_alone[c][2] for c in CATEGORIES) / len(CATEGORIES),
