@@ -445,6 +445,14 @@ def main():
                     help="choose the thresholds on every snippet scored by a model that did not read its "
                     "writer (default: what a new writer's text gets), or on the development split")
     args = ap.parse_args()
+    for flag, values in (("--cost", [args.cost]), ("--sweep-cost", args.sweep_cost.split(",") if args.sweep_cost else [])):
+        for v in values:
+            try:
+                ok = float(v) > 0
+            except ValueError:
+                ok = False
+            if not ok:
+                sys.exit("train_detection_model: %s: not a positive number: %s" % (flag, v.strip() or "(empty)"))
     globals()["BITS"], globals()["COST"] = args.bits, args.cost
     files = sorted(args.files or glob.glob(os.path.join(ROOT, "training/detection/*.jsonl")))
     if not files:
